@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { SmtError } from '../core/errors';
+
+export type DbType = 'sqlite' | 'postgres' | 'mssql';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** The whole configuration, read once from SMT_* variables at start. See docs/settings.md. */
+export interface Config {
+  dataDir: string;
+  db: { type: DbType; url: string | null };
+  log: { level: LogLevel; file: string };
+  ingest: { maxFileBytes: number; parseBatchRecords: number };
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = path.resolve(text(env, 'SMT_DATA_DIR', './var'));
+  const dbType = oneOf(env, 'SMT_DB_TYPE', ['sqlite', 'postgres', 'mssql'] as const, 'sqlite');
+  const dbUrl = env.SMT_DB_URL?.trim() || null;
+  if (dbType !== 'sqlite' && !dbUrl) {
+    throw invalid('SMT_DB_URL', `is required when SMT_DB_TYPE=${dbType} (e.g. ${exampleUrl(dbType)})`);
+  }
+  return {
+    dataDir,
+    db: { type: dbType, url: dbUrl },
+    log: {
+      level: oneOf(env, 'SMT_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
+      file: path.resolve(dataDir, text(env, 'SMT_LOG_FILE', 'logs/smt.log')),
+    },
+    ingest: {
+      maxFileBytes: integer(env, 'SMT_INGEST_MAX_FILE_MB', 512, 1, 100_000) * 1024 * 1024,
+      parseBatchRecords: integer(env, 'SMT_INGEST_BATCH_RECORDS', 2000, 1, 50_000),
+    },
+  };
+}
+
+function exampleUrl(type: DbType): string {
+  return type === 'postgres'
+    ? 'postgres://smt:secret@127.0.0.1:5432/smt'
+    : 'mssql://smt:secret@db.example:1433/smt';
+}
+
+function invalid(name: string, problem: string): SmtError {
+  return new SmtError('CONFIG_INVALID', `Setting ${name} ${problem}`, { setting: name });
+}
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = env[name]?.trim();
+  if (!value) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw invalid(name, `is "${value}"; allowed values: ${allowed.join(', ')}`);
+}
+
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name]?.trim();
+  if (!value) return fallback;
+  if (!/^\d+$/.test(value)) throw invalid(name, `is "${value}"; expected a whole number`);
+  const n = Number(value);
+  if (n < min || n > max) throw invalid(name, `is ${n}; expected ${min} to ${max}`);
+  return n;
+}

@@ -1,0 +1,34 @@
+/**
+ * Errors with stable codes. Every layer throws these; the edges (CLI, SOAP) map the code to what
+ * their users see, so the code is the contract and the message says what to change.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'INPUT_INVALID'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FILE_UNREADABLE'
+  | 'FILE_TOO_LARGE'
+  | 'DECRYPT_FAILED'
+  | 'ZIP_INVALID'
+  | 'REGISTRY_INVALID'
+  | 'INTERNAL';
+
+export class SmtError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'SmtError';
+  }
+}
+
+export function isSmtError(error: unknown, code?: ErrorCode): error is SmtError {
+  return error instanceof SmtError && (code === undefined || error.code === code);
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { Config } from '../config/config';
+import { Esiid } from './entities/esiid.entity';
+import { IngestFile } from './entities/ingest-file.entity';
+import { IngestRejection } from './entities/ingest-rejection.entity';
+import { MarketParticipant } from './entities/market-participant.entity';
+import { ParticipantDuns } from './entities/participant-duns.entity';
+import { RepOfRecord } from './entities/rep-of-record.entity';
+import { InitialSchema1764201600000 } from './migrations/1764201600000-initial-schema';
+
+export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection];
+export const migrations = [InitialSchema1764201600000];
+
+export function sqliteFile(config: Config): string {
+  return path.join(config.dataDir, 'smt.sqlite');
+}
+
+/** SQLite settings shared by every connection to the embedded database. */
+export const SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+export function createDataSource(config: Config): DataSource {
+  const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
+  let options: DataSourceOptions;
+  if (config.db.type === 'sqlite') {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    options = {
+      ...common,
+      type: 'better-sqlite3',
+      database: sqliteFile(config),
+      enableWAL: true,
+      timeout: SQLITE_BUSY_TIMEOUT_MS,
+    };
+  } else if (config.db.type === 'postgres') {
+    options = { ...common, type: 'postgres', url: config.db.url! };
+  } else {
+    options = { ...common, type: 'mssql', url: config.db.url!, options: { encrypt: true } } as DataSourceOptions;
+  }
+  return new DataSource(options);
+}
+
+/** Connects and brings the schema up to date (also what `smt db migrate` does). */
+export async function openDatabase(config: Config): Promise<DataSource> {
+  const dataSource = createDataSource(config);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}

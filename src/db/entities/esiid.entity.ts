@@ -1,0 +1,28 @@
+import { Column, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** An ESI ID (service point) with its TDSP and the meter currently installed. */
+@Entity('esiid')
+@Index('idx_esiid_tdsp', ['tdspDuns'])
+export class Esiid {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  esiid!: string;
+
+  @Column({ name: 'tdsp_duns', type: 'varchar', length: 13 })
+  tdspDuns!: string;
+
+  @Column({ name: 'meter_number', type: 'varchar', length: 40, nullable: true })
+  meterNumber!: string | null;
+
+  @Column({ name: 'meter_hardware_version', type: 'varchar', length: 40, nullable: true })
+  meterHardwareVersion!: string | null;
+
+  @Column({ name: 'meter_firmware_version', type: 'varchar', length: 40, nullable: true })
+  meterFirmwareVersion!: string | null;
+
+  /** TDSP meter-read cycle (1-21) for monthly periods; null: calendar months. */
+  @Column({ name: 'read_cycle', type: 'integer', nullable: true })
+  readCycle!: number | null;
+
+  @UpdateDateColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+}
