@@ -1,5 +1,17 @@
 import type { Command } from './command';
 import { dbMigrateCommand } from './db.command';
+import { entityAddCommand, entityListCommand, entityUpdateCommand } from './entity.command';
+import { ingestCommand } from './ingest.command';
+import { keysExportPublicCommand } from './keys.command';
+import { registryImportCommand } from './registry.command';
 
 /** Every `smt` command, in the order `smt --help` lists them. */
-export const commands: Command[] = [dbMigrateCommand];
+export const commands: Command[] = [
+  ingestCommand,
+  registryImportCommand,
+  entityAddCommand,
+  entityUpdateCommand,
+  entityListCommand,
+  dbMigrateCommand,
+  keysExportPublicCommand,
+];

@@ -1,19 +1,15 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type IngestFileStatus = 'loading' | 'loaded' | 'rejected' | 'interrupted';
 
 /** One LSE file load and its activity report. */
 @Entity('ingest_file')
-@Index('idx_ingest_file_sha', ['sha256'])
 export class IngestFile {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
 
   @Column({ name: 'file_name', type: 'varchar', length: 255 })
   fileName!: string;
-
-  @Column({ type: 'varchar', length: 64 })
-  sha256!: string;
 
   @Column({ name: 'sender_duns', type: 'varchar', length: 13, nullable: true })
   senderDuns!: string | null;

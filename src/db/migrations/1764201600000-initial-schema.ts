@@ -37,12 +37,11 @@ export class InitialSchema1764201600000 implements MigrationInterface {
     }));
     await q.createTable(new Table({
       name: 'ingest_file',
-      columns: [id, varchar('file_name', 255), varchar('sha256', 64), varchar('sender_duns', 13, true), varchar('status', 12),
+      columns: [id, varchar('file_name', 255), varchar('sender_duns', 13, true), varchar('status', 12),
         varchar('file_code', 2, true), varchar('file_reason', 500, true),
         { name: 'total_records', type: 'integer', default: 0 },
         { name: 'counts_by_code', type: 'text', default: "'{}'" },
         varchar('report_path', 500, true), varchar('started_at', 30), varchar('finished_at', 30, true)],
-      indices: [{ name: 'idx_ingest_file_sha', columnNames: ['sha256'] }],
     }));
     await q.createTable(new Table({
       name: 'ingest_rejection',

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import { errorMessage, isSmtError } from '../core/errors';
+import { terminalProgress, noProgress } from '../core/progress';
+import { toJsonLine, type FileLoadSummary } from '../ingest/ingest-result';
+import { expandInputPaths, openLseInput } from '../ingest/lse-input';
+import { FILE_CODES } from '../ingest/result-codes';
+import type { Command, Terminal } from './command';
+
+export const ingestCommand: Command = {
+  name: ['ingest'],
+  summary: 'Load TDSP LSE files (.lse, .zip, PGP-encrypted) and file their activity reports',
+  usage: 'ingest PATH... [--json]   (files or folders; --json prints one JSON object per file)',
+  options: { json: { type: 'boolean', default: false } },
+  allowPositionals: true,
+  async run({ values, positionals }, app, term) {
+    if (positionals.length === 0) {
+      term.err(`smt ingest: name at least one file or folder.\nUsage: smt ${this.usage}\n`);
+      return 2;
+    }
+    const json = values.json === true;
+    const files = await expandInputPaths(positionals);
+    const ingest = (await app.ingestService()).newRun();
+    await fs.promises.mkdir(app.tempDir, { recursive: true, mode: 0o700 });
+    let failed = false;
+    for (const file of files) {
+      let sources;
+      try {
+        sources = await openLseInput(file, {
+          platformKey: (await app.platformKey()).privateKey,
+          maxFileBytes: app.config.ingest.maxFileBytes,
+          tempDir: app.tempDir,
+        });
+      } catch (error) {
+        if (!isSmtError(error)) throw error;
+        failed = true;
+        app.logger.warn('ingest: input could not be read', { file, error: error.message });
+        term.err(`smt ingest: ${errorMessage(error)}\n`);
+        continue;
+      }
+      for (const source of sources) {
+        try {
+          const progress = term.isTty && !json ? terminalProgress(source.sizeBytes, 'B', term.err) : noProgress;
+          const summary = await ingest.loadFile(source, progress);
+          progress.finish();
+          failed ||= summary.fileCode !== null;
+          term.out(json ? `${toJsonLine(summary)}\n` : describe(summary));
+        } finally {
+          await source.cleanup();
+        }
+      }
+    }
+    return failed ? 1 : 0;
+  },
+};
+
+function describe(s: FileLoadSummary): string {
+  const lines: string[] = [];
+  if (s.fileCode) {
+    lines.push(`${s.file}: REJECTED ${s.fileCode} (${FILE_CODES[s.fileCode]}): ${s.fileReason}`);
+  } else {
+    const counts = Object.entries(s.byCode).map(([code, n]) => `${code}: ${n}`).join(', ');
+    const unchanged = s.total > 0 && s.byCode['08'] === s.total ? ' (already loaded: nothing changed)' : '';
+    lines.push(`${s.file}: loaded ${s.total} record(s) [${counts}]${unchanged}`);
+    for (const r of s.rejected) {
+      lines.push(`  line ${r.line}: ${r.code} ${r.esiid ?? '-'} ${r.operatingDay ?? '-'} ch ${r.channel ?? '-'}: ${r.reason}`);
+    }
+  }
+  if (s.reportPath) lines.push(`  activity report: ${s.reportPath}`);
+  return `${lines.join('\n')}\n`;
+}
+

@@ -1,0 +1,17 @@
+import { loadOrCreatePlatformKey } from '../delivery/platform-key';
+import type { Command } from './command';
+
+/** TDSPs encrypt the LSE files they upload to this key; operators hand it out at onboarding. */
+export const keysExportPublicCommand: Command = {
+  name: ['keys', 'export-public'],
+  summary: "Print the platform's public PGP key (created on first use)",
+  usage: 'keys export-public',
+  options: {},
+  allowPositionals: false,
+  async run(_input, app, term) {
+    const key = await loadOrCreatePlatformKey(app.config.dataDir, app.logger);
+    term.out(key.publicArmored.endsWith('\n') ? key.publicArmored : `${key.publicArmored}\n`);
+    term.err(`Fingerprint: ${key.fingerprint}\n`);
+    return 0;
+  },
+};

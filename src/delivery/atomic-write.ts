@@ -1,0 +1,26 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The prefix of files still being written; folder listings served to users skip them. */
+export const PARTIAL_PREFIX = '.partial-';
+
+export function partialPathFor(finalPath: string): string {
+  return path.join(path.dirname(finalPath), `${PARTIAL_PREFIX}${crypto.randomBytes(6).toString('hex')}-${path.basename(finalPath)}`);
+}
+
+/**
+ * Writes a whole file under a temporary name and renames it into place, so a reader never sees
+ * a half-written file under its final name, even if the process dies mid-write.
+ */
+export async function writeFileAtomic(finalPath: string, data: string | Buffer): Promise<void> {
+  await fs.promises.mkdir(path.dirname(finalPath), { recursive: true });
+  const partial = partialPathFor(finalPath);
+  try {
+    await fs.promises.writeFile(partial, data, { flag: 'wx' });
+    await fs.promises.rename(partial, finalPath);
+  } catch (error) {
+    await fs.promises.rm(partial, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { writeFileAtomic } from '../delivery/atomic-write';
+import type { FileLoadSummary } from './ingest-result';
+import { FILE_CODES, RECORD_CODES, type RecordCode } from './result-codes';
+
+export const ACTIVITY_HEADER = ['RECORD_TYPE', 'FILE_NAME', 'ESIID', 'OPERATING_DAY', 'CHANNEL', 'CODE', 'COUNT', 'DESCRIPTION'];
+
+/**
+ * The LSE activity report of one file, in the spirit of ERCOT's: a FILE line with the file's
+ * status, a SUMMARY line per result code, and a REJECT line per record not loaded.
+ */
+export function formatActivityReport(s: FileLoadSummary): string {
+  const name = path.basename(s.file);
+  const rows: string[][] = [ACTIVITY_HEADER];
+  const fileText = s.fileCode ? `${FILE_CODES[s.fileCode]}: ${s.fileReason}` : `${s.status} at ${s.finishedAt}`;
+  rows.push(['FILE', name, '', '', '', s.fileCode ?? '', String(s.total), fileText]);
+  for (const [code, count] of Object.entries(s.byCode)) {
+    rows.push(['SUMMARY', name, '', '', '', code, String(count), RECORD_CODES[code as RecordCode]]);
+  }
+  for (const r of s.rejected) {
+    rows.push(['REJECT', name, r.esiid ? `'${r.esiid}` : '', r.operatingDay ?? '', r.channel === null ? '' : String(r.channel), r.code, '1', r.reason]);
+  }
+  return stringify(rows, { record_delimiter: 'windows' });
+}
+
+export function activityReportName(s: FileLoadSummary): string {
+  const stamp = s.finishedAt.replace(/[-:TZ.]/g, '').slice(0, 14);
+  return `${path.basename(s.file).replace(/[^A-Za-z0-9._-]/g, '_')}.${stamp}.activity.csv`;
+}
+
+/** Writes the report into the sending TDSP's reports/ folder; returns its path. */
+export async function writeActivityReport(ftpsRoot: string, tdspDuns: string, s: FileLoadSummary): Promise<string> {
+  const target = path.join(ftpsRoot, tdspDuns, 'reports', activityReportName(s));
+  await writeFileAtomic(target, formatActivityReport(s));
+  return target;
+}

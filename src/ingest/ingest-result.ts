@@ -1,0 +1,36 @@
+import type { FileCode, RecordCode } from './result-codes';
+
+export interface RejectedRecord {
+  line: number;
+  esiid: string | null;
+  operatingDay: string | null;
+  channel: number | null;
+  code: RecordCode;
+  reason: string;
+}
+
+/** The outcome of one file: what the activity report, the database and `smt ingest` show. */
+export interface FileLoadSummary {
+  file: string;
+  senderDuns: string | null;
+  status: 'loaded' | 'rejected';
+  fileCode: FileCode | null;
+  fileReason: string | null;
+  total: number;
+  byCode: Partial<Record<RecordCode, number>>;
+  rejected: RejectedRecord[];
+  startedAt: string;
+  finishedAt: string;
+  reportPath: string | null;
+}
+
+/** The `smt ingest --json` line for a file: exactly these keys. */
+export function toJsonLine(s: FileLoadSummary): string {
+  return JSON.stringify({
+    file: s.file,
+    status: s.status,
+    fileCode: s.fileCode,
+    records: { total: s.total, byCode: s.byCode },
+    rejected: s.rejected.map((r) => ({ esiid: r.esiid, operatingDay: r.operatingDay, channel: r.channel, code: r.code, reason: r.reason })),
+  });
+}

@@ -1,0 +1,47 @@
+import type { RepOfRecordSource } from '../db/entities/rep-of-record.entity';
+import type { LseRecord } from './lse-record';
+import type { FileLoadSummary } from './ingest-result';
+
+export interface IntervalKey {
+  operatingDay: string;
+  channel: number;
+  esiid: string;
+}
+
+export interface RorStretch {
+  id: number | null;
+  repDuns: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  source: RepOfRecordSource;
+}
+
+/**
+ * What the loader needs from the database while one file loads. Everything a file writes happens
+ * in one transaction, so a crash or a file-level rejection leaves no trace of the file's records.
+ * Dialect-specific SQL lives in the implementations (SQLite fast path; TypeORM for servers).
+ */
+export interface IngestTransaction {
+  /** The newest stored version of each key, or null. */
+  latestVersions(keys: IntervalKey[]): Promise<(number | null)[]>;
+  /** The TDSP DUNS of each registered ESI ID among those asked. */
+  esiidTdsps(esiids: string[]): Promise<Map<string, string>>;
+  registerEsiids(rows: { esiid: string; tdspDuns: string }[]): Promise<void>;
+  repsOfRecord(esiids: string[]): Promise<Map<string, RorStretch[]>>;
+  saveLseStretches(esiid: string, stretches: RorStretch[]): Promise<void>;
+  insertIntervals(records: LseRecord[], fileId: number): Promise<void>;
+  finishFile(fileId: number, summary: FileLoadSummary): Promise<void>;
+}
+
+export interface IngestStore {
+  /** Records that a file's load began (committed at once, so a crash shows as interrupted). */
+  startFile(fileName: string, startedAt: string): Promise<number>;
+  /** Marks loads a crashed process left open; returns how many. */
+  markInterrupted(): Promise<number>;
+  /** Every DUNS of a registered TDSP. */
+  tdspDuns(): Promise<Set<string>>;
+  inTransaction<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T>;
+  /** Marks a file whose load failed as a whole outside a transaction (unreadable input). */
+  failFile(fileId: number, summary: FileLoadSummary): Promise<void>;
+  close(): Promise<void>;
+}

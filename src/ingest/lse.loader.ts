@@ -1,0 +1,144 @@
+import type { LseRecord } from './lse-record';
+import type { IngestTransaction, IntervalKey, RorStretch } from './ingest.store';
+import type { RejectedRecord } from './ingest-result';
+import type { RecordCode } from './result-codes';
+import { learnRepOfRecord } from './rep-of-record.stretches';
+
+/**
+ * Registry facts the loader has read or written, kept across the files of one ingest run so a
+ * day's files do not look up the same ESI IDs again. Only valid while every file commits:
+ * whoever sees a file roll back throws the cache away.
+ */
+export class RegistryCache {
+  readonly esiidTdsp = new Map<string, string>();
+  readonly stretches = new Map<string, RorStretch[]>();
+
+  clear(): void {
+    this.esiidTdsp.clear();
+    this.stretches.clear();
+  }
+
+  /** Bounds memory on very large runs; a cleared cache only costs look-ups. */
+  trim(maxEsiids: number): void {
+    if (this.esiidTdsp.size > maxEsiids || this.stretches.size > maxEsiids) this.clear();
+  }
+}
+
+/**
+ * Decides each record of one file against what is stored (versions, ESI ID territory, REP of
+ * record) and writes the loadable ones. One instance per file, inside the file's transaction.
+ */
+export class LseFileLoader {
+  private readonly byCode = new Map<RecordCode, number>();
+  readonly rejected: RejectedRecord[] = [];
+  private readonly seen = new Set<string>();
+  private readonly newestInFile = new Map<string, number>();
+  private readonly esiidTdsp: Map<string, string>;
+  private readonly stretches: Map<string, RorStretch[]>;
+  private readonly changedStretches = new Map<string, Set<RorStretch>>();
+  senderDuns: string | null = null;
+
+  constructor(
+    private readonly tx: IngestTransaction,
+    private readonly fileId: number,
+    private readonly tdspDuns: ReadonlySet<string>,
+    cache: RegistryCache,
+  ) {
+    this.esiidTdsp = cache.esiidTdsp;
+    this.stretches = cache.stretches;
+  }
+
+  counts(): Partial<Record<RecordCode, number>> {
+    return Object.fromEntries([...this.byCode].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  async load(batch: LseRecord[]): Promise<void> {
+    this.senderDuns ??= batch.find((r) => r.senderDuns)?.senderDuns ?? null;
+    const candidates = batch.filter((r) => this.checkInFile(r));
+    await this.lookUp(candidates);
+    const versions = await this.tx.latestVersions(candidates as IntervalKey[]);
+    const accepted: LseRecord[] = [];
+    candidates.forEach((r, i) => {
+      if (this.checkAgainstStore(r, versions[i])) accepted.push(r);
+    });
+    await this.registerNewEsiids(accepted);
+    await this.learnRepsOfRecord(accepted);
+    await this.tx.insertIntervals(accepted, this.fileId);
+    this.count('00', accepted.length);
+  }
+
+  private reject(r: LseRecord, code: RecordCode, reason: string): false {
+    this.count(code, 1);
+    this.rejected.push({ line: r.line, esiid: r.esiid, operatingDay: r.operatingDay, channel: r.channel, code, reason });
+    return false;
+  }
+
+  private count(code: RecordCode, n: number): void {
+    if (n > 0) this.byCode.set(code, (this.byCode.get(code) ?? 0) + n);
+  }
+
+  private checkInFile(r: LseRecord): boolean {
+    if (r.code !== '00') return this.reject(r, r.code, r.reason ?? '');
+    const key = `${r.operatingDay}|${r.channel}|${r.esiid}|${r.version}`;
+    if (this.seen.has(key)) {
+      return this.reject(r, '07', `record at line ${r.line} repeats ESI ID ${r.esiid} channel ${r.channel} ${r.operatingDay} version ${r.version}`);
+    }
+    this.seen.add(key);
+    if (!this.tdspDuns.has(r.senderDuns!)) {
+      return this.reject(r, '09', `record at line ${r.line}: sender ${r.senderDuns} is not a registered TDSP`);
+    }
+    return true;
+  }
+
+  private async lookUp(records: LseRecord[]): Promise<void> {
+    const unknown = [...new Set(records.map((r) => r.esiid!).filter((e) => !this.esiidTdsp.has(e)))];
+    if (unknown.length === 0) return;
+    for (const [esiid, tdsp] of await this.tx.esiidTdsps(unknown)) this.esiidTdsp.set(esiid, tdsp);
+  }
+
+  private checkAgainstStore(r: LseRecord, stored: number | null): boolean {
+    const owner = this.esiidTdsp.get(r.esiid!);
+    if (owner !== undefined && owner !== r.senderDuns) {
+      return this.reject(r, '09', `record at line ${r.line}: ESI ID ${r.esiid} belongs to TDSP ${owner}, not sender ${r.senderDuns}`);
+    }
+    const key = `${r.operatingDay}|${r.channel}|${r.esiid}`;
+    const newest = Math.max(stored ?? 0, this.newestInFile.get(key) ?? 0);
+    if (r.version! < newest) {
+      return this.reject(r, '05', `record at line ${r.line}: version ${r.version} is older than loaded version ${newest}`);
+    }
+    if (r.version === stored) {
+      return this.reject(r, '08', `record at line ${r.line}: version ${r.version} of ESI ID ${r.esiid} channel ${r.channel} ${r.operatingDay} is already loaded`);
+    }
+    this.newestInFile.set(key, r.version!);
+    return true;
+  }
+
+  private async registerNewEsiids(records: LseRecord[]): Promise<void> {
+    const rows: { esiid: string; tdspDuns: string }[] = [];
+    for (const r of records) {
+      if (this.esiidTdsp.has(r.esiid!)) continue;
+      this.esiidTdsp.set(r.esiid!, r.senderDuns!);
+      rows.push({ esiid: r.esiid!, tdspDuns: r.senderDuns! });
+    }
+    if (rows.length > 0) await this.tx.registerEsiids(rows);
+  }
+
+  private async learnRepsOfRecord(records: LseRecord[]): Promise<void> {
+    const withRep = records.filter((r) => r.repDuns);
+    const unknown = [...new Set(withRep.map((r) => r.esiid!).filter((e) => !this.stretches.has(e)))];
+    if (unknown.length > 0) for (const [esiid, list] of await this.tx.repsOfRecord(unknown)) this.stretches.set(esiid, list);
+    for (const r of withRep) {
+      for (const stretch of learnRepOfRecord(this.stretches.get(r.esiid!)!, r.repDuns!, r.operatingDay!)) {
+        let changed = this.changedStretches.get(r.esiid!);
+        if (!changed) this.changedStretches.set(r.esiid!, (changed = new Set()));
+        changed.add(stretch);
+      }
+    }
+  }
+
+  /** Writes what the file taught about REPs of record: once per ESI ID, not once per record. */
+  async finish(): Promise<void> {
+    for (const [esiid, changed] of this.changedStretches) await this.tx.saveLseStretches(esiid, [...changed]);
+    this.changedStretches.clear();
+  }
+}

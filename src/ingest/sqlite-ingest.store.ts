@@ -1,0 +1,146 @@
+import Database from 'better-sqlite3';
+import { SQLITE_BUSY_TIMEOUT_MS } from '../db/data-source';
+import type { FileLoadSummary } from './ingest-result';
+import type { IngestStore, IngestTransaction, IntervalKey, RorStretch } from './ingest.store';
+import type { LseRecord } from './lse-record';
+
+const IN_LIST = 500;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IN_LIST) out.push(items.slice(i, i + IN_LIST));
+  return out;
+}
+
+/**
+ * The embedded database's ingest path: its own better-sqlite3 connection, prepared statements
+ * and one IMMEDIATE transaction per file, so the write lock is taken up front and other
+ * connections wait instead of failing half-way.
+ */
+export class SqliteIngestStore implements IngestStore {
+  private readonly db: Database.Database;
+  private readonly stmt;
+  private readonly inStatements = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    this.db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('cache_size = -131072');
+    const db = this.db;
+    this.stmt = {
+      latest: db.prepare('SELECT max(version) AS v FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid = ?').pluck(),
+      addEsiid: db.prepare("INSERT INTO esiid (esiid, tdsp_duns, updated_at) VALUES (?, ?, datetime('now'))"),
+      addStretch: db.prepare('INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, ?, ?, ?, ?)'),
+      moveStretch: db.prepare('UPDATE rep_of_record SET effective_from = ?, effective_to = ? WHERE id = ?'),
+      insertInterval: db.prepare(`INSERT INTO interval_day (operating_day, channel, esiid, version, interval_count, interval_values,
+        quality, origin, start_reading, stop_reading, transaction_id, sender_duns, rep_duns, file_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      startFile: db.prepare("INSERT INTO ingest_file (file_name, status, started_at) VALUES (?, 'loading', ?)"),
+      finishFile: db.prepare(`UPDATE ingest_file SET sender_duns = ?, status = ?, file_code = ?, file_reason = ?,
+        total_records = ?, counts_by_code = ?, report_path = ?, finished_at = ? WHERE id = ?`),
+      reject: db.prepare('INSERT INTO ingest_rejection (file_id, line, esiid, operating_day, channel, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      interrupted: db.prepare("UPDATE ingest_file SET status = 'interrupted' WHERE status = 'loading'"),
+      tdspDuns: db.prepare("SELECT d.duns FROM participant_duns d JOIN market_participant p ON p.id = d.participant_id WHERE p.kind = 'TDSP'").pluck(),
+    };
+  }
+
+  async startFile(fileName: string, startedAt: string): Promise<number> {
+    return Number(this.stmt.startFile.run(fileName, startedAt).lastInsertRowid);
+  }
+
+  async markInterrupted(): Promise<number> {
+    return this.stmt.interrupted.run().changes;
+  }
+
+  async tdspDuns(): Promise<Set<string>> {
+    return new Set(this.stmt.tdspDuns.all() as string[]);
+  }
+
+  async inTransaction<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(this.transaction);
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async failFile(fileId: number, summary: FileLoadSummary): Promise<void> {
+    this.writeSummary(fileId, summary);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  /** Statements of the form `… WHERE esiid IN (?, …)`, prepared once per list length. */
+  private byEsiids(sql: string, esiids: string[]): Database.Statement {
+    const key = `${sql}|${esiids.length}`;
+    let stmt = this.inStatements.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(`${sql} (${esiids.map(() => '?').join(',')})`);
+      this.inStatements.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  private writeSummary(fileId: number, s: FileLoadSummary): void {
+    this.stmt.finishFile.run(s.senderDuns, s.status, s.fileCode, s.fileReason, s.total,
+      JSON.stringify(s.byCode), s.reportPath, s.finishedAt, fileId);
+    for (const r of s.rejected) {
+      this.stmt.reject.run(fileId, r.line, r.esiid, r.operatingDay, r.channel, r.code, r.reason.slice(0, 500));
+    }
+  }
+
+  private readonly transaction: IngestTransaction = {
+    latestVersions: async (keys: IntervalKey[]) =>
+      keys.map((k) => {
+        const v = this.stmt.latest.get(k.operatingDay, k.channel, k.esiid) as number | bigint | null;
+        return v === null ? null : Number(v);
+      }),
+    esiidTdsps: async (esiids) => {
+      const found = new Map<string, string>();
+      for (const part of chunks(esiids)) {
+        for (const row of this.byEsiids('SELECT esiid, tdsp_duns AS tdsp FROM esiid WHERE esiid IN', part).all(...part) as { esiid: string; tdsp: string }[]) {
+          found.set(row.esiid, row.tdsp);
+        }
+      }
+      return found;
+    },
+    registerEsiids: async (rows) => {
+      for (const r of rows) this.stmt.addEsiid.run(r.esiid, r.tdspDuns);
+    },
+    repsOfRecord: async (esiids) => {
+      const found = new Map<string, RorStretch[]>(esiids.map((e) => [e, []]));
+      const sql = 'SELECT id, esiid, rep_duns AS repDuns, effective_from AS effectiveFrom, effective_to AS effectiveTo, source FROM rep_of_record WHERE esiid IN';
+      for (const part of chunks(esiids)) {
+        for (const row of this.byEsiids(sql, part).all(...part) as (RorStretch & { esiid: string })[]) {
+          const { esiid, ...stretch } = row;
+          found.get(esiid)!.push(stretch);
+        }
+      }
+      for (const list of found.values()) list.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+      return found;
+    },
+    saveLseStretches: async (esiid, stretches) => {
+      for (const s of stretches) {
+        if (s.id === null) s.id = Number(this.stmt.addStretch.run(esiid, s.repDuns, s.effectiveFrom, s.effectiveTo, s.source).lastInsertRowid);
+        else this.stmt.moveStretch.run(s.effectiveFrom, s.effectiveTo, s.id);
+      }
+    },
+    insertIntervals: async (records, fileId) => {
+      const insert = this.stmt.insertInterval;
+      for (const r of records) {
+        // Records cross from the parser thread as plain Uint8Arrays; the driver binds Buffers.
+        const values = Buffer.from(r.values.buffer, r.values.byteOffset, r.values.byteLength);
+        insert.run(r.operatingDay, r.channel, r.esiid, r.version, r.intervalCount, values, r.quality, r.origin,
+          r.startReading, r.stopReading, r.transactionId, r.senderDuns, r.repDuns, fileId);
+      }
+    },
+    finishFile: async (fileId, summary) => this.writeSummary(fileId, summary),
+  };
+}

@@ -1,0 +1,176 @@
+import { In, type DataSource } from 'typeorm';
+import { SmtError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { Esiid } from '../db/entities/esiid.entity';
+import { MarketParticipant } from '../db/entities/market-participant.entity';
+import { ParticipantDuns } from '../db/entities/participant-duns.entity';
+import { RepOfRecord } from '../db/entities/rep-of-record.entity';
+import {
+  DUNS_EXPECTED, dunsProblem, isDuns, isParticipantKind, MAX_PARTICIPANT_NAME, pgpPublicKeyProblem, type ParticipantKind,
+} from './registry-formats';
+
+export interface Participant {
+  id: number;
+  name: string;
+  kind: ParticipantKind;
+  /** Sorted; the first is not special. */
+  duns: string[];
+  pgpPublicKey: string | null;
+}
+
+export interface NewParticipant {
+  name: string;
+  kind: ParticipantKind;
+  duns: string[];
+  pgpPublicKey?: string | null;
+}
+
+export interface ParticipantChanges {
+  addDuns?: string[];
+  /** A new key replaces the old one; null removes it. */
+  pgpPublicKey?: string | null;
+}
+
+export interface EsiidRecord {
+  esiid: string;
+  tdspDuns: string;
+  meterNumber: string | null;
+  meterHardwareVersion: string | null;
+  meterFirmwareVersion: string | null;
+  /** 1-21; null: monthly periods follow calendar months. */
+  readCycle: number | null;
+}
+
+export interface RepStretch {
+  repDuns: string;
+  effectiveFrom: string;
+  /** Inclusive; null: open-ended. */
+  effectiveTo: string | null;
+  source: 'registry' | 'lse';
+}
+
+/** Market participants, their DUNS, ESI IDs and REP-of-record history. Returns plain objects only. */
+export class RegistryService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly logger: Logger,
+  ) {}
+
+  async addParticipant(input: NewParticipant): Promise<Participant> {
+    const name = input.name.trim();
+    checkName(name);
+    if (!isParticipantKind(input.kind)) throw invalid(`Kind "${input.kind}" is not REP or TDSP.`);
+    const duns = checkDuns(input.duns);
+    if (duns.length === 0) throw invalid(`Give at least one DUNS for "${name}" (${DUNS_EXPECTED}).`);
+    const pgpPublicKey = checkKey(input.pgpPublicKey ?? null);
+    if (await this.db.manager.existsBy(MarketParticipant, { name })) {
+      throw new SmtError('CONFLICT', `A participant named "${name}" already exists: choose another name, or add the DUNS to the existing participant instead.`, { name });
+    }
+    await this.refuseOwnedDuns(duns, null);
+    // The checks above run outside the transaction so that it starts with a write (library-pitfalls 5.4).
+    const id = await this.db.transaction(async (manager) => {
+      const inserted = await manager.insert(MarketParticipant, { name, kind: input.kind, pgpPublicKey });
+      const participantId = Number(inserted.identifiers[0]!.id);
+      await manager.insert(ParticipantDuns, duns.map((d) => ({ duns: d, participantId })));
+      return participantId;
+    });
+    this.logger.info('participant added', { name, kind: input.kind, duns, hasPgpKey: pgpPublicKey !== null });
+    return { id, name, kind: input.kind, duns: [...duns].sort(), pgpPublicKey };
+  }
+
+  async updateParticipant(name: string, changes: ParticipantChanges): Promise<Participant> {
+    const participant = await this.db.manager.findOneBy(MarketParticipant, { name: name.trim() });
+    if (!participant) {
+      throw new SmtError('NOT_FOUND', `No participant is named "${name}" (names are case-sensitive); list them to find the exact name.`, { name });
+    }
+    const stored = await this.db.manager.findBy(ParticipantDuns, { participantId: participant.id });
+    const known = new Set(stored.map((d) => d.duns));
+    const added = checkDuns(changes.addDuns ?? []).filter((d) => !known.has(d));
+    await this.refuseOwnedDuns(added, participant.id);
+    const pgpPublicKey = changes.pgpPublicKey === undefined ? undefined : checkKey(changes.pgpPublicKey);
+    if (added.length > 0 || pgpPublicKey !== undefined) {
+      await this.db.transaction(async (manager) => {
+        if (added.length > 0) await manager.insert(ParticipantDuns, added.map((d) => ({ duns: d, participantId: participant.id })));
+        if (pgpPublicKey !== undefined) await manager.update(MarketParticipant, { id: participant.id }, { pgpPublicKey });
+      });
+    }
+    this.logger.info('participant updated', { name: participant.name, addedDuns: added, pgpKeyChanged: pgpPublicKey !== undefined });
+    return {
+      id: participant.id,
+      name: participant.name,
+      kind: participant.kind,
+      duns: [...known, ...added].sort(),
+      pgpPublicKey: pgpPublicKey === undefined ? participant.pgpPublicKey : pgpPublicKey,
+    };
+  }
+
+  /** Every participant, by name. */
+  async listParticipants(): Promise<Participant[]> {
+    const participants = await this.db.manager.find(MarketParticipant, { relations: { duns: true }, order: { name: 'ASC' } });
+    return participants.map(toParticipant);
+  }
+
+  async findParticipantByDuns(duns: string): Promise<Participant | null> {
+    const owned = await this.db.manager.findOneBy(ParticipantDuns, { duns });
+    if (!owned) return null;
+    const participant = await this.db.manager.findOne(MarketParticipant, { where: { id: owned.participantId }, relations: { duns: true } });
+    return participant ? toParticipant(participant) : null;
+  }
+
+  async getEsiid(esiid: string): Promise<EsiidRecord | null> {
+    const row = await this.db.manager.findOneBy(Esiid, { esiid });
+    if (!row) return null;
+    return {
+      esiid: row.esiid,
+      tdspDuns: row.tdspDuns,
+      meterNumber: row.meterNumber,
+      meterHardwareVersion: row.meterHardwareVersion,
+      meterFirmwareVersion: row.meterFirmwareVersion,
+      readCycle: row.readCycle,
+    };
+  }
+
+  /** The ESI ID's REP-of-record stretches, earliest first. */
+  async repsOfRecord(esiid: string): Promise<RepStretch[]> {
+    const rows = await this.db.manager.find(RepOfRecord, { where: { esiid }, order: { effectiveFrom: 'ASC', id: 'ASC' } });
+    return rows.map((r) => ({ repDuns: r.repDuns, effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo, source: r.source }));
+  }
+
+  private async refuseOwnedDuns(duns: string[], ownerId: number | null): Promise<void> {
+    if (duns.length === 0) return;
+    const owned = await this.db.manager.find(ParticipantDuns, { where: { duns: In(duns) }, relations: { participant: true } });
+    const taken = owned.filter((d) => d.participantId !== ownerId);
+    if (taken.length > 0) {
+      const list = taken.map((d) => `${d.duns} (owned by "${d.participant.name}")`).join(', ');
+      throw new SmtError('CONFLICT', `DUNS already registered to another participant: ${list}. A DUNS belongs to one participant only: remove it from the request or correct the number.`, { duns: taken.map((d) => d.duns) });
+    }
+  }
+}
+
+function toParticipant(p: MarketParticipant): Participant {
+  return { id: p.id, name: p.name, kind: p.kind, duns: p.duns.map((d) => d.duns).sort(), pgpPublicKey: p.pgpPublicKey };
+}
+
+function invalid(message: string): SmtError {
+  return new SmtError('INPUT_INVALID', message);
+}
+
+function checkName(name: string): void {
+  if (name === '') throw invalid('The participant name is empty.');
+  if (name.length > MAX_PARTICIPANT_NAME) throw invalid(`The participant name is ${name.length} characters long; at most ${MAX_PARTICIPANT_NAME} are allowed.`);
+}
+
+/** Trimmed, de-duplicated and all well-formed, or an error naming the bad ones. */
+function checkDuns(duns: string[]): string[] {
+  const unique = [...new Set(duns.map((d) => d.trim()))];
+  const bad = unique.filter((d) => !isDuns(d));
+  if (bad.length > 0) throw invalid(`DUNS ${bad.map(dunsProblem).join('; ')}.`);
+  return unique;
+}
+
+function checkKey(key: string | null): string | null {
+  if (key === null) return null;
+  const problem = pgpPublicKeyProblem(key);
+  if (problem) throw invalid(`The PGP key ${problem}.`);
+  return key;
+}
