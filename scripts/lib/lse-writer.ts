@@ -45,11 +45,19 @@ export const ERCOT_DUNS = '183529049';
 // Header two after its start/stop reads, copied from the seed sample (900 s intervals, kWh).
 const HEADER_TWO_TAIL = ',0,,0,,900,01,1,-1,0.0,0.0,CST\n';
 const INTERVALS_PER_ROW = 4;
-// Generators print millions of values; the common ones are cached as strings (and as whole
-// value,status triples for A and E) because number-to-string dominates the writing cost otherwise.
+// Generators print millions of values; the common ones (0 to 20 kWh) are prepared once as strings,
+// and as whole `value,A,,` / `value,E,,` triples, because number-to-string and the concatenation of
+// the pieces dominate the writing cost otherwise.
 const CACHE_LIMIT = 20_000;
-const valueCache: string[] = [];
-const tripleCache: Record<string, string[]> = { A: [], E: [] };
+const valueStrings: string[] = [];
+const actualTriples: string[] = [];
+const estimatedTriples: string[] = [];
+for (let milli = 0; milli < CACHE_LIMIT; milli++) {
+  const text = String(milli / 1000);
+  valueStrings.push(text);
+  actualTriples.push(text + ',A,,');
+  estimatedTriples.push(text + ',E,,');
+}
 const rowCodes: string[] = [];
 
 export function formatLseRecord(spec: LseRecordSpec): string {
@@ -65,29 +73,41 @@ export function formatLseRecord(spec: LseRecordSpec): string {
     '00000030,ATTRIBUTE_VALUE_PAIRS,MRE=' + (spec.mre ?? spec.sender) + ',Sender=' + spec.sender +
     ',Receiver=' + (spec.receiver ?? ERCOT_DUNS) + rep + '\n';
   const { values, statuses } = spec;
-  for (let i = 0; i < values.length; i += INTERVALS_PER_ROW) {
-    let row = rowCode(i / INTERVALS_PER_ROW);
-    const end = Math.min(i + INTERVALS_PER_ROW, values.length);
-    for (let j = i; j < end; j++) row += formatInterval(values[j], statuses?.[j]);
+  const whole = values.length - (values.length % INTERVALS_PER_ROW);
+  for (let j = 0; j < whole; j += INTERVALS_PER_ROW) {
+    text += statuses === undefined
+      ? rowCode(j) + actual(values[j]) + actual(values[j + 1]) + actual(values[j + 2]) + actual(values[j + 3]) + '\n'
+      : rowCode(j) + interval(values[j], statuses[j]) + interval(values[j + 1], statuses[j + 1]) +
+        interval(values[j + 2], statuses[j + 2]) + interval(values[j + 3], statuses[j + 3]) + '\n';
+  }
+  if (whole < values.length) {
+    // Only broken fixtures have a partial last row.
+    let row = rowCode(whole);
+    for (let j = whole; j < values.length; j++) row += interval(values[j], statuses?.[j]);
     text += row + '\n';
   }
   return text;
 }
 
-function rowCode(row: number): string {
+function rowCode(firstInterval: number): string {
+  const row = firstInterval / INTERVALS_PER_ROW;
   return (rowCodes[row] ??= String(10_000_000 + row) + ',');
 }
 
-/** `value,status,` plus the delimiter: the third sub-field is empty in every known sample. */
-function formatInterval(value: number | null, status: string | undefined): string {
-  if (value === null) return ',' + (status ?? '') + ',,';
+/** An interval with the default status: `A` for a value, none for a blank. */
+function actual(value: number | null): string {
+  if (value === null) return ',,,';
   const milli = Math.round(value * 1000);
-  const s = status ?? 'A';
-  const cache = tripleCache[s];
-  if (cache !== undefined && milli >= 0 && milli < CACHE_LIMIT) {
-    return (cache[milli] ??= formatMilli(milli) + ',' + s + ',,');
-  }
-  return formatMilli(milli) + ',' + s + ',,';
+  return milli >= 0 && milli < CACHE_LIMIT ? actualTriples[milli] : formatMilli(milli) + ',A,,';
+}
+
+/** `value,status,` plus the delimiter: the third sub-field is empty in every known sample. */
+function interval(value: number | null, status: string | undefined): string {
+  if (value === null) return ',' + (status ?? '') + ',,';
+  if (status === undefined || status === 'A') return actual(value);
+  const milli = Math.round(value * 1000);
+  if (status === 'E' && milli >= 0 && milli < CACHE_LIMIT) return estimatedTriples[milli];
+  return formatMilli(milli) + ',' + status + ',,';
 }
 
 /** Up to three decimals with no trailing zeros: 0.58 prints as 0.58, 2 as 2. */
@@ -97,7 +117,7 @@ export function formatLseValue(value: number): string {
 
 function formatMilli(milli: number): string {
   if (!Number.isFinite(milli)) throw new RangeError(`LSE interval value must be finite, got ${milli}`);
-  if (milli >= 0 && milli < CACHE_LIMIT) return (valueCache[milli] ??= String(milli / 1000));
+  if (milli >= 0 && milli < CACHE_LIMIT) return valueStrings[milli];
   // Math.round can give -0, which String prints as 0 anyway.
   return String(milli / 1000);
 }

@@ -41,10 +41,7 @@ describe('registry import', () => {
     registry = new RegistryService(db, silentLogger());
   });
 
-  afterEach(async () => {
-    await db.destroy();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  afterEach(async () => db.destroy().then(() => fs.rmSync(tmp, { recursive: true, force: true })));
 
   /** Writes a CSV into the temp dir; lines are joined with `eol` and end with one. */
   function csv(name: string, lines: string[], eol = '\n'): string {
@@ -311,14 +308,10 @@ describe('registry import', () => {
     });
 
     it('trims, splits or replaces overlapping lse stretches: the registry is authoritative', async () => {
-      const lse = [
-        ['10443720000000001', '200000002', '2023-06-01', '2024-03-31'],
-        ['10443720000000002', '200000002', '2024-02-01', null],
-        ['10443720000000003', '200000002', '2023-01-01', null],
-        ['10443720000000004', '200000002', '2023-01-01', '2023-12-31'],
-      ];
-      for (const row of lse) {
-        await db.query('INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, ?, ?, ?, \'lse\')', row);
+      const lse: [string, string | null][] = [['2023-06-01', '2024-03-31'], ['2024-02-01', null], ['2023-01-01', null], ['2023-01-01', '2023-12-31']];
+      for (const [i, [from, to]] of lse.entries()) {
+        const sql = 'INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, ?, ?, ?, \'lse\')';
+        await db.query(sql, [`1044372000000000${i + 1}`, '200000002', from, to]);
       }
       const file = csv('ror.csv', [
         ROR_HEADER,

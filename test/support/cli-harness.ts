@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Terminal } from '../../src/cli/command';
+import { runCli } from '../../src/main';
+
+export interface CliResult {
+  status: number;
+  out: string;
+  err: string;
+}
+
+/** Runs `smt` commands in-process against a throwaway data dir, capturing what they print. */
+export class CliHarness {
+  readonly dataDir: string;
+  private savedEnv: string | undefined;
+
+  constructor(prefix = 'smt-test-') {
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  }
+
+  async run(...args: string[]): Promise<CliResult> {
+    const captured = { out: '', err: '' };
+    const term: Terminal = { out: (t) => (captured.out += t), err: (t) => (captured.err += t), isTty: false };
+    this.savedEnv = process.env.SMT_DATA_DIR;
+    process.env.SMT_DATA_DIR = this.dataDir;
+    try {
+      const status = await runCli(args, term);
+      return { status, ...captured };
+    } finally {
+      if (this.savedEnv === undefined) delete process.env.SMT_DATA_DIR;
+      else process.env.SMT_DATA_DIR = this.savedEnv;
+    }
+  }
+
+  /** `smt ingest --json` for the given files, parsed line by line. */
+  async ingestJson(...files: string[]): Promise<{ status: number; results: IngestJson[]; err: string }> {
+    const r = await this.run('ingest', '--json', ...files);
+    return { status: r.status, err: r.err, results: r.out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+  }
+
+  remove(): void {
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export interface IngestJson {
+  file: string;
+  status: 'loaded' | 'rejected';
+  fileCode: string | null;
+  records: { total: number; byCode: Record<string, number> };
+  rejected: { esiid: string | null; operatingDay: string | null; channel: number | null; code: string; reason: string }[];
+}
+
+export const FIXTURES = path.join(__dirname, '../../fixtures');
+
+export function lseFixture(name: string): string {
+  return path.join(FIXTURES, 'lse', name);
+}
+
+export async function importRegistryFixtures(cli: CliHarness): Promise<void> {
+  const dir = path.join(FIXTURES, 'registry');
+  const r = await cli.run('registry', 'import', ...['participants.csv', 'esiids.csv', 'rep-of-record.csv'].map((f) => path.join(dir, f)));
+  if (r.status !== 0) throw new Error(`registry fixtures did not load: ${r.err}`);
+}
