@@ -156,10 +156,11 @@ function goodRecord(o: Options, esiIndex: number, channel: number, day: string, 
   let noise = 0;
   for (let j = 0; j < shape.length; j++) {
     // One 32-bit draw gives the noise of four intervals: the PRNG was the largest cost per record.
-    if ((j & 3) === 0) noise = random() * 4294967296;
+    if ((j & 3) === 0) noise = (random() * 4294967296) >>> 0;
     const factor = 750 + ((noise >>> ((j & 3) * 8)) & 255) * NOISE_STEP;
-    // Whole milli-kWh keep the printed values at three decimals or fewer.
-    values[j] = shape[j] === 0 ? 0 : Math.round(shape[j] * scale * factor) / 1000;
+    // Whole milli-kWh keep the printed values at three decimals or fewer (the writer rounds
+    // to the thousandth, so multiplying by 0.001 instead of dividing changes nothing printed).
+    values[j] = Math.round(shape[j] * scale * factor) * 0.001;
   }
   let statuses: string[] | undefined;
   if (random() < 0.02) {

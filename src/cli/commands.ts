@@ -4,10 +4,12 @@ import { entityAddCommand, entityListCommand, entityUpdateCommand } from './enti
 import { ingestCommand } from './ingest.command';
 import { keysExportPublicCommand } from './keys.command';
 import { registryImportCommand } from './registry.command';
+import { serveCommand } from './serve.command';
 import { usageCommand } from './usage.command';
 
 /** Every `smt` command, in the order `smt --help` lists them. */
 export const commands: Command[] = [
+  serveCommand,
   ingestCommand,
   usageCommand,
   registryImportCommand,

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import { InboundFolderWorker } from '../ingest/inbound-folder.worker';
+import type { Command } from './command';
+
+export const serveCommand: Command = {
+  name: ['serve'],
+  summary: 'Run the platform: database, platform key, and the worker that loads files TDSPs drop in their inbound folders',
+  usage: 'serve [--poll-seconds N]',
+  options: { 'poll-seconds': { type: 'string', default: '5' } },
+  allowPositionals: false,
+  async run({ values }, app, term) {
+    const pollMs = Math.max(1, Number(values['poll-seconds']) || 5) * 1000;
+    const ingest = await app.ingestService();
+    const key = await app.platformKey();
+    await fs.promises.mkdir(app.tempDir, { recursive: true, mode: 0o700 });
+    const worker = new InboundFolderWorker(ingest, app.logger, {
+      ftpsRoot: app.ftpsRoot,
+      tempDir: app.tempDir,
+      maxFileBytes: app.config.ingest.maxFileBytes,
+      pollMs,
+      platformKey: async () => key.privateKey,
+    });
+    worker.start();
+    app.logger.info('serve: started', { dataDir: app.config.dataDir, db: app.config.db.type, pollMs });
+    term.err([
+      `smt serve: running on ${app.config.db.type === 'sqlite' ? `the embedded database in ${app.config.dataDir}` : `the ${app.config.db.type} server`}`,
+      `  inbound LSE files: ${app.ftpsRoot}/<TDSP DUNS>/inbound/ (checked every ${pollMs / 1000} s; activity reports in .../reports/)`,
+      `  platform PGP key:  fingerprint ${key.fingerprint} (smt keys export-public prints it for TDSPs)`,
+      `  logs:              ${app.config.log.file}`,
+      '  Ctrl-C stops.',
+      '',
+    ].join('\n'));
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    term.err('smt serve: stopping after the file in progress...\n');
+    await worker.stop();
+    return 0;
+  },
+};
