@@ -63,7 +63,7 @@ const total = (values: (number | null)[]): number => round3(values.reduce<number
 function consumption(n: number, day: string): number[] {
   const random = seededRandom(seedOf(`${n}|4|${day}`));
   const shape = day.slice(5, 7) >= '05' && day.slice(5, 7) <= '09' ? SUMMER : SHOULDER;
-  const size = 0.7 + (n % 5) * 0.15;
+  const size = 0.55 + (n % 5) * 0.12;
   return hours(day).map((h) => round3(Math.min(2.5, Math.max(0.05, shape[h] * size * (0.75 + 0.5 * random())))));
 }
 
@@ -216,8 +216,9 @@ function brokenFiles(): void {
     formatLseRecord(negative), // 01 negative value
     formatLseRecord({ ...good(10), channel: 7 }), // 01 unknown channel
     first, // 07 duplicate of the first record
-    formatLseRecord({ ...good(3), esiid: '1044372000000 0003' }), // 06 space in the ESI ID
-    formatLseRecord({ ...good(4), esiid: esiid(4).padEnd(70, '0') }), // 06 70 characters
+    // The bad ESI IDs get plain transaction ids, so the ESI ID stays their only fault.
+    formatLseRecord({ ...good(3), esiid: '1044372000000 0003', transactionId: 'MALFORMEDESIID01' }), // 06 space
+    formatLseRecord({ ...good(4), esiid: esiid(4).padEnd(70, '0'), transactionId: 'MALFORMEDESIID02' }), // 06 70 chars
     formatLseRecord(generationRecord(1, day)), // 00: reading goes on after the faults
   ].join(''));
 
