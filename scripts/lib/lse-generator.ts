@@ -155,7 +155,7 @@ function goodRecord(o: Options, esiIndex: number, channel: number, day: string, 
   const values = scratchValues(shape.length);
   let noise = 0;
   for (let j = 0; j < shape.length; j++) {
-    // One 32-bit draw gives the noise of four intervals: the PRNG was the largest cost per record.
+    // One 32-bit draw gives the noise of four intervals: a quarter of the PRNG calls.
     if ((j & 3) === 0) noise = (random() * 4294967296) >>> 0;
     const factor = 750 + ((noise >>> ((j & 3) * 8)) & 255) * NOISE_STEP;
     // Whole milli-kWh keep the printed values at three decimals or fewer (the writer rounds
@@ -182,7 +182,7 @@ function goodRecord(o: Options, esiIndex: number, channel: number, day: string, 
 }
 
 // One values array per interval count, refilled for every record: records are formatted as soon
-// as they are handed to the writer, and allocating 96 numbers per record costs more than the rest.
+// as they are handed to the writer, and allocating 96 numbers per record was a large share of the cost.
 const scratch = new Map<number, number[]>();
 function scratchValues(length: number): number[] {
   let values = scratch.get(length);

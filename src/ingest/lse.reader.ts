@@ -20,6 +20,7 @@ export class LseReader {
   private fileReason: string | null = null;
   private out: LseRecord[] = [];
   private readonly scratch = new IntervalScratch();
+  private started = false;
 
   /** `now` is the load time in Central Prevailing Time as YYYYMMDDHHMMSS (future-date check). */
   constructor(private readonly now: number) {}
@@ -30,8 +31,11 @@ export class LseReader {
       buf = Buffer.concat([this.carry, chunk]);
       this.carry = null;
     }
-    if (this.lineNo === 0 && this.total === 0 && buf.subarray(0, 65536).includes(0)) {
-      this.fileError(`the file holds binary data, not LSE text`);
+    if (this.lineNo === 0 && !this.started) {
+      this.started = true;
+      if (buf.subarray(0, 65536).includes(0)) this.fileError('the file holds binary data, not LSE text');
+      // Some Windows tools start text files with a UTF-8 byte-order mark; it is not part of the data.
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
     }
     // Only whole lines are parsed; the tail after the last newline waits for the next chunk.
     const last = buf.lastIndexOf(NL);
@@ -79,7 +83,12 @@ export class LseReader {
     if (buf[start] === ONE && this.fileCode !== 'F2') return this.detail(buf, start);
     const nl = buf.indexOf(NL, start);
     const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
-    if (end === start || this.fileCode === 'F2') return nl;
+    if (end === start) return nl;
+    if (this.fileCode === 'F2') {
+      // Nothing loads any more, but the report still counts the file's records.
+      if (buf.toString('latin1', start, start + 9) === '00000001,') this.total++;
+      return nl;
+    }
     const fields = buf.toString('latin1', start, end).split(',');
     const sortCode = fields[0];
     if (sortCode === '00000001') this.openRecord();
