@@ -73,16 +73,15 @@ function prefill(file: string, firstDay: string, days: number): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   const insert = db.prepare(`INSERT INTO interval_day (operating_day, channel, esiid, version, interval_count, interval_values,
-    quality, origin, transaction_id, sender_duns, rep_duns, file_id) VALUES (?, 4, ?, ?, 96, ?, ?, 'M', ?, ?, '200000001', 0)`);
+    origin, transaction_id, file_id) VALUES (?, 4, ?, ?, 96, ?, 'M', ?, 0)`);
   const values = Buffer.alloc(96 * 4, 1);
-  const quality = 'A'.repeat(96);
   const ids = Array.from({ length: PREFILL_ESIIDS }, (_, i) => generatedEsiid(i + 1)).sort();
   const ror = db.prepare("INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, '200000001', '2020-01-01', NULL, 'registry')");
   const esiid = db.prepare("INSERT INTO esiid (esiid, tdsp_duns) VALUES (?, ?)");
   db.transaction(() => ids.forEach((id) => (esiid.run(id, TDSP), ror.run(id))))();
   const writeDay = db.transaction((day: string) => {
     const version = Number(`${addDays(day, 1).replace(/-/g, '')}060000`);
-    for (const esiid of ids) insert.run(day, esiid, version, values, quality, `${esiid}${day}`, TDSP);
+    for (const esiid of ids) insert.run(day, esiid, version, values, `${esiid}${day}`);
   });
   for (let d = 0; d < days; d++) writeDay(addDays(firstDay, d));
   db.close();

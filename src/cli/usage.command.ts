@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { dayKind, isDay, reportSlots } from '../core/cpt';
 import { SmtError } from '../core/errors';
-import { intervalKwh } from '../ingest/lse-record';
+import { intervalKwh, intervalQuality } from '../ingest/lse-record';
 import { IntervalRepository, type StoredIntervalDay } from '../usage/interval.repository';
 import { requiredOption, type Command } from './command';
 
@@ -52,8 +52,9 @@ function endLabels(day: string): string[] {
 
 function rows(day: StoredIntervalDay): string[][] {
   const labels = endLabels(day.operatingDay);
+  const quality = intervalQuality(day.values, day.intervalCount);
   return intervalKwh(day.values, day.intervalCount).map((kwh, i) => [
     day.operatingDay, String(day.channel), String(i + 1), labels[i] ?? '', kwh === null ? '' : kwh.toFixed(3),
-    day.quality[i].trim(), String(day.version),
+    quality[i].trim(), String(day.version),
   ]);
 }

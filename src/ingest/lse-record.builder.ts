@@ -17,7 +17,6 @@ export const REQUIRED_HEADERS = ['00000001', '00000002', '00000003', '00000004',
 /** Interval buffers reused from record to record (a record copies out what it keeps). */
 export class IntervalScratch {
   readonly values = new Int32Array(MAX_INTERVALS);
-  readonly quality = new Uint8Array(MAX_INTERVALS);
 }
 
 const dayCache = new Map<string, { valid: boolean; intervals: number }>();
@@ -38,7 +37,6 @@ function dayFacts(yyyymmdd: string): { valid: boolean; intervals: number } {
 export class LseRecordBuilder {
   readonly headersSeen = new Set<string>();
   readonly values: Int32Array;
-  readonly quality: Uint8Array;
   intervalCount = 0;
   detailRows = 0;
   code: RecordCode = '00';
@@ -58,7 +56,6 @@ export class LseRecordBuilder {
 
   constructor(readonly line: number, scratch: IntervalScratch) {
     this.values = scratch.values;
-    this.quality = scratch.quality;
   }
 
   fail(code: RecordCode, reason: string): void {
@@ -187,7 +184,6 @@ export class LseRecordBuilder {
       repDuns: this.repDuns,
       intervalCount: count,
       values,
-      quality: Buffer.from(this.quality.subarray(0, count)).toString('latin1'),
       code: this.code,
       reason: this.reason,
     };

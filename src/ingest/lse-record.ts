@@ -1,7 +1,14 @@
 import type { FileCode, RecordCode } from './result-codes';
 
-/** Marks a blank interval in the packed values: LSE sends missing intervals blank, never zero. */
+/**
+ * Packed interval values, one int32 (little-endian) per interval: Wh (0.001 kWh) in the low 30
+ * bits, ESTIMATED_FLAG set for an estimated reading, BLANK_INTERVAL for a blank one (LSE sends
+ * missing intervals blank, never zero). Packing the A/E flag into the value keeps a stored day
+ * one small binary column.
+ */
 export const BLANK_INTERVAL = -2147483648;
+export const ESTIMATED_FLAG = 0x40000000;
+export const MAX_WH = 0x3fffffff;
 
 /** One data record of an LSE file (one ESI ID, channel and operating day), as read and checked. */
 export interface LseRecord {
@@ -20,10 +27,8 @@ export interface LseRecord {
   senderDuns: string | null;
   repDuns: string | null;
   intervalCount: number;
-  /** int32 little-endian per interval, in Wh (0.001 kWh); BLANK_INTERVAL where blank. */
+  /** Packed intervals (see BLANK_INTERVAL). */
   values: Uint8Array;
-  /** One character per interval: A actual, E estimated, space blank. */
-  quality: string;
   code: RecordCode;
   reason: string | null;
 }
@@ -34,13 +39,17 @@ export interface LseFileOutcome {
   fileReason: string | null;
 }
 
-/** Reads the interval values of a stored or parsed record back as kWh (null where blank). */
-export function intervalKwh(values: Uint8Array, count: number): (number | null)[] {
+function packed(values: Uint8Array, count: number): number[] {
   const view = new DataView(values.buffer, values.byteOffset, values.byteLength);
-  const out: (number | null)[] = [];
-  for (let i = 0; i < count; i++) {
-    const wh = view.getInt32(i * 4, true);
-    out.push(wh === BLANK_INTERVAL ? null : wh / 1000);
-  }
-  return out;
+  return Array.from({ length: count }, (_, i) => view.getInt32(i * 4, true));
+}
+
+/** The kWh of each interval (null where blank). */
+export function intervalKwh(values: Uint8Array, count: number): (number | null)[] {
+  return packed(values, count).map((v) => (v === BLANK_INTERVAL ? null : (v & MAX_WH) / 1000));
+}
+
+/** One character per interval: A actual, E estimated, space blank. */
+export function intervalQuality(values: Uint8Array, count: number): string {
+  return packed(values, count).map((v) => (v === BLANK_INTERVAL ? ' ' : v & ESTIMATED_FLAG ? 'E' : 'A')).join('');
 }

@@ -1,10 +1,9 @@
-import { BLANK_INTERVAL, type LseFileOutcome, type LseRecord } from './lse-record';
+import { BLANK_INTERVAL, ESTIMATED_FLAG, MAX_WH, type LseFileOutcome, type LseRecord } from './lse-record';
 import { IntervalScratch, LseRecordBuilder, MAX_INTERVALS, REQUIRED_HEADERS } from './lse-record.builder';
 import { MAX_RECORDS_PER_FILE } from './result-codes';
 
-const NL = 10, CR = 13, COMMA = 44, DOT = 46, ZERO = 48, NINE = 57, MINUS = 45, ONE = 49, SPACE = 32, A = 65, E = 69;
+const NL = 10, CR = 13, COMMA = 44, DOT = 46, ZERO = 48, NINE = 57, MINUS = 45, ONE = 49, A = 65, E = 69;
 const HEADER_ROWS = new Set<string>(REQUIRED_HEADERS);
-const MAX_WH = 2_000_000_000;
 
 /**
  * Incremental LSE parser working on bytes: header rows (five per record) are split as text,
@@ -188,7 +187,6 @@ export class LseReader {
         }
       }
       rec.values[n] = value;
-      rec.quality[n] = SPACE;
       if (c !== COMMA) {
         if (value !== BLANK_INTERVAL) rec.fail('02', `line ${line}: interval ${n + 1} has a value but no status field`);
         break;
@@ -199,7 +197,7 @@ export class LseReader {
         if (value !== BLANK_INTERVAL) rec.fail('01', `line ${line}: interval ${n + 1} has a value but no status (A or E)`);
       } else if ((c === A || c === E) && (buf[i + 1] === COMMA || buf[i + 1] === NL || buf[i + 1] === CR)) {
         if (value === BLANK_INTERVAL) rec.fail('01', `line ${line}: interval ${n + 1} has a status but no value`);
-        else rec.quality[n] = c;
+        else if (c === E) rec.values[n] = value | ESTIMATED_FLAG;
         c = buf[++i];
       } else {
         const to = this.skipField(buf, i);

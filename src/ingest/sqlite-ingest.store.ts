@@ -27,6 +27,7 @@ export class SqliteIngestStore implements IngestStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('cache_size = -131072');
+    this.db.pragma('wal_autocheckpoint = 16384');
     const db = this.db;
     this.stmt = {
       latest: db.prepare('SELECT max(version) AS v FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid = ?').pluck(),
@@ -34,8 +35,8 @@ export class SqliteIngestStore implements IngestStore {
       addStretch: db.prepare('INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, ?, ?, ?, ?)'),
       moveStretch: db.prepare('UPDATE rep_of_record SET effective_from = ?, effective_to = ? WHERE id = ?'),
       insertInterval: db.prepare(`INSERT INTO interval_day (operating_day, channel, esiid, version, interval_count, interval_values,
-        quality, origin, start_reading, stop_reading, transaction_id, sender_duns, rep_duns, file_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        origin, start_reading, stop_reading, transaction_id, file_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       startFile: db.prepare("INSERT INTO ingest_file (file_name, status, started_at) VALUES (?, 'loading', ?)"),
       finishFile: db.prepare(`UPDATE ingest_file SET sender_duns = ?, status = ?, file_code = ?, file_reason = ?,
         total_records = ?, counts_by_code = ?, report_path = ?, finished_at = ? WHERE id = ?`),
@@ -137,8 +138,8 @@ export class SqliteIngestStore implements IngestStore {
       for (const r of records) {
         // Records cross from the parser thread as plain Uint8Arrays; the driver binds Buffers.
         const values = Buffer.from(r.values.buffer, r.values.byteOffset, r.values.byteLength);
-        insert.run(r.operatingDay, r.channel, r.esiid, r.version, r.intervalCount, values, r.quality, r.origin,
-          r.startReading, r.stopReading, r.transactionId, r.senderDuns, r.repDuns, fileId);
+        insert.run(r.operatingDay, r.channel, r.esiid, r.version, r.intervalCount, values, r.origin,
+          r.startReading, r.stopReading, r.transactionId, fileId);
       }
     },
     finishFile: async (fileId, summary) => this.writeSummary(fileId, summary),

@@ -7,7 +7,7 @@ import type { FileLoadSummary } from './ingest-result';
 import type { IngestStore, IngestTransaction, IntervalKey, RorStretch } from './ingest.store';
 import type { LseRecord } from './lse-record';
 
-const INTERVAL_COLUMNS = 14;
+const INTERVAL_COLUMNS = 11;
 
 /**
  * The ingest path on a database server (PostgreSQL, SQL Server) through TypeORM: batched,
@@ -117,9 +117,9 @@ export class TypeormIngestStore implements IngestStore {
       insertIntervals: async (records: LseRecord[], fileId) => {
         const rows = records.map((r) => ({
           operating_day: r.operatingDay, channel: r.channel, esiid: r.esiid, version: r.version, interval_count: r.intervalCount,
-          interval_values: Buffer.from(r.values.buffer, r.values.byteOffset, r.values.byteLength), quality: r.quality,
+          interval_values: Buffer.from(r.values.buffer, r.values.byteOffset, r.values.byteLength),
           origin: r.origin, start_reading: r.startReading, stop_reading: r.stopReading, transaction_id: r.transactionId,
-          sender_duns: r.senderDuns, rep_duns: r.repDuns, file_id: fileId,
+          file_id: fileId,
         }));
         for (const part of this.chunk(rows, INTERVAL_COLUMNS)) {
           await m.createQueryBuilder().insert().into('interval_day', Object.keys(rows[0])).values(part).updateEntity(false).execute();

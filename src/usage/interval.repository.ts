@@ -6,8 +6,8 @@ export interface StoredIntervalDay {
   esiid: string;
   version: number;
   intervalCount: number;
+  /** Packed intervals: read them with intervalKwh / intervalQuality (src/ingest/lse-record.ts). */
   values: Uint8Array;
-  quality: string;
 }
 
 /** Reads stored interval days; the SQL is plain enough for every supported database. */
@@ -17,7 +17,7 @@ export class IntervalRepository {
   /** Every stored day of one ESI ID in a range, newest version last; only the newest unless `allVersions`. */
   async forEsiid(esiid: string, from: string, to: string, channel: number | null, allVersions: boolean): Promise<StoredIntervalDay[]> {
     const query = this.db.createQueryBuilder()
-      .select(['operating_day AS "operatingDay"', 'channel', 'esiid', 'version', 'interval_count AS "intervalCount"', 'interval_values AS "values"', 'quality'])
+      .select(['operating_day AS "operatingDay"', 'channel', 'esiid', 'version', 'interval_count AS "intervalCount"', 'interval_values AS "values"'])
       .from('interval_day', 'i')
       .where('esiid = :esiid AND operating_day BETWEEN :from AND :to', { esiid, from, to })
       .orderBy('operating_day').addOrderBy('channel').addOrderBy('version');

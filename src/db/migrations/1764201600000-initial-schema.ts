@@ -70,7 +70,8 @@ function nowDefault(q: QueryRunner): string {
 }
 
 /**
- * The interval store is the one table whose shape differs per database: packed intervals need a
+ * interval_values packs each interval into an int32 (Wh, estimated flag, blank marker: see
+ * src/ingest/lse-record.ts). The interval store is the one table whose shape differs per database: packed intervals need a
  * binary type, and on SQLite a WITHOUT ROWID table keeps rows in key order (day first), which is
  * what keeps a new day's load fast when years of data are already stored.
  */
@@ -84,13 +85,10 @@ function intervalDayDdl(type: string): string {
     version BIGINT NOT NULL,
     interval_count INTEGER NOT NULL,
     interval_values ${blob} NOT NULL,
-    quality VARCHAR(100) NOT NULL,
     origin VARCHAR(4) NOT NULL,
     start_reading VARCHAR(20),
     stop_reading VARCHAR(20),
     transaction_id VARCHAR(64) NOT NULL,
-    sender_duns VARCHAR(13) NOT NULL,
-    rep_duns VARCHAR(13),
     file_id INTEGER NOT NULL,
     PRIMARY KEY (operating_day, channel, esiid, version)
   )${tail}`;

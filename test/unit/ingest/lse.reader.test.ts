@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { formatLseRecord, type LseRecordSpec } from '../../../scripts/lib/lse-writer';
-import { intervalKwh, type LseFileOutcome, type LseRecord } from '../../../src/ingest/lse-record';
+import { MAX_WH, intervalKwh, intervalQuality, type LseFileOutcome, type LseRecord } from '../../../src/ingest/lse-record';
 import { LseReader } from '../../../src/ingest/lse.reader';
 
 /** Load time for every test: 2026-11-27 00:00:00 CPT, so 2026-11-26 is the latest loadable day. */
@@ -47,8 +47,10 @@ function kwh(r: LseRecord): (number | null)[] {
   return intervalKwh(r.values, r.intervalCount);
 }
 
+/** The Wh of one interval, without the packed estimated flag. */
 function wh(r: LseRecord, index: number): number {
-  return new DataView(r.values.buffer, r.values.byteOffset, r.values.byteLength).getInt32(index * 4, true);
+  const packed = new DataView(r.values.buffer, r.values.byteOffset, r.values.byteLength).getInt32(index * 4, true);
+  return packed & MAX_WH;
 }
 
 function spec(day: string, values: (number | null)[], extra: Partial<LseRecordSpec> = {}): LseRecordSpec {
@@ -126,7 +128,7 @@ describe('ingest/lse.reader', () => {
       expect(values.slice(0, 8)).to.deep.equal([68.29, 69.17, 67.99, 67.99, 66.81, 66.52, 67.11, 67.11]);
       expect(values.slice(92)).to.deep.equal([77.71, 76.82, 77.41, 7.82]);
       expect(values.slice(8, 12)).to.deep.equal([60.5, 60.5, 60.5, 60.5]);
-      expect(r.quality).to.equal('AAAAEEEE' + 'A'.repeat(88));
+      expect(intervalQuality(r.values, r.intervalCount)).to.equal('AAAAEEEE' + 'A'.repeat(88));
     });
   });
 
@@ -152,7 +154,7 @@ describe('ingest/lse.reader', () => {
       const r = readOne(formatLseRecord(spec('2025-11-02', new Array<number>(104).fill(0.25))));
       expect(r.code).to.equal('03');
       expect(r.intervalCount).to.equal(100);
-      expect(r.quality).to.have.length(100);
+      expect(intervalQuality(r.values, r.intervalCount)).to.have.length(100);
     });
   });
 
@@ -161,7 +163,7 @@ describe('ingest/lse.reader', () => {
       const r = readOne(withFirstRow('10000000,,,,1.5,E,,,,,0,A,,'));
       expect(r.code, r.reason ?? '').to.equal('00');
       expect(kwh(r).slice(0, 5)).to.deep.equal([null, 1.5, null, 0, 0.5]);
-      expect(r.quality.slice(0, 5)).to.equal(' E AA');
+      expect(intervalQuality(r.values, r.intervalCount).slice(0, 5)).to.equal(' E AA');
     });
 
     it('keeps a zero apart from a blank', () => {
@@ -372,7 +374,7 @@ describe('ingest/lse.reader', () => {
         line: r.line,
         intervalCount: r.intervalCount,
         values: Buffer.from(r.values).toString('hex'),
-        quality: r.quality,
+        quality: intervalQuality(r.values, r.intervalCount),
       }));
     }
 
@@ -417,7 +419,7 @@ describe('ingest/lse.reader', () => {
       expect(last.intervalCount).to.equal(92);
       expect(last.reason).to.equal(null);
       expect(kwh(last)).to.deep.equal(new Array<number>(92).fill(0.25));
-      expect(last.quality).to.equal('A'.repeat(92));
+      expect(intervalQuality(last.values, last.intervalCount)).to.equal('A'.repeat(92));
     });
 
     it('hands a record out of push() once the next record starts', () => {
