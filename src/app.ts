@@ -1,9 +1,13 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/config';
+import { cptToday } from './core/cpt';
+import { SmtError } from './core/errors';
 import { createLogger, type Logger } from './core/logger';
 import { openDatabase, sqliteFile } from './db/data-source';
 import { loadOrCreatePlatformKey, type PlatformKey } from './delivery/platform-key';
+import { RetentionService } from './delivery/retention.service';
 import { IngestService } from './ingest/ingest.service';
 import type { IngestStore } from './ingest/ingest.store';
 import { LseParserThread } from './ingest/lse-parser.thread';
@@ -11,6 +15,12 @@ import { SqliteIngestStore } from './ingest/sqlite-ingest.store';
 import { TypeormIngestStore } from './ingest/typeorm-ingest.store';
 import { RegistryImportService } from './registry/registry-import.service';
 import { RegistryService } from './registry/registry.service';
+import { DailyPostingService } from './usage/daily-posting.service';
+import { ReportJobStore } from './usage/report-job.store';
+import { ReportRequestService } from './usage/report-request.service';
+import { ReportWorker } from './usage/report.worker';
+import { SqliteUsageSource } from './usage/sqlite-usage.source';
+import type { UsageSource } from './usage/usage.source';
 
 /**
  * The composition root: the one place that creates concrete adapters and wires services.
@@ -18,11 +28,7 @@ import { RegistryService } from './registry/registry.service';
  */
 export class App {
   readonly logger: Logger;
-  private database: Promise<DataSource> | null = null;
-  private registryService: Promise<RegistryService> | null = null;
-  private registryImportService: Promise<RegistryImportService> | null = null;
-  private key: Promise<PlatformKey> | null = null;
-  private ingest: Promise<IngestService> | null = null;
+  private readonly created = new Map<string, Promise<unknown>>();
   private parser: LseParserThread | null = null;
   private readonly closers: (() => Promise<void>)[] = [];
 
@@ -40,41 +46,80 @@ export class App {
     return path.join(this.config.dataDir, 'tmp');
   }
 
+  /** Creates a service once, on first use. */
+  private once<T>(name: string, create: () => Promise<T>): Promise<T> {
+    let made = this.created.get(name) as Promise<T> | undefined;
+    if (!made) {
+      made = create();
+      this.created.set(name, made);
+    }
+    return made;
+  }
+
   db(): Promise<DataSource> {
-    this.database ??= openDatabase(this.config);
-    return this.database;
+    return this.once('db', async () => {
+      const db = await openDatabase(this.config);
+      this.closers.push(async () => void (db.isInitialized && (await db.destroy())));
+      return db;
+    });
   }
 
   registry(): Promise<RegistryService> {
-    this.registryService ??= this.db().then((db) => new RegistryService(db, this.logger));
-    return this.registryService;
+    return this.once('registry', async () => new RegistryService(await this.db(), this.logger));
   }
 
   registryImport(): Promise<RegistryImportService> {
-    this.registryImportService ??= this.db().then((db) => new RegistryImportService(db, this.logger));
-    return this.registryImportService;
+    return this.once('registryImport', async () => new RegistryImportService(await this.db(), this.logger));
   }
 
   platformKey(): Promise<PlatformKey> {
-    this.key ??= loadOrCreatePlatformKey(this.config.dataDir, this.logger);
-    return this.key;
+    return this.once('platformKey', () => loadOrCreatePlatformKey(this.config.dataDir, this.logger));
   }
 
   ingestService(): Promise<IngestService> {
-    this.ingest ??= this.createIngestService();
-    return this.ingest;
+    return this.once('ingest', async () => {
+      const db = await this.db();
+      const store: IngestStore = this.config.db.type === 'sqlite' ? new SqliteIngestStore(sqliteFile(this.config)) : new TypeormIngestStore(db);
+      this.closers.push(() => store.close());
+      const service = new IngestService(store, () => this.parserThread(), this.logger, {
+        ftpsRoot: this.ftpsRoot,
+        batchRecords: this.config.ingest.parseBatchRecords,
+      });
+      await service.recoverInterrupted();
+      return service;
+    });
   }
 
-  private async createIngestService(): Promise<IngestService> {
-    const db = await this.db();
-    const store: IngestStore = this.config.db.type === 'sqlite' ? new SqliteIngestStore(sqliteFile(this.config)) : new TypeormIngestStore(db);
-    this.closers.push(() => store.close());
-    const service = new IngestService(store, () => this.parserThread(), this.logger, {
-      ftpsRoot: this.ftpsRoot,
-      batchRecords: this.config.ingest.parseBatchRecords,
+  usageSource(): Promise<UsageSource> {
+    return this.once('usageSource', async () => {
+      await this.db();
+      if (this.config.db.type !== 'sqlite') {
+        throw new SmtError('CONFIG_INVALID', `usage reports read the embedded database; SMT_DB_TYPE=${this.config.db.type} is supported for ingest and the registry only`);
+      }
+      const source = new SqliteUsageSource(sqliteFile(this.config));
+      this.closers.push(() => source.close());
+      return source;
     });
-    await service.recoverInterrupted();
-    return service;
+  }
+
+  reportRequests(): Promise<ReportRequestService> {
+    return this.once('reportRequests', async () =>
+      new ReportRequestService(await this.db(), await this.registry(), () => this.usageSource(), this.logger, () => cptToday()));
+  }
+
+  dailyPostings(): Promise<DailyPostingService> {
+    return this.once('dailyPostings', async () => new DailyPostingService(await this.db(), await this.reportRequests(), this.logger));
+  }
+
+  reportWorker(): Promise<ReportWorker> {
+    return this.once('reportWorker', async () => {
+      const jobs = new ReportJobStore(await this.db(), `${os.hostname()}:${process.pid}`);
+      return new ReportWorker(jobs, await this.registry(), () => this.usageSource(), this.logger, { ftpsRoot: this.ftpsRoot, ...this.config.reports });
+    });
+  }
+
+  retention(): Promise<RetentionService> {
+    return this.once('retention', async () => new RetentionService(await this.db(), this.ftpsRoot, this.config.reports.retentionDays, this.logger));
   }
 
   private parserThread(): LseParserThread {
@@ -88,10 +133,6 @@ export class App {
 
   async close(): Promise<void> {
     for (const close of this.closers.reverse()) await close().catch(() => undefined);
-    if (this.database) {
-      const db = await this.database.catch(() => null);
-      if (db?.isInitialized) await db.destroy();
-    }
     await new Promise<void>((resolve) => {
       this.logger.on('finish', () => resolve());
       this.logger.end();
@@ -102,4 +143,3 @@ export class App {
 export function createApp(config: Config): App {
   return new App(config);
 }
-

@@ -3,7 +3,12 @@ import { dbMigrateCommand } from './db.command';
 import { entityAddCommand, entityListCommand, entityUpdateCommand } from './entity.command';
 import { ingestCommand } from './ingest.command';
 import { keysExportPublicCommand } from './keys.command';
+import { postDailyCommand } from './post-daily.command';
 import { registryImportCommand } from './registry.command';
+import { reportCommand } from './report.command';
+import { reportsRunCommand } from './reports-run.command';
+import { requestsCommand } from './requests.command';
+import { retentionCommand } from './retention.command';
 import { serveCommand } from './serve.command';
 import { usageCommand } from './usage.command';
 
@@ -12,6 +17,11 @@ export const commands: Command[] = [
   serveCommand,
   ingestCommand,
   usageCommand,
+  reportCommand,
+  requestsCommand,
+  reportsRunCommand,
+  postDailyCommand,
+  retentionCommand,
   registryImportCommand,
   entityAddCommand,
   entityUpdateCommand,

@@ -10,6 +10,15 @@ export interface Config {
   db: { type: DbType; url: string | null };
   log: { level: LogLevel; file: string };
   ingest: { maxFileBytes: number; parseBatchRecords: number };
+  reports: {
+    concurrency: number;
+    pollMs: number;
+    maxFileCsvBytes: number;
+    compressionLevel: number;
+    retentionDays: number;
+    claimTimeoutMs: number;
+    dailyPostingTime: string;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -31,6 +40,15 @@ export function loadConfig(env: Env = process.env): Config {
     ingest: {
       maxFileBytes: integer(env, 'SMT_INGEST_MAX_FILE_MB', 512, 1, 100_000) * 1024 * 1024,
       parseBatchRecords: integer(env, 'SMT_INGEST_BATCH_RECORDS', 2000, 1, 50_000),
+    },
+    reports: {
+      concurrency: integer(env, 'SMT_REPORT_CONCURRENCY', 1, 1, 16),
+      pollMs: integer(env, 'SMT_REPORT_POLL_MS', 1000, 50, 600_000),
+      maxFileCsvBytes: integer(env, 'SMT_REPORT_MAX_FILE_MB', 1024, 1, 100_000) * 1024 * 1024,
+      compressionLevel: integer(env, 'SMT_REPORT_COMPRESSION_LEVEL', 1, 0, 9),
+      retentionDays: integer(env, 'SMT_RETENTION_DAYS', 10, 1, 3650),
+      claimTimeoutMs: integer(env, 'SMT_REPORT_CLAIM_TIMEOUT_S', 120, 1, 86_400) * 1000,
+      dailyPostingTime: clockTime(env, 'SMT_DAILY_POSTING_TIME', '06:00'),
     },
   };
 }
@@ -55,6 +73,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (!value) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw invalid(name, `is "${value}"; allowed values: ${allowed.join(', ')}`);
+}
+
+function clockTime(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  if (!value) return fallback;
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) throw invalid(name, `is "${value}"; expected HH:MM (24-hour, Central Prevailing Time)`);
+  return value;
 }
 
 export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

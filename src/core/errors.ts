@@ -12,6 +12,14 @@ export type ErrorCode =
   | 'DECRYPT_FAILED'
   | 'ZIP_INVALID'
   | 'REGISTRY_INVALID'
+  | 'REPORT_TOO_MANY_ESIIDS'
+  | 'REPORT_DATES_INVALID'
+  | 'REPORT_END_IN_FUTURE'
+  | 'REPORT_START_TOO_OLD'
+  | 'REPORT_ESIID_INVALID'
+  | 'REPORT_OPTION_INVALID'
+  | 'DUNS_UNKNOWN'
+  | 'DUNS_NOT_OWNED'
   | 'INTERNAL';
 
 export class SmtError extends Error {

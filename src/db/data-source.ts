@@ -8,10 +8,14 @@ import { IngestRejection } from './entities/ingest-rejection.entity';
 import { MarketParticipant } from './entities/market-participant.entity';
 import { ParticipantDuns } from './entities/participant-duns.entity';
 import { RepOfRecord } from './entities/rep-of-record.entity';
+import { DailyPosting } from './entities/daily-posting.entity';
+import { ReportFile } from './entities/report-file.entity';
+import { ReportRequest } from './entities/report-request.entity';
 import { InitialSchema1764201600000 } from './migrations/1764201600000-initial-schema';
+import { ReportRequests1764288000000 } from './migrations/1764288000000-report-requests';
 
-export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection];
-export const migrations = [InitialSchema1764201600000];
+export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection, ReportRequest, ReportFile, DailyPosting];
+export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000];
 
 export function sqliteFile(config: Config): string {
   return path.join(config.dataDir, 'smt.sqlite');

@@ -17,6 +17,9 @@ export interface FileLoadSummary {
   fileCode: FileCode | null;
   fileReason: string | null;
   total: number;
+  /** First and last operating day of the records loaded (null when none loaded). */
+  firstDay: string | null;
+  lastDay: string | null;
   byCode: Partial<Record<RecordCode, number>>;
   rejected: RejectedRecord[];
   startedAt: string;

@@ -90,6 +90,8 @@ export class IngestService {
       fileCode: outcome.fileCode,
       fileReason: outcome.fileReason,
       total: outcome.totalRecords,
+      firstDay: rejectedFile ? null : loader.firstDay,
+      lastDay: rejectedFile ? null : loader.lastDay,
       byCode: rejectedFile ? {} : loader.counts(),
       rejected: rejectedFile ? [] : loader.rejected,
       startedAt,

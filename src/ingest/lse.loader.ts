@@ -37,6 +37,8 @@ export class LseFileLoader {
   private readonly stretches: Map<string, RorStretch[]>;
   private readonly changedStretches = new Map<string, Set<RorStretch>>();
   senderDuns: string | null = null;
+  firstDay: string | null = null;
+  lastDay: string | null = null;
 
   constructor(
     private readonly tx: IngestTransaction,
@@ -64,6 +66,10 @@ export class LseFileLoader {
     await this.registerNewEsiids(accepted);
     await this.learnRepsOfRecord(accepted);
     await this.tx.insertIntervals(accepted, this.fileId);
+    for (const r of accepted) {
+      if (this.firstDay === null || r.operatingDay! < this.firstDay) this.firstDay = r.operatingDay;
+      if (this.lastDay === null || r.operatingDay! > this.lastDay) this.lastDay = r.operatingDay;
+    }
     this.count('00', accepted.length);
   }
 

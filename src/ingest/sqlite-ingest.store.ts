@@ -39,7 +39,7 @@ export class SqliteIngestStore implements IngestStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       startFile: db.prepare("INSERT INTO ingest_file (file_name, status, started_at) VALUES (?, 'loading', ?)"),
       finishFile: db.prepare(`UPDATE ingest_file SET sender_duns = ?, status = ?, file_code = ?, file_reason = ?,
-        total_records = ?, counts_by_code = ?, report_path = ?, finished_at = ? WHERE id = ?`),
+        total_records = ?, counts_by_code = ?, first_day = ?, last_day = ?, report_path = ?, finished_at = ? WHERE id = ?`),
       reject: db.prepare('INSERT INTO ingest_rejection (file_id, line, esiid, operating_day, channel, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       interrupted: db.prepare("UPDATE ingest_file SET status = 'interrupted' WHERE status = 'loading'"),
       tdspDuns: db.prepare("SELECT d.duns FROM participant_duns d JOIN market_participant p ON p.id = d.participant_id WHERE p.kind = 'TDSP'").pluck(),
@@ -91,7 +91,7 @@ export class SqliteIngestStore implements IngestStore {
 
   private writeSummary(fileId: number, s: FileLoadSummary): void {
     this.stmt.finishFile.run(s.senderDuns, s.status, s.fileCode, s.fileReason, s.total,
-      JSON.stringify(s.byCode), s.reportPath, s.finishedAt, fileId);
+      JSON.stringify(s.byCode), s.firstDay, s.lastDay, s.reportPath, s.finishedAt, fileId);
     for (const r of s.rejected) {
       this.stmt.reject.run(fileId, r.line, r.esiid, r.operatingDay, r.channel, r.code, r.reason.slice(0, 500));
     }

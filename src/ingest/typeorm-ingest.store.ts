@@ -58,7 +58,7 @@ export class TypeormIngestStore implements IngestStore {
   private async writeSummary(m: EntityManager, fileId: number, s: FileLoadSummary): Promise<void> {
     await m.getRepository(IngestFile).update({ id: fileId }, {
       senderDuns: s.senderDuns, status: s.status, fileCode: s.fileCode, fileReason: s.fileReason,
-      totalRecords: s.total, countsByCode: JSON.stringify(s.byCode), reportPath: s.reportPath, finishedAt: s.finishedAt,
+      totalRecords: s.total, countsByCode: JSON.stringify(s.byCode), firstDay: s.firstDay, lastDay: s.lastDay, reportPath: s.reportPath, finishedAt: s.finishedAt,
     });
     const rows = s.rejected.map((r) => ({ fileId, line: r.line, esiid: r.esiid, operatingDay: r.operatingDay, channel: r.channel, code: r.code, reason: r.reason.slice(0, 500) }));
     for (const part of this.chunk(rows, 7)) await m.createQueryBuilder().insert().into(IngestRejection).values(part).updateEntity(false).execute();

@@ -30,6 +30,13 @@ export class IngestFile {
   @Column({ name: 'counts_by_code', type: 'text', default: '{}' })
   countsByCode!: string;
 
+  /** First and last operating day among the records the file loaded. */
+  @Column({ name: 'first_day', type: 'varchar', length: 10, nullable: true })
+  firstDay!: string | null;
+
+  @Column({ name: 'last_day', type: 'varchar', length: 10, nullable: true })
+  lastDay!: string | null;
+
   @Column({ name: 'report_path', type: 'varchar', length: 500, nullable: true })
   reportPath!: string | null;
 

@@ -1,8 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import type { TableColumnOptions } from 'typeorm/schema-builder/options/TableColumnOptions';
-
-const id: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
-const varchar = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { idColumn as id, varchar } from './migration-columns';
 
 /** Registry, ingest bookkeeping and the packed interval store. */
 export class InitialSchema1764201600000 implements MigrationInterface {

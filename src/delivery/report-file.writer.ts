@@ -1,0 +1,271 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { cptTimestamp } from '../core/cpt';
+import { SmtError } from '../core/errors';
+import { PARTIAL_PREFIX, partialPathFor } from './atomic-write';
+import type { PublicKey } from './pgp';
+import { ReportFilePipeline } from './report-file.pipeline';
+
+export type ReportName = 'IntervalMeterUsage' | 'DailyMeterUsage' | 'MonthlyUsage';
+
+export interface ReportFileSpec {
+  /** e.g. <data>/ftps/<DUNS>/adhoc; created when missing. */
+  folder: string;
+  reportName: ReportName;
+  /** Recipient DUNS; it ends the file name. */
+  duns: string;
+  recipientKey: PublicKey;
+  /** The CSV header line including its CRLF, repeated at the top of every file. */
+  header: string;
+  /** A file is finished once its CSV, header included, exceeds this; the next write starts a new one. */
+  maxCsvBytes: number;
+  /** Gives the yyyyMMddHHmmss of the names, in Central Prevailing Time. */
+  createdAt: Date;
+  /** Deflate level, 0-9; default 6. */
+  compressionLevel?: number;
+}
+
+export interface DeliveredFile {
+  fileName: string;
+  path: string;
+  records: number;
+  csvBytes: number;
+  bytes: number;
+}
+
+/** A finished file still under its partial name. */
+export interface StagedReportFile extends DeliveredFile {
+  partialPath: string;
+}
+
+const REPORT_NAMES: readonly ReportName[] = ['IntervalMeterUsage', 'DailyMeterUsage', 'MonthlyUsage'];
+const MAX_SEQ = 999;
+/** partialPathFor's naming: the prefix, random hex, a dash, then the final name. */
+const PARTIAL_NAME = new RegExp(`^${PARTIAL_PREFIX.replace(/[.]/g, '\\.')}[0-9a-f]+-(.+)$`);
+
+interface OpenFile {
+  fileName: string;
+  path: string;
+  pipeline: ReportFilePipeline;
+  bytes: number;
+}
+
+/**
+ * Writes a report as one or more `<ReportName><yyyyMMddHHmmss><seq>.CSV.<DUNS>.asc` files (a zipped
+ * CSV, encrypted and armored for the recipient). Split files stay under partial names until close()
+ * has finished all of them, so a REP never sees part of a report, and abort() leaves nothing behind.
+ */
+export class ReportFileWriter {
+  private readonly stamp: string;
+  private readonly finished: OpenFile[] = [];
+  private current: OpenFile | null = null;
+  private nextSeq = 1;
+  private failure: unknown;
+  private closed = false;
+  private inFlight: Promise<unknown> | null = null;
+
+  constructor(private readonly spec: ReportFileSpec) {
+    validate(spec);
+    this.stamp = String(cptTimestamp(spec.createdAt));
+  }
+
+  /** Appends CSV text holding `records` data rows; respects backpressure (await it). */
+  write(csv: string, records: number): Promise<void> {
+    if (!Number.isInteger(records) || records < 0) {
+      return Promise.reject(new SmtError('INPUT_INVALID', `records must be a non-negative integer, not ${records}`));
+    }
+    return this.step(async () => {
+      const file = this.current ?? (await this.openNext());
+      await file.pipeline.write(csv, records);
+      if (file.pipeline.csvBytes > this.spec.maxCsvBytes) await this.finishCurrent();
+    });
+  }
+
+  /** Finishes the current file(s); returns every delivered file, in order. An empty report still yields one file holding only the header. */
+  async close(): Promise<DeliveredFile[]> {
+    return this.step(async () => {
+      const files = await this.finishAll();
+      await publishAllOrNothing(files);
+      return files.map(({ partialPath: _partial, ...file }) => file);
+    });
+  }
+
+  /**
+   * Like close(), but the files stay under their partial names until publishStaged(): a job can
+   * record them first, so a crash between the two finishes publishing instead of redoing the report.
+   * abort() still removes them.
+   */
+  closeStaged(): Promise<StagedReportFile[]> {
+    return this.step(() => this.finishAll());
+  }
+
+  /** Removes every partial file; nothing appears under a final name. */
+  async abort(): Promise<void> {
+    this.failure ??= new Error(`${this.spec.reportName} report for ${this.spec.duns} was aborted`);
+    // Wakes a write() blocked on backpressure, so the wait below ends.
+    await this.current?.pipeline.abort();
+    await this.inFlight?.catch(() => undefined);
+    await this.discard();
+  }
+
+  /** Where a file's encrypted bytes are written; the file must not exist yet. */
+  protected async openOutput(partialPath: string): Promise<Writable> {
+    const handle = await fs.promises.open(partialPath, 'wx', 0o644);
+    return handle.createWriteStream();
+  }
+
+  /** One write() or close() at a time; any failure discards every file of the report. */
+  private async step<T>(work: () => Promise<T>): Promise<T> {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.closed) throw new SmtError('INTERNAL', 'the report file writer is already closed');
+    if (this.inFlight !== null) throw new SmtError('INTERNAL', 'await the previous write() before calling write() or close()');
+    const run = work();
+    this.inFlight = run;
+    try {
+      return await run;
+    } catch (error) {
+      this.failure ??= error;
+      await this.discard();
+      throw error;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  private async openNext(): Promise<OpenFile> {
+    await fs.promises.mkdir(this.spec.folder, { recursive: true });
+    const taken = await this.takenNames();
+    let seq = this.nextSeq;
+    while (taken.has(this.fileName(seq))) seq += 1;
+    if (seq > MAX_SEQ) {
+      throw new SmtError('CONFLICT', `${this.spec.folder} has no free sequence number left for ${this.fileName(1)}`);
+    }
+    this.nextSeq = seq + 1;
+    const fileName = this.fileName(seq);
+    const finalPath = path.join(this.spec.folder, fileName);
+    const partialPath = partialPathFor(finalPath);
+    const output = await this.openOutput(partialPath);
+    const pipeline = new ReportFilePipeline({
+      entryName: this.entryName(seq),
+      partialPath,
+      output,
+      recipientKey: this.spec.recipientKey,
+      compressionLevel: this.spec.compressionLevel ?? 6,
+      mtime: this.spec.createdAt,
+    });
+    this.current = { fileName, path: finalPath, pipeline, bytes: 0 };
+    // abort() may have run while the file was being opened; it cannot have seen this one.
+    if (this.failure !== undefined) throw this.failure;
+    await pipeline.write(this.spec.header, 0);
+    return this.current;
+  }
+
+  /** Final names in the folder, and the final names other writers' partial files will take. */
+  private async takenNames(): Promise<Set<string>> {
+    const names = await fs.promises.readdir(this.spec.folder);
+    return new Set(names.map((name) => PARTIAL_NAME.exec(name)?.[1] ?? name));
+  }
+
+  private async finishCurrent(): Promise<void> {
+    const file = this.current;
+    if (file === null) return;
+    file.bytes = await file.pipeline.finish();
+    this.finished.push(file);
+    this.current = null;
+  }
+
+  private async finishAll(): Promise<StagedReportFile[]> {
+    this.closed = true;
+    if (this.current === null && this.finished.length === 0) await this.openNext();
+    await this.finishCurrent();
+    return this.finished.map((file) => ({
+      fileName: file.fileName,
+      path: file.path,
+      partialPath: file.pipeline.partialPath,
+      records: file.pipeline.records,
+      csvBytes: file.pipeline.csvBytes,
+      bytes: file.bytes,
+    }));
+  }
+
+  private async discard(): Promise<void> {
+    const files = [...this.finished, ...(this.current ? [this.current] : [])];
+    this.current = null;
+    await Promise.all(files.map((file) => file.pipeline.abort()));
+  }
+
+  private entryName(seq: number): string {
+    return `${this.spec.reportName}${this.stamp}${String(seq).padStart(3, '0')}.CSV`;
+  }
+
+  private fileName(seq: number): string {
+    return `${this.entryName(seq)}.${this.spec.duns}.asc`;
+  }
+}
+
+/**
+ * Renames staged files to their final names, in order. Safe to repeat after a crash: a file already
+ * under its final name is skipped. Never replaces a file that is not its own.
+ */
+export async function publishStaged(files: ReadonlyArray<Pick<StagedReportFile, 'partialPath' | 'path'>>): Promise<void> {
+  for (const file of files) await publishOne(file.partialPath, file.path);
+}
+
+/** If one rename fails, the files already renamed are taken back: a REP gets the whole report or nothing. */
+async function publishAllOrNothing(files: readonly StagedReportFile[]): Promise<void> {
+  const published: string[] = [];
+  try {
+    for (const file of files) {
+      await publishOne(file.partialPath, file.path);
+      published.push(file.path);
+    }
+  } catch (error) {
+    await Promise.all(published.map((p) => fs.promises.rm(p, { force: true })));
+    throw error;
+  }
+}
+
+/** link + unlink rather than rename(), which would silently replace a file published meanwhile. */
+async function publishOne(partialPath: string, finalPath: string): Promise<void> {
+  const conflict = () => new SmtError('CONFLICT', `${finalPath} already exists; the report file was not published`);
+  try {
+    await fs.promises.link(partialPath, finalPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && (await statOf(finalPath))) return;
+    if (code === 'EEXIST') {
+      // Linked before a crash that came ahead of the unlink: the final name is this very file.
+      const [partial, final] = await Promise.all([statOf(partialPath), statOf(finalPath)]);
+      if (partial?.ino !== final?.ino || partial?.dev !== final?.dev) throw conflict();
+    } else if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') {
+      // Some mounts have no hard links: fall back to a checked rename.
+      if (await statOf(finalPath)) throw conflict();
+      await fs.promises.rename(partialPath, finalPath);
+      return;
+    } else {
+      throw error;
+    }
+  }
+  await fs.promises.rm(partialPath, { force: true });
+}
+
+function statOf(filePath: string): Promise<fs.Stats | null> {
+  return fs.promises.stat(filePath).then(
+    (stats) => stats,
+    () => null,
+  );
+}
+
+function validate(spec: ReportFileSpec): void {
+  const invalid = (message: string): never => {
+    throw new SmtError('INPUT_INVALID', message);
+  };
+  if (!REPORT_NAMES.includes(spec.reportName)) invalid(`unknown report name ${JSON.stringify(spec.reportName)}`);
+  if (!/^\d{9}(\d{4})?$/.test(spec.duns)) invalid(`DUNS must be 9 or 13 digits, not ${JSON.stringify(spec.duns)}`);
+  if (!spec.header.endsWith('\r\n')) invalid('the CSV header must end with CRLF');
+  if (!(spec.maxCsvBytes > 0)) invalid(`maxCsvBytes must be positive, not ${spec.maxCsvBytes}`);
+  const level = spec.compressionLevel ?? 6;
+  if (!Number.isInteger(level) || level < 0 || level > 9) invalid(`compressionLevel must be 0-9, not ${level}`);
+  if (Number.isNaN(spec.createdAt.getTime())) invalid('createdAt is not a valid date');
+}

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { IsNull, LessThan } from 'typeorm';
+import type { Logger } from '../core/logger';
+import { ReportFile } from '../db/entities/report-file.entity';
+import { ReportRequest } from '../db/entities/report-request.entity';
+import { PARTIAL_PREFIX } from './atomic-write';
+
+/** Partial files older than this belong to a writer that died; nobody will finish them. */
+const STALE_PARTIAL_MS = 6 * 3_600_000;
+
+export interface RetentionResult {
+  filesDeleted: number;
+  requestsExpired: number;
+  partialsRemoved: number;
+  processedRemoved: number;
+}
+
+/**
+ * Keeps the FTPS folders to their retention: delivered report files and processed uploads older
+ * than the retention period are deleted (and logged), their requests marked expired (EXP).
+ */
+export class RetentionService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly ftpsRoot: string,
+    private readonly retentionDays: number,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(now: Date = new Date()): Promise<RetentionResult> {
+    const cutoff = new Date(now.getTime() - this.retentionDays * 86_400_000);
+    const files = await this.db.getRepository(ReportFile).find({ where: { createdAt: LessThan(cutoff.toISOString()), deletedAt: IsNull() } });
+    const requestIds = new Set<number>();
+    for (const file of files) {
+      await fs.promises.rm(file.path, { force: true });
+      await this.db.getRepository(ReportFile).update({ id: file.id }, { deletedAt: now.toISOString() });
+      requestIds.add(file.requestId);
+      this.logger.info('retention: report file deleted', { file: file.fileName, path: file.path, createdAt: file.createdAt });
+    }
+    let requestsExpired = 0;
+    for (const id of requestIds) {
+      const left = await this.db.getRepository(ReportFile).countBy({ requestId: id, deletedAt: IsNull() });
+      if (left > 0) continue;
+      await this.db.getRepository(ReportRequest).update({ id, status: '0' }, { status: 'EXP', statusReason: 'the report files were removed after the retention period' });
+      requestsExpired++;
+    }
+    const { partialsRemoved, processedRemoved } = await this.sweepFolders(now, cutoff);
+    return { filesDeleted: files.length, requestsExpired, partialsRemoved, processedRemoved };
+  }
+
+  private async sweepFolders(now: Date, cutoff: Date): Promise<{ partialsRemoved: number; processedRemoved: number }> {
+    let partialsRemoved = 0;
+    let processedRemoved = 0;
+    if (!fs.existsSync(this.ftpsRoot)) return { partialsRemoved, processedRemoved };
+    for (const duns of await fs.promises.readdir(this.ftpsRoot)) {
+      for (const folder of ['adhoc', 'daily', 'reports', 'processed']) {
+        const dir = path.join(this.ftpsRoot, duns, folder);
+        if (!fs.existsSync(dir)) continue;
+        for (const name of await fs.promises.readdir(dir)) {
+          const file = path.join(dir, name);
+          const stat = await fs.promises.lstat(file);
+          if (!stat.isFile()) continue;
+          const stalePartial = name.startsWith(PARTIAL_PREFIX) && now.getTime() - stat.mtimeMs > STALE_PARTIAL_MS;
+          const oldUpload = (folder === 'processed' || folder === 'reports') && stat.mtimeMs < cutoff.getTime();
+          if (!stalePartial && !oldUpload) continue;
+          await fs.promises.rm(file, { force: true });
+          if (stalePartial) partialsRemoved++;
+          else processedRemoved++;
+          this.logger.info('retention: file deleted', { path: file, reason: stalePartial ? 'abandoned partial file' : 'older than retention' });
+        }
+      }
+    }
+    return { partialsRemoved, processedRemoved };
+  }
+}

@@ -1,0 +1,115 @@
+import type { DataSource } from 'typeorm';
+import { addDays } from '../core/cpt';
+import type { Logger } from '../core/logger';
+import { DailyPosting } from '../db/entities/daily-posting.entity';
+import { ReportRequest } from '../db/entities/report-request.entity';
+import type { ReportRequestService } from './report-request.service';
+
+export interface PostingResult {
+  duns: string;
+  status: 'queued' | 'already posted' | 'no ESI IDs';
+  esiids: number;
+  correlationIds: string[];
+}
+
+/**
+ * The morning files: for every REP DUNS, the previous operating day's interval and daily-read
+ * files for every ESI ID it serves, in its daily/ folder. Records revised since the DUNS's last
+ * posting ride along with the next one. A day is posted once unless asked again.
+ */
+export class DailyPostingService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly requests: ReportRequestService,
+    private readonly logger: Logger,
+  ) {}
+
+  async post(day: string, options: { duns?: string; force?: boolean } = {}): Promise<PostingResult[]> {
+    const results: PostingResult[] = [];
+    for (const duns of options.duns ? [options.duns] : await this.repDuns()) results.push(await this.postFor(day, duns, options.force === true));
+    return results;
+  }
+
+  /** A day counts as loaded once every TDSP with ESI IDs has sent at least one file covering it. */
+  async dayLoaded(day: string): Promise<boolean> {
+    const rows: { missing: number | string }[] = await this.db.query(
+      `SELECT count(*) AS missing FROM (SELECT DISTINCT tdsp_duns FROM esiid) t
+       WHERE NOT EXISTS (SELECT 1 FROM ingest_file f WHERE f.sender_duns = t.tdsp_duns AND f.status = 'loaded'
+         AND f.first_day <= ${this.param(0)} AND f.last_day >= ${this.param(1)})`,
+      [day, day],
+    );
+    return Number(rows[0].missing) === 0;
+  }
+
+  async posted(day: string): Promise<boolean> {
+    const duns = await this.repDuns();
+    const done = await this.db.getRepository(DailyPosting).countBy({ operatingDay: day });
+    return duns.length > 0 && done >= duns.length;
+  }
+
+  private async postFor(day: string, duns: string, force: boolean): Promise<PostingResult> {
+    const repo = this.db.getRepository(DailyPosting);
+    const existing = await repo.findOneBy({ operatingDay: day, repDuns: duns });
+    if (existing && !force) return { duns, status: 'already posted', esiids: 0, correlationIds: [] };
+    const previous = await repo.findOne({ where: { repDuns: duns }, order: { fileWatermark: 'DESC' } });
+    const watermark = await this.fileWatermark();
+    const since = previous?.fileWatermark ?? watermark;
+    const firstRevised = previous ? await this.firstDayLoadedAfter(since, day) : null;
+    const esiids = await this.servedEsiids(duns, firstRevised ?? day, day);
+    if (esiids.length === 0) return { duns, status: 'no ESI IDs', esiids: 0, correlationIds: [] };
+    const ids: number[] = [];
+    const correlationIds: string[] = [];
+    for (const reportType of ['INTERVAL', 'DAILY']) {
+      const r = await this.requests.submit(
+        { requesterDuns: duns, reportType, startDate: firstRevised ?? day, endDate: day, version: 'L', readingType: reportType === 'INTERVAL' ? 'A' : 'C', esiids },
+        { kind: 'daily' },
+      );
+      await this.db.getRepository(ReportRequest).update({ id: r.requestId }, { revisionsAfterFileId: previous ? since : null });
+      ids.push(r.requestId);
+      correlationIds.push(r.correlationId);
+    }
+    await repo.save({ operatingDay: day, repDuns: duns, fileWatermark: watermark, intervalRequestId: ids[0], dailyRequestId: ids[1], postedAt: new Date().toISOString() });
+    this.logger.info('daily posting: queued', { day, duns, esiids: esiids.length, revisionsFrom: firstRevised });
+    return { duns, status: 'queued', esiids: esiids.length, correlationIds };
+  }
+
+  private async repDuns(): Promise<string[]> {
+    const rows: { duns: string }[] = await this.db.query(
+      "SELECT d.duns AS duns FROM participant_duns d JOIN market_participant p ON p.id = d.participant_id WHERE p.kind = 'REP' ORDER BY d.duns",
+    );
+    return rows.map((r) => r.duns);
+  }
+
+  private async fileWatermark(): Promise<number> {
+    const rows: { id: number | null }[] = await this.db.query("SELECT max(id) AS id FROM ingest_file WHERE status = 'loaded'");
+    return Number(rows[0].id ?? 0);
+  }
+
+  /** The earliest earlier day that files loaded after the watermark touched, if any. */
+  private async firstDayLoadedAfter(watermark: number, day: string): Promise<string | null> {
+    const rows: { first: string | null }[] = await this.db.query(
+      `SELECT min(first_day) AS first FROM ingest_file WHERE id > ${this.param(0)} AND status = 'loaded' AND first_day < ${this.param(1)}`,
+      [watermark, day],
+    );
+    return rows[0].first ?? null;
+  }
+
+  private async servedEsiids(duns: string, from: string, to: string): Promise<string[]> {
+    const rows: { esiid: string }[] = await this.db.query(
+      `SELECT DISTINCT esiid FROM rep_of_record WHERE rep_duns = ${this.param(0)} AND effective_from <= ${this.param(1)}
+       AND (effective_to IS NULL OR effective_to >= ${this.param(2)}) ORDER BY esiid`,
+      [duns, to, from],
+    );
+    return rows.map((r) => r.esiid);
+  }
+
+  /** Positional parameter placeholders differ per database. */
+  private param(index: number): string {
+    const type = this.db.options.type;
+    return type === 'postgres' ? `$${index + 1}` : type === 'mssql' ? `@${index}` : '?';
+  }
+}
+
+export function previousDay(today: string): string {
+  return addDays(today, -1);
+}

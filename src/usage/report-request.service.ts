@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { SmtError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { ReportFile } from '../db/entities/report-file.entity';
+import { ReportRequest } from '../db/entities/report-request.entity';
+import type { RegistryService } from '../registry/registry.service';
+import { authorizedDays, type AccessScope } from './report-access';
+import { checkReportRequest, type ReportRequestInput, type ReportRequestSpec } from './report-request.rules';
+import type { UsageSource } from './usage.source';
+
+/** Status codes beyond PEN / PRC / PUB / 0 (done). */
+export const REPORT_FAILURES = {
+  NAU: 'none of the ESI IDs asked is authorized for this requester',
+  NOKEY: 'the requester has no PGP public key registered; register one (smt entity update NAME --pgp-key FILE) and ask again',
+  ERR: 'the report could not be produced; the platform log has the details under this correlation id',
+  EXP: 'the report files were removed after the retention period',
+} as const;
+
+export interface SubmitResult {
+  requestId: number;
+  correlationId: string;
+  transId: string | null;
+  statusCode: string;
+  statusReason: string | null;
+  notAuthorized: string[];
+}
+
+export interface ReportStatusView {
+  correlationId: string;
+  transId: string | null;
+  requesterDuns: string;
+  reportType: string;
+  startDate: string;
+  endDate: string;
+  version: string;
+  readingType: string;
+  kind: string;
+  statusCode: string;
+  statusReason: string | null;
+  esiidCount: number;
+  notAuthorized: string[];
+  recordCount: number;
+  files: { fileName: string; records: number; bytes: number; removed: boolean }[];
+  createdAt: string;
+  finishedAt: string | null;
+  expiresAt: string | null;
+}
+
+/** Accepts report requests (checks, access split), stores them for the worker, and reports their status. */
+export class ReportRequestService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly registry: RegistryService,
+    private readonly source: () => Promise<UsageSource>,
+    private readonly logger: Logger,
+    private readonly today: () => string,
+  ) {}
+
+  /** The access scope of whoever acts for `duns`; when `participantId` is given, the DUNS must be one of its own. */
+  async scopeFor(duns: string, participantId?: number): Promise<AccessScope> {
+    const participant = await this.registry.findParticipantByDuns(duns);
+    if (!participant) throw new SmtError('DUNS_UNKNOWN', `DUNS ${duns} is not registered to any REP or TDSP`);
+    if (participantId !== undefined && participant.id !== participantId) {
+      throw new SmtError('DUNS_NOT_OWNED', `DUNS ${duns} does not belong to the requester; act for one of your own DUNS numbers`);
+    }
+    return { participantId: participant.id, kind: participant.kind, duns: new Set(participant.duns) };
+  }
+
+  /** Checks a request and splits its ESI IDs into those the requester may see at all and those it may not. */
+  async prepare(input: ReportRequestInput, participantId?: number, maxEsiids?: number): Promise<{ spec: ReportRequestSpec; scope: AccessScope; authorized: string[]; notAuthorized: string[] }> {
+    const spec = checkReportRequest(input, this.today(), maxEsiids);
+    const scope = await this.scopeFor(spec.requesterDuns, participantId);
+    const facts = await (await this.source()).facts(spec.esiids);
+    const authorized: string[] = [];
+    const notAuthorized: string[] = [];
+    for (const esiid of spec.esiids) {
+      (authorizedDays(scope, facts.get(esiid), spec.startDate, spec.endDate).length > 0 ? authorized : notAuthorized).push(esiid);
+    }
+    return { spec, scope, authorized, notAuthorized };
+  }
+
+  async submit(input: ReportRequestInput, options: { participantId?: number; kind?: 'adhoc' | 'daily' } = {}): Promise<SubmitResult> {
+    // Daily postings cover every ESI ID a DUNS serves, however many; requesters are held to 50,000.
+    const limit = options.kind === 'daily' ? Number.MAX_SAFE_INTEGER : undefined;
+    const { spec, scope, authorized, notAuthorized } = await this.prepare(input, options.participantId, limit);
+    const nothing = authorized.length === 0;
+    const saved = await this.db.getRepository(ReportRequest).save({
+      correlationId: randomUUID(), transId: spec.transId, participantId: scope.participantId, requesterDuns: spec.requesterDuns,
+      reportType: spec.reportType, startDate: spec.startDate, endDate: spec.endDate, version: spec.version,
+      readingType: spec.readingType, kind: options.kind ?? 'adhoc', status: nothing ? 'NAU' : 'PEN',
+      statusReason: nothing ? REPORT_FAILURES.NAU : null, esiids: authorized.join('\n'), esiidCount: authorized.length,
+      notAuthorized: notAuthorized.join('\n'), recordCount: 0, attempts: 0, createdAt: new Date().toISOString(),
+      finishedAt: nothing ? new Date().toISOString() : null,
+    });
+    this.logger.info('report: request accepted', {
+      correlationId: saved.correlationId, duns: spec.requesterDuns, type: spec.reportType, esiids: authorized.length, notAuthorized: notAuthorized.length,
+    });
+    return { requestId: saved.id, correlationId: saved.correlationId, transId: saved.transId, statusCode: saved.status, statusReason: saved.statusReason, notAuthorized };
+  }
+
+  /** The status of a request; a requester only sees its own. */
+  async status(correlationId: string, participantId?: number): Promise<ReportStatusView> {
+    const request = await this.db.getRepository(ReportRequest).findOneBy({ correlationId });
+    if (!request || (participantId !== undefined && request.participantId !== participantId)) {
+      throw new SmtError('NOT_FOUND', `no report request with correlation id ${correlationId}`);
+    }
+    return (await this.views([request]))[0];
+  }
+
+  async list(status?: string): Promise<ReportStatusView[]> {
+    const requests = await this.db.getRepository(ReportRequest).find({ where: status ? { status } : {}, order: { id: 'ASC' } });
+    return this.views(requests);
+  }
+
+  private async views(requests: ReportRequest[]): Promise<ReportStatusView[]> {
+    const files = requests.length === 0 ? [] : await this.db.getRepository(ReportFile).createQueryBuilder('f')
+      .where('f.requestId IN (:...ids)', { ids: requests.map((r) => r.id) }).orderBy('f.id').getMany();
+    return requests.map((r) => ({
+      correlationId: r.correlationId, transId: r.transId, requesterDuns: r.requesterDuns, reportType: r.reportType,
+      startDate: r.startDate, endDate: r.endDate, version: r.version, readingType: r.readingType, kind: r.kind,
+      statusCode: r.status, statusReason: r.statusReason, esiidCount: r.esiidCount,
+      notAuthorized: r.notAuthorized ? r.notAuthorized.split('\n') : [], recordCount: r.recordCount,
+      files: files.filter((f) => f.requestId === r.id && r.status !== 'PUB').map((f) => ({ fileName: f.fileName, records: f.records, bytes: f.bytes, removed: f.deletedAt !== null })),
+      createdAt: r.createdAt, finishedAt: r.finishedAt, expiresAt: r.expiresAt,
+    }));
+  }
+}

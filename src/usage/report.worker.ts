@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { errorMessage } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { ReportRequest } from '../db/entities/report-request.entity';
+import { readPublicKey } from '../delivery/pgp';
+import { publishStaged, ReportFileWriter } from '../delivery/report-file.writer';
+import type { RegistryService } from '../registry/registry.service';
+import type { ReportJobStore } from './report-job.store';
+import { REPORT_FAILURES } from './report-request.service';
+import { REPORT_NAMES, reportChunks, reportHeader, type ReportJob } from './report.generator';
+import type { ReportType } from './usage-day';
+import type { UsageSource } from './usage.source';
+
+export interface ReportWorkerOptions {
+  ftpsRoot: string;
+  concurrency: number;
+  pollMs: number;
+  maxFileCsvBytes: number;
+  compressionLevel: number;
+  retentionDays: number;
+  claimTimeoutMs: number;
+}
+
+/**
+ * Produces queued report requests: claims one, streams it from the database through CSV, zip and
+ * PGP into the requester's folder, and publishes its files all at once. A crash before publishing
+ * re-runs the request; a crash while publishing finishes it — either way exactly one set of files.
+ */
+export class ReportWorker {
+  private stopped = true;
+  private loops: Promise<void>[] = [];
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly jobs: ReportJobStore,
+    private readonly registry: RegistryService,
+    private readonly source: () => Promise<UsageSource>,
+    private readonly logger: Logger,
+    private readonly options: ReportWorkerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.recover();
+    this.stopped = false;
+    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await Promise.all(this.loops);
+  }
+
+  /** Finishes what a crash left publishing, and re-queues requests whose worker stopped. */
+  async recover(now = new Date()): Promise<void> {
+    for (const request of await this.jobs.publishing()) await this.publish(request, now);
+    const released = await this.jobs.releaseStale(new Date(now.getTime() - this.options.claimTimeoutMs));
+    if (released > 0) this.logger.warn('report: re-queued requests whose worker stopped', { requests: released });
+  }
+
+  /** Claims and produces one request; false when none is waiting. */
+  async runOnce(now = new Date()): Promise<boolean> {
+    const request = await this.jobs.claim(now);
+    if (!request) return false;
+    const heartbeat = setInterval(() => void this.jobs.renew(request.id, new Date()).catch(() => undefined), Math.max(250, this.options.claimTimeoutMs / 4));
+    try {
+      await this.produce(request, now);
+    } catch (error) {
+      this.logger.error('report: request failed', { correlationId: request.correlationId, error: errorMessage(error), stack: (error as Error).stack });
+      await this.jobs.finish(request.id, 'ERR', REPORT_FAILURES.ERR, new Date(), null);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    return true;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const worked = await this.runOnce().catch((error) => {
+        this.logger.error('report: worker loop error', { error: errorMessage(error) });
+        return false;
+      });
+      if (!worked && !this.stopped) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.pollMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private async produce(request: ReportRequest, now: Date): Promise<void> {
+    const participant = await this.registry.findParticipantByDuns(request.requesterDuns);
+    if (!participant?.pgpPublicKey) {
+      await this.jobs.finish(request.id, 'NOKEY', REPORT_FAILURES.NOKEY, new Date(), null);
+      this.logger.warn('report: requester has no PGP key; nothing delivered', { correlationId: request.correlationId, duns: request.requesterDuns });
+      return;
+    }
+    const type = request.reportType as ReportType;
+    const job: ReportJob = {
+      reportType: type, startDate: request.startDate, endDate: request.endDate,
+      version: request.version as ReportJob['version'], readingType: request.readingType as ReportJob['readingType'],
+      esiids: request.esiids ? request.esiids.split('\n') : [],
+      scope: { participantId: participant.id, kind: participant.kind, duns: new Set(participant.duns) },
+      revisionsAfterFileId: request.revisionsAfterFileId,
+    };
+    const writer = new ReportFileWriter({
+      folder: path.join(this.options.ftpsRoot, request.requesterDuns, request.kind === 'daily' ? 'daily' : 'adhoc'),
+      reportName: REPORT_NAMES[type], duns: request.requesterDuns, recipientKey: await readPublicKey(participant.pgpPublicKey, `the PGP key of ${participant.name}`),
+      header: reportHeader(type), maxCsvBytes: this.options.maxFileCsvBytes, createdAt: new Date(request.createdAt),
+      compressionLevel: this.options.compressionLevel,
+    });
+    let records = 0;
+    try {
+      for await (const chunk of reportChunks(await this.source(), job)) {
+        await writer.write(chunk.csv, chunk.records);
+        records += chunk.records;
+      }
+      const staged = await writer.closeStaged();
+      await this.jobs.stage(request.id, staged, records, new Date());
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    await this.publish({ ...request, recordCount: records }, now);
+  }
+
+  private async publish(request: ReportRequest, now: Date): Promise<void> {
+    const files = await this.jobs.filesOf(request.id);
+    await publishStaged(files);
+    const expires = new Date(Date.now() + this.options.retentionDays * 86_400_000);
+    await this.jobs.finish(request.id, '0', null, new Date(), expires);
+    this.logger.info('report: delivered', {
+      correlationId: request.correlationId, duns: request.requesterDuns, files: files.map((f) => f.fileName), records: request.recordCount, startedAt: now.toISOString(),
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import Database from 'better-sqlite3';
+import { SQLITE_BUSY_TIMEOUT_MS } from '../db/data-source';
+import type { UsageDay } from './usage-day';
+import type { EsiidFacts, UsageSource } from './usage.source';
+
+const IN_LIST = 500;
+/** Up to this many ESI IDs a day is read by key look-ups; beyond it one scan of the day is cheaper. */
+const LOOKUP_LIMIT = 5_000;
+const COLUMNS = `esiid, operating_day AS operatingDay, channel, version, interval_count AS intervalCount,
+  interval_values AS "values", start_reading AS startReading, stop_reading AS stopReading, file_id AS fileId`;
+
+/** Report reads on the embedded database, through a read-only connection of their own. */
+export class SqliteUsageSource implements UsageSource {
+  private readonly db: Database.Database;
+  private readonly scanDay: Database.Statement;
+  private readonly meters = new Map<string, string | null>();
+  private readonly byList = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    this.db = new Database(file, { readonly: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    this.scanDay = this.db.prepare(`SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? ORDER BY esiid, version`);
+  }
+
+  async dayRows(day: string, channel: 1 | 4, esiids: ReadonlySet<string>): Promise<UsageDay[]> {
+    const rows: UsageDay[] = [];
+    if (esiids.size > LOOKUP_LIMIT) {
+      for (const row of this.scanDay.iterate(day, channel) as Iterable<UsageDay>) {
+        if (esiids.has(row.esiid)) rows.push(this.withMeter(row));
+      }
+      return rows;
+    }
+    const sorted = [...esiids].sort();
+    for (let i = 0; i < sorted.length; i += IN_LIST) {
+      const part = sorted.slice(i, i + IN_LIST);
+      const sql = `SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN (#) ORDER BY esiid, version`;
+      for (const row of this.statement(sql, part.length).all(day, channel, ...part) as UsageDay[]) rows.push(this.withMeter(row));
+    }
+    return rows;
+  }
+
+  async facts(esiids: string[]): Promise<Map<string, EsiidFacts>> {
+    const facts = new Map<string, EsiidFacts>();
+    for (let i = 0; i < esiids.length; i += IN_LIST) {
+      const part = esiids.slice(i, i + IN_LIST);
+      const registered = this.statement('SELECT esiid, tdsp_duns AS tdsp, meter_number AS meter, read_cycle AS cycle FROM esiid WHERE esiid IN (#)', part.length)
+        .all(...part) as { esiid: string; tdsp: string; meter: string | null; cycle: number | null }[];
+      for (const r of registered) {
+        facts.set(r.esiid, { tdspDuns: r.tdsp, meterNumber: r.meter, readCycle: r.cycle, stretches: [] });
+        this.meters.set(r.esiid, r.meter);
+      }
+      const stretches = this.statement('SELECT esiid, rep_duns AS repDuns, effective_from AS "from", effective_to AS "to" FROM rep_of_record WHERE esiid IN (#) ORDER BY effective_from', part.length)
+        .all(...part) as { esiid: string; repDuns: string; from: string; to: string | null }[];
+      for (const { esiid, ...stretch } of stretches) facts.get(esiid)?.stretches.push(stretch);
+    }
+    return facts;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private withMeter(row: UsageDay): UsageDay {
+    row.meterNumber = this.meters.get(row.esiid) ?? null;
+    return row;
+  }
+
+  /** `#` in the SQL stands for a list of n placeholders; statements are prepared once per length. */
+  private statement(sql: string, n: number): Database.Statement {
+    const key = `${sql}|${n}`;
+    let stmt = this.byList.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(sql.replace('#', Array(n).fill('?').join(',')));
+      this.byList.set(key, stmt);
+    }
+    return stmt;
+  }
+}
