@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import { InboundFolderWorker } from '../ingest/inbound-folder.worker';
+import { PostingScheduler } from '../usage/posting.scheduler';
 import type { Command } from './command';
 
 export const serveCommand: Command = {
   name: ['serve'],
-  summary: 'Run the platform: database, platform key, and the worker that loads files TDSPs drop in their inbound folders',
+  summary: 'Run the platform: inbound LSE loading, the report worker, daily postings and retention',
   usage: 'serve [--poll-seconds N]',
   options: { 'poll-seconds': { type: 'string', default: '5' } },
   allowPositionals: false,
@@ -21,10 +22,18 @@ export const serveCommand: Command = {
       platformKey: async () => key.privateKey,
     });
     worker.start();
+    const reports = await app.reportWorker();
+    await reports.start();
+    const scheduler = new PostingScheduler(await app.dailyPostings(), await app.retention(), app.logger, {
+      postingTime: app.config.reports.dailyPostingTime,
+      checkMs: 60_000,
+    });
+    scheduler.start();
     app.logger.info('serve: started', { dataDir: app.config.dataDir, db: app.config.db.type, pollMs });
     term.err([
       `smt serve: running on ${app.config.db.type === 'sqlite' ? `the embedded database in ${app.config.dataDir}` : `the ${app.config.db.type} server`}`,
       `  inbound LSE files: ${app.ftpsRoot}/<TDSP DUNS>/inbound/ (checked every ${pollMs / 1000} s; activity reports in .../reports/)`,
+      `  report files:      ${app.ftpsRoot}/<DUNS>/adhoc/ and daily/ (daily postings at the latest ${app.config.reports.dailyPostingTime} CPT; kept ${app.config.reports.retentionDays} days)`,
       `  platform PGP key:  fingerprint ${key.fingerprint} (smt keys export-public prints it for TDSPs)`,
       `  logs:              ${app.config.log.file}`,
       '  Ctrl-C stops.',
@@ -35,7 +44,7 @@ export const serveCommand: Command = {
       process.once('SIGTERM', resolve);
     });
     term.err('smt serve: stopping after the file in progress...\n');
-    await worker.stop();
+    await Promise.all([worker.stop(), reports.stop(), scheduler.stop()]);
     return 0;
   },
 };
