@@ -18,6 +18,7 @@ import { RegistryService } from './registry/registry.service';
 import { DailyPostingService } from './usage/daily-posting.service';
 import { ReportJobStore } from './usage/report-job.store';
 import { ReportRequestService } from './usage/report-request.service';
+import { InProcessCsvProducer, ThreadedCsvProducer, type ReportCsvProducer } from './usage/report-csv.producer';
 import { ReportWorker } from './usage/report.worker';
 import { SqliteUsageSource } from './usage/sqlite-usage.source';
 import type { UsageSource } from './usage/usage.source';
@@ -111,10 +112,19 @@ export class App {
     return this.once('dailyPostings', async () => new DailyPostingService(await this.db(), await this.reportRequests(), this.logger));
   }
 
+  reportCsv(): Promise<ReportCsvProducer> {
+    return this.once('reportCsv', async () => {
+      await this.usageSource();
+      const producer = this.config.db.type === 'sqlite' ? new ThreadedCsvProducer(sqliteFile(this.config)) : new InProcessCsvProducer(() => this.usageSource());
+      this.closers.push(() => producer.close());
+      return producer;
+    });
+  }
+
   reportWorker(): Promise<ReportWorker> {
     return this.once('reportWorker', async () => {
       const jobs = new ReportJobStore(await this.db(), `${os.hostname()}:${process.pid}`);
-      return new ReportWorker(jobs, await this.registry(), () => this.usageSource(), this.logger, { ftpsRoot: this.ftpsRoot, ...this.config.reports });
+      return new ReportWorker(jobs, await this.registry(), await this.reportCsv(), this.logger, { ftpsRoot: this.ftpsRoot, ...this.config.reports });
     });
   }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { SmtError } from '../core/errors';
 import { parseUsDate } from '../usage/report-request.rules';
-import { reportChunks, reportHeader } from '../usage/report.generator';
+import { reportHeader } from '../usage/report.generator';
 import type { ReportType } from '../usage/usage-day';
 import { requiredOption, type Command } from './command';
 
@@ -49,7 +49,7 @@ export const reportCommand: Command = {
     };
     let records = 0;
     await write(reportHeader(spec.reportType as ReportType));
-    for await (const chunk of reportChunks(await app.usageSource(), { ...spec, esiids: authorized, scope })) {
+    for await (const chunk of (await app.reportCsv()).chunks({ ...spec, esiids: authorized, scope })) {
       await write(chunk.csv);
       records += chunk.records;
     }

@@ -113,8 +113,19 @@ export interface IntervalSlot {
  * The rows a report prints for a day. A spring-forward day keeps 96 rows with the four
  * 02:00-03:00 rows blank; a fall-back day has 100 rows with 01:00-02:00 twice.
  */
-export function reportSlots(day: string): IntervalSlot[] {
+export function reportSlots(day: string): readonly IntervalSlot[] {
   const kind = dayKind(day);
+  // Three shapes of day exist; reports ask for one per ESI ID and day, so each shape is built once.
+  const cached = slotCache.get(kind);
+  if (cached) return cached;
+  const slots = Object.freeze(buildSlots(kind).map((slot) => Object.freeze(slot)));
+  slotCache.set(kind, slots);
+  return slots;
+}
+
+const slotCache = new Map<DayKind, readonly IntervalSlot[]>();
+
+function buildSlots(kind: DayKind): IntervalSlot[] {
   const slots: IntervalSlot[] = [];
   let index = 0;
   const push = (minute: number, stored: boolean): void => {

@@ -1,64 +1,32 @@
 import fs from 'node:fs';
-import { parentPort } from 'node:worker_threads';
-import { errorMessage } from '../core/errors';
+import { serveStreams } from '../core/thread-stream';
 import type { LseFileOutcome, LseRecord } from './lse-record';
 import { LseReader } from './lse.reader';
 
-/** Messages between the ingest (main thread) and this parser thread; `id` names one file's parse. */
-export type ParseRequest =
-  | { type: 'parse'; id: number; filePath: string; now: number; batchRecords: number; credit: number }
-  | { type: 'more'; id: number }
-  | { type: 'cancel'; id: number };
-export type ParseReply =
-  | { type: 'records'; id: number; records: LseRecord[]; bytesRead: number }
-  | { type: 'end'; id: number; outcome: LseFileOutcome }
-  | { type: 'error'; id: number; message: string };
-
-const port = parentPort!;
-let active = { id: -1, credit: 0, cancelled: false, wake: null as (() => void) | null };
-
-port.on('message', (message: ParseRequest) => {
-  if (message.type === 'parse') {
-    active.cancelled = true;
-    active.wake?.();
-    active = { id: message.id, credit: message.credit, cancelled: false, wake: null };
-    const state = active;
-    parse(message, state).catch((error) => port.postMessage({ type: 'error', id: message.id, message: errorMessage(error) } satisfies ParseReply));
-    return;
-  }
-  if (message.id !== active.id) return;
-  if (message.type === 'more') active.credit++;
-  else active.cancelled = true;
-  active.wake?.();
-});
-
-type ParseState = typeof active;
-
-/** Waits until the loader has room for another batch, so a slow database never piles up memory. */
-async function acquire(state: ParseState): Promise<boolean> {
-  while (state.credit <= 0 && !state.cancelled) await new Promise<void>((resolve) => (state.wake = resolve));
-  state.credit--;
-  return !state.cancelled;
+export interface ParseRequest {
+  filePath: string;
+  /** Load time in Central Prevailing Time, YYYYMMDDHHMMSS (future-date check). */
+  now: number;
+  batchRecords: number;
 }
 
-async function parse(request: Extract<ParseRequest, { type: 'parse' }>, state: ParseState): Promise<void> {
+/** Batches of records, each with the bytes read so far (progress); the file's outcome comes last. */
+export type ParseItem = { records: LseRecord[]; bytesRead: number } | { outcome: LseFileOutcome };
+
+async function* parse(request: ParseRequest): AsyncGenerator<ParseItem> {
   const reader = new LseReader(request.now);
   let batch: LseRecord[] = [];
   let bytesRead = 0;
-  const send = async (): Promise<boolean> => {
-    if (!(await acquire(state))) return false;
-    const packed = packValues(batch);
-    port.postMessage({ type: 'records', id: request.id, records: batch, bytesRead } satisfies ParseReply, [packed]);
-    batch = [];
-    return true;
-  };
   const stream = fs.createReadStream(request.filePath, { highWaterMark: 1024 * 1024 });
   try {
     for await (const chunk of stream) {
       bytesRead += (chunk as Buffer).length;
       for (const record of reader.push(chunk as Buffer)) {
         batch.push(record);
-        if (batch.length >= request.batchRecords && !(await send())) return;
+        if (batch.length >= request.batchRecords) {
+          yield { records: batch, bytesRead };
+          batch = [];
+        }
       }
     }
   } finally {
@@ -66,23 +34,26 @@ async function parse(request: Extract<ParseRequest, { type: 'parse' }>, state: P
   }
   const { records, outcome } = reader.end();
   batch.push(...records);
-  if (batch.length > 0 && !(await send())) return;
-  port.postMessage({ type: 'end', id: request.id, outcome } satisfies ParseReply);
+  if (batch.length > 0) yield { records: batch, bytesRead };
+  yield { outcome };
 }
 
 /**
  * Moves every record's values into one buffer that is handed over, not copied: a batch then
- * crosses to the main thread as one ArrayBuffer instead of thousands.
+ * crosses to the loading thread as one ArrayBuffer instead of thousands.
  */
-function packValues(records: LseRecord[]): ArrayBuffer {
+function packValues(item: ParseItem): ArrayBuffer[] {
+  if (!('records' in item)) return [];
   let size = 0;
-  for (const r of records) size += r.values.byteLength;
+  for (const r of item.records) size += r.values.byteLength;
   const packed = new Uint8Array(size);
   let offset = 0;
-  for (const r of records) {
+  for (const r of item.records) {
     packed.set(r.values, offset);
     r.values = packed.subarray(offset, offset + r.values.byteLength);
     offset += r.values.byteLength;
   }
-  return packed.buffer;
+  return [packed.buffer];
 }
+
+serveStreams(parse, packValues);

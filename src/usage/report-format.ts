@@ -17,6 +17,12 @@ export function revisionDate(version: number): string {
 
 /** Integer Wh → kWh with exactly 3 decimals, built from digits so no float rounding can creep in. */
 export function kwh3(wh: number | bigint): string {
+  // Interval values are small integers: plain arithmetic is exact there and far cheaper than BigInt.
+  if (typeof wh === 'number' && Number.isSafeInteger(wh)) {
+    const magnitude = Math.abs(wh);
+    const fraction = magnitude % 1000;
+    return `${wh < 0 ? '-' : ''}${(magnitude - fraction) / 1000}.${fraction < 10 ? '00' : fraction < 100 ? '0' : ''}${fraction}`;
+  }
   const value = BigInt(wh);
   const sign = value < 0n ? '-' : '';
   const magnitude = value < 0n ? -value : value;

@@ -26,8 +26,43 @@ export interface CsvChunk {
   records: number;
 }
 
-/** About 1 MB of CSV per chunk: large enough to amortize per-call costs, small enough to stay flat. */
-const CHUNK_ROWS = 10_000;
+/** Rows per csv-stringify call: short-lived batches keep the garbage young and cheap to collect. */
+const STRINGIFY_ROWS = 1_000;
+/** CSV per chunk handed on: about 1 MB amortizes the cost of each hand-over and write. */
+const CHUNK_BYTES = 1 << 20;
+
+/** Collects formatted rows and hands out CSV in chunks of about CHUNK_BYTES. */
+class CsvBatcher {
+  private rows: string[][] = [];
+  private parts: string[] = [];
+  private bytes = 0;
+  private records = 0;
+
+  add(rows: string[][]): void {
+    for (const row of rows) this.rows.push(row);
+    this.records += rows.length;
+    if (this.rows.length >= STRINGIFY_ROWS) this.stringify();
+  }
+
+  /** A chunk once enough CSV is waiting; everything left when `final`. */
+  take(final = false): CsvChunk | null {
+    if (final) this.stringify();
+    if (this.bytes < CHUNK_BYTES && !(final && this.records > 0)) return null;
+    const chunk = { csv: this.parts.join(''), records: this.records };
+    this.parts = [];
+    this.bytes = 0;
+    this.records = 0;
+    return chunk;
+  }
+
+  private stringify(): void {
+    if (this.rows.length === 0) return;
+    const csv = csvChunk(this.rows);
+    this.parts.push(csv);
+    this.bytes += csv.length;
+    this.rows = [];
+  }
+}
 
 export const REPORT_NAMES: Record<ReportType, 'IntervalMeterUsage' | 'DailyMeterUsage' | 'MonthlyUsage'> = {
   INTERVAL: 'IntervalMeterUsage',
@@ -56,14 +91,7 @@ export async function* reportChunks(source: UsageSource, job: ReportJob): AsyncG
     if (ranges.length > 0) access.set(esiid, ranges);
   }
   const wanted = new Set(access.keys());
-  let rows: string[][] = [];
-  let records = 0;
-  const flush = (): CsvChunk => {
-    const chunk = { csv: csvChunk(rows), records };
-    rows = [];
-    records = 0;
-    return chunk;
-  };
+  const batcher = new CsvBatcher();
   const monthly = job.reportType === 'MONTHLY' ? monthlyAccumulators(job, facts, wanted) : null;
   for (let day = job.startDate; day <= job.endDate; day = addDays(day, 1)) {
     for (const channel of channels(job.readingType)) {
@@ -75,23 +103,21 @@ export async function* reportChunks(source: UsageSource, job: ReportJob): AsyncG
           monthly.get(usage.esiid)!.add(usage);
           continue;
         }
-        const added = job.reportType === 'INTERVAL' ? intervalRows(usage) : [dailyRow(usage)];
-        for (const row of added) rows.push(row);
-        records += added.length;
-        if (rows.length >= CHUNK_ROWS) yield flush();
+        batcher.add(job.reportType === 'INTERVAL' ? intervalRows(usage) : [dailyRow(usage)]);
+        const chunk = batcher.take();
+        if (chunk) yield chunk;
       }
     }
   }
   if (monthly) {
     for (const esiid of [...monthly.keys()].sort()) {
-      for (const row of monthly.get(esiid)!.rows()) {
-        rows.push(row);
-        records++;
-      }
-      if (rows.length >= CHUNK_ROWS) yield flush();
+      batcher.add(monthly.get(esiid)!.rows());
+      const chunk = batcher.take();
+      if (chunk) yield chunk;
     }
   }
-  if (rows.length > 0) yield flush();
+  const last = batcher.take(true);
+  if (last) yield last;
 }
 
 /** Version L keeps the newest version of each ESI ID's day; A keeps every revision (rows come sorted by version). */

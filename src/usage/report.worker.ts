@@ -7,9 +7,9 @@ import { publishStaged, ReportFileWriter } from '../delivery/report-file.writer'
 import type { RegistryService } from '../registry/registry.service';
 import type { ReportJobStore } from './report-job.store';
 import { REPORT_FAILURES } from './report-request.service';
-import { REPORT_NAMES, reportChunks, reportHeader, type ReportJob } from './report.generator';
+import { REPORT_NAMES, reportHeader, type ReportJob } from './report.generator';
 import type { ReportType } from './usage-day';
-import type { UsageSource } from './usage.source';
+import type { ReportCsvProducer } from './report-csv.producer';
 
 export interface ReportWorkerOptions {
   ftpsRoot: string;
@@ -34,7 +34,7 @@ export class ReportWorker {
   constructor(
     private readonly jobs: ReportJobStore,
     private readonly registry: RegistryService,
-    private readonly source: () => Promise<UsageSource>,
+    private readonly csv: ReportCsvProducer,
     private readonly logger: Logger,
     private readonly options: ReportWorkerOptions,
   ) {}
@@ -115,7 +115,7 @@ export class ReportWorker {
     });
     let records = 0;
     try {
-      for await (const chunk of reportChunks(await this.source(), job)) {
+      for await (const chunk of this.csv.chunks(job)) {
         await writer.write(chunk.csv, chunk.records);
         records += chunk.records;
       }
