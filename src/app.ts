@@ -33,8 +33,8 @@ export class App {
   private parser: LseParserThread | null = null;
   private readonly closers: (() => Promise<void>)[] = [];
 
-  constructor(readonly config: Config) {
-    this.logger = createLogger(config);
+  constructor(readonly config: Config, options: { logsToStdout?: boolean } = {}) {
+    this.logger = createLogger(config, { console: options.logsToStdout });
   }
 
   /** Root of the per-DUNS folders served over FTPS. */
@@ -150,6 +150,6 @@ export class App {
   }
 }
 
-export function createApp(config: Config): App {
-  return new App(config);
+export function createApp(config: Config, options: { logsToStdout?: boolean } = {}): App {
+  return new App(config, options);
 }

@@ -59,7 +59,7 @@ export async function runCli(args: string[], term: Terminal): Promise<number> {
   let app: Awaited<ReturnType<typeof createApp>> | null = null;
   try {
     const parsed = parseCommandArgs(command, rest);
-    app = createApp(loadConfig());
+    app = createApp(loadConfig(), { logsToStdout: command.logsToStdout === true });
     return await command.run(parsed, app, term);
   } catch (error) {
     if (isSmtError(error)) {

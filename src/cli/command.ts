@@ -18,6 +18,8 @@ export interface Command {
   usage: string;
   options: Options;
   allowPositionals: boolean;
+  /** Long-running commands also write their log lines to stdout. */
+  logsToStdout?: boolean;
   /** Returns the process exit status. */
   run(input: { values: Record<string, unknown>; positionals: string[] }, app: App, term: Terminal): Promise<number>;
 }

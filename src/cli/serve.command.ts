@@ -9,6 +9,7 @@ export const serveCommand: Command = {
   usage: 'serve [--poll-seconds N]',
   options: { 'poll-seconds': { type: 'string', default: '5' } },
   allowPositionals: false,
+  logsToStdout: true,
   async run({ values }, app, term) {
     const pollMs = Math.max(1, Number(values['poll-seconds']) || 5) * 1000;
     const ingest = await app.ingestService();
