@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/config';
 import { cptToday } from './core/cpt';
-import { SmtError } from './core/errors';
 import { createLogger, type Logger } from './core/logger';
 import { openDatabase, sqliteFile } from './db/data-source';
 import { loadOrCreatePlatformKey, type PlatformKey } from './delivery/platform-key';
@@ -21,6 +20,7 @@ import { ReportRequestService } from './usage/report-request.service';
 import { InProcessCsvProducer, ThreadedCsvProducer, type ReportCsvProducer } from './usage/report-csv.producer';
 import { ReportWorker } from './usage/report.worker';
 import { SqliteUsageSource } from './usage/sqlite-usage.source';
+import { TypeormUsageSource } from './usage/typeorm-usage.source';
 import type { UsageSource } from './usage/usage.source';
 
 /**
@@ -93,11 +93,8 @@ export class App {
 
   usageSource(): Promise<UsageSource> {
     return this.once('usageSource', async () => {
-      await this.db();
-      if (this.config.db.type !== 'sqlite') {
-        throw new SmtError('CONFIG_INVALID', `usage reports read the embedded database; SMT_DB_TYPE=${this.config.db.type} is supported for ingest and the registry only`);
-      }
-      const source = new SqliteUsageSource(sqliteFile(this.config));
+      const db = await this.db();
+      const source: UsageSource = this.config.db.type === 'sqlite' ? new SqliteUsageSource(sqliteFile(this.config)) : new TypeormUsageSource(db);
       this.closers.push(() => source.close());
       return source;
     });

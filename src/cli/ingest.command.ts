@@ -18,7 +18,8 @@ export const ingestCommand: Command = {
       return 2;
     }
     const json = values.json === true;
-    const files = await expandInputPaths(positionals);
+    const { files, skipped } = await expandInputPaths(positionals);
+    for (const file of skipped) term.err(`smt ingest: skipped ${file} (not .lse, .zip, .pgp, .gpg or .asc)\n`);
     const ingest = (await app.ingestService()).newRun();
     await fs.promises.mkdir(app.tempDir, { recursive: true, mode: 0o700 });
     let failed = false;

@@ -40,15 +40,28 @@ export function isLseFileName(name: string): boolean {
   return lower.includes('.lse') && !lower.includes('csv');
 }
 
-/** Files named on the command line, with folders expanded in a stable, name-sorted order. */
-export async function expandInputPaths(paths: string[]): Promise<string[]> {
+/** Whether a name looks like an ingest input at all: LSE, zip or PGP. */
+export function isInputFileName(name: string): boolean {
+  return isLseFileName(name) || ZIP_SUFFIX.test(name) || PGP_SUFFIX.test(name);
+}
+
+/**
+ * Files named on the command line, with folders expanded in a stable, name-sorted order. Inside
+ * folders, files that are no ingest input (a README) are listed in `skipped` for the caller to
+ * report; a file named explicitly is always kept, so a wrong name gets its own clear error.
+ */
+export async function expandInputPaths(paths: string[]): Promise<{ files: string[]; skipped: string[] }> {
   const files: string[] = [];
+  const skipped: string[] = [];
   for (const given of paths) {
     const stat = await statOrExplain(given);
-    if (stat.isDirectory()) files.push(...(await walkFolder(given)));
-    else files.push(given);
+    if (!stat.isDirectory()) {
+      files.push(given);
+      continue;
+    }
+    for (const file of await walkFolder(given)) (isInputFileName(path.basename(file)) ? files : skipped).push(file);
   }
-  return files;
+  return { files, skipped };
 }
 
 async function walkFolder(dir: string): Promise<string[]> {

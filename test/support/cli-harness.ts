@@ -13,23 +13,31 @@ export interface CliResult {
 /** Runs `smt` commands in-process against a throwaway data dir, capturing what they print. */
 export class CliHarness {
   readonly dataDir: string;
-  private savedEnv: string | undefined;
 
-  constructor(prefix = 'smt-test-') {
+  /** `env` adds settings (e.g. a server database) to every command this harness runs. */
+  constructor(prefix = 'smt-test-', readonly env: Record<string, string> = {}) {
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  }
+
+  /** The settings a child process needs to act on the same platform. */
+  childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return { ...process.env, ...this.env, SMT_DATA_DIR: this.dataDir, ...extra };
   }
 
   async run(...args: string[]): Promise<CliResult> {
     const captured = { out: '', err: '' };
     const term: Terminal = { out: (t) => (captured.out += t), err: (t) => (captured.err += t), isTty: false };
-    this.savedEnv = process.env.SMT_DATA_DIR;
-    process.env.SMT_DATA_DIR = this.dataDir;
+    const settings = { ...this.env, SMT_DATA_DIR: this.dataDir };
+    const saved = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, settings);
     try {
       const status = await runCli(args, term);
       return { status, ...captured };
     } finally {
-      if (this.savedEnv === undefined) delete process.env.SMT_DATA_DIR;
-      else process.env.SMT_DATA_DIR = this.savedEnv;
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   }
 

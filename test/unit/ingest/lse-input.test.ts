@@ -114,16 +114,17 @@ describe('ingest/lse-input', function () {
   };
 
   describe('expandInputPaths', function () {
-    it('walks folders in name order, skips dot-files and keeps named files', async function () {
+    it('walks folders in name order, skips dot-files, lists non-inputs apart and keeps named files', async function () {
       const root = path.join(work, 'inbox');
-      for (const rel of ['b.lse', 'a.zip', '.hidden.lse', 'sub/c.lse', '.git/x.lse']) {
+      for (const rel of ['b.lse', 'a.zip', '.hidden.lse', 'sub/c.lse', '.git/x.lse', 'README.md']) {
         await fs.promises.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
         await fs.promises.writeFile(path.join(root, rel), 'x');
       }
       const single = path.join(work, LSE_NAME);
-      expect(await expandInputPaths([root, single])).to.deep.equal([
-        path.join(root, 'a.zip'), path.join(root, 'b.lse'), path.join(root, 'sub/c.lse'), single,
-      ]);
+      expect(await expandInputPaths([root, single])).to.deep.equal({
+        files: [path.join(root, 'a.zip'), path.join(root, 'b.lse'), path.join(root, 'sub/c.lse'), single],
+        skipped: [path.join(root, 'README.md')],
+      });
     });
 
     it('names a missing path', async function () {

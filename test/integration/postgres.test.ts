@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { Client } from 'pg';
+import { generatePgpKeyPair } from '../../src/delivery/pgp';
+import { CliHarness, importRegistryFixtures, lseFixture } from '../support/cli-harness';
+
+/**
+ * The server-database path on a real PostgreSQL. SMT_TEST_POSTGRES_URL names a server and a role
+ * that may create databases (.ci/run starts one); each run gets a database of its own.
+ */
+const SERVER = process.env.SMT_TEST_POSTGRES_URL;
+const SMT = path.join(__dirname, '../../bin/smt');
+
+describe('on PostgreSQL (SMT_DB_TYPE=postgres)', function () {
+  this.timeout(120_000);
+  let cli: CliHarness;
+  let database: string;
+
+  before(async function () {
+    if (!SERVER) {
+      // Developer machines without PostgreSQL skip this suite; CI always provides the server.
+      if (process.env.CI) throw new Error('SMT_TEST_POSTGRES_URL is not set; .ci/run starts PostgreSQL and sets it');
+      this.skip();
+    }
+    database = `smt_test_${process.pid}_${Date.now()}`;
+    await admin((c) => c.query(`CREATE DATABASE ${database}`));
+    const url = new URL(SERVER!);
+    url.pathname = `/${database}`;
+    cli = new CliHarness('smt-pg-', { SMT_DB_TYPE: 'postgres', SMT_DB_URL: url.toString() });
+    await importRegistryFixtures(cli);
+  });
+  after(async () => {
+    if (!SERVER) return;
+    cli?.remove();
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+  });
+
+  it('loads LSE files with the same result codes as the embedded database', async () => {
+    const first = await cli.ingestJson(lseFixture('100000001IntervalData20250702060000001.lse'), lseFixture('broken/100000001IntervalData20250703070000001.lse'));
+    expect(first.results.map((r) => r.records.byCode)).to.deep.equal([{ '00': 12 }, { '00': 3, '01': 3, '02': 2, '03': 2, '04': 1, '06': 2, '07': 1 }]);
+    const again = await cli.ingestJson(lseFixture('100000001IntervalData20250702060000001.lse'));
+    expect(again.results[0].records.byCode).to.deep.equal({ '08': 12 });
+    const rejected = await cli.ingestJson(lseFixture('broken/100000001IntervalData20250706070000001.lse'));
+    expect(rejected.results[0]).to.include({ status: 'rejected', fileCode: 'F2' });
+    const usage = await cli.run('usage', '10443720000000001', '--from', '2025-07-01', '--to', '2025-07-01', '--channel', '4');
+    expect(usage.out.trim().split('\n')).to.have.length(97);
+  });
+
+  it('answers reports with the same access rules', async () => {
+    const r = await cli.run('report', '--type', 'daily', '--duns', '200000001', '--from', '07/01/2025', '--to', '07/01/2025',
+      '--esiid', '10443720000000001', '--esiid', '10443720000000007');
+    expect(r.err).to.contain('not authorized for DUNS 200000001 (1): 10443720000000007');
+    expect(r.out.trim().split('\r\n')).to.have.length(2);
+  });
+
+  it('lets two worker processes share the queue: each request is produced exactly once', async () => {
+    const key = await generatePgpKeyPair({ name: 'Demo REP', email: 'edi@demo-rep.example' });
+    const keyFile = path.join(cli.dataDir, 'rep.asc');
+    fs.writeFileSync(keyFile, key.publicArmored);
+    await cli.run('entity', 'update', 'Demo REP', '--pgp-key', keyFile);
+    for (let i = 0; i < 6; i++) {
+      const q = await cli.run('report', '--type', 'interval', '--duns', '200000001', '--from', '07/01/2025', '--to', '07/01/2025', '--esiid', `1044372000000000${1 + (i % 5)}`, '--deliver');
+      expect(q.status, q.err).to.equal(0);
+    }
+    const workers = [0, 1].map(() => spawn(process.execPath, [SMT, 'reports', 'run'], { env: cli.childEnv(), stdio: ['ignore', 'pipe', 'inherit'] }));
+    const outputs = await Promise.all(workers.map((w) => new Promise<string>((resolve) => {
+      let out = '';
+      w.stdout!.on('data', (d) => (out += d));
+      w.on('exit', () => resolve(out));
+    })));
+    const produced = outputs.map((o) => Number(/(\d+) request\(s\) processed/.exec(o)![1]));
+    expect(produced[0] + produced[1]).to.equal(6);
+    const statuses = (await cli.run('requests', '--json')).out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(statuses.map((s) => s.statusCode)).to.deep.equal(['0', '0', '0', '0', '0', '0']);
+    expect(fs.readdirSync(path.join(cli.dataDir, 'ftps', '200000001', 'adhoc')).filter((n) => !n.startsWith('.'))).to.have.length(6);
+  });
+});
+
+async function admin(work: (client: Client) => Promise<unknown>): Promise<void> {
+  const client = new Client({ connectionString: SERVER });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
+}
