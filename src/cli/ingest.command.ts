@@ -4,7 +4,7 @@ import { terminalProgress, noProgress } from '../core/progress';
 import { toJsonLine, type FileLoadSummary } from '../ingest/ingest-result';
 import { expandInputPaths, openLseInput } from '../ingest/lse-input';
 import { FILE_CODES } from '../ingest/result-codes';
-import type { Command, Terminal } from './command';
+import type { Command } from './command';
 
 export const ingestCommand: Command = {
   name: ['ingest'],

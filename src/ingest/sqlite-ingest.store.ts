@@ -2,7 +2,6 @@ import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/data-source';
 import type { FileLoadSummary } from './ingest-result';
 import type { IngestStore, IngestTransaction, IntervalKey, RorStretch } from './ingest.store';
-import type { LseRecord } from './lse-record';
 
 const IN_LIST = 500;
 

@@ -1,21 +1,15 @@
 import { addDays } from '../core/cpt';
 import { authorizedDays, inRanges, type AccessScope, type DayRange } from './report-access';
 import { csvChunk, csvHeader } from './report-csv';
-import type { ReadingType, VersionOption } from './report-request.rules';
+import type { ReadingType, ReportRequestSpec, VersionOption } from './report-request.rules';
 import { DAILY_HEADER, dailyRow } from './daily-report.builder';
 import { INTERVAL_HEADER, intervalRows } from './interval-report.builder';
 import { billingPeriods, MONTHLY_HEADER, MonthlyAccumulator } from './monthly-report.builder';
 import type { ReportType, UsageDay } from './usage-day';
 import type { UsageSource } from './usage.source';
 
-export interface ReportJob {
-  reportType: ReportType;
-  startDate: string;
-  endDate: string;
-  version: VersionOption;
-  readingType: ReadingType;
-  /** The ESI IDs to report (already authorized at submission; checked again day by day here). */
-  esiids: string[];
+/** A checked request with the ESI IDs to report (access is applied again day by day here). */
+export interface ReportJob extends Pick<ReportRequestSpec, 'reportType' | 'startDate' | 'endDate' | 'version' | 'readingType' | 'esiids'> {
   scope: AccessScope;
   /** Daily postings: before endDate, only versions loaded by ingest files after this id (revisions). */
   revisionsAfterFileId?: number | null;

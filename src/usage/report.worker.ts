@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Config } from '../config/config';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { ReportRequest } from '../db/entities/report-request.entity';
@@ -11,15 +12,7 @@ import { REPORT_NAMES, reportHeader, type ReportJob } from './report.generator';
 import type { ReportType } from './usage-day';
 import type { ReportCsvProducer } from './report-csv.producer';
 
-export interface ReportWorkerOptions {
-  ftpsRoot: string;
-  concurrency: number;
-  pollMs: number;
-  maxFileCsvBytes: number;
-  compressionLevel: number;
-  retentionDays: number;
-  claimTimeoutMs: number;
-}
+export type ReportWorkerOptions = Omit<Config['reports'], 'dailyPostingTime'> & { ftpsRoot: string };
 
 /**
  * Produces queued report requests: claims one, streams it from the database through CSV, zip and

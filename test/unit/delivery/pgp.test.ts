@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -6,7 +5,6 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { keysExportPublicCommand } from '../../../src/cli/keys.command';
 import type { App } from '../../../src/app';
-import { SmtError, type ErrorCode } from '../../../src/core/errors';
 import type { Logger } from '../../../src/core/logger';
 import { loadOrCreatePlatformKey, platformKeyPaths } from '../../../src/delivery/platform-key';
 import {
@@ -18,27 +16,7 @@ import {
   type PgpKeyPair,
   type PrivateKey,
 } from '../../../src/delivery/pgp';
-
-/** Runs a tool and collects its output; rejects with stderr so a gpg failure explains itself. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env } });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => (status === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`${command} ${args.join(' ')}: ${err}`))));
-    child.stdin.end(input ?? '');
-  });
-}
-
-async function expectSmtError(promise: Promise<unknown>, code: ErrorCode): Promise<SmtError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error, 'expected a rejection').to.be.instanceOf(SmtError);
-  expect((error as SmtError).code, (error as SmtError).message).to.equal(code);
-  return error as SmtError;
-}
+import { runTool, expectSmtError } from '../../support/run-tool';
 
 const keyIdsOf = async (armored: string) => (await readPublicKey(armored)).getKeyIDs().map((id) => id.toHex().toUpperCase());
 
@@ -62,22 +40,22 @@ describe('delivery/pgp', function () {
     const home = path.join(work, 'gnupg');
     await fs.promises.mkdir(home, { mode: 0o700 });
     gnupg = { GNUPGHOME: home };
-    await run('gpg', ['--batch', '--import'], gnupg, platform.privateArmored);
-    await run('gpg', ['--batch', '--import'], gnupg, other.publicArmored);
+    await runTool('gpg', ['--batch', '--import'], gnupg, platform.privateArmored);
+    await runTool('gpg', ['--batch', '--import'], gnupg, other.publicArmored);
     plain = Buffer.concat([Buffer.from('00000001,1000000000000000,4\r\n10000000,68.29,A,,\r\n'), randomBytes(512 * 1024)]);
     plainPath = path.join(work, 'plain.bin');
     await fs.promises.writeFile(plainPath, plain);
   });
 
   after(async function () {
-    await run('gpgconf', ['--kill', 'all'], gnupg).catch(() => undefined);
+    await runTool('gpgconf', ['--kill', 'all'], gnupg).catch(() => undefined);
     await fs.promises.rm(work, { recursive: true, force: true });
   });
 
-  const gpgDecrypt = async (file: string) => run('gpg', ['--batch', '--quiet', '--decrypt', file], gnupg);
+  const gpgDecrypt = async (file: string) => runTool('gpg', ['--batch', '--quiet', '--decrypt', file], gnupg);
   /** Compression is forced: our keys do not ask for it, but TDSPs' gpg setups often compress anyway. */
   const gpgEncrypt = async (file: string, out: string, recipient: string, armor: boolean) =>
-    run('gpg', ['--batch', '--yes', '--trust-model', 'always', '--compress-algo', 'zlib', ...(armor ? ['--armor'] : []),
+    runTool('gpg', ['--batch', '--yes', '--trust-model', 'always', '--compress-algo', 'zlib', ...(armor ? ['--armor'] : []),
       '--recipient', recipient, '--output', out, '--encrypt', file], gnupg);
 
   it('generates a v4 Curve25519 key whose fingerprint gpg reports too', async function () {
@@ -85,7 +63,7 @@ describe('delivery/pgp', function () {
     expect(key.keyPacket.version).to.equal(4);
     expect(key.getAlgorithmInfo().algorithm).to.equal('eddsaLegacy');
     expect(platform.fingerprint).to.match(/^[0-9A-F]{40}$/);
-    const listing = (await run('gpg', ['--batch', '--with-colons', '--list-keys', 'platform@example.com'], gnupg)).toString();
+    const listing = (await runTool('gpg', ['--batch', '--with-colons', '--list-keys', 'platform@example.com'], gnupg)).toString();
     expect(listing).to.include(`fpr:::::::::${platform.fingerprint}:`);
   });
 

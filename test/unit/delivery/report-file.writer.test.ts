@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,22 +8,7 @@ import * as openpgp from 'openpgp';
 import { PARTIAL_PREFIX } from '../../../src/delivery/atomic-write';
 import { generatePgpKeyPair, readPublicKey, type PublicKey } from '../../../src/delivery/pgp';
 import { publishStaged, ReportFileWriter, type DeliveredFile, type ReportFileSpec } from '../../../src/delivery/report-file.writer';
-
-/** Runs a tool and collects its output; rejects with stderr so a gpg or unzip failure explains itself. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env } });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => (status === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`${command} ${args.join(' ')}: ${err}`))));
-    // gpg --decrypt and unzip never read stdin and may exit before it closes.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
-  });
-}
+import { runTool } from '../../support/run-tool';
 
 const HEADER =
   'ESIID,USAGE_DATE,REVISION_DATE,USAGE_START_TIME,USAGE_END_TIME,USAGE_KWH,ESTIMATED_ACTUAL,CONSUMPTION_SURPLUSGENERATION\r\n';
@@ -93,11 +77,11 @@ describe('delivery/report-file.writer', function () {
     home = path.join(work, 'gnupg');
     await fs.promises.mkdir(home, { mode: 0o700 });
     gnupg = { GNUPGHOME: home };
-    await run('gpg', ['--batch', '--import'], gnupg, pair.privateArmored);
+    await runTool('gpg', ['--batch', '--import'], gnupg, pair.privateArmored);
   });
 
   after(async function () {
-    await run('gpgconf', ['--homedir', home, '--kill', 'all']).catch(() => undefined);
+    await runTool('gpgconf', ['--homedir', home, '--kill', 'all']).catch(() => undefined);
     await fs.promises.rm(work, { recursive: true, force: true });
   });
 
@@ -120,10 +104,10 @@ describe('delivery/report-file.writer', function () {
     const armored = await fs.promises.readFile(file.path, 'latin1');
     expect(armored.startsWith('-----BEGIN PGP MESSAGE-----'), 'ASCII-armored').to.equal(true);
     const zipPath = path.join(work, `${file.fileName}.zip`);
-    await fs.promises.writeFile(zipPath, await run('gpg', ['--batch', '--quiet', '--decrypt', file.path], gnupg));
-    const entries = (await run('unzip', ['-Z1', zipPath])).toString().split('\n').filter(Boolean);
+    await fs.promises.writeFile(zipPath, await runTool('gpg', ['--batch', '--quiet', '--decrypt', file.path], gnupg));
+    const entries = (await runTool('unzip', ['-Z1', zipPath])).toString().split('\n').filter(Boolean);
     expect(entries).to.deep.equal([file.fileName.slice(0, file.fileName.indexOf('.CSV') + 4)]);
-    return run('unzip', ['-p', zipPath]);
+    return runTool('unzip', ['-p', zipPath]);
   }
 
   it('splits a report into files of about maxCsvBytes, each starting with the header, that gpg and unzip read back', async function () {

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import yazl from 'yazl';
-import { SmtError, type ErrorCode } from '../../../src/core/errors';
 import { generatePgpKeyPair, readPrivateKey, readPublicKey, type PgpKeyPair, type PrivateKey } from '../../../src/delivery/pgp';
 import { expandInputPaths, openLseInput, type LseInputOptions, type LseSource } from '../../../src/ingest/lse-input';
+import { expectSmtError } from '../../support/run-tool';
 
 const exec = promisify(execFile);
 const LSE_NAME = '100000001IntervalData20250702060000001.lse';
@@ -29,13 +29,6 @@ function gpgWithInput(args: string[], env: NodeJS.ProcessEnv, input: string): Pr
     child.on('close', (status) => (status === 0 ? resolve() : reject(new Error(`gpg ${args.join(' ')}: ${err}`))));
     child.stdin.end(input);
   });
-}
-
-async function expectSmtError(promise: Promise<unknown>, code: ErrorCode): Promise<SmtError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error, 'expected a rejection').to.be.instanceOf(SmtError);
-  expect((error as SmtError).code, (error as SmtError).message).to.equal(code);
-  return error as SmtError;
 }
 
 /** yazl refuses unsafe names, so a hostile zip is made by rewriting a same-length safe name in place. */
