@@ -47,7 +47,7 @@ export class ThreadedCsvProducer implements ReportCsvProducer {
   private create(): StreamingThread<ReportCsvRequest, CsvChunk> {
     // A bounded heap: CSV building makes garbage fast, and an unbounded heap would grow to match.
     const thread = new StreamingThread<ReportCsvRequest, CsvChunk>(path.join(__dirname, `report-csv.worker${path.extname(__filename)}`), {
-      resourceLimits: { maxOldGenerationSizeMb: 192 },
+      resourceLimits: { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 16 },
     });
     this.all.push(thread);
     return thread;

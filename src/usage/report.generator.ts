@@ -89,8 +89,7 @@ export async function* reportChunks(source: UsageSource, job: ReportJob): AsyncG
   const monthly = job.reportType === 'MONTHLY' ? monthlyAccumulators(job, facts, wanted) : null;
   for (let day = job.startDate; day <= job.endDate; day = addDays(day, 1)) {
     for (const channel of channels(job.readingType)) {
-      const stored = await source.dayRows(day, channel, wanted);
-      for (const usage of pick(stored, job.version)) {
+      for await (const usage of pick(source.dayRows(day, channel, wanted), job.version)) {
         if (!inRanges(access.get(usage.esiid)!, day)) continue;
         if (job.revisionsAfterFileId != null && day < job.endDate && (usage.fileId ?? 0) <= job.revisionsAfterFileId) continue;
         if (monthly) {
@@ -115,9 +114,14 @@ export async function* reportChunks(source: UsageSource, job: ReportJob): AsyncG
 }
 
 /** Version L keeps the newest version of each ESI ID's day; A keeps every revision (rows come sorted by version). */
-function pick(stored: UsageDay[], version: VersionOption): UsageDay[] {
-  if (version === 'A') return stored;
-  return stored.filter((row, i) => i + 1 === stored.length || stored[i + 1].esiid !== row.esiid);
+async function* pick(stored: AsyncIterable<UsageDay>, version: VersionOption): AsyncIterable<UsageDay> {
+  let previous: UsageDay | null = null;
+  for await (const row of stored) {
+    if (version === 'A') yield row;
+    else if (previous && previous.esiid !== row.esiid) yield previous;
+    previous = row;
+  }
+  if (version === 'L' && previous) yield previous;
 }
 
 function monthlyAccumulators(job: ReportJob, facts: Awaited<ReturnType<UsageSource['facts']>>, esiids: Set<string>): Map<string, MonthlyAccumulator> {

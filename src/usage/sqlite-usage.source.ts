@@ -21,21 +21,19 @@ export class SqliteUsageSource implements UsageSource {
     this.scanDay = this.db.prepare(`SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? ORDER BY esiid, version`);
   }
 
-  async dayRows(day: string, channel: 1 | 4, esiids: ReadonlySet<string>): Promise<UsageDay[]> {
-    const rows: UsageDay[] = [];
+  async *dayRows(day: string, channel: 1 | 4, esiids: ReadonlySet<string>): AsyncIterable<UsageDay> {
     if (esiids.size > LOOKUP_LIMIT) {
       for (const row of this.scanDay.iterate(day, channel) as Iterable<UsageDay>) {
-        if (esiids.has(row.esiid)) rows.push(this.withMeter(row));
+        if (esiids.has(row.esiid)) yield this.withMeter(row);
       }
-      return rows;
+      return;
     }
     const sorted = [...esiids].sort();
     for (let i = 0; i < sorted.length; i += IN_LIST) {
       const part = sorted.slice(i, i + IN_LIST);
       const sql = `SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN (#) ORDER BY esiid, version`;
-      for (const row of this.statement(sql, part.length).all(day, channel, ...part) as UsageDay[]) rows.push(this.withMeter(row));
+      for (const row of this.statement(sql, part.length).iterate(day, channel, ...part) as Iterable<UsageDay>) yield this.withMeter(row);
     }
-    return rows;
   }
 
   async facts(esiids: string[]): Promise<Map<string, EsiidFacts>> {

@@ -12,7 +12,7 @@ export class TypeormUsageSource implements UsageSource {
 
   constructor(private readonly db: DataSource) {}
 
-  async dayRows(day: string, channel: 1 | 4, esiids: ReadonlySet<string>): Promise<UsageDay[]> {
+  async *dayRows(day: string, channel: 1 | 4, esiids: ReadonlySet<string>): AsyncIterable<UsageDay> {
     const select = () => this.db.createQueryBuilder()
       .select(['esiid', 'version', 'interval_count AS "intervalCount"', 'interval_values AS "values"', 'start_reading AS "startReading"',
         'stop_reading AS "stopReading"', 'file_id AS "fileId"'])
@@ -28,7 +28,7 @@ export class TypeormUsageSource implements UsageSource {
         raw.push(...(await select().andWhere('esiid IN (:...part)', { part: sorted.slice(i, i + IN_LIST) }).getRawMany()));
       }
     }
-    return raw.map((r) => ({
+    yield* raw.map((r) => ({
       esiid: r.esiid as string, operatingDay: day, channel, version: Number(r.version), intervalCount: Number(r.intervalCount),
       values: r.values as Buffer, startReading: (r.startReading as string | null) ?? null, stopReading: (r.stopReading as string | null) ?? null,
       meterNumber: this.meters.get(r.esiid as string) ?? null, fileId: Number(r.fileId),

@@ -14,7 +14,8 @@ export interface EsiidFacts {
  * the day or look-ups by ESI ID); results are always sorted by ESI ID, then version.
  */
 export interface UsageSource {
-  dayRows(day: string, channel: 1 | 4, esiids: ReadonlySet<string>): Promise<UsageDay[]>;
+  /** Streamed: a day of 50,000 ESI IDs never has to sit in memory at once. */
+  dayRows(day: string, channel: 1 | 4, esiids: ReadonlySet<string>): AsyncIterable<UsageDay>;
   facts(esiids: string[]): Promise<Map<string, EsiidFacts>>;
   close(): Promise<void>;
 }
