@@ -73,11 +73,11 @@ function channels(readingType: ReadingType): (1 | 4)[] {
 }
 
 /**
- * Streams a report's CSV rows (without the header) in chunks: day by day for interval and daily
- * reports, ESI ID by ESI ID for monthly ones. Access is applied to every day, so a REP that lost an
- * ESI ID mid-range gets exactly its own days.
+ * A report's rows (formatted cells, without the header), grouped as they are produced: the rows
+ * of one ESI ID's day for interval and daily reports, one ESI ID's periods for monthly ones.
+ * Access is applied to every day, so a REP that lost an ESI ID mid-range gets exactly its own days.
  */
-export async function* reportChunks(source: UsageSource, job: ReportJob): AsyncGenerator<CsvChunk> {
+export async function* reportRows(source: UsageSource, job: ReportJob): AsyncGenerator<string[][]> {
   const facts = await source.facts(job.esiids);
   const access = new Map<string, DayRange[]>();
   for (const esiid of job.esiids) {
@@ -85,29 +85,29 @@ export async function* reportChunks(source: UsageSource, job: ReportJob): AsyncG
     if (ranges.length > 0) access.set(esiid, ranges);
   }
   const wanted = new Set(access.keys());
-  const batcher = new CsvBatcher();
   const monthly = job.reportType === 'MONTHLY' ? monthlyAccumulators(job, facts, wanted) : null;
   for (let day = job.startDate; day <= job.endDate; day = addDays(day, 1)) {
     for (const channel of channels(job.readingType)) {
       for await (const usage of pick(source.dayRows(day, channel, wanted), job.version)) {
         if (!inRanges(access.get(usage.esiid)!, day)) continue;
         if (job.revisionsAfterFileId != null && day < job.endDate && (usage.fileId ?? 0) <= job.revisionsAfterFileId) continue;
-        if (monthly) {
-          monthly.get(usage.esiid)!.add(usage);
-          continue;
-        }
-        batcher.add(job.reportType === 'INTERVAL' ? intervalRows(usage) : [dailyRow(usage)]);
-        const chunk = batcher.take();
-        if (chunk) yield chunk;
+        if (monthly) monthly.get(usage.esiid)!.add(usage);
+        else yield job.reportType === 'INTERVAL' ? intervalRows(usage) : [dailyRow(usage)];
       }
     }
   }
   if (monthly) {
-    for (const esiid of [...monthly.keys()].sort()) {
-      batcher.add(monthly.get(esiid)!.rows());
-      const chunk = batcher.take();
-      if (chunk) yield chunk;
-    }
+    for (const esiid of [...monthly.keys()].sort()) yield monthly.get(esiid)!.rows();
+  }
+}
+
+/** The same rows as CSV text in chunks of about a megabyte. */
+export async function* reportChunks(source: UsageSource, job: ReportJob): AsyncGenerator<CsvChunk> {
+  const batcher = new CsvBatcher();
+  for await (const rows of reportRows(source, job)) {
+    batcher.add(rows);
+    const chunk = batcher.take();
+    if (chunk) yield chunk;
   }
   const last = batcher.take(true);
   if (last) yield last;

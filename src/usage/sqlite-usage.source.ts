@@ -32,7 +32,8 @@ export class SqliteUsageSource implements UsageSource {
     for (let i = 0; i < sorted.length; i += IN_LIST) {
       const part = sorted.slice(i, i + IN_LIST);
       const sql = `SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN (#) ORDER BY esiid, version`;
-      for (const row of this.statement(sql, part.length).iterate(day, channel, ...part) as Iterable<UsageDay>) yield this.withMeter(row);
+      // .all() rather than .iterate(): a statement mid-iteration is busy, and callers interleave.
+      for (const row of this.statement(sql, part.length).all(day, channel, ...part) as UsageDay[]) yield this.withMeter(row);
     }
   }
 
