@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/config';
 import { cptToday } from './core/cpt';
+import { SmtError } from './core/errors';
 import { createLogger, type Logger } from './core/logger';
 import { openDatabase, sqliteFile } from './db/data-source';
 import { loadOrCreatePlatformKey, type PlatformKey } from './delivery/platform-key';
@@ -14,6 +16,13 @@ import { SqliteIngestStore } from './ingest/sqlite-ingest.store';
 import { TypeormIngestStore } from './ingest/typeorm-ingest.store';
 import { RegistryImportService } from './registry/registry-import.service';
 import { RegistryService } from './registry/registry.service';
+import { loadClientCa } from './security/client-ca';
+import { ensureDevelopmentPki } from './security/dev-pki';
+import type { SigningCredentials } from './security/ws-security.signer';
+import { WsSecurityPool } from './security/ws-security.pool';
+import { meterUsageMethods } from './soap/meter-usage.handler';
+import { startSoapServer, type RunningSoapServer } from './soap/soap-server';
+import { CredentialsService } from './security/credentials.service';
 import { DailyPostingService } from './usage/daily-posting.service';
 import { ReportJobStore } from './usage/report-job.store';
 import { ReportRequestService } from './usage/report-request.service';
@@ -73,6 +82,13 @@ export class App {
     return this.once('registryImport', async () => new RegistryImportService(await this.db(), this.logger));
   }
 
+  credentials(): Promise<CredentialsService> {
+    return this.once('credentials', async () => {
+      const settings = { dataDir: this.config.dataDir, clientCaFile: this.config.security.clientCaFile };
+      return new CredentialsService(await this.db(), this.logger, () => loadClientCa(settings));
+    });
+  }
+
   platformKey(): Promise<PlatformKey> {
     return this.once('platformKey', () => loadOrCreatePlatformKey(this.config.dataDir, this.logger));
   }
@@ -129,6 +145,32 @@ export class App {
     return this.once('retention', async () => new RetentionService(await this.db(), this.ftpsRoot, this.config.reports.retentionDays, this.logger));
   }
 
+  /** Starts the SOAP server (HTTPS, mutual TLS, WS-Security) with the MeterUsage service. */
+  async startSoapServer(): Promise<RunningSoapServer> {
+    const soapConfig = this.config.soap;
+    const pool = new WsSecurityPool({ threads: soapConfig.securityThreads });
+    this.closers.push(() => pool.close());
+    const clientCa = await loadClientCa({ dataDir: this.config.dataDir, clientCaFile: this.config.security.clientCaFile });
+    const server = await startSoapServer({
+      credentials: await this.credentials(),
+      security: pool,
+      meterUsage: meterUsageMethods({ requests: await this.reportRequests(), usage: () => this.usageSource(), logger: this.logger }),
+      logger: this.logger,
+    }, { ...soapConfig, server: await this.serverIdentity(), clientCaPem: clientCa.certificatesPem.join('\n') });
+    this.closers.push(() => server.close());
+    return server;
+  }
+
+  /** The server's TLS certificate and key: configured files, or the development PKI's. */
+  private async serverIdentity(): Promise<SigningCredentials> {
+    const { serverCertFile, serverKeyFile } = this.config.security;
+    if (serverCertFile && serverKeyFile) {
+      return { certificatePem: await readSetting(serverCertFile, 'SMT_SERVER_CERT_FILE'), privateKeyPem: await readSetting(serverKeyFile, 'SMT_SERVER_KEY_FILE') };
+    }
+    const pki = await ensureDevelopmentPki(this.config.dataDir);
+    return { certificatePem: pki.server.certPem, privateKeyPem: pki.server.keyPem };
+  }
+
   private parserThread(): LseParserThread {
     if (!this.parser) {
       const parser = new LseParserThread();
@@ -144,6 +186,14 @@ export class App {
       this.logger.on('finish', () => resolve());
       this.logger.end();
     });
+  }
+}
+
+async function readSetting(file: string, setting: string): Promise<string> {
+  try {
+    return await fs.promises.readFile(file, 'utf8');
+  } catch (error) {
+    throw new SmtError('CONFIG_INVALID', `Setting ${setting}: cannot read ${file} (${(error as Error).message})`);
   }
 }
 

@@ -1,8 +1,10 @@
+import { certRevokeCommand } from './cert.command';
 import type { Command } from './command';
 import { dbMigrateCommand } from './db.command';
 import { entityAddCommand, entityListCommand, entityUpdateCommand } from './entity.command';
 import { ingestCommand } from './ingest.command';
 import { keysExportPublicCommand } from './keys.command';
+import { pkiInitCommand, pkiIssueCommand } from './pki.command';
 import { postDailyCommand } from './post-daily.command';
 import { registryImportCommand } from './registry.command';
 import { reportCommand } from './report.command';
@@ -10,6 +12,7 @@ import { reportsRunCommand } from './reports-run.command';
 import { requestsCommand } from './requests.command';
 import { retentionCommand } from './retention.command';
 import { serveCommand } from './serve.command';
+import { starterKitCommand } from './starter-kit.command';
 import { usageCommand } from './usage.command';
 
 /** Every `smt` command, in the order `smt --help` lists them. */
@@ -26,6 +29,10 @@ export const commands: Command[] = [
   entityAddCommand,
   entityUpdateCommand,
   entityListCommand,
+  pkiInitCommand,
+  pkiIssueCommand,
+  certRevokeCommand,
+  starterKitCommand,
   dbMigrateCommand,
   keysExportPublicCommand,
 ];

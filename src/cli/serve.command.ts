@@ -1,17 +1,19 @@
 import fs from 'node:fs';
 import { InboundFolderWorker } from '../ingest/inbound-folder.worker';
+import { describeDevelopmentSetup, ensureDevelopmentSetup } from '../security/development-setup';
 import { PostingScheduler } from '../usage/posting.scheduler';
 import type { Command } from './command';
 
 export const serveCommand: Command = {
   name: ['serve'],
-  summary: 'Run the platform: inbound LSE loading, the report worker, daily postings and retention',
+  summary: 'Run the platform: the SOAP server, inbound LSE loading, the report worker, daily postings and retention',
   usage: 'serve [--poll-seconds N]',
   options: { 'poll-seconds': { type: 'string', default: '5' } },
   allowPositionals: false,
   logsToStdout: true,
   async run({ values }, app, term) {
     const pollMs = Math.max(1, Number(values['poll-seconds']) || 5) * 1000;
+    const setup = await ensureDevelopmentSetup(app);
     const ingest = await app.ingestService();
     const key = await app.platformKey();
     await fs.promises.mkdir(app.tempDir, { recursive: true, mode: 0o700 });
@@ -30,12 +32,15 @@ export const serveCommand: Command = {
       checkMs: 60_000,
     });
     scheduler.start();
-    app.logger.info('serve: started', { dataDir: app.config.dataDir, db: app.config.db.type, pollMs });
+    const soap = await app.startSoapServer();
+    app.logger.info('serve: started', { dataDir: app.config.dataDir, db: app.config.db.type, soapPort: soap.port });
     term.err([
       `smt serve: running on ${app.config.db.type === 'sqlite' ? `the embedded database in ${app.config.dataDir}` : `the ${app.config.db.type} server`}`,
+      `  SOAP (mutual TLS): https://${app.config.soap.host}:${soap.port}/MeterUsage (WSDL: ?wsdl)`,
       `  inbound LSE files: ${app.ftpsRoot}/<TDSP DUNS>/inbound/ (checked every ${pollMs / 1000} s; activity reports in .../reports/)`,
       `  report files:      ${app.ftpsRoot}/<DUNS>/adhoc/ and daily/ (daily postings at the latest ${app.config.reports.dailyPostingTime} CPT; kept ${app.config.reports.retentionDays} days)`,
       `  platform PGP key:  fingerprint ${key.fingerprint} (smt keys export-public prints it for TDSPs)`,
+      ...describeDevelopmentSetup(setup).map((line) => `  ${line}`),
       `  logs:              ${app.config.log.file}`,
       '  Ctrl-C stops.',
       '',
@@ -44,7 +49,7 @@ export const serveCommand: Command = {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    term.err('smt serve: stopping after the file in progress...\n');
+    term.err('smt serve: stopping after the work in progress...\n');
     await Promise.all([worker.stop(), reports.stop(), scheduler.stop()]);
     return 0;
   },

@@ -19,6 +19,24 @@ export interface Config {
     claimTimeoutMs: number;
     dailyPostingTime: string;
   };
+  /** null: client certificates must chain to the development CA in <dataDir>/pki/ca.crt. */
+  security: {
+    clientCaFile: string | null;
+    /** The server's TLS certificate and key (PEM); null: the development PKI's. */
+    serverCertFile: string | null;
+    serverKeyFile: string | null;
+  };
+  /** publicUrl: the base URL integrators call (no trailing slash); services live under it, e.g. <publicUrl>/MeterUsage. */
+  soap: {
+    publicUrl: string;
+    host: string;
+    port: number;
+    maxBodyBytes: number;
+    clockSkewSeconds: number;
+    timestampWindowSeconds: number;
+    allowSha1: boolean;
+    securityThreads: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -29,6 +47,9 @@ export function loadConfig(env: Env = process.env): Config {
   const dbUrl = env.SMT_DB_URL?.trim() || null;
   if (dbType !== 'sqlite' && !dbUrl) {
     throw invalid('SMT_DB_URL', `is required when SMT_DB_TYPE=${dbType} (e.g. ${exampleUrl(dbType)})`);
+  }
+  if (!optionalFile(env, 'SMT_SERVER_CERT_FILE') !== !optionalFile(env, 'SMT_SERVER_KEY_FILE')) {
+    throw invalid('SMT_SERVER_KEY_FILE', 'and SMT_SERVER_CERT_FILE go together: set both (a certificate and its private key) or neither');
   }
   return {
     dataDir,
@@ -49,6 +70,21 @@ export function loadConfig(env: Env = process.env): Config {
       retentionDays: integer(env, 'SMT_RETENTION_DAYS', 10, 1, 3650),
       claimTimeoutMs: integer(env, 'SMT_REPORT_CLAIM_TIMEOUT_S', 120, 1, 86_400) * 1000,
       dailyPostingTime: clockTime(env, 'SMT_DAILY_POSTING_TIME', '06:00'),
+    },
+    security: {
+      clientCaFile: optionalFile(env, 'SMT_CLIENT_CA_FILE'),
+      serverCertFile: optionalFile(env, 'SMT_SERVER_CERT_FILE'),
+      serverKeyFile: optionalFile(env, 'SMT_SERVER_KEY_FILE'),
+    },
+    soap: {
+      publicUrl: publicUrl(env, 'SMT_SOAP_PUBLIC_URL', 'https://localhost:8443'),
+      host: text(env, 'SMT_SOAP_HOST', '127.0.0.1'),
+      port: integer(env, 'SMT_SOAP_PORT', 8443, 0, 65_535),
+      maxBodyBytes: integer(env, 'SMT_SOAP_MAX_BODY_MB', 4, 1, 64) * 1024 * 1024,
+      clockSkewSeconds: integer(env, 'SMT_SOAP_CLOCK_SKEW_S', 300, 0, 3600),
+      timestampWindowSeconds: integer(env, 'SMT_SOAP_TIMESTAMP_WINDOW_S', 300, 1, 3600),
+      allowSha1: oneOf(env, 'SMT_SOAP_ALLOW_SHA1', ['false', 'true'] as const, 'false') === 'true',
+      securityThreads: integer(env, 'SMT_SOAP_SECURITY_THREADS', 2, 1, 16),
     },
   };
 }
@@ -73,6 +109,27 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (!value) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw invalid(name, `is "${value}"; allowed values: ${allowed.join(', ')}`);
+}
+
+/** An http(s) URL without query or fragment; a trailing slash is dropped so paths can be appended. */
+function publicUrl(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  if (!value) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid(name, `is "${value}"; expected a URL such as https://smt.example.com:8443`);
+  }
+  if (!['https:', 'http:'].includes(url.protocol) || url.search || url.hash || url.username || url.password) {
+    throw invalid(name, `is "${value}"; expected an https:// (or http://) URL without credentials, query or fragment`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function optionalFile(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? path.resolve(value) : null;
 }
 
 function clockTime(env: Env, name: string, fallback: string): string {

@@ -6,16 +6,21 @@ import { Esiid } from './entities/esiid.entity';
 import { IngestFile } from './entities/ingest-file.entity';
 import { IngestRejection } from './entities/ingest-rejection.entity';
 import { MarketParticipant } from './entities/market-participant.entity';
+import { ParticipantCertificate } from './entities/participant-certificate.entity';
 import { ParticipantDuns } from './entities/participant-duns.entity';
+import { ParticipantIp } from './entities/participant-ip.entity';
 import { RepOfRecord } from './entities/rep-of-record.entity';
 import { DailyPosting } from './entities/daily-posting.entity';
 import { ReportFile } from './entities/report-file.entity';
 import { ReportRequest } from './entities/report-request.entity';
+import { RevokedCertificate } from './entities/revoked-certificate.entity';
 import { InitialSchema1764201600000 } from './migrations/1764201600000-initial-schema';
 import { ReportRequests1764288000000 } from './migrations/1764288000000-report-requests';
+import { Credentials1764374400000 } from './migrations/1764374400000-credentials';
 
-export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection, ReportRequest, ReportFile, DailyPosting];
-export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000];
+export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection, ReportRequest, ReportFile, DailyPosting,
+  ParticipantCertificate, ParticipantIp, RevokedCertificate];
+export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000];
 
 export function sqliteFile(config: Config): string {
   return path.join(config.dataDir, 'smt.sqlite');

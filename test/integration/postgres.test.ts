@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { Client } from 'pg';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config/config';
 import { generatePgpKeyPair } from '../../src/delivery/pgp';
+import { certificateInfo } from '../../src/security/pki';
 import { CliHarness, importRegistryFixtures, lseFixture } from '../support/cli-harness';
 
 /**
@@ -75,6 +78,28 @@ describe('on PostgreSQL (SMT_DB_TYPE=postgres)', function () {
     const statuses = (await cli.run('requests', '--json')).out.trim().split('\n').map((l) => JSON.parse(l));
     expect(statuses.map((s) => s.statusCode)).to.deep.equal(['0', '0', '0', '0', '0', '0']);
     expect(fs.readdirSync(path.join(cli.dataDir, 'ftps', '200000001', 'adhoc')).filter((n) => !n.startsWith('.'))).to.have.length(6);
+  });
+
+  it('registers certificates and addresses, identifies the caller and revokes, as on the embedded database', async () => {
+    const keys = path.join(cli.dataDir, 'pg-keys');
+    for (const args of [['pki', 'init'], ['pki', 'issue', '--cn', 'pg-rep', '--out', keys]]) {
+      const r = await cli.run(...args);
+      expect(r.status, r.err).to.equal(0);
+    }
+    const certFile = path.join(keys, 'pg-rep.crt');
+    const update = await cli.run('entity', 'update', 'Demo REP', '--cert', certFile, '--ip', '127.0.0.1,2001:DB8::1');
+    expect(update.status, update.err).to.equal(0);
+    const { fingerprint256, serialHex } = certificateInfo(fs.readFileSync(certFile, 'utf8'));
+    const app = createApp(loadConfig(cli.childEnv()));
+    try {
+      const credentials = await app.credentials();
+      expect(await credentials.identifyClient(fingerprint256)).to.deep.include({ name: 'Demo REP', ips: ['127.0.0.1', '2001:db8::1'], revoked: false });
+      expect((await cli.run('cert', 'revoke', serialHex)).status).to.equal(0);
+      expect((await credentials.identifyClient(fingerprint256))!.revoked).to.equal(true);
+    } finally {
+      await app.close();
+    }
+    expect((await cli.run('entity', 'list')).out).to.contain('pg-rep (tls, REVOKED)');
   });
 });
 

@@ -154,22 +154,23 @@ describe('smt entity', () => {
   it('adds participants with repeated --duns and a key file, and lists them as a table', async () => {
     const keyFile = path.join(tmp, 'rep.asc');
     fs.writeFileSync(keyFile, PUBLIC_KEY);
-    expect(await smt('entity', 'add', '--name', 'Demo REP', '--kind', 'rep', '--duns', '200000001', '--duns', '2000000011234', '--pgp-key', keyFile), err).to.equal(0);
+    expect(await smt('entity', 'add', '--name', 'Demo REP', '--type', 'rep', '--duns', '200000001,2000000011234', '--pgp-key', keyFile), err).to.equal(0);
     expect(out).to.contain('Added REP "Demo REP" with DUNS 200000001, 2000000011234 (PGP key registered)');
-    expect(await smt('entity', 'add', '--name', 'Demo TDSP', '--kind', 'TDSP', '--duns', '100000001'), err).to.equal(0);
+    expect(await smt('entity', 'add', '--name', 'Demo TDSP', '--type', 'TDSP', '--duns', '100000001', '--duns', '1000000010001'), err).to.equal(0);
+    expect(out).to.contain('register a client certificate (--cert) and a source IP address (--ip)');
     out = '';
     expect(await smt('entity', 'list')).to.equal(0);
     expect(out.split('\n')).to.deep.equal([
-      'NAME       KIND  DUNS                     PGP KEY',
-      'Demo REP   REP   200000001 2000000011234  yes',
-      'Demo TDSP  TDSP  100000001                no',
+      'NAME       KIND  DUNS                     PGP KEY  IP ADDRESSES  CERTIFICATES',
+      'Demo REP   REP   200000001 2000000011234  yes      -             -',
+      'Demo TDSP  TDSP  100000001 1000000010001  no       -             -',
       '',
     ]);
   });
 
   it('updates a participant and refuses unknown names, conflicts and missing changes with status 2', async () => {
-    expect(await smt('entity', 'add', '--name', 'Demo REP', '--kind', 'REP', '--duns', '200000001')).to.equal(0);
-    expect(await smt('entity', 'add', '--name', 'Second REP', '--kind', 'REP', '--duns', '200000002')).to.equal(0);
+    expect(await smt('entity', 'add', '--name', 'Demo REP', '--type', 'REP', '--duns', '200000001')).to.equal(0);
+    expect(await smt('entity', 'add', '--name', 'Second REP', '--type', 'REP', '--duns', '200000002')).to.equal(0);
     expect(await smt('entity', 'update', 'Demo REP', '--duns', '2000000011234'), err).to.equal(0);
     expect(out).to.contain('Updated REP "Demo REP" with DUNS 200000001, 2000000011234 (no PGP key)');
     expect(await smt('entity', 'update', 'Nobody', '--duns', '200000003')).to.equal(2);
@@ -177,17 +178,17 @@ describe('smt entity', () => {
     expect(await smt('entity', 'update', 'Second REP', '--duns', '200000001')).to.equal(2);
     expect(err).to.contain('200000001 (owned by "Demo REP")');
     expect(await smt('entity', 'update', 'Demo REP')).to.equal(2);
-    expect(err).to.contain('Nothing to change: give --duns or --pgp-key');
-    expect(await smt('entity', 'add', '--name', 'Third REP', '--kind', 'RETAILER', '--duns', '200000003')).to.equal(2);
-    expect(err).to.contain('--kind must be REP or TDSP');
+    expect(err).to.contain('Nothing to change: give --duns, --cert, --signing-cert, --pgp-key or --ip');
+    expect(await smt('entity', 'add', '--name', 'Third REP', '--type', 'RETAILER', '--duns', '200000003')).to.equal(2);
+    expect(err).to.contain('--type must be REP or TDSP');
   });
 
   it('refuses a key file that is missing or not an armored public key', async () => {
     const notKey = path.join(tmp, 'key.asc');
     fs.writeFileSync(notKey, 'not a key');
-    expect(await smt('entity', 'add', '--name', 'Demo REP', '--kind', 'REP', '--duns', '200000001', '--pgp-key', notKey)).to.equal(2);
+    expect(await smt('entity', 'add', '--name', 'Demo REP', '--type', 'REP', '--duns', '200000001', '--pgp-key', notKey)).to.equal(2);
     expect(err).to.contain(`The PGP key file ${notKey} is not an ASCII-armored OpenPGP public key: it must start with "-----BEGIN PGP PUBLIC KEY BLOCK-----"`);
-    expect(await smt('entity', 'add', '--name', 'Demo REP', '--kind', 'REP', '--duns', '200000001', '--pgp-key', path.join(tmp, 'none.asc'))).to.equal(2);
+    expect(await smt('entity', 'add', '--name', 'Demo REP', '--type', 'REP', '--duns', '200000001', '--pgp-key', path.join(tmp, 'none.asc'))).to.equal(2);
     expect(err).to.contain('Cannot read the PGP key file');
     out = '';
     expect(await smt('entity', 'list')).to.equal(0);

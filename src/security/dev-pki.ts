@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, writeFileWithMode } from './key-file';
+import { createCertificateAuthority, issueCertificate, type CertificateAndKey } from './pki';
+
+export interface DevelopmentPkiPaths {
+  dir: string;
+  caCertPath: string;
+  caKeyPath: string;
+  serverCertPath: string;
+  serverKeyPath: string;
+}
+
+export interface DevelopmentPki extends DevelopmentPkiPaths {
+  ca: CertificateAndKey;
+  server: CertificateAndKey;
+  /** False when every file was already there. */
+  created: boolean;
+}
+
+export const DEV_CA_COMMON_NAME = 'smt-platform development CA';
+const CA_YEARS = 10;
+const SERVER_DAYS = 730;
+
+export function developmentPkiPaths(dataDir: string): DevelopmentPkiPaths {
+  const dir = path.join(dataDir, 'pki');
+  return {
+    dir,
+    caCertPath: path.join(dir, 'ca.crt'),
+    caKeyPath: path.join(dir, 'ca.key'),
+    serverCertPath: path.join(dir, 'server.crt'),
+    serverKeyPath: path.join(dir, 'server.key'),
+  };
+}
+
+/**
+ * The development CA (which signs the server and client certificates) and the server certificate
+ * for localhost / 127.0.0.1, created on first use and loaded afterwards.
+ */
+export async function ensureDevelopmentPki(dataDir: string): Promise<DevelopmentPki> {
+  const paths = developmentPkiPaths(dataDir);
+  let created = false;
+  let ca = await readPair(paths.caCertPath, paths.caKeyPath);
+  if (ca === null) {
+    created = await publishNewPki(dataDir, paths);
+    ca = await readPair(paths.caCertPath, paths.caKeyPath);
+    if (ca === null) throw new Error(`The development CA in ${paths.dir} is incomplete: remove the folder and run smt pki init again.`);
+  }
+  let server = await readPair(paths.serverCertPath, paths.serverKeyPath);
+  if (server === null) {
+    server = await newServerCertificate(ca);
+    await writeFileWithMode(paths.serverKeyPath, server.keyPem, PRIVATE_FILE_MODE);
+    await writeFileWithMode(paths.serverCertPath, server.certPem, PUBLIC_FILE_MODE);
+    created = true;
+  }
+  return { ...paths, ca, server, created };
+}
+
+/**
+ * Builds all four files in a scratch folder and renames it into place, so that a CA key is never
+ * paired with another process's certificate. Returns false when another process got there first.
+ */
+async function publishNewPki(dataDir: string, paths: DevelopmentPkiPaths): Promise<boolean> {
+  const ca = await createCertificateAuthority(DEV_CA_COMMON_NAME, CA_YEARS);
+  const server = await newServerCertificate(ca);
+  await fs.promises.mkdir(dataDir, { recursive: true });
+  const scratch = path.join(dataDir, `.pki-${crypto.randomBytes(6).toString('hex')}`);
+  await fs.promises.mkdir(scratch, { mode: 0o700 });
+  try {
+    const inScratch = (file: string) => path.join(scratch, path.basename(file));
+    await fs.promises.writeFile(inScratch(paths.caKeyPath), ca.keyPem, { mode: PRIVATE_FILE_MODE });
+    await fs.promises.writeFile(inScratch(paths.caCertPath), ca.certPem, { mode: PUBLIC_FILE_MODE });
+    await fs.promises.writeFile(inScratch(paths.serverKeyPath), server.keyPem, { mode: PRIVATE_FILE_MODE });
+    await fs.promises.writeFile(inScratch(paths.serverCertPath), server.certPem, { mode: PUBLIC_FILE_MODE });
+    await fs.promises.chmod(scratch, 0o755);
+    // rename() replaces an empty folder but fails on one with files in it: the existing PKI wins.
+    await fs.promises.rename(scratch, paths.dir);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await fs.promises.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function newServerCertificate(ca: CertificateAndKey): Promise<CertificateAndKey> {
+  return issueCertificate(ca, { commonName: 'localhost', kind: 'server', hostnames: ['localhost'], ips: ['127.0.0.1'], days: SERVER_DAYS });
+}
+
+async function readPair(certPath: string, keyPath: string): Promise<CertificateAndKey | null> {
+  const [certPem, keyPem] = await Promise.all([readIfExists(certPath), readIfExists(keyPath)]);
+  return certPem !== null && keyPem !== null ? { certPem, keyPem } : null;
+}
+
+async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await fs.promises.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}

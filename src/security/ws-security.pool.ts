@@ -1,0 +1,46 @@
+import path from 'node:path';
+import type { ResourceLimits } from 'node:worker_threads';
+import { ThreadPool } from '../core/thread-pool';
+import type { SigningCredentials } from './ws-security.signer';
+import type { VerifiedMessage, VerifyOptions } from './ws-security.verifier';
+
+/** Calls as they cross to the thread: dates travel as ISO strings. */
+export type WsSecurityCall =
+  | { op: 'verify'; raw: string; options: Omit<VerifyOptions, 'now'> & { now: string } }
+  | { op: 'sign'; xml: string; credentials: SigningCredentials; now: string; ttlSeconds?: number };
+export type WsSecurityAnswer = string | (Omit<VerifiedMessage, 'expires'> & { expires: string });
+
+export interface WsSecurityPoolOptions {
+  /** Worker threads; default 2. */
+  threads?: number;
+  resourceLimits?: ResourceLimits;
+}
+
+/**
+ * WS-Security verification and signing in worker threads: xml-crypto is synchronous and a 2 MB
+ * request takes seconds of CPU, which must not stall the other requests on the event loop.
+ */
+export class WsSecurityPool {
+  private readonly pool: ThreadPool<WsSecurityCall, WsSecurityAnswer>;
+
+  constructor(options: WsSecurityPoolOptions = {}) {
+    const modulePath = path.join(__dirname, `ws-security.worker${path.extname(__filename)}`);
+    this.pool = new ThreadPool(modulePath, { size: options.threads ?? 2, resourceLimits: options.resourceLimits });
+  }
+
+  async verify(raw: string, options: VerifyOptions): Promise<VerifiedMessage> {
+    const answer = await this.pool.run({ op: 'verify', raw, options: { ...options, now: options.now.toISOString() } });
+    if (typeof answer === 'string') throw new Error('unexpected answer from the WS-Security thread');
+    return { ...answer, expires: new Date(answer.expires) };
+  }
+
+  async sign(xml: string, credentials: SigningCredentials, now: Date, ttlSeconds?: number): Promise<string> {
+    const answer = await this.pool.run({ op: 'sign', xml, credentials, now: now.toISOString(), ttlSeconds });
+    if (typeof answer !== 'string') throw new Error('unexpected answer from the WS-Security thread');
+    return answer;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

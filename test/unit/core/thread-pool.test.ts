@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { SmtError } from '../../../src/core/errors';
+import { ThreadPool } from '../../../src/core/thread-pool';
+import type { FixtureCall } from './thread-pool.fixture';
+
+const FIXTURE = path.join(__dirname, 'thread-pool.fixture.ts');
+
+describe('core/thread-pool', () => {
+  let pool: ThreadPool<FixtureCall, string>;
+  beforeEach(() => {
+    pool = new ThreadPool<FixtureCall, string>(FIXTURE, { size: 2 });
+  });
+  afterEach(() => pool.close());
+
+  it('answers calls and spreads them over the least busy threads', async () => {
+    const slow = pool.run({ op: 'wait', ms: 300 });
+    const answers = await Promise.all([1, 2, 3].map((i) => pool.run({ op: 'echo', value: String(i) })));
+    const slowThread = (await slow).split('@')[1];
+    expect(answers.map((a) => a.split('@')[0])).to.deep.equal(['1', '2', '3']);
+    expect(answers.filter((a) => a.split('@')[1] === slowThread).length).to.be.lessThan(3);
+  });
+
+  it('rebuilds SmtError with its code and cloneable details; other errors stay plain', async () => {
+    const smt = await pool.run({ op: 'fail-smt' }).catch((e: unknown) => e);
+    expect(smt).to.be.instanceOf(SmtError);
+    expect((smt as SmtError).code).to.equal('WSS_REPLAY');
+    expect((smt as SmtError).message).to.equal('seen before');
+    const plain = await pool.run({ op: 'fail-plain' }).catch((e: unknown) => e);
+    expect(plain).to.be.instanceOf(Error).and.not.instanceOf(SmtError);
+    expect((plain as Error).message).to.equal('plain failure');
+  });
+
+  it('fails the calls of a thread that dies, replaces it, and keeps serving', async () => {
+    const crashed = await pool.run({ op: 'crash' }).catch((e: unknown) => e);
+    expect(crashed).to.be.instanceOf(SmtError);
+    expect((crashed as SmtError).code).to.equal('INTERNAL');
+    expect(pool.size).to.equal(2);
+    expect(await pool.run({ op: 'echo', value: 'after' })).to.match(/^after@/);
+  });
+
+  it('refuses calls once closed, and reports a module that cannot start', async () => {
+    await pool.close();
+    expect(await pool.run({ op: 'echo', value: 'x' }).catch((e: unknown) => e)).to.be.instanceOf(SmtError);
+    const broken = new ThreadPool<FixtureCall, string>(path.join(__dirname, 'no-such-module.ts'), { size: 1 });
+    const failure = await broken.run({ op: 'echo', value: 'x' }).catch((e: unknown) => e);
+    expect(failure).to.be.instanceOf(SmtError);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(broken.size).to.equal(0);
+    expect(((await broken.run({ op: 'echo', value: 'x' }).catch((e: unknown) => e)) as Error).message).to.match(/failed to start/);
+    await broken.close();
+  });
+});
