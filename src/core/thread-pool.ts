@@ -28,11 +28,14 @@ export interface ThreadPoolOptions {
 interface Pending<Res> {
   resolve: (result: Res) => void;
   reject: (error: Error) => void;
+  weight: number;
 }
 interface Slot<Res> {
   worker: Worker;
   ready: boolean;
   pending: Map<number, Pending<Res>>;
+  /** Sum of the weights in flight: the work queued on this thread. */
+  load: number;
 }
 
 export class ThreadPool<Req, Res> {
@@ -54,16 +57,21 @@ export class ThreadPool<Req, Res> {
     return this.slots.length;
   }
 
-  run(request: Req): Promise<Res> {
+  /**
+   * `weight` estimates the call's cost (e.g. message bytes): a call goes to the thread with the
+   * least work queued, so one huge call does not hold up the small ones queued behind it.
+   */
+  run(request: Req, weight = 1): Promise<Res> {
     if (this.closed) return Promise.reject(new SmtError('INTERNAL', 'the thread pool is closed'));
     if (this.slots.length === 0) {
       return Promise.reject(new SmtError('INTERNAL', `the worker threads failed to start: ${this.startupFailure?.message}`));
     }
     let slot = this.slots[0];
-    for (const candidate of this.slots) if (candidate.pending.size < slot.pending.size) slot = candidate;
+    for (const candidate of this.slots) if (candidate.load < slot.load) slot = candidate;
     const id = this.nextId++;
     return new Promise<Res>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
+      slot.pending.set(id, { resolve, reject, weight });
+      slot.load += weight;
       if (slot.pending.size === 1) slot.worker.ref();
       slot.worker.postMessage({ id, request } satisfies ToThread<Req>);
     });
@@ -77,7 +85,7 @@ export class ThreadPool<Req, Res> {
   }
 
   private spawn(): Slot<Res> {
-    const slot: Slot<Res> = { worker: startThread(this.modulePath, this.options.resourceLimits), ready: false, pending: new Map() };
+    const slot: Slot<Res> = { worker: startThread(this.modulePath, this.options.resourceLimits), ready: false, pending: new Map(), load: 0 };
     // An idle pool must not keep the process alive; a thread with calls in flight does.
     slot.worker.unref();
     slot.worker.on('message', (message: FromThread<Res>) => {
@@ -88,6 +96,7 @@ export class ThreadPool<Req, Res> {
       const pending = slot.pending.get(message.id);
       if (pending === undefined) return;
       slot.pending.delete(message.id);
+      slot.load -= pending.weight;
       if (slot.pending.size === 0) slot.worker.unref();
       if (message.type === 'result') pending.resolve(message.result);
       else pending.reject(rebuildError(message.error));
@@ -113,6 +122,7 @@ export class ThreadPool<Req, Res> {
   private failPending(slot: Slot<Res>, error: Error): void {
     for (const pending of slot.pending.values()) pending.reject(error);
     slot.pending.clear();
+    slot.load = 0;
   }
 }
 

@@ -29,13 +29,13 @@ export class WsSecurityPool {
   }
 
   async verify(raw: string, options: VerifyOptions): Promise<VerifiedMessage> {
-    const answer = await this.pool.run({ op: 'verify', raw, options: { ...options, now: options.now.toISOString() } });
+    const answer = await this.pool.run({ op: 'verify', raw, options: { ...options, now: options.now.toISOString() } }, raw.length);
     if (typeof answer === 'string') throw new Error('unexpected answer from the WS-Security thread');
     return { ...answer, expires: new Date(answer.expires) };
   }
 
   async sign(xml: string, credentials: SigningCredentials, now: Date, ttlSeconds?: number): Promise<string> {
-    const answer = await this.pool.run({ op: 'sign', xml, credentials, now: now.toISOString(), ttlSeconds });
+    const answer = await this.pool.run({ op: 'sign', xml, credentials, now: now.toISOString(), ttlSeconds }, xml.length);
     if (typeof answer !== 'string') throw new Error('unexpected answer from the WS-Security thread');
     return answer;
   }
