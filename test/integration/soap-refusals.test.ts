@@ -103,6 +103,15 @@ describe('MeterUsage refusals', function () {
     expect(faultCode(r.body)).to.equal('BODY_TOO_LARGE');
   });
 
+  it('accepts a separately registered signing certificate, and then only that one signs', async () => {
+    const ca = { certPem: fs.readFileSync(path.join(dataDir, 'pki', 'ca.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(dataDir, 'pki', 'ca.key'), 'utf8') };
+    const signer = await issueCertificate(ca, { commonName: 'demo-rep-signing', kind: 'client', days: 30 });
+    const signing = { certificatePem: signer.certPem, privateKeyPem: signer.keyPem };
+    await (await harness.app.credentials()).registerCertificate('Demo REP', signer.certPem, 'signing');
+    expect(faultCode((await harness.post(signed(signing), rep)).body)).to.equal('NOT_FOUND');
+    expect(faultCode((await harness.post(signed(rep), rep)).body)).to.equal('WSS_CERTIFICATE_UNTRUSTED');
+  });
+
   it('refuses calls from an address the entity did not register, and a revoked certificate', async () => {
     const credentials = await harness.app.credentials();
     await credentials.setIps('Demo REP', ['192.0.2.10']);

@@ -72,6 +72,15 @@ describe('MeterUsage over mutual TLS and WS-Security (node-soap client)', functi
     expect(validateAgainstXsd(client.lastResponse as string).errors).to.equal('');
     const read = Array.isArray(daily.dailyRead) ? daily.dailyRead[0] : daily.dailyRead;
     expect(read).to.include({ esiid: '10443720000000001', usageDate: '07/01/2025' });
+    const [intervals] = await client.GetIntervalUsageAsync(args, { httpsAgent: agent });
+    expect(intervals.interval).to.have.length(96);
+    expect(validateAgainstXsd(client.lastResponse as string).errors).to.equal('');
+    const [monthly] = await client.GetMonthlyUsageAsync({ ...args, startDate: '06/01/2025', endDate: '08/31/2025' }, { httpsAgent: agent });
+    expect(monthly.statusCode).to.equal('0');
+    expect(validateAgainstXsd(client.lastResponse as string).errors).to.equal('');
+    const [hidden] = await client.GetDailyReadsAsync({ ...args, esiid: '10443720000000009' }, { httpsAgent: agent });
+    expect(hidden.statusCode, 'an ESI ID of another REP').to.equal('NAU');
+    expect(hidden.dailyRead).to.equal(undefined);
     const error = await client.GetIntervalUsageAsync({ ...args, startDate: '01/01/2025' }, { httpsAgent: agent }).then(() => null, (e: { root?: unknown; body?: string }) => e);
     expect(error?.body).to.contain('RANGE_TOO_LARGE').and.contain('SubmitUsageRequest');
   });
