@@ -128,7 +128,7 @@ export class App {
   reportCsv(): Promise<ReportCsvProducer> {
     return this.once('reportCsv', async () => {
       await this.usageSource();
-      const producer = this.config.db.type === 'sqlite' ? new ThreadedCsvProducer(sqliteFile(this.config)) : new InProcessCsvProducer(() => this.usageSource());
+      const producer = this.config.db.type === 'sqlite' ? new ThreadedCsvProducer(sqliteFile(this.config), this.config.reports.csvThreads) : new InProcessCsvProducer(() => this.usageSource());
       this.closers.push(() => producer.close());
       return producer;
     });

@@ -32,15 +32,23 @@ export class InboundFolderWorker {
   ) {}
 
   start(): void {
-    const tick = (): void => {
-      const pass = this.scan()
-        .catch((error) => void this.logger.error('inbound: scan failed', { error: errorMessage(error) }))
-        .then(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs);
-        });
-      this.running = pass;
-    };
-    tick();
+    this.tick();
+  }
+
+  /** Scans now rather than at the next poll: an upload just completed. */
+  wake(): void {
+    if (this.stopped || this.timer === null) return; // a scan is running; it re-polls soon after
+    clearTimeout(this.timer);
+    this.tick();
+  }
+
+  private tick(): void {
+    this.timer = null;
+    this.running = this.scan()
+      .catch((error) => void this.logger.error('inbound: scan failed', { error: errorMessage(error) }))
+      .then(() => {
+        if (!this.stopped) this.timer = setTimeout(() => this.tick(), this.options.pollMs);
+      });
   }
 
   async stop(): Promise<void> {

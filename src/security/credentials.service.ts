@@ -9,7 +9,7 @@ import { RevokedCertificate } from '../db/entities/revoked-certificate.entity';
 import { acceptCertificate, type AcceptedCertificate, type CertificatePurpose } from './certificate.rules';
 import type { ClientCaSource } from './client-ca';
 import { normalizeIpList } from './ip-address';
-import { certificateInfo, normalizeFingerprint, normalizeSerial, pemCertificates } from './pki';
+import { certificateInfo, normalizeFingerprint, normalizeSerial, pemCertificates, type CertificateInfo } from './pki';
 
 /** Who is calling, as the SOAP server needs it for every connection. */
 export interface ClientIdentity {
@@ -31,15 +31,9 @@ export interface ClientIdentity {
   notAfter: string;
 }
 
-export interface RegisteredCertificate {
+export interface RegisteredCertificate extends Pick<CertificateInfo, 'fingerprint256' | 'serialHex' | 'subjectCn' | 'issuerCn' | 'notBefore' | 'notAfter'> {
   participantName: string;
   purpose: CertificatePurpose;
-  fingerprint256: string;
-  serialHex: string;
-  subjectCn: string;
-  issuerCn: string;
-  notBefore: string;
-  notAfter: string;
   revoked: boolean;
 }
 

@@ -3,7 +3,7 @@ import { SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { ReportRequestService } from '../usage/report-request.service';
 import { parseUsDate } from '../usage/report-request.rules';
-import { reportRows } from '../usage/report.generator';
+import { reportSections } from '../usage/report.generator';
 import type { ReportType } from '../usage/usage-day';
 import type { UsageSource } from '../usage/usage.source';
 import { authenticatedCaller } from './client-identity';
@@ -95,7 +95,7 @@ async function readSync(deps: MeterUsageDeps, reportType: ReportType, args: Sing
   }, caller.participantId);
   if (authorized.length === 0) return { statusCode: 'NAU' as StatusCode, statusReason: `ESI ID ${args.esiid} is not authorized for DUNS ${spec.requesterDuns} in this range`, rows: [] };
   const rows: string[][] = [];
-  for await (const group of reportRows(await deps.usage(), { ...spec, esiids: authorized, scope })) rows.push(...group);
+  for await (const group of reportSections(await deps.usage(), { ...spec, esiids: authorized, scope })) rows.push(...group);
   return { statusCode: '0' as StatusCode, statusReason: null, rows };
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { interleave } from '../core/interleave';
 import { StreamingThread } from '../core/thread-stream';
 import type { ReportCsvRequest } from './report-csv.worker';
 import { reportChunks, type CsvChunk, type ReportJob } from './report.generator';
@@ -22,21 +23,24 @@ export class InProcessCsvProducer implements ReportCsvProducer {
 }
 
 /**
- * Builds CSV in worker threads reading the embedded database, so CSV generation overlaps with
- * compression and encryption and the event loop stays free. Threads are kept for reuse.
+ * Builds CSV in worker threads reading the embedded database, `parts` threads per report: each
+ * builds every parts-th section and the sections are read back in turn, in report order. CSV
+ * generation then runs beside compression and encryption, on every core, and the event loop
+ * stays free. Threads are kept for reuse.
  */
 export class ThreadedCsvProducer implements ReportCsvProducer {
   private readonly idle: StreamingThread<ReportCsvRequest, CsvChunk>[] = [];
   private readonly all: StreamingThread<ReportCsvRequest, CsvChunk>[] = [];
 
-  constructor(private readonly sqliteFile: string) {}
+  constructor(private readonly sqliteFile: string, private readonly parts: number) {}
 
   async *chunks(job: ReportJob): AsyncIterable<CsvChunk> {
-    const thread = this.idle.pop() ?? this.create();
+    const threads = Array.from({ length: this.parts }, () => this.idle.pop() ?? this.create());
+    const streams = threads.map((thread, index) => thread.stream({ sqliteFile: this.sqliteFile, job, part: { index, count: this.parts } }));
     try {
-      yield* thread.stream({ sqliteFile: this.sqliteFile, job });
+      yield* interleave(streams);
     } finally {
-      this.idle.push(thread);
+      this.idle.push(...threads);
     }
   }
 
@@ -47,7 +51,7 @@ export class ThreadedCsvProducer implements ReportCsvProducer {
   private create(): StreamingThread<ReportCsvRequest, CsvChunk> {
     // A bounded heap: CSV building makes garbage fast, and an unbounded heap would grow to match.
     const thread = new StreamingThread<ReportCsvRequest, CsvChunk>(path.join(__dirname, `report-csv.worker${path.extname(__filename)}`), {
-      resourceLimits: { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 16 },
+      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
     });
     this.all.push(thread);
     return thread;

@@ -1,17 +1,18 @@
 import { serveStreams } from '../core/thread-stream';
-import { reportChunks, type CsvChunk, type ReportJob } from './report.generator';
+import { reportChunks, type CsvChunk, type ReportJob, type ReportPart } from './report.generator';
 import { SqliteUsageSource } from './sqlite-usage.source';
 
 export interface ReportCsvRequest {
   sqliteFile: string;
   job: ReportJob;
+  part: ReportPart;
 }
 
 /** Builds a report's CSV in this thread, reading the embedded database through its own connection. */
 async function* produce(request: ReportCsvRequest): AsyncGenerator<CsvChunk> {
   const source = new SqliteUsageSource(request.sqliteFile);
   try {
-    yield* reportChunks(source, request.job);
+    yield* reportChunks(source, request.job, request.part);
   } finally {
     await source.close();
   }

@@ -6,7 +6,7 @@ import { DAILY_HEADER, dailyRow } from './daily-report.builder';
 import { INTERVAL_HEADER, intervalRows } from './interval-report.builder';
 import { billingPeriods, MONTHLY_HEADER, MonthlyAccumulator } from './monthly-report.builder';
 import type { ReportType, UsageDay } from './usage-day';
-import type { UsageSource } from './usage.source';
+import type { EsiidFacts, UsageSource } from './usage.source';
 
 /** A checked request with the ESI IDs to report (access is applied again day by day here). */
 export interface ReportJob extends Pick<ReportRequestSpec, 'reportType' | 'startDate' | 'endDate' | 'version' | 'readingType' | 'esiids'> {
@@ -22,41 +22,21 @@ export interface CsvChunk {
 
 /** Rows per csv-stringify call: short-lived batches keep the garbage young and cheap to collect. */
 const STRINGIFY_ROWS = 1_000;
-/** CSV per chunk handed on: about 1 MB amortizes the cost of each hand-over and write. */
-const CHUNK_BYTES = 1 << 20;
+/** ESI IDs per section: a section of interval rows is about 2 MB of CSV. */
+const SECTION_ESIIDS = 250;
 
-/** Collects formatted rows and hands out CSV in chunks of about CHUNK_BYTES. */
-class CsvBatcher {
-  private rows: string[][] = [];
-  private parts: string[] = [];
-  private bytes = 0;
-  private records = 0;
-
-  add(rows: string[][]): void {
-    for (const row of rows) this.rows.push(row);
-    this.records += rows.length;
-    if (this.rows.length >= STRINGIFY_ROWS) this.stringify();
-  }
-
-  /** A chunk once enough CSV is waiting; everything left when `final`. */
-  take(final = false): CsvChunk | null {
-    if (final) this.stringify();
-    if (this.bytes < CHUNK_BYTES && !(final && this.records > 0)) return null;
-    const chunk = { csv: this.parts.join(''), records: this.records };
-    this.parts = [];
-    this.bytes = 0;
-    this.records = 0;
-    return chunk;
-  }
-
-  private stringify(): void {
-    if (this.rows.length === 0) return;
-    const csv = csvChunk(this.rows);
-    this.parts.push(csv);
-    this.bytes += csv.length;
-    this.rows = [];
-  }
+/**
+ * Which share of a report a producer builds. A report is cut into sections in report order (per
+ * day and channel, runs of SECTION_ESIIDS ESI IDs; for monthly reports, runs of ESI IDs); section
+ * s belongs to part s % count, so several threads can build one report and a reader that takes
+ * their sections in turn gets the report in order.
+ */
+export interface ReportPart {
+  index: number;
+  count: number;
 }
+
+export const WHOLE_REPORT: ReportPart = { index: 0, count: 1 };
 
 export const REPORT_NAMES: Record<ReportType, 'IntervalMeterUsage' | 'DailyMeterUsage' | 'MonthlyUsage'> = {
   INTERVAL: 'IntervalMeterUsage',
@@ -73,44 +53,68 @@ function channels(readingType: ReadingType): (1 | 4)[] {
 }
 
 /**
- * A report's rows (formatted cells, without the header), grouped as they are produced: the rows
- * of one ESI ID's day for interval and daily reports, one ESI ID's periods for monthly ones.
- * Access is applied to every day, so a REP that lost an ESI ID mid-range gets exactly its own days.
+ * A report's rows (formatted cells, without the header), one group per section of `part`, empty
+ * groups included. Access is applied to every day, so a REP that lost an ESI ID mid-range gets
+ * exactly its own days.
  */
-export async function* reportRows(source: UsageSource, job: ReportJob): AsyncGenerator<string[][]> {
+export async function* reportSections(source: UsageSource, job: ReportJob, part: ReportPart = WHOLE_REPORT): AsyncGenerator<string[][]> {
   const facts = await source.facts(job.esiids);
   const access = new Map<string, DayRange[]>();
   for (const esiid of job.esiids) {
     const ranges = authorizedDays(job.scope, facts.get(esiid), job.startDate, job.endDate);
     if (ranges.length > 0) access.set(esiid, ranges);
   }
-  const wanted = new Set(access.keys());
-  const monthly = job.reportType === 'MONTHLY' ? monthlyAccumulators(job, facts, wanted) : null;
+  const sorted = [...access.keys()].sort();
+  const sectionOf = new Map(sorted.map((esiid, i) => [esiid, Math.floor(i / SECTION_ESIIDS)]));
+  const sections = Math.ceil(sorted.length / SECTION_ESIIDS);
+  const owned = (first: number) => (section: number) => (first + section) % part.count === part.index;
+  const esiidsOf = (owns: (section: number) => boolean) =>
+    new Set(part.count === 1 ? sorted : sorted.filter((e) => owns(sectionOf.get(e)!)));
+  if (job.reportType === 'MONTHLY') {
+    yield* monthlySections(source, job, facts, access, sorted, owned(0), sections);
+    return;
+  }
+  let first = 0;
   for (let day = job.startDate; day <= job.endDate; day = addDays(day, 1)) {
     for (const channel of channels(job.readingType)) {
-      for await (const usage of pick(source.dayRows(day, channel, wanted), job.version)) {
+      const owns = owned(first);
+      let current = 0;
+      let group: string[][] = [];
+      for await (const usage of pick(source.dayRows(day, channel, esiidsOf(owns)), job.version)) {
+        for (const section = sectionOf.get(usage.esiid)!; current < section; current++, group = []) if (owns(current)) yield group;
         if (!inRanges(access.get(usage.esiid)!, day)) continue;
         if (job.revisionsAfterFileId != null && day < job.endDate && (usage.fileId ?? 0) <= job.revisionsAfterFileId) continue;
-        if (monthly) monthly.get(usage.esiid)!.add(usage);
-        else yield job.reportType === 'INTERVAL' ? intervalRows(usage) : [dailyRow(usage)];
+        for (const row of job.reportType === 'INTERVAL' ? intervalRows(usage) : [dailyRow(usage)]) group.push(row);
       }
+      for (; current < sections; current++, group = []) if (owns(current)) yield group;
+      first += sections;
     }
-  }
-  if (monthly) {
-    for (const esiid of [...monthly.keys()].sort()) yield monthly.get(esiid)!.rows();
   }
 }
 
-/** The same rows as CSV text in chunks of about a megabyte. */
-export async function* reportChunks(source: UsageSource, job: ReportJob): AsyncGenerator<CsvChunk> {
-  const batcher = new CsvBatcher();
-  for await (const rows of reportRows(source, job)) {
-    batcher.add(rows);
-    const chunk = batcher.take();
-    if (chunk) yield chunk;
+async function* monthlySections(source: UsageSource, job: ReportJob, facts: Map<string, EsiidFacts>, access: Map<string, DayRange[]>,
+  sorted: string[], owns: (section: number) => boolean, sections: number): AsyncGenerator<string[][]> {
+  const mine = sorted.filter((_, i) => owns(Math.floor(i / SECTION_ESIIDS)));
+  const accumulators = new Map(mine.map((esiid) => [esiid, new MonthlyAccumulator(esiid, billingPeriods(job.startDate, job.endDate, facts.get(esiid)?.readCycle ?? null))]));
+  const wanted = new Set(mine);
+  for (let day = job.startDate; day <= job.endDate; day = addDays(day, 1)) {
+    for await (const usage of pick(source.dayRows(day, channels(job.readingType)[0], wanted), job.version)) {
+      if (inRanges(access.get(usage.esiid)!, day)) accumulators.get(usage.esiid)!.add(usage);
+    }
   }
-  const last = batcher.take(true);
-  if (last) yield last;
+  for (let section = 0; section < sections; section++) {
+    if (!owns(section)) continue;
+    yield sorted.slice(section * SECTION_ESIIDS, (section + 1) * SECTION_ESIIDS).flatMap((esiid) => accumulators.get(esiid)!.rows());
+  }
+}
+
+/** The same sections as CSV text, one chunk per section (empty ones too, so parts stay in step). */
+export async function* reportChunks(source: UsageSource, job: ReportJob, part: ReportPart = WHOLE_REPORT): AsyncGenerator<CsvChunk> {
+  for await (const rows of reportSections(source, job, part)) {
+    let csv = '';
+    for (let i = 0; i < rows.length; i += STRINGIFY_ROWS) csv += csvChunk(rows.slice(i, i + STRINGIFY_ROWS));
+    yield { csv, records: rows.length };
+  }
 }
 
 /** Version L keeps the newest version of each ESI ID's day; A keeps every revision (rows come sorted by version). */
@@ -122,13 +126,4 @@ async function* pick(stored: AsyncIterable<UsageDay>, version: VersionOption): A
     previous = row;
   }
   if (version === 'L' && previous) yield previous;
-}
-
-function monthlyAccumulators(job: ReportJob, facts: Awaited<ReturnType<UsageSource['facts']>>, esiids: Set<string>): Map<string, MonthlyAccumulator> {
-  const accumulators = new Map<string, MonthlyAccumulator>();
-  for (const esiid of esiids) {
-    const periods = billingPeriods(job.startDate, job.endDate, facts.get(esiid)?.readCycle ?? null);
-    accumulators.set(esiid, new MonthlyAccumulator(esiid, periods));
-  }
-  return accumulators;
 }

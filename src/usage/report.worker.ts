@@ -109,7 +109,7 @@ export class ReportWorker {
     let records = 0;
     try {
       for await (const chunk of this.csv.chunks(job)) {
-        await writer.write(chunk.csv, chunk.records);
+        if (chunk.records > 0) await writer.write(chunk.csv, chunk.records);
         records += chunk.records;
       }
       const staged = await writer.closeStaged();
