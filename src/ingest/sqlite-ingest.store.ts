@@ -2,8 +2,28 @@ import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/data-source';
 import type { FileLoadSummary } from './ingest-result';
 import type { IngestStore, IngestTransaction, IntervalKey, RorStretch } from './ingest.store';
+import type { LseRecord } from './lse-record';
 
 const IN_LIST = 500;
+const ROWS_PER_INSERT = 64;
+
+function insertIntervalsSql(rows: number): string {
+  const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  return `INSERT INTO interval_day (operating_day, channel, esiid, version, interval_count, interval_values,
+    origin, start_reading, stop_reading, transaction_id, file_id) VALUES ${Array(rows).fill(row).join(', ')}`;
+}
+
+/** The bound values of `count` records from `from`, in insertIntervalsSql's column order. */
+function intervalParams(records: LseRecord[], from: number, count: number, fileId: number): unknown[] {
+  const params: unknown[] = [];
+  for (let i = from; i < from + count; i++) {
+    const r = records[i];
+    // Records cross from the parser thread as plain Uint8Arrays; the driver binds Buffers.
+    const values = Buffer.from(r.values.buffer, r.values.byteOffset, r.values.byteLength);
+    params.push(r.operatingDay, r.channel, r.esiid, r.version, r.intervalCount, values, r.origin, r.startReading, r.stopReading, r.transactionId, fileId);
+  }
+  return params;
+}
 
 function chunks<T>(items: T[]): T[][] {
   const out: T[][] = [];
@@ -33,9 +53,8 @@ export class SqliteIngestStore implements IngestStore {
       addEsiid: db.prepare("INSERT INTO esiid (esiid, tdsp_duns, updated_at) VALUES (?, ?, datetime('now'))"),
       addStretch: db.prepare('INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, ?, ?, ?, ?)'),
       moveStretch: db.prepare('UPDATE rep_of_record SET effective_from = ?, effective_to = ? WHERE id = ?'),
-      insertInterval: db.prepare(`INSERT INTO interval_day (operating_day, channel, esiid, version, interval_count, interval_values,
-        origin, start_reading, stop_reading, transaction_id, file_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertInterval: db.prepare(insertIntervalsSql(1)),
+      insertMany: db.prepare(insertIntervalsSql(ROWS_PER_INSERT)),
       startFile: db.prepare("INSERT INTO ingest_file (file_name, status, started_at) VALUES (?, 'loading', ?)"),
       finishFile: db.prepare(`UPDATE ingest_file SET sender_duns = ?, status = ?, file_code = ?, file_reason = ?,
         total_records = ?, counts_by_code = ?, first_day = ?, last_day = ?, report_path = ?, finished_at = ? WHERE id = ?`),
@@ -133,13 +152,12 @@ export class SqliteIngestStore implements IngestStore {
       }
     },
     insertIntervals: async (records, fileId) => {
-      const insert = this.stmt.insertInterval;
-      for (const r of records) {
-        // Records cross from the parser thread as plain Uint8Arrays; the driver binds Buffers.
-        const values = Buffer.from(r.values.buffer, r.values.byteOffset, r.values.byteLength);
-        insert.run(r.operatingDay, r.channel, r.esiid, r.version, r.intervalCount, values, r.origin,
-          r.startReading, r.stopReading, r.transactionId, fileId);
+      // Many rows per statement: each run() crosses into the driver once for ROWS_PER_INSERT rows.
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= records.length; i += ROWS_PER_INSERT) {
+        this.stmt.insertMany.run(intervalParams(records, i, ROWS_PER_INSERT, fileId));
       }
+      for (; i < records.length; i++) this.stmt.insertInterval.run(intervalParams(records, i, 1, fileId));
     },
     finishFile: async (fileId, summary) => this.writeSummary(fileId, summary),
   };
