@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { cptTimestamp } from '../core/cpt';
 import { SmtError } from '../core/errors';
-import { PARTIAL_PREFIX, partialPathFor } from './atomic-write';
+import { PARTIAL_PREFIX } from './atomic-write';
 import type { PublicKey } from './pgp';
 import { ReportFilePipeline } from './report-file.pipeline';
 
@@ -41,8 +41,6 @@ export interface StagedReportFile extends DeliveredFile {
 
 const REPORT_NAMES: readonly ReportName[] = ['IntervalMeterUsage', 'DailyMeterUsage', 'MonthlyUsage'];
 const MAX_SEQ = 999;
-/** partialPathFor's naming: the prefix, random hex, a dash, then the final name. */
-const PARTIAL_NAME = new RegExp(`^${PARTIAL_PREFIX.replace(/[.]/g, '\\.')}[0-9a-f]+-(.+)$`);
 
 interface OpenFile {
   fileName: string;
@@ -135,17 +133,8 @@ export class ReportFileWriter {
 
   private async openNext(): Promise<OpenFile> {
     await fs.promises.mkdir(this.spec.folder, { recursive: true });
-    const taken = await this.takenNames();
-    let seq = this.nextSeq;
-    while (taken.has(this.fileName(seq))) seq += 1;
-    if (seq > MAX_SEQ) {
-      throw new SmtError('CONFLICT', `${this.spec.folder} has no free sequence number left for ${this.fileName(1)}`);
-    }
+    const { seq, fileName, finalPath, partialPath, output } = await this.reserveName();
     this.nextSeq = seq + 1;
-    const fileName = this.fileName(seq);
-    const finalPath = path.join(this.spec.folder, fileName);
-    const partialPath = partialPathFor(finalPath);
-    const output = await this.openOutput(partialPath);
     const pipeline = new ReportFilePipeline({
       entryName: this.entryName(seq),
       partialPath,
@@ -161,10 +150,23 @@ export class ReportFileWriter {
     return this.current;
   }
 
-  /** Final names in the folder, and the final names other writers' partial files will take. */
-  private async takenNames(): Promise<Set<string>> {
-    const names = await fs.promises.readdir(this.spec.folder);
-    return new Set(names.map((name) => PARTIAL_NAME.exec(name)?.[1] ?? name));
+  /**
+   * The next free sequence number, reserved by creating its partial file exclusively: writers in
+   * other processes (several workers sharing a server database) can never pick the same name.
+   */
+  private async reserveName() {
+    for (let seq = this.nextSeq; seq <= MAX_SEQ; seq++) {
+      const fileName = this.fileName(seq);
+      const finalPath = path.join(this.spec.folder, fileName);
+      if (await exists(finalPath)) continue;
+      const partialPath = path.join(this.spec.folder, `${PARTIAL_PREFIX}${fileName}`);
+      try {
+        return { seq, fileName, finalPath, partialPath, output: await this.openOutput(partialPath) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    throw new SmtError('CONFLICT', `${this.spec.folder} has no free sequence number left for ${this.fileName(1)}`);
   }
 
   private async finishCurrent(): Promise<void> {
@@ -268,4 +270,8 @@ function validate(spec: ReportFileSpec): void {
   const level = spec.compressionLevel ?? 6;
   if (!Number.isInteger(level) || level < 0 || level > 9) invalid(`compressionLevel must be 0-9, not ${level}`);
   if (Number.isNaN(spec.createdAt.getTime())) invalid('createdAt is not a valid date');
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.promises.access(file).then(() => true, () => false);
 }
