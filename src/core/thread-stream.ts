@@ -34,6 +34,11 @@ export class StreamingThread<Req, Item> {
     });
   }
 
+  /** False once the thread died (out of memory, say): it cannot serve another stream. */
+  get healthy(): boolean {
+    return this.failure === null;
+  }
+
   async *stream(request: Req): AsyncGenerator<Item> {
     if (this.failure) throw this.failure;
     const id = this.nextId++;

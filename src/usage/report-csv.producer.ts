@@ -40,7 +40,10 @@ export class ThreadedCsvProducer implements ReportCsvProducer {
     try {
       yield* interleave(streams);
     } finally {
-      this.idle.push(...threads);
+      for (const thread of threads) {
+        if (thread.healthy) this.idle.push(thread);
+        else this.all.splice(this.all.indexOf(thread), 1);
+      }
     }
   }
 
