@@ -4,31 +4,26 @@
  * SubmitUsageRequest of 50,000 ESI IDs while 16 clients keep calling.
  *   npm run bench:soap [-- --requests 2000]
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as soap from 'soap';
+import { smtBin, startPlatform } from './lib/platform-process';
 
 const NS = 'urn:smt-platform:meter-usage:v1';
-const PORT = 18443 + Math.floor(Math.random() * 1000);
-const endpoint = `https://127.0.0.1:${PORT}/MeterUsage`;
+let endpoint = '';
 
 interface Client { cert: string; key: string; ca: string }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' } } });
   const count = Number(values.requests);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-bench-soap-'));
-  // Compiled to dist/scripts/: bin/smt is two folders up.
-  const server = spawn(process.execPath, [path.join(__dirname, '../../bin/smt'), 'serve'], {
-    env: { ...process.env, SMT_DATA_DIR: dataDir, SMT_SOAP_PORT: String(PORT), SMT_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const platform = await startPlatform();
+  const dataDir = platform.dataDir;
+  endpoint = `https://127.0.0.1:${platform.soapPort}/MeterUsage`;
   try {
-    await waitForServer(dataDir);
     const demo = path.join(dataDir, 'demo', 'demo-rep');
     const client: Client = { cert: read(path.join(demo, 'client.crt')), key: read(path.join(demo, 'client.key')), ca: read(path.join(dataDir, 'pki', 'ca.crt')) };
     const agent = new https.Agent({ cert: client.cert, key: client.key, ca: client.ca, keepAlive: true, maxSockets: 64 });
@@ -52,9 +47,7 @@ async function main(): Promise<void> {
     const latencies = await fire(small, 16, agent);
     log(`RESULT soap 50,000-ESI-ID submit answered in ${((await bigDone) / 1000).toFixed(2)} s; concurrent small requests p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms`);
   } finally {
-    server.kill('SIGINT');
-    await new Promise((resolve) => server.on('exit', resolve));
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await platform.stop();
   }
 }
 
@@ -63,7 +56,7 @@ function registerEsiids(dataDir: string, count: number): void {
   const ids = Array.from({ length: count }, (_, i) => esiidOf(i));
   fs.writeFileSync(path.join(dataDir, 'esiids.csv'), `esiid,tdsp_duns\n${ids.map((id) => `${id},100000001`).join('\n')}\n`);
   fs.writeFileSync(path.join(dataDir, 'ror.csv'), `esiid,rep_duns,effective_from,effective_to\n${ids.map((id) => `${id},200000001,2024-01-01,`).join('\n')}\n`);
-  const run = spawnSync(process.execPath, [path.join(__dirname, '../../bin/smt'), 'registry', 'import', path.join(dataDir, 'esiids.csv'), path.join(dataDir, 'ror.csv')],
+  const run = spawnSync(process.execPath, [smtBin(), 'registry', 'import', path.join(dataDir, 'esiids.csv'), path.join(dataDir, 'ror.csv')],
     { env: { ...process.env, SMT_DATA_DIR: dataDir }, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`registry import failed: ${run.stderr}`);
 }
@@ -141,21 +134,6 @@ async function fire(messages: string[], concurrency: number, agent: https.Agent)
 function pct(values: number[], p: number): string {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1);
-}
-
-async function waitForServer(dataDir: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (fs.existsSync(path.join(dataDir, 'demo', 'demo-rep', 'client.key'))) {
-      const up = await new Promise<boolean>((resolve) => {
-        const req = https.request(endpoint, { method: 'GET', rejectUnauthorized: false }, () => resolve(true));
-        req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code !== 'ECONNREFUSED'));
-        req.end();
-      });
-      if (up) return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('smt serve did not start within 30 s');
 }
 
 function log(text: string): void {

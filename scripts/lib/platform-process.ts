@@ -1,0 +1,51 @@
+/**
+ * Starts `smt serve` in a child process on a temporary data dir with free ports, for the demo and
+ * the benchmarks that need a whole running platform, and stops it again.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface PlatformProcess {
+  dataDir: string;
+  soapPort: number;
+  ftpsPort: number;
+  stop(): Promise<void>;
+}
+
+const ROOT = path.join(__dirname, '../../..');
+
+export function smtBin(): string {
+  return path.join(ROOT, 'bin', 'smt');
+}
+
+export async function startPlatform(env: Record<string, string> = {}): Promise<PlatformProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-platform-'));
+  const base = 20000 + Math.floor(Math.random() * 20000);
+  const soapPort = base;
+  const ftpsPort = base + 1;
+  const child: ChildProcess = spawn(process.execPath, [smtBin(), 'serve', '--poll-seconds', '1'], {
+    env: {
+      ...process.env, SMT_DATA_DIR: dataDir, SMT_SOAP_PORT: String(soapPort), SMT_FTPS_PORT: String(ftpsPort),
+      SMT_FTPS_PASSIVE_PORTS: `${base + 2}-${base + 40}`, SMT_REPORT_POLL_MS: '200', SMT_LOG_LEVEL: 'warn', ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  for (let i = 0; !stderr.includes('Ctrl-C stops'); i++) {
+    if (child.exitCode !== null) throw new Error(`smt serve exited: ${stderr}`);
+    if (i > 600) throw new Error(`smt serve did not start within 60 s: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!fs.existsSync(path.join(dataDir, 'demo', 'demo-rep'))) throw new Error('smt serve started without the demo participants');
+  return {
+    dataDir, soapPort, ftpsPort,
+    stop: async () => {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.on('exit', resolve));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
