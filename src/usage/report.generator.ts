@@ -80,13 +80,20 @@ export async function* reportSections(source: UsageSource, job: ReportJob, part:
       const owns = owned(first);
       let current = 0;
       let group: string[][] = [];
+      // Rows arrive in ESI ID order, so sections complete one after the other.
+      const closeSectionsBefore = function* (section: number) {
+        for (; current < section; current++) {
+          if (owns(current)) yield group;
+          group = [];
+        }
+      };
       for await (const usage of pick(source.dayRows(day, channel, esiidsOf(owns)), job.version)) {
-        for (const section = sectionOf.get(usage.esiid)!; current < section; current++, group = []) if (owns(current)) yield group;
+        yield* closeSectionsBefore(sectionOf.get(usage.esiid)!);
         if (!inRanges(access.get(usage.esiid)!, day)) continue;
         if (job.revisionsAfterFileId != null && day < job.endDate && (usage.fileId ?? 0) <= job.revisionsAfterFileId) continue;
         for (const row of job.reportType === 'INTERVAL' ? intervalRows(usage) : [dailyRow(usage)]) group.push(row);
       }
-      for (; current < sections; current++, group = []) if (owns(current)) yield group;
+      yield* closeSectionsBefore(sections);
       first += sections;
     }
   }
