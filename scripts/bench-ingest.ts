@@ -45,10 +45,8 @@ async function main(): Promise<void> {
     const ingest = (await app.ingestService()).newRun();
     t = Date.now();
     let loaded = 0;
-    for (const file of set.files) {
-      const summary = await ingest.loadFile({ displayName: path.basename(file), lsePath: file, sizeBytes: fs.statSync(file).size });
-      loaded += summary.byCode['00'] ?? 0;
-    }
+    const files = set.files.map((file) => ({ displayName: path.basename(file), lsePath: file, sizeBytes: fs.statSync(file).size }));
+    for await (const summary of ingest.loadFiles(files)) loaded += summary.byCode['00'] ?? 0;
     const seconds = (Date.now() - t) / 1000;
     log(`ingested ${set.records.toLocaleString('en-US')} records (${loaded.toLocaleString('en-US')} loaded) in ${seconds.toFixed(2)} s`);
     log(`RESULT ingest: ${Math.round(set.records / seconds).toLocaleString('en-US')} records/s; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);

@@ -23,6 +23,8 @@ import { WsSecurityPool } from './security/ws-security.pool';
 import { meterUsageMethods } from './soap/meter-usage.handler';
 import { startSoapServer, type RunningSoapServer } from './soap/soap-server';
 import { CredentialsService } from './security/credentials.service';
+import { FtpAccountsService, type FtpAccount } from './security/ftp-accounts.service';
+import { startFtpsServer, type RunningFtpsServer } from './delivery/ftps/ftps-server';
 import { DailyPostingService } from './usage/daily-posting.service';
 import { ReportJobStore } from './usage/report-job.store';
 import { ReportRequestService } from './usage/report-request.service';
@@ -87,6 +89,11 @@ export class App {
       const settings = { dataDir: this.config.dataDir, clientCaFile: this.config.security.clientCaFile };
       return new CredentialsService(await this.db(), this.logger, () => loadClientCa(settings));
     });
+  }
+
+  ftpAccounts(): Promise<FtpAccountsService> {
+    return this.once('ftpAccounts', async () =>
+      new FtpAccountsService(await this.db(), this.logger, await this.credentials(), { requireClientCertificate: this.config.ftps.requireClientCertificate }));
   }
 
   platformKey(): Promise<PlatformKey> {
@@ -157,6 +164,38 @@ export class App {
       meterUsage: meterUsageMethods({ requests: await this.reportRequests(), usage: () => this.usageSource(), logger: this.logger }),
       logger: this.logger,
     }, { ...soapConfig, server: await this.serverIdentity(), clientCaPem: clientCa.certificatesPem.join('\n') });
+    this.closers.push(() => server.close());
+    return server;
+  }
+
+  /**
+   * Starts the FTPS site (explicit TLS) on the per-DUNS folders, with the same server certificate
+   * as the SOAP server. `onUpload` hears of every upload that completed into an inbound/ folder.
+   */
+  async startFtpsServer(onUpload: (account: FtpAccount, duns: string, path: string) => void): Promise<RunningFtpsServer> {
+    const ftps = this.config.ftps;
+    const identity = await this.serverIdentity();
+    const clientCa = ftps.requireClientCertificate
+      ? await loadClientCa({ dataDir: this.config.dataDir, clientCaFile: this.config.security.clientCaFile })
+      : null;
+    const accounts = await this.ftpAccounts();
+    const server = await startFtpsServer({
+      host: ftps.host,
+      port: ftps.port,
+      passivePortRange: ftps.passivePorts,
+      tls: {
+        certPem: identity.certificatePem,
+        keyPem: identity.privateKeyPem,
+        caPem: clientCa?.certificatesPem.join('\n'),
+        requestClientCertificate: ftps.requireClientCertificate,
+      },
+      ftpsRoot: this.ftpsRoot,
+      maxUploadBytes: ftps.maxUploadMb * 1024 * 1024,
+      idleTimeoutMs: ftps.idleTimeoutS * 1000,
+      authenticate: (user, password, ip, fingerprint) => accounts.authenticateFtpUser(user, password, ip, fingerprint),
+      onUpload,
+      logger: this.logger,
+    });
     this.closers.push(() => server.close());
     return server;
   }

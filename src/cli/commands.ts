@@ -2,6 +2,7 @@ import { certRevokeCommand } from './cert.command';
 import type { Command } from './command';
 import { dbMigrateCommand } from './db.command';
 import { entityAddCommand, entityListCommand, entityUpdateCommand } from './entity.command';
+import { entitySetPasswordCommand } from './entity-password.command';
 import { ingestCommand } from './ingest.command';
 import { keysExportPublicCommand } from './keys.command';
 import { pkiInitCommand, pkiIssueCommand } from './pki.command';
@@ -29,6 +30,7 @@ export const commands: Command[] = [
   entityAddCommand,
   entityUpdateCommand,
   entityListCommand,
+  entitySetPasswordCommand,
   pkiInitCommand,
   pkiIssueCommand,
   certRevokeCommand,

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { errorMessage, isSmtError } from '../core/errors';
-import { terminalProgress, noProgress } from '../core/progress';
+import { noProgress, terminalProgress, type Progress } from '../core/progress';
 import { toJsonLine, type FileLoadSummary } from '../ingest/ingest-result';
-import { expandInputPaths, openLseInput } from '../ingest/lse-input';
+import type { LseFileToLoad } from '../ingest/ingest.service';
+import { expandInputPaths, openLseInput, type LseSource } from '../ingest/lse-input';
 import { FILE_CODES } from '../ingest/result-codes';
 import type { Command } from './command';
 
@@ -23,32 +24,33 @@ export const ingestCommand: Command = {
     const ingest = (await app.ingestService()).newRun();
     await fs.promises.mkdir(app.tempDir, { recursive: true, mode: 0o700 });
     let failed = false;
+    const sources: LseSource[] = [];
     for (const file of files) {
-      let sources;
       try {
-        sources = await openLseInput(file, {
+        sources.push(...await openLseInput(file, {
           platformKey: (await app.platformKey()).privateKey,
           maxFileBytes: app.config.ingest.maxFileBytes,
           tempDir: app.tempDir,
-        });
+        }));
       } catch (error) {
         if (!isSmtError(error)) throw error;
         failed = true;
         app.logger.warn('ingest: input could not be read', { file, error: error.message });
         term.err(`smt ingest: ${errorMessage(error)}\n`);
-        continue;
       }
-      for (const source of sources) {
-        try {
-          const progress = term.isTty && !json ? terminalProgress(source.sizeBytes, 'B', term.err) : noProgress;
-          const summary = await ingest.loadFile(source, progress);
-          progress.finish();
-          failed ||= summary.fileCode !== null;
-          term.out(json ? `${toJsonLine(summary)}\n` : describe(summary));
-        } finally {
-          await source.cleanup();
-        }
+    }
+    try {
+      const bar = term.isTty && !json ? terminalProgress(sources.reduce((n, s) => n + s.sizeBytes, 0), 'B', term.err) : noProgress;
+      const offsets = new Map<LseFileToLoad, number>();
+      sources.reduce((offset, source) => (offsets.set(source, offset), offset + source.sizeBytes), 0);
+      const progressOf = (source: LseFileToLoad): Progress => ({ update: (done, label) => bar.update(offsets.get(source)! + done, label), finish() {} });
+      for await (const summary of ingest.loadFiles(sources, progressOf)) {
+        bar.finish();
+        failed ||= summary.fileCode !== null;
+        term.out(json ? `${toJsonLine(summary)}\n` : describe(summary));
       }
+    } finally {
+      for (const source of sources) await source.cleanup();
     }
     return failed ? 1 : 0;
   },

@@ -6,7 +6,7 @@ import type { Command } from './command';
 
 export const serveCommand: Command = {
   name: ['serve'],
-  summary: 'Run the platform: the SOAP server, inbound LSE loading, the report worker, daily postings and retention',
+  summary: 'Run the platform: the SOAP and FTPS servers, inbound LSE loading, the report worker, daily postings and retention',
   usage: 'serve [--poll-seconds N]',
   options: { 'poll-seconds': { type: 'string', default: '5' } },
   allowPositionals: false,
@@ -33,10 +33,13 @@ export const serveCommand: Command = {
     });
     scheduler.start();
     const soap = await app.startSoapServer();
-    app.logger.info('serve: started', { dataDir: app.config.dataDir, db: app.config.db.type, soapPort: soap.port });
+    // An upload that completed is loaded at once rather than at the next poll.
+    const ftps = await app.startFtpsServer(() => worker.wake());
+    app.logger.info('serve: started', { dataDir: app.config.dataDir, db: app.config.db.type, soapPort: soap.port, ftpsPort: ftps.port });
     term.err([
       `smt serve: running on ${app.config.db.type === 'sqlite' ? `the embedded database in ${app.config.dataDir}` : `the ${app.config.db.type} server`}`,
       `  SOAP (mutual TLS): https://${app.config.soap.host}:${soap.port}/MeterUsage (WSDL: ?wsdl)`,
+      `  FTPS (explicit TLS): ftp://${app.config.ftps.host}:${ftps.port} (log in with the entity name and its password: smt entity set-password NAME)`,
       `  inbound LSE files: ${app.ftpsRoot}/<TDSP DUNS>/inbound/ (checked every ${pollMs / 1000} s; activity reports in .../reports/)`,
       `  report files:      ${app.ftpsRoot}/<DUNS>/adhoc/ and daily/ (daily postings at the latest ${app.config.reports.dailyPostingTime} CPT; kept ${app.config.reports.retentionDays} days)`,
       `  platform PGP key:  fingerprint ${key.fingerprint} (smt keys export-public prints it for TDSPs)`,

@@ -39,6 +39,15 @@ export interface Config {
     allowSha1: boolean;
     securityThreads: number;
   };
+  /** The FTPS site (explicit TLS): passivePorts is the inclusive range data connections listen on. */
+  ftps: {
+    host: string;
+    port: number;
+    passivePorts: [number, number];
+    requireClientCertificate: boolean;
+    maxUploadMb: number;
+    idleTimeoutS: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -89,7 +98,36 @@ export function loadConfig(env: Env = process.env): Config {
       allowSha1: oneOf(env, 'SMT_SOAP_ALLOW_SHA1', ['false', 'true'] as const, 'false') === 'true',
       securityThreads: integer(env, 'SMT_SOAP_SECURITY_THREADS', 2, 1, 16),
     },
+    ftps: ftpsSettings(env),
   };
+}
+
+function ftpsSettings(env: Env): Config['ftps'] {
+  const port = integer(env, 'SMT_FTPS_PORT', 2121, 0, 65_535);
+  const passivePorts = portRange(env, 'SMT_FTPS_PASSIVE_PORTS', '30000-30049');
+  if (port >= passivePorts[0] && port <= passivePorts[1]) {
+    throw invalid('SMT_FTPS_PASSIVE_PORTS', `(${passivePorts.join('-')}) includes SMT_FTPS_PORT ${port}; choose a range without the control port`);
+  }
+  return {
+    host: text(env, 'SMT_FTPS_HOST', '127.0.0.1'),
+    port,
+    passivePorts,
+    requireClientCertificate: oneOf(env, 'SMT_FTPS_REQUIRE_CLIENT_CERT', ['false', 'true'] as const, 'false') === 'true',
+    maxUploadMb: integer(env, 'SMT_FTPS_MAX_UPLOAD_MB', 512, 1, 100_000),
+    idleTimeoutS: integer(env, 'SMT_FTPS_IDLE_TIMEOUT_S', 300, 1, 86_400),
+  };
+}
+
+/** FIRST-LAST (inclusive) or a single port; ports below 1024 need privileges a platform process should not have. */
+function portRange(env: Env, name: string, fallback: string): [number, number] {
+  const value = text(env, name, fallback);
+  const match = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(value);
+  const low = match ? Number(match[1]) : NaN;
+  const high = match ? Number(match[2] ?? match[1]) : NaN;
+  if (!(low >= 1024 && high <= 65_535 && low <= high)) {
+    throw invalid(name, `is "${value}"; expected a port range FIRST-LAST between 1024 and 65535, e.g. 30000-30049`);
+  }
+  return [low, high];
 }
 
 function exampleUrl(type: DbType): string {

@@ -9,6 +9,7 @@ import { MarketParticipant } from './entities/market-participant.entity';
 import { ParticipantCertificate } from './entities/participant-certificate.entity';
 import { ParticipantDuns } from './entities/participant-duns.entity';
 import { ParticipantIp } from './entities/participant-ip.entity';
+import { ParticipantPassword } from './entities/participant-password.entity';
 import { RepOfRecord } from './entities/rep-of-record.entity';
 import { DailyPosting } from './entities/daily-posting.entity';
 import { ReportFile } from './entities/report-file.entity';
@@ -17,10 +18,11 @@ import { RevokedCertificate } from './entities/revoked-certificate.entity';
 import { InitialSchema1764201600000 } from './migrations/1764201600000-initial-schema';
 import { ReportRequests1764288000000 } from './migrations/1764288000000-report-requests';
 import { Credentials1764374400000 } from './migrations/1764374400000-credentials';
+import { ParticipantPasswords1764460800000 } from './migrations/1764460800000-participant-passwords';
 
 export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection, ReportRequest, ReportFile, DailyPosting,
-  ParticipantCertificate, ParticipantIp, RevokedCertificate];
-export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000];
+  ParticipantCertificate, ParticipantIp, RevokedCertificate, ParticipantPassword];
+export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000];
 
 export function sqliteFile(config: Config): string {
   return path.join(config.dataDir, 'smt.sqlite');

@@ -29,9 +29,11 @@ export function activityReportName(s: FileLoadSummary): string {
   return `${path.basename(s.file).replace(/[^A-Za-z0-9._-]/g, '_')}.${stamp}.activity.csv`;
 }
 
-/** Writes the report into the sending TDSP's reports/ folder; returns its path. */
-export async function writeActivityReport(ftpsRoot: string, tdspDuns: string, s: FileLoadSummary): Promise<string> {
-  const target = path.join(ftpsRoot, tdspDuns, 'reports', activityReportName(s));
+export function activityReportPath(ftpsRoot: string, tdspDuns: string, s: FileLoadSummary): string {
+  return path.join(ftpsRoot, tdspDuns, 'reports', activityReportName(s));
+}
+
+/** Writes the report where activityReportPath said, atomically. */
+export async function writeActivityReport(target: string, s: FileLoadSummary): Promise<void> {
   await writeFileAtomic(target, formatActivityReport(s));
-  return target;
 }

@@ -14,7 +14,8 @@ export interface ParsedBatch {
  * batch to the database. One file at a time; abandoning a parse cancels it.
  */
 export class LseParserThread {
-  private readonly thread = new StreamingThread<ParseRequest, ParseItem>(path.join(__dirname, `lse-parse.worker${path.extname(__filename)}`));
+  // A whole file's batches may run ahead: the loader takes them all before it loads (see IngestService).
+  private readonly thread = new StreamingThread<ParseRequest, ParseItem>(path.join(__dirname, `lse-parse.worker${path.extname(__filename)}`), { ahead: 64 });
 
   /** Yields batches of records; the file's outcome is passed to `done` after the last batch. */
   async *parse(filePath: string, now: number, batchRecords: number, done: (outcome: LseFileOutcome) => void): AsyncGenerator<ParsedBatch> {

@@ -6,6 +6,7 @@ import type { RegistryImportService } from '../registry/registry-import.service'
 import type { RegistryService } from '../registry/registry.service';
 import { randomPassword, writeClientBundle } from './client-bundle';
 import type { CredentialsService } from './credentials.service';
+import type { FtpAccountsService } from './ftp-accounts.service';
 import { developmentPkiPaths, ensureDevelopmentPki, type DevelopmentPkiPaths } from './dev-pki';
 import { PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, writeFileWithMode } from './key-file';
 
@@ -16,6 +17,7 @@ export interface DevelopmentSetupDeps {
   registry(): Promise<RegistryService>;
   registryImport(): Promise<RegistryImportService>;
   credentials(): Promise<CredentialsService>;
+  ftpAccounts(): Promise<FtpAccountsService>;
 }
 
 export interface DemoParticipantFiles {
@@ -29,6 +31,8 @@ export interface DemoParticipantFiles {
   pkcs12PasswordPath: string;
   pgpPrivateKeyPath: string;
   pgpPublicKeyPath: string;
+  /** The FTPS password (user name: the participant's name or its DUNS). */
+  ftpPasswordPath: string;
 }
 
 export interface DevelopmentSetup {
@@ -59,7 +63,7 @@ const CLIENT_DAYS = 365;
 
 /**
  * On a data dir with no participants: the development PKI, a demo REP and a demo TDSP with
- * client certificates, PGP key pairs and 127.0.0.1 registered, and a few ESI IDs the demo REP
+ * client certificates, PGP key pairs, FTPS passwords and 127.0.0.1 registered, and a few ESI IDs the demo REP
  * serves, so a newcomer can call the SOAP service at once. Does nothing once any participant exists.
  */
 export async function ensureDevelopmentSetup(deps: DevelopmentSetupDeps): Promise<DevelopmentSetup> {
@@ -67,7 +71,10 @@ export async function ensureDevelopmentSetup(deps: DevelopmentSetupDeps): Promis
   const summary = (created: boolean, skipped: string | null): DevelopmentSetup =>
     ({ created, skipped, pki: developmentPkiPaths(dataDir), demo: DEMO.map((d) => demoFiles(dataDir, d)).filter((f) => fs.existsSync(f.pkcs12Path)) });
   const registry = await deps.registry();
-  if ((await registry.listParticipants()).length > 0) return summary(false, 'participants are already registered');
+  if ((await registry.listParticipants()).length > 0) {
+    await addMissingFtpPasswords(dataDir, deps);
+    return summary(false, 'participants are already registered');
+  }
   if (deps.config.security.clientCaFile !== null) {
     return summary(false, 'SMT_CLIENT_CA_FILE is set, so demo certificates from the development CA would not be accepted');
   }
@@ -76,10 +83,12 @@ export async function ensureDevelopmentSetup(deps: DevelopmentSetupDeps): Promis
   const prepared = [];
   for (const spec of DEMO) prepared.push(await writeDemoFiles(dataDir, spec, pki.ca));
   const credentials = await deps.credentials();
-  for (const { spec, files, certPem, pgpPublicKey } of prepared) {
+  const ftpAccounts = await deps.ftpAccounts();
+  for (const { spec, files, certPem, pgpPublicKey, ftpPassword } of prepared) {
     await registry.addParticipant({ name: spec.name, kind: spec.kind, duns: [spec.duns], pgpPublicKey });
     await credentials.registerCertificate(spec.name, certPem, 'tls', files.clientCertPath);
     await credentials.setIps(spec.name, [DEMO_IP]);
+    await ftpAccounts.setPassword(spec.name, ftpPassword);
   }
   await importDemoEsiids(dataDir, await deps.registryImport());
   deps.logger.info('development setup created', { demo: DEMO.map((d) => d.name), dir: path.join(dataDir, 'demo') });
@@ -94,7 +103,7 @@ export function describeDevelopmentSetup(setup: DevelopmentSetup): string[] {
   ];
   for (const d of setup.demo) {
     lines.push(`${d.name} (${d.kind}, DUNS ${d.duns}, calls from ${DEMO_IP}): ${d.dir}`,
-      `  client.crt / client.key, client.p12 (password in p12-password.txt), pgp-private.asc`);
+      `  client.crt / client.key, client.p12 (password in p12-password.txt), pgp-private.asc, FTPS password in ftp-password.txt`);
   }
   return lines;
 }
@@ -109,18 +118,34 @@ function demoFiles(dataDir: string, spec: DemoSpec): DemoParticipantFiles {
     pkcs12PasswordPath: path.join(dir, 'p12-password.txt'),
     pgpPrivateKeyPath: path.join(dir, 'pgp-private.asc'),
     pgpPublicKeyPath: path.join(dir, 'pgp-public.asc'),
+    ftpPasswordPath: path.join(dir, 'ftp-password.txt'),
   };
+}
+
+/** Demo data dirs made before FTPS passwords existed get theirs, so the demo logs in there too. */
+async function addMissingFtpPasswords(dataDir: string, deps: DevelopmentSetupDeps): Promise<void> {
+  const registered = new Set((await (await deps.registry()).listParticipants()).map((p) => p.name));
+  for (const files of DEMO.map((d) => demoFiles(dataDir, d))) {
+    if (!registered.has(files.name) || !fs.existsSync(files.pkcs12Path) || fs.existsSync(files.ftpPasswordPath)) continue;
+    const accounts = await deps.ftpAccounts();
+    if (await accounts.hasPassword(files.name)) continue;
+    const password = randomPassword();
+    await writeFileWithMode(files.ftpPasswordPath, `${password}\n`, PRIVATE_FILE_MODE);
+    await accounts.setPassword(files.name, password);
+  }
 }
 
 async function writeDemoFiles(dataDir: string, spec: DemoSpec, ca: { certPem: string; keyPem: string }) {
   const files = demoFiles(dataDir, spec);
   const password = randomPassword();
   await writeFileWithMode(files.pkcs12PasswordPath, `${password}\n`, PRIVATE_FILE_MODE);
+  const ftpPassword = randomPassword();
+  await writeFileWithMode(files.ftpPasswordPath, `${ftpPassword}\n`, PRIVATE_FILE_MODE);
   const bundle = await writeClientBundle(ca, { commonName: spec.commonName, outDir: files.dir, days: CLIENT_DAYS, pkcs12Password: password, baseName: 'client' });
   const pgp = await generatePgpKeyPair({ name: spec.name, email: `${spec.commonName}@smt-platform.invalid` });
   await writeFileWithMode(files.pgpPrivateKeyPath, pgp.privateArmored, PRIVATE_FILE_MODE);
   await writeFileWithMode(files.pgpPublicKeyPath, pgp.publicArmored, PUBLIC_FILE_MODE);
-  return { spec, files, certPem: bundle.certPem, pgpPublicKey: pgp.publicArmored };
+  return { spec, files, certPem: bundle.certPem, pgpPublicKey: pgp.publicArmored, ftpPassword };
 }
 
 /** Through the registry's own CSV import, so the demo rows pass the same checks as an operator's. */

@@ -47,6 +47,8 @@ export const FAULT_TABLE: Readonly<Record<ErrorCode, FaultEntry>> = {
   AUTH_CERTIFICATE_REVOKED: client('The client certificate has been revoked'),
   AUTH_CERTIFICATE_EXPIRED: client('The client certificate is expired or not yet valid'),
   AUTH_IP_NOT_REGISTERED: client('The calling IP address is not registered'),
+  AUTH_PASSWORD_INVALID: client('The user name or password is not valid'),
+  AUTH_LOCKED: client('Too many failed logins; try again later'),
   WSS_MISSING: client('The WS-Security header is missing or incomplete'),
   WSS_SIGNATURE_INVALID: client('The message signature is not valid'),
   WSS_CERTIFICATE_UNTRUSTED: client('The signing certificate is not registered to the caller'),

@@ -147,7 +147,7 @@ describe('onboarding: PKI, entities and certificates through smt', function () {
 
       for (const demo of setup.demo) {
         expect(demo.dir).to.equal(path.join(cli.dataDir, 'demo', demo.name === 'Demo REP' ? 'demo-rep' : 'demo-tdsp'));
-        for (const secret of [demo.clientKeyPath, demo.pkcs12Path, demo.pkcs12PasswordPath, demo.pgpPrivateKeyPath]) expect(mode(secret), secret).to.equal(0o600);
+        for (const secret of [demo.clientKeyPath, demo.pkcs12Path, demo.pkcs12PasswordPath, demo.pgpPrivateKeyPath, demo.ftpPasswordPath]) expect(mode(secret), secret).to.equal(0o600);
         const certPem = fs.readFileSync(demo.clientCertPath, 'utf8');
         expect(await openssl('verify', '-CAfile', setup.pki.caCertPath, demo.clientCertPath)).to.contain(': OK');
         const password = fs.readFileSync(demo.pkcs12PasswordPath, 'utf8').trim();

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/config';
 import { generatePgpKeyPair } from '../../src/delivery/pgp';
 import { certificateInfo } from '../../src/security/pki';
 import { CliHarness, importRegistryFixtures, lseFixture } from '../support/cli-harness';
+import { expectSmtError } from '../support/run-tool';
 
 /**
  * The server-database path on a real PostgreSQL. SMT_TEST_POSTGRES_URL names a server and a role
@@ -100,6 +101,22 @@ describe('on PostgreSQL (SMT_DB_TYPE=postgres)', function () {
       await app.close();
     }
     expect((await cli.run('entity', 'list')).out).to.contain('pg-rep (tls, REVOKED)');
+  });
+
+  it('keeps FTPS passwords and logs in by name in any case or by DUNS, as on the embedded database', async () => {
+    const file = path.join(cli.dataDir, 'pg-password.txt');
+    fs.writeFileSync(file, 'a postgres passphrase\n');
+    expect((await cli.run('entity', 'set-password', 'Demo REP', '--password-file', file)).status).to.equal(0);
+    const app = createApp(loadConfig(cli.childEnv()));
+    try {
+      const accounts = await app.ftpAccounts();
+      for (const user of ['demo REP', '200000001']) {
+        expect(await accounts.authenticateFtpUser(user, 'a postgres passphrase', '127.0.0.1', null)).to.deep.include({ name: 'Demo REP', kind: 'REP' });
+      }
+      await expectSmtError(accounts.authenticateFtpUser('Demo REP', 'wrong passphrase', '127.0.0.1', null), 'AUTH_PASSWORD_INVALID');
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -1,0 +1,127 @@
+import type { DataSource } from 'typeorm';
+import { SmtError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { MarketParticipant, type ParticipantKind } from '../db/entities/market-participant.entity';
+import { ParticipantDuns } from '../db/entities/participant-duns.entity';
+import { ParticipantIp } from '../db/entities/participant-ip.entity';
+import { ParticipantPassword } from '../db/entities/participant-password.entity';
+import type { CredentialsService } from './credentials.service';
+import { normalizeIp } from './ip-address';
+import { hashPassword, verifyPassword } from './password';
+
+/** Who logged in to the FTPS site: the participant and the DUNS whose folders it sees. */
+export interface FtpAccount {
+  participantId: number;
+  name: string;
+  kind: ParticipantKind;
+  duns: string[];
+}
+
+export const MIN_PASSWORD_LENGTH = 12;
+const MAX_PASSWORD_LENGTH = 1024;
+/** One text for an unknown user and a wrong password, so a refusal does not reveal which user names exist. */
+const LOGIN_INCORRECT = 'Login incorrect: wrong user name or password';
+const DUNS_PATTERN = /^\d{9}(\d{4})?$/;
+
+/** FTPS logins: password hashes, and the checks a login passes (password, source address, optionally the client certificate). */
+export class FtpAccountsService {
+  /** Verified against when the user is unknown, so that refusal takes as long as a wrong password. */
+  private decoyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly logger: Logger,
+    private readonly credentials: CredentialsService,
+    private readonly options: { requireClientCertificate: boolean },
+  ) {}
+
+  async setPassword(participantName: string, plain: string): Promise<void> {
+    checkPasswordRules(plain);
+    const participant = await this.participantNamed(participantName);
+    const hash = await hashPassword(plain);
+    await this.db.transaction(async (manager) => {
+      await manager.delete(ParticipantPassword, { participantId: participant.id });
+      await manager.insert(ParticipantPassword, { participantId: participant.id, hash, updatedAt: new Date().toISOString() });
+    });
+    this.logger.info('ftps: password set', { participant: participant.name });
+  }
+
+  /** Whether the participant has an FTPS password; NOT_FOUND for a name no participant has. */
+  async hasPassword(participantName: string): Promise<boolean> {
+    const participant = await this.participantNamed(participantName);
+    return this.db.manager.existsBy(ParticipantPassword, { participantId: participant.id });
+  }
+
+  /**
+   * The account behind a login, or an AUTH_* SmtError. The user name is the participant's name
+   * (any case) or one of its DUNS numbers. The password is checked first, so the other refusals
+   * only ever reach someone who knows it.
+   */
+  async authenticateFtpUser(userName: string, password: string, remoteIp: string, clientCertificateFingerprint256: string | null): Promise<FtpAccount> {
+    const participant = await this.participantForUser(userName);
+    const stored = participant ? await this.db.manager.findOneBy(ParticipantPassword, { participantId: participant.id }) : null;
+    const matches = await verifyPassword(password, stored?.hash ?? (await this.decoy()));
+    if (!participant || !stored || !matches) throw new SmtError('AUTH_PASSWORD_INVALID', LOGIN_INCORRECT);
+    const participantId = participant.id;
+    const [duns, ips] = await Promise.all([
+      this.db.manager.find(ParticipantDuns, { where: { participantId }, order: { duns: 'ASC' } }),
+      this.db.manager.find(ParticipantIp, { where: { participantId } }),
+    ]);
+    const ip = normalizeIp(remoteIp);
+    if (ip === null || !ips.some((i) => i.ip === ip)) {
+      throw new SmtError('AUTH_IP_NOT_REGISTERED', `Logins from ${remoteIp} are not registered for ${participant.name}; the operator registers source addresses (smt entity update NAME --ip ...).`, { entity: participant.name });
+    }
+    if (this.options.requireClientCertificate) await this.checkCertificate(participant, clientCertificateFingerprint256);
+    return { participantId, name: participant.name, kind: participant.kind, duns: duns.map((d) => d.duns) };
+  }
+
+  private async checkCertificate(participant: MarketParticipant, fingerprint256: string | null): Promise<void> {
+    if (fingerprint256 === null) {
+      throw new SmtError('AUTH_NO_CERTIFICATE', `${participant.name} must present its registered client certificate during the TLS handshake (the platform requires one for FTPS).`, { entity: participant.name });
+    }
+    const identity = await this.credentials.identifyClient(fingerprint256);
+    if (!identity || identity.participantId !== participant.id) {
+      throw new SmtError('AUTH_CERTIFICATE_UNKNOWN', `The client certificate is not registered to ${participant.name}; register it (smt entity update NAME --cert FILE).`, { entity: participant.name });
+    }
+    if (identity.revoked) throw new SmtError('AUTH_CERTIFICATE_REVOKED', 'The client certificate has been revoked.', { entity: participant.name });
+    if (new Date(identity.notAfter) < new Date()) {
+      throw new SmtError('AUTH_CERTIFICATE_EXPIRED', `The client certificate expired on ${identity.notAfter}.`, { entity: participant.name });
+    }
+  }
+
+  /** null for no participant, and for a name that matches several participants in different cases. */
+  private async participantForUser(userName: string): Promise<MarketParticipant | null> {
+    const user = userName.trim();
+    if (DUNS_PATTERN.test(user)) {
+      const duns = await this.db.manager.findOne(ParticipantDuns, { where: { duns: user }, relations: { participant: true } });
+      return duns?.participant ?? null;
+    }
+    // LOWER() folds ASCII only on SQLite; participants with other capitals log in with a DUNS or the exact name.
+    const matches = await this.db.manager.createQueryBuilder(MarketParticipant, 'p')
+      .where('LOWER(p.name) = :name', { name: user.toLowerCase() }).getMany();
+    if (matches.length === 1) return matches[0]!;
+    return matches.find((p) => p.name === user) ?? null;
+  }
+
+  private async participantNamed(name: string): Promise<MarketParticipant> {
+    const participant = await this.db.manager.findOneBy(MarketParticipant, { name: name.trim() });
+    if (!participant) {
+      throw new SmtError('NOT_FOUND', `No participant is named "${name}" (names are case-sensitive); smt entity list shows the exact names.`, { name });
+    }
+    return participant;
+  }
+
+  private decoy(): Promise<string> {
+    this.decoyHash ??= hashPassword(`decoy-${process.hrtime.bigint()}`);
+    return this.decoyHash;
+  }
+}
+
+/** What every new password must satisfy; the message never quotes the password. */
+export function checkPasswordRules(plain: string): void {
+  if ([...plain].length < MIN_PASSWORD_LENGTH) {
+    throw new SmtError('INPUT_INVALID', `The password is too short: use at least ${MIN_PASSWORD_LENGTH} characters (a passphrase of several words is easiest).`);
+  }
+  if (plain.length > MAX_PASSWORD_LENGTH) throw new SmtError('INPUT_INVALID', `The password is longer than ${MAX_PASSWORD_LENGTH} characters.`);
+  if (/[\r\n\0]/.test(plain)) throw new SmtError('INPUT_INVALID', 'The password contains a line break or NUL, which an FTP client cannot send.');
+}
