@@ -10,13 +10,13 @@ import { loadOrCreatePlatformKey, platformKeyPaths } from '../../../src/delivery
 import {
   decryptToFile,
   encryptFileStream,
-  generatePgpKeyPair,
   readPrivateKey,
   readPublicKey,
   type PgpKeyPair,
   type PrivateKey,
 } from '../../../src/delivery/pgp';
 import { runTool, expectSmtError } from '../../support/run-tool';
+import { pgpParties } from '../../support/pgp-parties';
 
 const keyIdsOf = async (armored: string) => (await readPublicKey(armored)).getKeyIDs().map((id) => id.toHex().toUpperCase());
 
@@ -32,16 +32,7 @@ describe('delivery/pgp', function () {
 
   before(async function () {
     work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'smt-pgp-'));
-    [platform, other] = await Promise.all([
-      generatePgpKeyPair({ name: 'Platform Test', email: 'platform@example.com' }),
-      generatePgpKeyPair({ name: 'Other Party', email: 'other@example.com' }),
-    ]);
-    platformKey = await readPrivateKey(platform.privateArmored);
-    const home = path.join(work, 'gnupg');
-    await fs.promises.mkdir(home, { mode: 0o700 });
-    gnupg = { GNUPGHOME: home };
-    await runTool('gpg', ['--batch', '--import'], gnupg, platform.privateArmored);
-    await runTool('gpg', ['--batch', '--import'], gnupg, other.publicArmored);
+    ({ platform, other, platformKey, gnupg } = await pgpParties(work, (p) => [p.platform.privateArmored, p.other.publicArmored]));
     plain = Buffer.concat([Buffer.from('00000001,1000000000000000,4\r\n10000000,68.29,A,,\r\n'), randomBytes(512 * 1024)]);
     plainPath = path.join(work, 'plain.bin');
     await fs.promises.writeFile(plainPath, plain);

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -6,9 +6,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import yazl from 'yazl';
-import { generatePgpKeyPair, readPrivateKey, readPublicKey, type PgpKeyPair, type PrivateKey } from '../../../src/delivery/pgp';
+import { readPublicKey, type PgpKeyPair, type PrivateKey } from '../../../src/delivery/pgp';
 import { expandInputPaths, openLseInput, type LseInputOptions, type LseSource } from '../../../src/ingest/lse-input';
 import { expectSmtError } from '../../support/run-tool';
+import { pgpParties } from '../../support/pgp-parties';
 
 const exec = promisify(execFile);
 const LSE_NAME = '100000001IntervalData20250702060000001.lse';
@@ -20,16 +21,6 @@ const LSE_TEXT = [
   '10000000,68.29,A,,69.17,A,,67.99,A,,67.99,A,,',
   '',
 ].join('\r\n');
-
-function gpgWithInput(args: string[], env: NodeJS.ProcessEnv, input: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('gpg', args, { env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('close', (status) => (status === 0 ? resolve() : reject(new Error(`gpg ${args.join(' ')}: ${err}`))));
-    child.stdin.end(input);
-  });
-}
 
 /** yazl refuses unsafe names, so a hostile zip is made by rewriting a same-length safe name in place. */
 function renameEntries(zip: Buffer, from: string, to: string): Buffer {
@@ -61,15 +52,7 @@ describe('ingest/lse-input', function () {
 
   before(async function () {
     work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'smt-lse-input-'));
-    [platform, other] = await Promise.all([
-      generatePgpKeyPair({ name: 'Platform Test', email: 'platform@example.com' }),
-      generatePgpKeyPair({ name: 'Other Party', email: 'other@example.com' }),
-    ]);
-    platformKey = await readPrivateKey(platform.privateArmored);
-    const home = path.join(work, 'gnupg');
-    await fs.promises.mkdir(home, { mode: 0o700 });
-    gnupg = { GNUPGHOME: home };
-    await gpgWithInput(['--batch', '--import'], gnupg, platform.publicArmored + other.publicArmored);
+    ({ platform, other, platformKey, gnupg } = await pgpParties(work, (p) => [p.platform.publicArmored + p.other.publicArmored]));
     await fs.promises.writeFile(path.join(work, LSE_NAME), LSE_TEXT);
   });
 
