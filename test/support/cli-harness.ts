@@ -15,8 +15,13 @@ export class CliHarness {
   readonly dataDir: string;
 
   /** `env` adds settings (e.g. a server database) to every command this harness runs. */
-  constructor(prefix = 'smt-test-', readonly env: Record<string, string> = {}) {
-    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  constructor(prefix = 'smt-test-', readonly env: Record<string, string> = {}, dataDir?: string) {
+    this.dataDir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  }
+
+  /** A harness on a data dir the test made itself. */
+  static at(dataDir: string): CliHarness {
+    return new CliHarness('', {}, dataDir);
   }
 
   /** The settings a child process needs to act on the same platform. */

@@ -3,14 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
-import type { Terminal } from '../../../src/cli/command';
 import { loadConfig } from '../../../src/config/config';
 import { SmtError, type ErrorCode } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/logger';
 import { openDatabase } from '../../../src/db/data-source';
-import { runCli } from '../../../src/main';
 import { RegistryImportService, type RegistryImportResult } from '../../../src/registry/registry-import.service';
 import { RegistryService } from '../../../src/registry/registry.service';
+import { CliHarness } from '../../support/cli-harness';
 
 const FIXTURES = path.resolve(__dirname, '../../../fixtures/registry');
 const fixture = (name: string): string => path.join(FIXTURES, name);
@@ -340,24 +339,20 @@ describe('registry import', () => {
   });
 
   describe('smt registry import', () => {
-    let savedDataDir: string | undefined;
     let out: string;
     let err: string;
-    const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), isTty: false };
 
     beforeEach(() => {
-      savedDataDir = process.env.SMT_DATA_DIR;
-      process.env.SMT_DATA_DIR = tmp;
       out = '';
       err = '';
     });
 
-    afterEach(() => {
-      if (savedDataDir === undefined) delete process.env.SMT_DATA_DIR;
-      else process.env.SMT_DATA_DIR = savedDataDir;
-    });
-
-    const importFiles = (...files: string[]) => runCli(['registry', 'import', ...files], term);
+    const importFiles = async (...files: string[]) => {
+      const r = await CliHarness.at(tmp).run('registry', 'import', ...files);
+      out += r.out;
+      err += r.err;
+      return r.status;
+    };
 
     it('exits 0 and prints a summary per file when every row loads', async () => {
       const status = await importFiles(fixture('participants.csv'), fixture('esiids.csv'), fixture('rep-of-record.csv'));

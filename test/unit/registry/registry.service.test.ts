@@ -3,16 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
-import type { Terminal } from '../../../src/cli/command';
 import { loadConfig } from '../../../src/config/config';
 import { SmtError, type ErrorCode } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/logger';
 import { openDatabase } from '../../../src/db/data-source';
 import { MarketParticipant } from '../../../src/db/entities/market-participant.entity';
-import { runCli } from '../../../src/main';
 import { isDay, isDuns, isEsiid, pgpPublicKeyProblem } from '../../../src/registry/registry-formats';
 import { RegistryImportService } from '../../../src/registry/registry-import.service';
 import { RegistryService } from '../../../src/registry/registry.service';
+import { CliHarness } from '../../support/cli-harness';
 
 const FIXTURES = path.resolve(__dirname, '../../../fixtures/registry');
 const PUBLIC_KEY = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZtest\n-----END PGP PUBLIC KEY BLOCK-----\n';
@@ -131,23 +130,22 @@ describe('RegistryService', () => {
 
 describe('smt entity', () => {
   let tmp: string;
-  let savedDataDir: string | undefined;
   let out: string;
   let err: string;
-  const term: Terminal = { out: (t) => (out += t), err: (t) => (err += t), isTty: false };
-  const smt = (...args: string[]) => runCli(args, term);
+  const smt = async (...args: string[]) => {
+    const r = await CliHarness.at(tmp).run(...args);
+    out += r.out;
+    err += r.err;
+    return r.status;
+  };
 
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-entity-'));
-    savedDataDir = process.env.SMT_DATA_DIR;
-    process.env.SMT_DATA_DIR = tmp;
     out = '';
     err = '';
   });
 
   afterEach(() => {
-    if (savedDataDir === undefined) delete process.env.SMT_DATA_DIR;
-    else process.env.SMT_DATA_DIR = savedDataDir;
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
