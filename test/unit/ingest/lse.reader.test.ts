@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { formatLseRecord, type LseRecordSpec } from '../../../scripts/lib/lse-writer';
 import { MAX_WH, intervalKwh, intervalQuality, type LseFileOutcome, type LseRecord } from '../../../src/ingest/lse-record';
 import { LseReader } from '../../../src/ingest/lse.reader';
+import { SEED_SAMPLE_ROWS } from '../../support/seed-sample';
 
 /** Load time for every test: 2026-11-27 00:00:00 CPT, so 2026-11-26 is the latest loadable day. */
 const NOW = 20261127000000;
@@ -80,15 +81,7 @@ function withHeader(sortCode: string, row: string): string {
 
 /** The seed deck's sample record (lse.md): the rows it prints verbatim, the middle rows in its style. */
 function seedSampleText(): string {
-  const rows = [
-    '00000001,1000000000000000,4,20080510000000,20080510235900,Y,N',
-    '00000002,0,0,0,,0,,900,01,1,-1,0.0,0.0,CST',
-    '00000003,UNIQUETRANID0123456789',
-    '00000004,20080519112825,M',
-    '00000030,ATTRIBUTE_VALUE_PAIRS,MRE=666666666,Sender=666666666,Receiver=183529049,REP=111111111',
-    '10000000,68.29,A,,69.17,A,,67.99,A,,67.99,A,,',
-    '10000001,66.81,E,,66.52,E,,67.11,E,,67.11,E,,',
-  ];
+  const rows: string[] = [...SEED_SAMPLE_ROWS];
   for (let row = 2; row < 23; row++) {
     const v = (60 + row / 4).toFixed(2);
     rows.push(`${10_000_000 + row},${v},A,,${v},A,,${v},A,,${v},A,,`);

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { intervalsInDay } from '../../../src/core/cpt';
 import { generateLseSet } from '../../../scripts/lib/lse-generator';
 import { createLseWriter, formatLseRecord, lseFileName, type LseRecordSpec } from '../../../scripts/lib/lse-writer';
+import { SEED_SAMPLE_ROWS } from '../../support/seed-sample';
 
 /** The seed deck's sample record (shared/reference/lse.md), with the rows it leaves out filled in. */
 function seedSample(): LseRecordSpec {
@@ -44,15 +45,7 @@ function tempDir(): string {
 describe('LSE writer', () => {
   it('reproduces the seed sample record row by row', () => {
     const rows = lines(formatLseRecord(seedSample()));
-    expect(rows.slice(0, 7)).to.deep.equal([
-      '00000001,1000000000000000,4,20080510000000,20080510235900,Y,N',
-      '00000002,0,0,0,,0,,900,01,1,-1,0.0,0.0,CST',
-      '00000003,UNIQUETRANID0123456789',
-      '00000004,20080519112825,M',
-      '00000030,ATTRIBUTE_VALUE_PAIRS,MRE=666666666,Sender=666666666,Receiver=183529049,REP=111111111',
-      '10000000,68.29,A,,69.17,A,,67.99,A,,67.99,A,,',
-      '10000001,66.81,E,,66.52,E,,67.11,E,,67.11,E,,',
-    ]);
+    expect(rows.slice(0, 7)).to.deep.equal(SEED_SAMPLE_ROWS);
     expect(rows).to.have.length(5 + 24);
     expect(rows[28]).to.equal('10000023,77.71,A,,76.82,A,,77.41,A,,7.82,A,,');
   });
