@@ -33,7 +33,7 @@ describe('FTPS site: TLS and logins', function () {
     expect((await raw.send('PORT 127,0,0,1,4,1')).code).to.equal(502);
     expect((await raw.send('QUIT')).code).to.equal(221);
     // The refused attempts never reached the login check.
-    expect(harness.logLines().filter((l) => String(l.message).startsWith('ftps: login'))).to.deep.equal([]);
+    expect((await harness.logLines()).filter((l) => String(l.message).startsWith('ftps: login'))).to.deep.equal([]);
   });
 
   it('drops commands sent in clear behind AUTH TLS (no command injection into the TLS session)', async () => {
@@ -42,7 +42,7 @@ describe('FTPS site: TLS and logins', function () {
     expect((await raw.reply()).code).to.equal(234);
     await raw.upgradeAfterReply(harness.caPem);
     expect(await raw.send(`PASS ${harness.rep.password}`)).to.deep.equal({ code: 503, text: '503 Send USER first' });
-    expect(harness.logLines().some((l) => l.message === 'ftps: commands sent in clear after AUTH TLS were dropped')).to.equal(true);
+    expect((await harness.logLines()).some((l) => l.message === 'ftps: commands sent in clear after AUTH TLS were dropped')).to.equal(true);
   });
 
   it('requires PBSZ 0 and PROT P before any data command, refuses PROT C with 536 and active mode with 502', async () => {
@@ -82,14 +82,14 @@ describe('FTPS site: TLS and logins', function () {
     expect((await raw.reply()).code).to.equal(226);
     await closed;
     expect(listing).to.equal(`${REP_DUNS}\r\n`);
-    expect(harness.logLines().some((l) => l.message === 'ftps: data connection from another address refused' && l.from === '127.0.0.2')).to.equal(true);
+    expect((await harness.logLines()).some((l) => l.message === 'ftps: data connection from another address refused' && l.from === '127.0.0.2')).to.equal(true);
   });
 
   it('refuses a wrong password and an unknown user with the same 530', async () => {
     const wrong = await expectFtpError(harness.client('Demo REP', 'not the password at all'), 530);
     const unknown = await expectFtpError(harness.client('Nobody Inc', 'not the password at all'), 530);
     expect(wrong).to.equal(unknown).and.to.contain('wrong user name or password');
-    const failures = harness.logLines().filter((l) => l.message === 'ftps: login failed');
+    const failures = (await harness.logLines()).filter((l) => l.message === 'ftps: login failed');
     expect(failures.map((l) => [l.user, l.ip, l.reason])).to.deep.include(['Demo REP', '127.0.0.1', 'AUTH_PASSWORD_INVALID']);
     expect(fs.readFileSync(`${harness.dataDir}/logs/smt.log`, 'utf8')).to.not.contain('not the password at all').and.not.contain(harness.rep.password);
   });
@@ -121,9 +121,9 @@ describe('FTPS site: TLS and logins', function () {
     expect(await expectFtpError(login('Demo REP', harness.rep.password), 530)).to.match(/Too many failed logins for this user name; try again after \d{4}-\d\d-\d\dT[\d:.]+Z/);
     expect(await expectFtpError(login(REP_DUNS, harness.rep.password), 530)).to.contain('Too many failed logins');
     expect(await expectFtpError(login('Demo TDSP', harness.tdsp.password), 530)).to.contain('Too many failed logins from this address');
-    const failed = harness.logLines().filter((l) => l.message === 'ftps: login failed' && String(l.user).startsWith('Demo REP'));
+    const failed = (await harness.logLines()).filter((l) => l.message === 'ftps: login failed' && String(l.user).startsWith('Demo REP'));
     expect(failed.at(-1)).to.include({ failuresForUser: 5, ip: '127.0.0.1' }).and.to.have.property('lockedUntil');
-    expect(harness.logLines().filter((l) => l.message === 'ftps: login refused' && l.reason === 'AUTH_LOCKED').length).to.be.at.least(3);
+    expect((await harness.logLines()).filter((l) => l.message === 'ftps: login refused' && l.reason === 'AUTH_LOCKED').length).to.be.at.least(3);
     // The first server keeps its own count: the lock is per server process, not shared by accident.
     track(await harness.client('Demo REP', harness.rep.password));
   });
@@ -141,28 +141,47 @@ describe('FTPS site: TLS and logins', function () {
     expect((await client.list('/')).map((f) => f.name)).to.deep.equal([REP_DUNS]);
   });
 
-  it('limits the sessions of one account and closes idle control connections with 421', async () => {
+  const smallServer = async (idleTimeoutMs: number): Promise<RunningFtpsServer> => {
     const pki = await ensureDevelopmentPki(harness.dataDir);
     const accounts = await harness.app.ftpAccounts();
-    const server: RunningFtpsServer = await startFtpsServer({
+    return startFtpsServer({
       host: '127.0.0.1', port: 0, passivePortRange: randomPortRange(5), tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem },
-      ftpsRoot: `${harness.dataDir}/ftps`, maxUploadBytes: 1024, idleTimeoutMs: 700, maxSessionsPerAccount: 2,
+      ftpsRoot: `${harness.dataDir}/ftps`, maxUploadBytes: 1024, idleTimeoutMs, maxSessionsPerAccount: 2,
       authenticate: (user, password, ip, fingerprint) => accounts.authenticateFtpUser(user, password, ip, fingerprint),
       onUpload: () => undefined, logger: silentLogger(),
     });
+  };
+
+  it('limits the sessions of one account, and frees a slot when a session ends', async () => {
+    // A long idle timeout: slow logins on a busy machine must not end the sessions this test counts.
+    const server = await smallServer(60_000);
     try {
       const login = () => harness.client('Demo REP', harness.rep.password, { port: server.port });
       const first = track(await login());
       track(await login());
       expect(await expectFtpError(login(), 530)).to.contain('already has 2 FTPS sessions open');
       first.close();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      track(await login());
+      // The server notices the closed connection a moment later.
+      let third: Awaited<ReturnType<typeof login>> | null = null;
+      for (let i = 0; i < 50 && third === null; i++) {
+        third = await login().catch(() => null);
+        if (third === null) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(third, 'a third login once the first session closed').to.not.equal(null);
+      track(third!);
+    } finally {
+      open.splice(0).forEach((c) => c.close());
+      await server.close();
+    }
+  });
 
+  it('closes idle control connections with 421', async () => {
+    const server = await smallServer(700);
+    try {
       const idle = track(await RawFtpClient.connect(server.port));
-      const reply = await idle.reply(3000);
+      const reply = await idle.reply(10_000);
       expect(reply.code).to.equal(421);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let i = 0; i < 50 && !idle.closed; i++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(idle.closed).to.equal(true);
     } finally {
       open.splice(0).forEach((c) => c.close());

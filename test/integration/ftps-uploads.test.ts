@@ -71,7 +71,7 @@ describe('FTPS site: TDSP uploads', function () {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(filesIn(inbound).filter((f) => f.includes('cut.lse'))).to.deep.equal([]);
     expect(harness.uploads.length).to.equal(before);
-    const discarded = harness.logLines().find((l) => l.message === 'ftps: upload discarded' && l.path === `/${TDSP_DUNS}/inbound/cut.lse`);
+    const discarded = (await harness.logLines()).find((l) => l.message === 'ftps: upload discarded' && l.path === `/${TDSP_DUNS}/inbound/cut.lse`);
     expect(discarded?.reason).to.contain('close_notify');
     tdsp.close();
     tdsp = await harness.client('Demo TDSP', harness.tdsp.password);

@@ -38,7 +38,7 @@ describe('FTPS site: what a REP sees and fetches', function () {
     const curl = await harness.curl(REP_DUNS, harness.rep.password, `/${REP_DUNS}/adhoc/usage-report.zip.pgp`);
     expect(curl.status, curl.err).to.equal(0);
     expect(sha256(curl.out)).to.equal(sha256(report));
-    const downloads = harness.logLines().filter((l) => l.message === 'ftps: download');
+    const downloads = (await harness.logLines()).filter((l) => l.message === 'ftps: download');
     expect(downloads.length).to.be.at.least(3);
     expect(downloads[0]).to.include({ participant: 'Demo REP', path: `/${REP_DUNS}/adhoc/usage-report.zip.pgp`, bytes: report.length, ip: '127.0.0.1' });
   });
@@ -125,7 +125,7 @@ describe('FTPS site: what a REP sees and fetches', function () {
     await expectFtpError(download(rep, `/${REP_DUNS}/daily/secret.csv`), 550);
     await expectFtpError(rep.cd(`/${REP_DUNS}/daily`), 550);
     expect(fs.readFileSync(secret, 'utf8')).to.equal('not for the REP\n');
-    expect(harness.logLines().some((l) => l.message === 'ftps: path refused' && l.path === `/${REP_DUNS}/daily`)).to.equal(true);
+    expect((await harness.logLines()).some((l) => l.message === 'ftps: path refused' && l.path === `/${REP_DUNS}/daily`)).to.equal(true);
     fs.unlinkSync(daily);
     fs.unlinkSync(path.join(adhoc, 'link-to-secret.csv'));
   });
@@ -147,6 +147,6 @@ describe('FTPS site: what a REP sees and fetches', function () {
     expect(filesIn(adhoc)).to.not.include('fetched.csv');
     await expectFtpError(rep.remove(`/${REP_DUNS}/adhoc/fetched.csv`), 550);
     await expectFtpError(rep.remove(`/${REP_DUNS}/adhoc`), 550);
-    expect(harness.logLines().some((l) => l.message === 'ftps: delete' && l.path === `/${REP_DUNS}/adhoc/fetched.csv`)).to.equal(true);
+    expect((await harness.logLines()).some((l) => l.message === 'ftps: delete' && l.path === `/${REP_DUNS}/adhoc/fetched.csv`)).to.equal(true);
   });
 });

@@ -73,10 +73,11 @@ describe('report delivery (zipped, PGP-encrypted files in per-DUNS folders)', ()
       const expired = (await cli.run('requests', '--status', 'EXP', '--json')).out.trim().split('\n').map((l) => JSON.parse(l));
       expect(expired.length).to.be.above(0);
       expect(expired[0].files[0].removed).to.equal(true);
-      expect(fs.readFileSync(path.join(cli.dataDir, 'logs', 'smt.log'), 'utf8')).to.contain('retention: report file deleted');
     } finally {
       await app.close();
     }
+    // Read once the app has closed its log: winston writes the file asynchronously.
+    expect(fs.readFileSync(path.join(cli.dataDir, 'logs', 'smt.log'), 'utf8')).to.contain('retention: report file deleted');
   });
 
   it('posts a day once per REP DUNS into daily/, and sends revised records with the next posting', async () => {

@@ -88,8 +88,15 @@ export class FtpsHarness {
   }
 
   /** The JSON log lines written so far. */
-  logLines(): Record<string, unknown>[] {
-    return fs.readFileSync(path.join(this.dataDir, 'logs', 'smt.log'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  /** The log's lines, once the log file has stopped growing (winston writes it asynchronously). */
+  async logLines(): Promise<Record<string, unknown>[]> {
+    const file = path.join(this.dataDir, 'logs', 'smt.log');
+    let size = -1;
+    for (let i = 0; i < 40 && fs.statSync(file).size !== size; i++) {
+      size = fs.statSync(file).size;
+      await new Promise((resolve) => setTimeout(resolve, 75));
+    }
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
   }
 
   async stop(): Promise<void> {
