@@ -134,7 +134,7 @@ export class App {
 
   reportCsv(): Promise<ReportCsvProducer> {
     return this.once('reportCsv', async () => {
-      await this.usageSource();
+      await this.db(); // the schema is up to date before a thread opens the file
       const producer = this.config.db.type === 'sqlite' ? new ThreadedCsvProducer(sqliteFile(this.config), this.config.reports.csvThreads) : new InProcessCsvProducer(() => this.usageSource());
       this.closers.push(() => producer.close());
       return producer;

@@ -41,8 +41,13 @@ export const ingestCommand: Command = {
     }
     try {
       const bar = term.isTty && !json ? terminalProgress(sources.reduce((n, s) => n + s.sizeBytes, 0), 'B', term.err) : noProgress;
+      // One bar over all files: a file's progress counts from the bytes of the files before it.
       const offsets = new Map<LseFileToLoad, number>();
-      sources.reduce((offset, source) => (offsets.set(source, offset), offset + source.sizeBytes), 0);
+      let before = 0;
+      for (const source of sources) {
+        offsets.set(source, before);
+        before += source.sizeBytes;
+      }
       const progressOf = (source: LseFileToLoad): Progress => ({ update: (done, label) => bar.update(offsets.get(source)! + done, label), finish() {} });
       for await (const summary of ingest.loadFiles(sources, progressOf)) {
         bar.finish();

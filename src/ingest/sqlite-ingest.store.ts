@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { chunks } from '../db/bulk-sql';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/data-source';
 import type { FileLoadSummary } from './ingest-result';
 import type { IngestStore, IngestTransaction, IntervalKey, RorStretch } from './ingest.store';
@@ -25,11 +26,6 @@ function intervalParams(records: LseRecord[], from: number, count: number, fileI
   return params;
 }
 
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += IN_LIST) out.push(items.slice(i, i + IN_LIST));
-  return out;
-}
 
 /**
  * The embedded database's ingest path: its own better-sqlite3 connection, prepared statements
@@ -123,7 +119,7 @@ export class SqliteIngestStore implements IngestStore {
       }),
     esiidTdsps: async (esiids) => {
       const found = new Map<string, string>();
-      for (const part of chunks(esiids)) {
+      for (const part of chunks(esiids, IN_LIST)) {
         for (const row of this.byEsiids('SELECT esiid, tdsp_duns AS tdsp FROM esiid WHERE esiid IN', part).all(...part) as { esiid: string; tdsp: string }[]) {
           found.set(row.esiid, row.tdsp);
         }
@@ -136,7 +132,7 @@ export class SqliteIngestStore implements IngestStore {
     repsOfRecord: async (esiids) => {
       const found = new Map<string, RorStretch[]>(esiids.map((e) => [e, []]));
       const sql = 'SELECT id, esiid, rep_duns AS repDuns, effective_from AS effectiveFrom, effective_to AS effectiveTo, source FROM rep_of_record WHERE esiid IN';
-      for (const part of chunks(esiids)) {
+      for (const part of chunks(esiids, IN_LIST)) {
         for (const row of this.byEsiids(sql, part).all(...part) as (RorStretch & { esiid: string })[]) {
           const { esiid, ...stretch } = row;
           found.get(esiid)!.push(stretch);

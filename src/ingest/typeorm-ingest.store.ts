@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { chunks, rowsPerStatement } from '../db/bulk-sql';
 import { IngestFile } from '../db/entities/ingest-file.entity';
 import { IngestRejection } from '../db/entities/ingest-rejection.entity';
 import { Esiid } from '../db/entities/esiid.entity';
@@ -14,12 +15,7 @@ const INTERVAL_COLUMNS = 11;
  * parameter-bounded statements inside one transaction per file.
  */
 export class TypeormIngestStore implements IngestStore {
-  /** SQL Server allows 2,100 parameters per statement; the others far more. */
-  private readonly maxParams: number;
-
-  constructor(private readonly db: DataSource) {
-    this.maxParams = db.options.type === 'mssql' ? 2000 : 30000;
-  }
+  constructor(private readonly db: DataSource) {}
 
   async startFile(fileName: string, startedAt: string): Promise<number> {
     const row = await this.db.getRepository(IngestFile).save({ fileName, status: 'loading', startedAt, countsByCode: '{}', totalRecords: 0 });
@@ -48,11 +44,9 @@ export class TypeormIngestStore implements IngestStore {
 
   async close(): Promise<void> {}
 
+  /** Statement-sized parts: SQL Server allows 2,100 parameters per statement, the others far more. */
   private chunk<T>(items: T[], columns: number): T[][] {
-    const size = Math.max(1, Math.min(1000, Math.floor(this.maxParams / columns)));
-    const chunks: T[][] = [];
-    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-    return chunks;
+    return chunks(items, rowsPerStatement(this.db.manager, columns));
   }
 
   private async writeSummary(m: EntityManager, fileId: number, s: FileLoadSummary): Promise<void> {

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { insertRows, placeholders, selectWhereIn } from './bulk-sql';
+import { insertRows, placeholders, selectWhereIn } from '../db/bulk-sql';
 import { dunsOwnerProblem, loadDunsOwners } from './participants-csv.importer';
 import { ESIID_EXPECTED, esiidProblem, isEsiid, isReadCycle, MAX_METER_TEXT, MAX_READ_CYCLE, MIN_READ_CYCLE, type ParticipantKind } from './registry-formats';
 import type { CsvRow, ImportTally, RowBatchImporter } from './registry-import.service';

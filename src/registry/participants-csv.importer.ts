@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { MarketParticipant } from '../db/entities/market-participant.entity';
-import { insertRows } from './bulk-sql';
+import { insertRows } from '../db/bulk-sql';
 import { dunsProblem, isDuns, isParticipantKind, MAX_PARTICIPANT_NAME, type ParticipantKind } from './registry-formats';
 import type { CsvRow, ImportTally, RowBatchImporter } from './registry-import.service';
 

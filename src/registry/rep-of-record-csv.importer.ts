@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { addDays } from '../core/cpt';
 import type { RepOfRecordSource } from '../db/entities/rep-of-record.entity';
-import { deleteWhereIn, insertRows, selectWhereIn } from './bulk-sql';
+import { deleteWhereIn, insertRows, selectWhereIn } from '../db/bulk-sql';
 import { dunsOwnerProblem, loadDunsOwners } from './participants-csv.importer';
 import { ESIID_EXPECTED, esiidProblem, isDay, isEsiid, type ParticipantKind } from './registry-formats';
 import type { CsvRow, ImportTally, RowBatchImporter } from './registry-import.service';

@@ -18,10 +18,6 @@ export function overlaps(a: Stretch, b: Stretch): boolean {
   return a.from <= end(b) && b.from <= end(a);
 }
 
-export function sameStretch(a: Stretch, b: Stretch): boolean {
-  return a.repDuns === b.repDuns && a.from === b.from && a.to === b.to;
-}
-
 /** The parts of `stretch` outside `cut`: none, one, or two when `cut` falls in its middle. */
 export function subtract(stretch: Stretch, cut: Stretch): Stretch[] {
   if (!overlaps(stretch, cut)) return [stretch];

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { addDays } from '../core/cpt';
 import type { Logger } from '../core/logger';
+import { placeholders } from '../db/bulk-sql';
 import { DailyPosting } from '../db/entities/daily-posting.entity';
 import { ReportRequest } from '../db/entities/report-request.entity';
 import type { ReportRequestService } from './report-request.service';
@@ -32,10 +32,11 @@ export class DailyPostingService {
 
   /** A day counts as loaded once every TDSP with ESI IDs has sent at least one file covering it. */
   async dayLoaded(day: string): Promise<boolean> {
+    const p = placeholders(this.db.manager, 2, 0);
     const rows: { missing: number | string }[] = await this.db.query(
       `SELECT count(*) AS missing FROM (SELECT DISTINCT tdsp_duns FROM esiid) t
        WHERE NOT EXISTS (SELECT 1 FROM ingest_file f WHERE f.sender_duns = t.tdsp_duns AND f.status = 'loaded'
-         AND f.first_day <= ${this.param(0)} AND f.last_day >= ${this.param(1)})`,
+         AND f.first_day <= ${p[0]} AND f.last_day >= ${p[1]})`,
       [day, day],
     );
     return Number(rows[0].missing) === 0;
@@ -87,29 +88,21 @@ export class DailyPostingService {
 
   /** The earliest earlier day that files loaded after the watermark touched, if any. */
   private async firstDayLoadedAfter(watermark: number, day: string): Promise<string | null> {
+    const p = placeholders(this.db.manager, 2, 0);
     const rows: { first: string | null }[] = await this.db.query(
-      `SELECT min(first_day) AS first FROM ingest_file WHERE id > ${this.param(0)} AND status = 'loaded' AND first_day < ${this.param(1)}`,
+      `SELECT min(first_day) AS first FROM ingest_file WHERE id > ${p[0]} AND status = 'loaded' AND first_day < ${p[1]}`,
       [watermark, day],
     );
     return rows[0].first ?? null;
   }
 
   private async servedEsiids(duns: string, from: string, to: string): Promise<string[]> {
+    const p = placeholders(this.db.manager, 3, 0);
     const rows: { esiid: string }[] = await this.db.query(
-      `SELECT DISTINCT esiid FROM rep_of_record WHERE rep_duns = ${this.param(0)} AND effective_from <= ${this.param(1)}
-       AND (effective_to IS NULL OR effective_to >= ${this.param(2)}) ORDER BY esiid`,
+      `SELECT DISTINCT esiid FROM rep_of_record WHERE rep_duns = ${p[0]} AND effective_from <= ${p[1]}
+       AND (effective_to IS NULL OR effective_to >= ${p[2]}) ORDER BY esiid`,
       [duns, to, from],
     );
     return rows.map((r) => r.esiid);
   }
-
-  /** Positional parameter placeholders differ per database. */
-  private param(index: number): string {
-    const type = this.db.options.type;
-    return type === 'postgres' ? `$${index + 1}` : type === 'mssql' ? `@${index}` : '?';
-  }
-}
-
-export function previousDay(today: string): string {
-  return addDays(today, -1);
 }

@@ -90,5 +90,7 @@ describe('MeterUsage over mutual TLS and WS-Security (node-soap client)', functi
     const error = await client.SubmitUsageRequestAsync(submitArgs({ requesterAuthenticationID: '100000001' }), { httpsAgent: agent }).then(() => null, (e: { body?: string }) => e);
     expect(error?.body).to.contain('<code>DUNS_NOT_OWNED</code>');
     expect(validateAgainstXsd(error!.body!, 'smtFault').errors).to.equal('');
+    const wrongType = await client.SubmitUsageRequestAsync(submitArgs({ requesterType: 'TDSP' }), { httpsAgent: agent }).then(() => null, (e: { body?: string }) => e);
+    expect(wrongType?.body).to.contain('<code>REPORT_OPTION_INVALID</code>').and.contain('does not match your registration as a REP; send ROR');
   });
 });
