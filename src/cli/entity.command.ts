@@ -7,7 +7,7 @@ import {
 } from './entity-options';
 
 const ADD_USAGE = 'entity add --type REP|TDSP --name NAME --duns DUNS[,DUNS...] [--cert FILE.crt ...] [--signing-cert FILE.crt ...] [--pgp-key FILE.asc] [--ip ADDRESS[,ADDRESS...]]';
-const UPDATE_USAGE = 'entity update NAME [--duns DUNS[,DUNS...]] [--cert FILE.crt ...] [--signing-cert FILE.crt ...] [--pgp-key FILE.asc] [--ip ADDRESS[,ADDRESS...]]';
+const UPDATE_USAGE = 'entity update NAME [--duns DUNS[,DUNS...]] [--cert FILE.crt ...] [--signing-cert FILE.crt ...] [--pgp-key FILE.asc] [--ip ADDRESS[,ADDRESS...]] [--endpoint URL] [--han-min-firmware VERSION]';
 
 export const entityAddCommand: Command = {
   name: ['entity', 'add'],
@@ -44,6 +44,8 @@ export const entityUpdateCommand: Command = {
   options: {
     duns: { type: 'string', multiple: true },
     ...CREDENTIAL_OPTIONS,
+    endpoint: { type: 'string' },
+    'han-min-firmware': { type: 'string' },
   },
   allowPositionals: true,
   async run({ values, positionals }, app, term) {
@@ -55,14 +57,18 @@ export const entityUpdateCommand: Command = {
     const pgpPublicKey = await readKeyOption(values);
     const credentialOptions = await readCredentialOptions(values);
     const changesCredentials = credentialOptions.certificates.length > 0 || credentialOptions.ips !== undefined;
-    if (addDuns.length === 0 && pgpPublicKey === undefined && !changesCredentials) {
-      throw new SmtError('INPUT_INVALID', `Nothing to change: give --duns, --cert, --signing-cert, --pgp-key or --ip.\nUsage: smt ${UPDATE_USAGE}`);
+    // An empty value removes the setting.
+    const setting = (option: string) => (typeof values[option] === 'string' ? (values[option] as string).trim() || null : undefined);
+    const endpoint = setting('endpoint');
+    const hanMinFirmware = setting('han-min-firmware');
+    if (addDuns.length === 0 && pgpPublicKey === undefined && !changesCredentials && endpoint === undefined && hanMinFirmware === undefined) {
+      throw new SmtError('INPUT_INVALID', `Nothing to change: give --duns, --cert, --signing-cert, --pgp-key, --ip, --endpoint or --han-min-firmware.\nUsage: smt ${UPDATE_USAGE}`);
     }
     const registry = await app.registry();
     const credentials = changesCredentials ? await app.credentials() : null;
     if (credentials) await checkCredentials(credentials, name, credentialOptions);
     // Called even with nothing to change there: it is what refuses an unknown name before any credential is stored.
-    const participant = await registry.updateParticipant(name, { addDuns, pgpPublicKey });
+    const participant = await registry.updateParticipant(name, { addDuns, pgpPublicKey, endpoint, hanMinFirmware });
     const lines = credentials ? await registerCredentials(credentials, participant.name, credentialOptions) : [];
     term.out([`Updated ${describe(participant)}.`, ...lines, ''].join('\n'));
     return 0;
@@ -84,11 +90,11 @@ export const entityListCommand: Command = {
     const credentials = await (await app.credentials()).credentialsByParticipant();
     const now = new Date();
     const rows = [
-      ['NAME', 'KIND', 'DUNS', 'PGP KEY', 'IP ADDRESSES', 'CERTIFICATES'],
+      ['NAME', 'KIND', 'DUNS', 'PGP KEY', 'IP ADDRESSES', 'HAN ENDPOINT', 'CERTIFICATES'],
       ...participants.map((p) => {
         const c = credentials.get(p.id);
         return [p.name, p.kind, p.duns.join(' '), p.pgpPublicKey === null ? 'no' : 'yes',
-          c && c.ips.length > 0 ? c.ips.join(' ') : '-', describeCertificates(c?.certificates ?? [], now)];
+          c && c.ips.length > 0 ? c.ips.join(' ') : '-', p.endpoint ?? '-', describeCertificates(c?.certificates ?? [], now)];
       }),
     ];
     const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
@@ -98,7 +104,8 @@ export const entityListCommand: Command = {
 };
 
 function describe(p: Participant): string {
-  return `${p.kind} "${p.name}" with DUNS ${p.duns.join(', ')} (${p.pgpPublicKey === null ? 'no PGP key' : 'PGP key registered'})`;
+  const han = p.kind === 'TDSP' ? `; HAN endpoint ${p.endpoint ?? 'not set'}${p.hanMinFirmware ? `, firmware ${p.hanMinFirmware} or newer` : ''}` : '';
+  return `${p.kind} "${p.name}" with DUNS ${p.duns.join(', ')} (${p.pgpPublicKey === null ? 'no PGP key' : 'PGP key registered'}${han})`;
 }
 
 /** SOAP calls need a TLS certificate and a source address: say so at onboarding rather than at the first refused call. */

@@ -15,14 +15,18 @@ import { DailyPosting } from './entities/daily-posting.entity';
 import { ReportFile } from './entities/report-file.entity';
 import { ReportRequest } from './entities/report-request.entity';
 import { RevokedCertificate } from './entities/revoked-certificate.entity';
+import { HanDevice } from './entities/han-device.entity';
+import { HanDeviceEvent } from './entities/han-device-event.entity';
+import { TdspDispatch } from './entities/tdsp-dispatch.entity';
 import { InitialSchema1764201600000 } from './migrations/1764201600000-initial-schema';
 import { ReportRequests1764288000000 } from './migrations/1764288000000-report-requests';
 import { Credentials1764374400000 } from './migrations/1764374400000-credentials';
 import { ParticipantPasswords1764460800000 } from './migrations/1764460800000-participant-passwords';
+import { HanDevices1764547200000 } from './migrations/1764547200000-han-devices';
 
 export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection, ReportRequest, ReportFile, DailyPosting,
-  ParticipantCertificate, ParticipantIp, RevokedCertificate, ParticipantPassword];
-export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000];
+  ParticipantCertificate, ParticipantIp, RevokedCertificate, ParticipantPassword, HanDevice, HanDeviceEvent, TdspDispatch];
+export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000, HanDevices1764547200000];
 
 export function sqliteFile(config: Config): string {
   return path.join(config.dataDir, 'smt.sqlite');

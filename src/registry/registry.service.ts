@@ -16,6 +16,10 @@ export interface Participant {
   /** Sorted; the first is not special. */
   duns: string[];
   pgpPublicKey: string | null;
+  /** TDSPs: the address of their TdspHan service. */
+  endpoint: string | null;
+  /** TDSPs: the oldest meter firmware that supports HAN provisioning. */
+  hanMinFirmware: string | null;
 }
 
 export interface NewParticipant {
@@ -29,6 +33,9 @@ export interface ParticipantChanges {
   addDuns?: string[];
   /** A new key replaces the old one; null removes it. */
   pgpPublicKey?: string | null;
+  /** TDSPs only; null removes it. */
+  endpoint?: string | null;
+  hanMinFirmware?: string | null;
 }
 
 export interface EsiidRecord {
@@ -75,7 +82,7 @@ export class RegistryService {
       return participantId;
     });
     this.logger.info('participant added', { name, kind: input.kind, duns, hasPgpKey: pgpPublicKey !== null });
-    return { id, name, kind: input.kind, duns: [...duns].sort(), pgpPublicKey };
+    return { id, name, kind: input.kind, duns: [...duns].sort(), pgpPublicKey, endpoint: null, hanMinFirmware: null };
   }
 
   async updateParticipant(name: string, changes: ParticipantChanges): Promise<Participant> {
@@ -88,20 +95,16 @@ export class RegistryService {
     const added = checkDuns(changes.addDuns ?? []).filter((d) => !known.has(d));
     await this.refuseOwnedDuns(added, participant.id);
     const pgpPublicKey = changes.pgpPublicKey === undefined ? undefined : checkKey(changes.pgpPublicKey);
-    if (added.length > 0 || pgpPublicKey !== undefined) {
+    const tdspSettings = checkTdspSettings(participant, changes);
+    const columns = { ...(pgpPublicKey !== undefined ? { pgpPublicKey } : {}), ...tdspSettings };
+    if (added.length > 0 || Object.keys(columns).length > 0) {
       await this.db.transaction(async (manager) => {
         if (added.length > 0) await manager.insert(ParticipantDuns, added.map((d) => ({ duns: d, participantId: participant.id })));
-        if (pgpPublicKey !== undefined) await manager.update(MarketParticipant, { id: participant.id }, { pgpPublicKey });
+        if (Object.keys(columns).length > 0) await manager.update(MarketParticipant, { id: participant.id }, columns);
       });
     }
-    this.logger.info('participant updated', { name: participant.name, addedDuns: added, pgpKeyChanged: pgpPublicKey !== undefined });
-    return {
-      id: participant.id,
-      name: participant.name,
-      kind: participant.kind,
-      duns: [...known, ...added].sort(),
-      pgpPublicKey: pgpPublicKey === undefined ? participant.pgpPublicKey : pgpPublicKey,
-    };
+    this.logger.info('participant updated', { name: participant.name, addedDuns: added, pgpKeyChanged: pgpPublicKey !== undefined, ...tdspSettings });
+    return toParticipant({ ...participant, ...columns, duns: [...known, ...added].map((duns) => ({ duns }) as ParticipantDuns) });
   }
 
   /** Every participant, by name. */
@@ -148,7 +151,38 @@ export class RegistryService {
 }
 
 function toParticipant(p: MarketParticipant): Participant {
-  return { id: p.id, name: p.name, kind: p.kind, duns: p.duns.map((d) => d.duns).sort(), pgpPublicKey: p.pgpPublicKey };
+  return {
+    id: p.id, name: p.name, kind: p.kind, duns: p.duns.map((d) => d.duns).sort(), pgpPublicKey: p.pgpPublicKey,
+    endpoint: p.endpoint, hanMinFirmware: p.hanMinFirmware,
+  };
+}
+
+/** A TDSP's HAN settings: an https:// endpoint and a firmware version of digits and dots. */
+function checkTdspSettings(participant: MarketParticipant, changes: ParticipantChanges): Partial<Pick<MarketParticipant, 'endpoint' | 'hanMinFirmware'>> {
+  const out: Partial<Pick<MarketParticipant, 'endpoint' | 'hanMinFirmware'>> = {};
+  if (changes.endpoint === undefined && changes.hanMinFirmware === undefined) return out;
+  if (participant.kind !== 'TDSP') throw invalid(`"${participant.name}" is a ${participant.kind}: only TDSPs have a HAN endpoint and firmware floor.`);
+  if (changes.endpoint !== undefined) out.endpoint = changes.endpoint === null ? null : checkEndpoint(changes.endpoint);
+  if (changes.hanMinFirmware !== undefined) {
+    const version = changes.hanMinFirmware?.trim() ?? null;
+    if (version !== null && !/^\d+(\.\d+){0,5}$/.test(version)) throw invalid(`The HAN firmware floor "${version.slice(0, 40)}" is not a version such as 4.2 or 10.1.3 (digits and dots).`);
+    out.hanMinFirmware = version;
+  }
+  return out;
+}
+
+function checkEndpoint(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw invalid(`The endpoint "${text.slice(0, 80)}" is not a URL; give the TDSP's TdspHan address, e.g. https://tdsp.example.com/TdspHan.`);
+  }
+  if (url.protocol !== 'https:' || url.username || url.password || url.hash) {
+    throw invalid(`The endpoint "${text.slice(0, 80)}" must be an https:// URL without credentials or fragment: calls to TDSPs use mutual TLS.`);
+  }
+  if (text.length > 300) throw invalid('The endpoint is longer than 300 characters.');
+  return url.toString();
 }
 
 function invalid(message: string): SmtError {

@@ -59,7 +59,7 @@ describe('onboarding: PKI, entities and certificates through smt', function () {
     const updated = await ok('entity', 'update', 'Acme REP', '--signing-cert', signerFile, '--ip', '198.51.100.7');
     expect(updated).to.contain('signing certificate CN "rep-signer"').and.to.contain('calls from: 198.51.100.7');
     const listed = await ok('entity', 'list');
-    expect(listed.split('\n')[0]).to.match(/^NAME\s+KIND\s+DUNS\s+PGP KEY\s+IP ADDRESSES\s+CERTIFICATES$/);
+    expect(listed.split('\n')[0]).to.match(/^NAME\s+KIND\s+DUNS\s+PGP KEY\s+IP ADDRESSES\s+HAN ENDPOINT\s+CERTIFICATES$/);
     expect(listed).to.contain(`198.51.100.7  rep1.example.com (tls, until ${info.notAfter.slice(0, 10)}); rep-signer (signing, until `);
 
     const app = createApp(loadConfig({ SMT_DATA_DIR: cli.dataDir }));

@@ -19,6 +19,14 @@ export class MarketParticipant {
   @Column({ name: 'pgp_public_key', type: 'text', nullable: true })
   pgpPublicKey!: string | null;
 
+  /** TDSPs: the address of their TdspHan service (wsdl/TdspHan.wsdl). */
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  endpoint!: string | null;
+
+  /** TDSPs: the oldest meter firmware version that supports HAN provisioning; null: not known. */
+  @Column({ name: 'han_min_firmware', type: 'varchar', length: 40, nullable: true })
+  hanMinFirmware!: string | null;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt!: Date;
 

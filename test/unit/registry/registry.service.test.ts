@@ -66,14 +66,14 @@ describe('RegistryService', () => {
   describe('participants', () => {
     it('adds a participant and lists plain objects, not entities', async () => {
       const added = await registry.addParticipant({ name: ' Demo REP ', kind: 'REP', duns: ['2000000011234', '200000001', '200000001'] });
-      expect(added).to.include({ name: 'Demo REP', kind: 'REP', pgpPublicKey: null });
+      expect(added).to.include({ name: 'Demo REP', kind: 'REP', pgpPublicKey: null, endpoint: null, hanMinFirmware: null });
       expect(added.duns).to.deep.equal(['200000001', '2000000011234']);
       await registry.addParticipant({ name: 'Demo TDSP', kind: 'TDSP', duns: ['100000001'], pgpPublicKey: PUBLIC_KEY });
       const list = await registry.listParticipants();
       expect(list.map((p) => p.name)).to.deep.equal(['Demo REP', 'Demo TDSP']);
       expect(list[0]).to.not.be.instanceOf(MarketParticipant);
       expect(Object.getPrototypeOf(list[0])).to.equal(Object.prototype);
-      expect(list[0]).to.deep.equal({ id: added.id, name: 'Demo REP', kind: 'REP', duns: ['200000001', '2000000011234'], pgpPublicKey: null });
+      expect(list[0]).to.deep.equal({ id: added.id, name: 'Demo REP', kind: 'REP', duns: ['200000001', '2000000011234'], pgpPublicKey: null, endpoint: null, hanMinFirmware: null });
       expect(list[1]!.pgpPublicKey).to.equal(PUBLIC_KEY);
     });
 
@@ -159,11 +159,30 @@ describe('smt entity', () => {
     out = '';
     expect(await smt('entity', 'list')).to.equal(0);
     expect(out.split('\n')).to.deep.equal([
-      'NAME       KIND  DUNS                     PGP KEY  IP ADDRESSES  CERTIFICATES',
-      'Demo REP   REP   200000001 2000000011234  yes      -             -',
-      'Demo TDSP  TDSP  100000001 1000000010001  no       -             -',
+      'NAME       KIND  DUNS                     PGP KEY  IP ADDRESSES  HAN ENDPOINT  CERTIFICATES',
+      'Demo REP   REP   200000001 2000000011234  yes      -             -             -',
+      'Demo TDSP  TDSP  100000001 1000000010001  no       -             -             -',
       '',
     ]);
+  });
+
+  it('sets and clears a TDSP\'s HAN endpoint and firmware floor, and refuses them for a REP or when malformed', async () => {
+    expect(await smt('entity', 'add', '--name', 'Demo TDSP', '--type', 'TDSP', '--duns', '100000001')).to.equal(0);
+    expect(await smt('entity', 'add', '--name', 'Demo REP', '--type', 'REP', '--duns', '200000001')).to.equal(0);
+    expect(await smt('entity', 'update', 'Demo TDSP', '--endpoint', 'https://tdsp.example.com:9443/TdspHan', '--han-min-firmware', '4.2'), err).to.equal(0);
+    expect(out).to.contain('HAN endpoint https://tdsp.example.com:9443/TdspHan, firmware 4.2 or newer');
+    out = '';
+    expect(await smt('entity', 'list')).to.equal(0);
+    expect(out).to.match(/Demo TDSP .*https:\/\/tdsp\.example\.com:9443\/TdspHan/);
+    expect(await smt('entity', 'update', 'Demo TDSP', '--endpoint', 'http://tdsp.example.com/TdspHan')).to.equal(2);
+    expect(err).to.contain('must be an https:// URL');
+    expect(await smt('entity', 'update', 'Demo TDSP', '--han-min-firmware', 'v4')).to.equal(2);
+    expect(err).to.contain('digits and dots');
+    expect(await smt('entity', 'update', 'Demo REP', '--endpoint', 'https://rep.example.com/x')).to.equal(2);
+    expect(err).to.contain('only TDSPs have a HAN endpoint');
+    out = '';
+    expect(await smt('entity', 'update', 'Demo TDSP', '--endpoint', ''), err).to.equal(0);
+    expect(out).to.contain('HAN endpoint not set, firmware 4.2 or newer');
   });
 
   it('updates a participant and refuses unknown names, conflicts and missing changes with status 2', async () => {
@@ -176,7 +195,7 @@ describe('smt entity', () => {
     expect(await smt('entity', 'update', 'Second REP', '--duns', '200000001')).to.equal(2);
     expect(err).to.contain('200000001 (owned by "Demo REP")');
     expect(await smt('entity', 'update', 'Demo REP')).to.equal(2);
-    expect(err).to.contain('Nothing to change: give --duns, --cert, --signing-cert, --pgp-key or --ip');
+    expect(err).to.contain('Nothing to change: give --duns, --cert, --signing-cert, --pgp-key, --ip, --endpoint or --han-min-firmware');
     expect(await smt('entity', 'add', '--name', 'Third REP', '--type', 'RETAILER', '--duns', '200000003')).to.equal(2);
     expect(err).to.contain('--type must be REP or TDSP');
   });
