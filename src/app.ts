@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/config';
 import { cptToday } from './core/cpt';
@@ -17,7 +18,19 @@ import { TypeormIngestStore } from './ingest/typeorm-ingest.store';
 import { RegistryImportService } from './registry/registry-import.service';
 import { RegistryService } from './registry/registry.service';
 import { loadClientCa } from './security/client-ca';
-import { ensureDevelopmentPki } from './security/dev-pki';
+import { ensureDevelopmentCertificate, ensureDevelopmentPki } from './security/dev-pki';
+import { parseCertificate } from './security/pki';
+import { HanAccess } from './han/han-access';
+import { HanDeviceStatusService } from './han/han-device-status.service';
+import { HanDeviceService } from './han/han-device.service';
+import { hanDeviceMethods } from './soap/han-device.handler';
+import { deviceCallbackMethods } from './soap/tdsp-callback.handler';
+import { DispatchStore } from './tdsp/dispatch.store';
+import { DispatchWorker } from './tdsp/dispatch.worker';
+import { loadBehaviour } from './tdsp/mock/mock-behaviour';
+import { startMockTdsp } from './tdsp/mock/mock-tdsp.server';
+import { SignedSoapClient } from './tdsp/signed-soap.client';
+import { TdspClient } from './tdsp/tdsp.client';
 import type { SigningCredentials } from './security/ws-security.signer';
 import { WsSecurityPool } from './security/ws-security.pool';
 import { meterUsageMethods } from './soap/meter-usage.handler';
@@ -81,8 +94,52 @@ export class App {
   }
 
   registryImport(): Promise<RegistryImportService> {
-    return this.once('registryImport', async () => new RegistryImportService(await this.db(), this.logger));
+    return this.once('registryImport', async () => {
+      const statuses = await this.hanDeviceStatuses();
+      return new RegistryImportService(await this.db(), this.logger, { onMeterExchange: (manager, exchanges) => statuses.meterExchanged(manager, exchanges) });
+    });
   }
+
+  hanDevices(): Promise<HanDeviceService> {
+    return this.once('hanDevices', async () =>
+      new HanDeviceService(await this.db(), new HanAccess(await this.registry(), () => new Date()), this.logger, { onDispatch: () => this.wakeDispatch() }));
+  }
+
+  hanDeviceStatuses(): Promise<HanDeviceStatusService> {
+    return this.once('hanDeviceStatuses', async () => new HanDeviceStatusService(await this.db(), await this.registry(), this.logger));
+  }
+
+  /** The outbox worker that calls the TDSPs; started by `smt serve`. */
+  dispatchWorker(): Promise<DispatchWorker> {
+    return this.once('dispatchWorker', async () => {
+      const tdsp = this.config.tdsp;
+      const tls = await this.tdspClientTls();
+      const soap = new SignedSoapClient(await this.securityPool(), await this.serverIdentity(), tdsp.timeoutMs);
+      const client = new TdspClient(soap, await this.registry(), await this.credentials(), this.logger, { tls, callbackAddress: () => `${this.soapPublicUrl()}/TdspCallback` });
+      const statuses = await this.hanDeviceStatuses();
+      const onEnd = (operation: string) => (operation === 'ProvisionDevice' || operation === 'DeprovisionDevice'
+        ? (requestId: string, outcome: 'refused' | 'failed', reason: string) => statuses.dispatchEnded(requestId, outcome, reason)
+        : undefined);
+      const worker = new DispatchWorker(new DispatchStore(await this.db(), `${os.hostname()}:${process.pid}`), client, onEnd, this.logger, {
+        concurrency: tdsp.concurrency, maxAttempts: tdsp.maxAttempts, retryBaseMs: tdsp.retryBaseMs, claimMs: tdsp.timeoutMs * 2 + 10_000, pollMs: tdsp.pollMs,
+      });
+      this.dispatchWake = () => worker.wake();
+      return worker;
+    });
+  }
+
+  private dispatchWake: (() => void) | null = null;
+
+  private wakeDispatch(): void {
+    this.dispatchWake?.();
+  }
+
+  /** The base URL TDSPs and integrators call; with SMT_SOAP_PORT=0, the port the server got. */
+  soapPublicUrl(): string {
+    return this.soapPort === null ? this.config.soap.publicUrl : this.config.soap.publicUrl.replace(/:0$/, `:${this.soapPort}`);
+  }
+
+  private soapPort: number | null = null;
 
   credentials(): Promise<CredentialsService> {
     return this.once('credentials', async () => {
@@ -152,20 +209,64 @@ export class App {
     return this.once('retention', async () => new RetentionService(await this.db(), this.ftpsRoot, this.config.reports.retentionDays, this.logger));
   }
 
-  /** Starts the SOAP server (HTTPS, mutual TLS, WS-Security) with the MeterUsage service. */
+  /** The WS-Security threads every signed call in and out shares. */
+  securityPool(): Promise<WsSecurityPool> {
+    return this.once('securityPool', async () => {
+      const pool = new WsSecurityPool({ threads: this.config.soap.securityThreads });
+      this.closers.push(() => pool.close());
+      return pool;
+    });
+  }
+
+  /** Starts the SOAP server (HTTPS, mutual TLS, WS-Security) with the MeterUsage and HAN services and the TDSP callback. */
   async startSoapServer(): Promise<RunningSoapServer> {
     const soapConfig = this.config.soap;
-    const pool = new WsSecurityPool({ threads: soapConfig.securityThreads });
-    this.closers.push(() => pool.close());
     const clientCa = await loadClientCa({ dataDir: this.config.dataDir, clientCaFile: this.config.security.clientCaFile });
     const server = await startSoapServer({
       credentials: await this.credentials(),
-      security: pool,
+      security: await this.securityPool(),
       meterUsage: meterUsageMethods({ requests: await this.reportRequests(), usage: () => this.usageSource(), logger: this.logger }),
+      han: hanDeviceMethods(await this.hanDevices(), this.logger),
+      tdspCallback: deviceCallbackMethods(await this.hanDeviceStatuses(), this.logger),
       logger: this.logger,
     }, { ...soapConfig, server: await this.serverIdentity(), clientCaPem: clientCa.certificatesPem.join('\n') });
+    this.soapPort = server.port;
     this.closers.push(() => server.close());
     return server;
+  }
+
+  /** Starts the mock TDSP as the given TDSP participant (its demo client certificate), calling back this platform. */
+  async startMockTdsp(tdsp: { clientCertPath: string; clientKeyPath: string }, port = this.config.mockTdsp.port): Promise<RunningSoapServer> {
+    const { dataDir, soap } = this.config;
+    const pki = await ensureDevelopmentPki(dataDir);
+    const serverCert = await ensureDevelopmentCertificate(dataDir, 'mock-tdsp');
+    const platformClient = await this.tdspClientTls();
+    const server = await startMockTdsp({
+      host: this.config.mockTdsp.host, port,
+      server: { certificatePem: serverCert.certPem, privateKeyPem: serverCert.keyPem },
+      tdsp: { certificatePem: await readSetting(tdsp.clientCertPath, 'the mock TDSP certificate'), privateKeyPem: await readSetting(tdsp.clientKeyPath, 'the mock TDSP key') },
+      caPem: pki.ca.certPem,
+      platformClientFingerprint256: parseCertificate(platformClient.certPem).fingerprint256,
+      platformSignersPem: [(await this.serverIdentity()).certificatePem],
+      behaviour: loadBehaviour(this.config.mockTdsp.behaviourFile),
+      maxBodyBytes: soap.maxBodyBytes, clockSkewSeconds: soap.clockSkewSeconds, timestampWindowSeconds: soap.timestampWindowSeconds,
+    }, await this.securityPool(), this.logger);
+    this.closers.push(() => server.close());
+    return server;
+  }
+
+  /** The platform's client certificate for calls to TDSPs, and the CAs their servers chain to. */
+  private tdspClientTls(): Promise<{ certPem: string; keyPem: string; caPem: string[] }> {
+    return this.once('tdspClientTls', async () => {
+      const { clientCertFile, clientKeyFile, caFile } = this.config.tdsp;
+      const own = clientCertFile && clientKeyFile
+        ? { certPem: await readSetting(clientCertFile, 'SMT_TDSP_CLIENT_CERT_FILE'), keyPem: await readSetting(clientKeyFile, 'SMT_TDSP_CLIENT_KEY_FILE') }
+        : await ensureDevelopmentCertificate(this.config.dataDir, 'platform-client');
+      const caPem = caFile
+        ? [await readSetting(caFile, 'SMT_TDSP_CA_FILE')]
+        : [...tls.rootCertificates, (await ensureDevelopmentPki(this.config.dataDir)).ca.certPem];
+      return { certPem: own.certPem, keyPem: own.keyPem, caPem };
+    });
   }
 
   /**
@@ -201,7 +302,7 @@ export class App {
   }
 
   /** The server's TLS certificate and key: configured files, or the development PKI's. */
-  private async serverIdentity(): Promise<SigningCredentials> {
+  async serverIdentity(): Promise<SigningCredentials> {
     const { serverCertFile, serverKeyFile } = this.config.security;
     if (serverCertFile && serverKeyFile) {
       return { certificatePem: await readSetting(serverCertFile, 'SMT_SERVER_CERT_FILE'), privateKeyPem: await readSetting(serverKeyFile, 'SMT_SERVER_KEY_FILE') };

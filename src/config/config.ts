@@ -39,6 +39,24 @@ export interface Config {
     allowSha1: boolean;
     securityThreads: number;
   };
+  /** Calls to the TDSPs' HAN services; null files: the development PKI's platform client certificate, and the system CAs plus the development CA. */
+  tdsp: {
+    clientCertFile: string | null;
+    clientKeyFile: string | null;
+    caFile: string | null;
+    timeoutMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    concurrency: number;
+    pollMs: number;
+  };
+  /** The mock TDSP `smt serve` runs in development mode (auto: when the demo TDSP exists). */
+  mockTdsp: {
+    mode: 'auto' | 'off';
+    host: string;
+    port: number;
+    behaviourFile: string | null;
+  };
   /** The FTPS site (explicit TLS): passivePorts is the inclusive range data connections listen on. */
   ftps: {
     host: string;
@@ -59,9 +77,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (dbType !== 'sqlite' && !dbUrl) {
     throw invalid('SMT_DB_URL', `is required when SMT_DB_TYPE=${dbType} (e.g. ${exampleUrl(dbType)})`);
   }
-  if (!optionalFile(env, 'SMT_SERVER_CERT_FILE') !== !optionalFile(env, 'SMT_SERVER_KEY_FILE')) {
-    throw invalid('SMT_SERVER_KEY_FILE', 'and SMT_SERVER_CERT_FILE go together: set both (a certificate and its private key) or neither');
+  for (const [cert, key] of [['SMT_SERVER_CERT_FILE', 'SMT_SERVER_KEY_FILE'], ['SMT_TDSP_CLIENT_CERT_FILE', 'SMT_TDSP_CLIENT_KEY_FILE']]) {
+    if (!optionalFile(env, cert!) !== !optionalFile(env, key!)) {
+      throw invalid(key!, `and ${cert} go together: set both (a certificate and its private key) or neither`);
+    }
   }
+  const soapPort = integer(env, 'SMT_SOAP_PORT', 8443, 0, 65_535);
   return {
     dataDir,
     db: { type: dbType, url: dbUrl },
@@ -89,14 +110,30 @@ export function loadConfig(env: Env = process.env): Config {
       serverKeyFile: optionalFile(env, 'SMT_SERVER_KEY_FILE'),
     },
     soap: {
-      publicUrl: publicUrl(env, 'SMT_SOAP_PUBLIC_URL', 'https://localhost:8443'),
+      publicUrl: publicUrl(env, 'SMT_SOAP_PUBLIC_URL', `https://localhost:${soapPort}`),
       host: text(env, 'SMT_SOAP_HOST', '127.0.0.1'),
-      port: integer(env, 'SMT_SOAP_PORT', 8443, 0, 65_535),
+      port: soapPort,
       maxBodyBytes: integer(env, 'SMT_SOAP_MAX_BODY_MB', 4, 1, 64) * 1024 * 1024,
       clockSkewSeconds: integer(env, 'SMT_SOAP_CLOCK_SKEW_S', 300, 0, 3600),
       timestampWindowSeconds: integer(env, 'SMT_SOAP_TIMESTAMP_WINDOW_S', 300, 1, 3600),
       allowSha1: oneOf(env, 'SMT_SOAP_ALLOW_SHA1', ['false', 'true'] as const, 'false') === 'true',
       securityThreads: integer(env, 'SMT_SOAP_SECURITY_THREADS', 2, 1, 16),
+    },
+    tdsp: {
+      clientCertFile: optionalFile(env, 'SMT_TDSP_CLIENT_CERT_FILE'),
+      clientKeyFile: optionalFile(env, 'SMT_TDSP_CLIENT_KEY_FILE'),
+      caFile: optionalFile(env, 'SMT_TDSP_CA_FILE'),
+      timeoutMs: integer(env, 'SMT_TDSP_TIMEOUT_S', 30, 1, 600) * 1000,
+      maxAttempts: integer(env, 'SMT_TDSP_MAX_ATTEMPTS', 8, 1, 100),
+      retryBaseMs: integer(env, 'SMT_TDSP_RETRY_BASE_MS', 5000, 10, 3_600_000),
+      concurrency: integer(env, 'SMT_TDSP_CONCURRENCY', 16, 1, 256),
+      pollMs: integer(env, 'SMT_TDSP_POLL_MS', 1000, 10, 600_000),
+    },
+    mockTdsp: {
+      mode: oneOf(env, 'SMT_MOCK_TDSP', ['auto', 'off'] as const, 'auto'),
+      host: text(env, 'SMT_MOCK_TDSP_HOST', '127.0.0.1'),
+      port: integer(env, 'SMT_MOCK_TDSP_PORT', 9443, 0, 65_535),
+      behaviourFile: optionalFile(env, 'SMT_MOCK_TDSP_BEHAVIOUR'),
     },
     ftps: ftpsSettings(env),
   };

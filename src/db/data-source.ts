@@ -60,5 +60,21 @@ export async function openDatabase(config: Config): Promise<DataSource> {
   const dataSource = createDataSource(config);
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
+  if (config.db.type === 'sqlite') serializeTransactions(dataSource);
   return dataSource;
+}
+
+/**
+ * TypeORM runs every SQLite transaction on the one shared connection, so two at once fail
+ * ("cannot start a transaction within a transaction"). Transactions of this DataSource queue instead.
+ */
+function serializeTransactions(dataSource: DataSource): void {
+  const manager = dataSource.manager;
+  const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  manager.transaction = ((...args: unknown[]) => {
+    const result = tail.then(() => transaction(...args));
+    tail = result.catch(() => undefined);
+    return result;
+  }) as typeof manager.transaction;
 }

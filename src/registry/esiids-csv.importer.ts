@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { insertRows, placeholders, selectWhereIn } from '../db/bulk-sql';
 import { dunsOwnerProblem, loadDunsOwners } from './participants-csv.importer';
 import { ESIID_EXPECTED, esiidProblem, isEsiid, isReadCycle, MAX_METER_TEXT, MAX_READ_CYCLE, MIN_READ_CYCLE, type ParticipantKind } from './registry-formats';
@@ -11,6 +11,16 @@ type EsiidValues = Record<Column, string | number | null>;
 
 const OPTIONAL_TEXT = ['meter_number', 'meter_hardware_version', 'meter_firmware_version'] as const;
 
+/** An AMS-to-AMS meter exchange: an ESI ID's registered meter replaced by another. */
+export interface MeterExchange {
+  esiid: string;
+  oldMeter: string;
+  newMeter: string;
+}
+
+/** Hears of meter exchanges inside the import's transaction, so what depends on the old meter changes with it. */
+export type MeterExchangeListener = (manager: EntityManager, exchanges: MeterExchange[]) => Promise<void>;
+
 /**
  * `esiid,tdsp_duns[,meter_number,meter_hardware_version,meter_firmware_version,read_cycle]`.
  * An empty cell clears a value; a column left out of the header keeps what is stored, so a file
@@ -20,10 +30,11 @@ export class EsiidsCsvImporter implements RowBatchImporter {
   private constructor(
     private readonly db: DataSource,
     private readonly owners: Map<string, { name: string; kind: ParticipantKind }>,
+    private readonly onMeterExchange: MeterExchangeListener | undefined,
   ) {}
 
-  static async create(db: DataSource): Promise<EsiidsCsvImporter> {
-    return new EsiidsCsvImporter(db, await loadDunsOwners(db));
+  static async create(db: DataSource, onMeterExchange?: MeterExchangeListener): Promise<EsiidsCsvImporter> {
+    return new EsiidsCsvImporter(db, await loadDunsOwners(db), onMeterExchange);
   }
 
   async applyBatch(rows: CsvRow[], tally: ImportTally): Promise<void> {
@@ -37,6 +48,7 @@ export class EsiidsCsvImporter implements RowBatchImporter {
     const current = await this.loadStored([...new Set(good.map((g) => g.esiid))]);
     const inserts = new Map<string, EsiidValues>();
     const updates = new Map<string, EsiidValues>();
+    const exchanges: MeterExchange[] = [];
     for (const { esiid, changes } of good) {
       const before = current.get(esiid);
       const after: EsiidValues = { ...emptyValues(), ...before, ...changes };
@@ -49,6 +61,9 @@ export class EsiidsCsvImporter implements RowBatchImporter {
       } else {
         (inserts.has(esiid) ? inserts : updates).set(esiid, after);
         tally.updated++;
+        if (before.meter_number !== null && after.meter_number !== null && before.meter_number !== after.meter_number) {
+          exchanges.push({ esiid, oldMeter: String(before.meter_number), newMeter: String(after.meter_number) });
+        }
       }
       current.set(esiid, after);
     }
@@ -60,6 +75,7 @@ export class EsiidsCsvImporter implements RowBatchImporter {
       const sql = `UPDATE "esiid" SET ${COLUMNS.map((c, i) => `"${c}" = ${p[i]}`).join(', ')}, "updated_at" = CURRENT_TIMESTAMP WHERE "esiid" = ${p[COLUMNS.length]}`;
       // One statement per changed ESI ID: the driver reuses the prepared statement, ~3 µs a row on SQLite.
       for (const [esiid, values] of updates) await manager.query(sql, [...COLUMNS.map((c) => values[c]), esiid]);
+      if (exchanges.length > 0 && this.onMeterExchange) await this.onMeterExchange(manager, exchanges);
     });
   }
 

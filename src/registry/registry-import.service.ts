@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { EsiidsCsvImporter } from './esiids-csv.importer';
+import { EsiidsCsvImporter, type MeterExchangeListener } from './esiids-csv.importer';
 import { ParticipantsCsvImporter } from './participants-csv.importer';
 import { readCsvRecords, type CsvBreak, type CsvRecord } from './registry-csv.reader';
 import { RepOfRecordCsvImporter } from './rep-of-record-csv.importer';
@@ -71,7 +71,7 @@ export class RegistryImportService {
   constructor(
     private readonly db: DataSource,
     private readonly logger: Logger,
-    options: { batchRows?: number } = {},
+    private readonly options: { batchRows?: number; onMeterExchange?: MeterExchangeListener } = {},
   ) {
     this.batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   }
@@ -136,7 +136,7 @@ export class RegistryImportService {
       case 'participants':
         return ParticipantsCsvImporter.create(this.db);
       case 'esiids':
-        return EsiidsCsvImporter.create(this.db);
+        return EsiidsCsvImporter.create(this.db, this.options.onMeterExchange);
       case 'rep-of-record':
         return RepOfRecordCsvImporter.create(this.db);
     }

@@ -120,6 +120,16 @@ export class RegistryService {
     return participant ? toParticipant(participant) : null;
   }
 
+  /** The participant `duns` belongs to; when `participantId` is given (the caller), the DUNS must be one of its own. */
+  async actingFor(duns: string, participantId?: number): Promise<Participant> {
+    const participant = await this.findParticipantByDuns(String(duns ?? '').trim());
+    if (!participant) throw new SmtError('DUNS_UNKNOWN', `DUNS ${String(duns).slice(0, 13)} is not registered to any REP or TDSP`);
+    if (participantId !== undefined && participant.id !== participantId) {
+      throw new SmtError('DUNS_NOT_OWNED', `DUNS ${duns} does not belong to the requester; act for one of your own DUNS numbers`);
+    }
+    return participant;
+  }
+
   async getEsiid(esiid: string): Promise<EsiidRecord | null> {
     const row = await this.db.manager.findOneBy(Esiid, { esiid });
     if (!row) return null;

@@ -148,6 +148,14 @@ export class CredentialsService {
     };
   }
 
+  /** The certificates whose signatures count as the participant's: its signing certificates, or else its TLS ones; never revoked ones. */
+  async signingCertificatesOf(participantId: number): Promise<string[]> {
+    const certificates = await this.db.manager.find(ParticipantCertificate, { where: { participantId }, order: { id: 'ASC' } });
+    const usable = certificates.filter((c) => c.revokedAt === null);
+    const signing = usable.filter((c) => c.purpose === 'signing');
+    return (signing.length > 0 ? signing : usable.filter((c) => c.purpose === 'tls')).map((c) => c.pem);
+  }
+
   /** Every participant's certificates and addresses, keyed by participant id (for listings). */
   async credentialsByParticipant(): Promise<Map<number, { certificates: RegisteredCertificate[]; ips: string[] }>> {
     const [certificates, ips] = await Promise.all([

@@ -86,6 +86,28 @@ async function publishNewPki(dataDir: string, paths: DevelopmentPkiPaths): Promi
   }
 }
 
+export type DevelopmentCertificateName = 'platform-client' | 'mock-tdsp';
+
+const FURTHER_CERTIFICATES: Record<DevelopmentCertificateName, Parameters<typeof issueCertificate>[1]> = {
+  /** The platform's client certificate for its calls to TDSPs (mutual TLS). */
+  'platform-client': { commonName: 'smt-platform', kind: 'client', days: SERVER_DAYS },
+  /** The mock TDSP's HTTPS server certificate. */
+  'mock-tdsp': { commonName: 'localhost', kind: 'server', hostnames: ['localhost'], ips: ['127.0.0.1'], days: SERVER_DAYS },
+};
+
+/** A further certificate of the development PKI (pki/<name>.crt and .key), issued by its CA on first use. */
+export async function ensureDevelopmentCertificate(dataDir: string, name: DevelopmentCertificateName): Promise<CertificateAndKey & { certPath: string; keyPath: string }> {
+  const pki = await ensureDevelopmentPki(dataDir);
+  const certPath = path.join(pki.dir, `${name}.crt`);
+  const keyPath = path.join(pki.dir, `${name}.key`);
+  const existing = await readPair(certPath, keyPath);
+  if (existing) return { ...existing, certPath, keyPath };
+  const issued = await issueCertificate(pki.ca, FURTHER_CERTIFICATES[name]);
+  await writeFileWithMode(keyPath, issued.keyPem, PRIVATE_FILE_MODE);
+  await writeFileWithMode(certPath, issued.certPem, PUBLIC_FILE_MODE);
+  return { certPem: issued.certPem, keyPem: issued.keyPem, certPath, keyPath };
+}
+
 function newServerCertificate(ca: CertificateAndKey): Promise<CertificateAndKey> {
   return issueCertificate(ca, { commonName: 'localhost', kind: 'server', hostnames: ['localhost'], ips: ['127.0.0.1'], days: SERVER_DAYS });
 }

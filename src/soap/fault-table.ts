@@ -1,12 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { isSmtError, type ErrorCode } from '../core/errors';
-import { METER_USAGE_NAMESPACE, type SmtFault } from './meter-usage.types';
+import { fieldsOf, type MessageFields } from './contract';
 
 /**
  * The one place where errors become SOAP 1.1 faults. Client faults say what the caller must change
  * (the SmtError's message goes into the detail); Server faults never carry internals: a generic
  * text and a fresh correlation id under which the caller logs the real error.
  */
+
+/** wsdl/smt-fault.xsd: the fault detail every service of the platform (and every TDSP) sends. */
+export const FAULT_NAMESPACE = 'urn:smt-platform:fault:v1';
+export const FAULT_XSD_FILE = 'smt-fault.xsd';
+
+/** The detail of every fault: the smtFault element of smt-fault.xsd. */
+export interface SmtFault {
+  code: string;
+  message: string;
+  trans_id?: string;
+  correlationId?: string;
+}
+
+/** The field list of smt-fault.xsd, checked against it by test/unit/soap/fault-table.test.ts. */
+export const FAULT_MESSAGE_FIELDS: MessageFields = {
+  smtFault: fieldsOf<SmtFault>()(['code', 'message', 'trans_id?', 'correlationId?']),
+};
 
 /** The prefix is node-soap's default envelope key (`soap`), bound to the SOAP 1.1 envelope namespace in every response. */
 export type SoapFaultCode = 'soap:Client' | 'soap:Server';
@@ -86,9 +103,9 @@ export function faultDetailCodes(): string[] {
   return [...codes, INTERNAL_FAULT_CODE];
 }
 
-/** The smtFault element; `attributes.xmlns` puts it in our namespace (node-soap writes fault details without schema). */
+/** The smtFault element; `attributes.xmlns` puts it in the fault namespace (node-soap writes fault details without schema). */
 export interface SmtFaultElement extends SmtFault {
-  attributes: { xmlns: typeof METER_USAGE_NAMESPACE };
+  attributes: { xmlns: typeof FAULT_NAMESPACE };
 }
 
 export interface SoapFaultBody {
@@ -131,7 +148,7 @@ export function isSoapFaultError(value: unknown): value is SoapFaultError {
 
 function build(entry: FaultEntry, what: { code: string; message: string }, transId?: string | null, correlationId?: string | null): SoapFaultError {
   // Key order is element order: node-soap writes the detail in the order of the object.
-  const smtFault: SmtFaultElement = { attributes: { xmlns: METER_USAGE_NAMESPACE }, code: what.code, message: what.message };
+  const smtFault: SmtFaultElement = { attributes: { xmlns: FAULT_NAMESPACE }, code: what.code, message: what.message };
   const trans = schemaId(transId);
   if (trans !== undefined) smtFault.trans_id = trans;
   const correlation = schemaId(correlationId);

@@ -9,7 +9,8 @@ import type { UsageSource } from '../usage/usage.source';
 import { authenticatedCaller } from './client-identity';
 import { toSoapFault } from './fault-table';
 import { interval, dailyRead, monthlyUsage } from './meter-usage.rows';
-import { asArray, type MeterUsageMethods, type SingleEsiidUsageRequest, type StatusCode, type SubmitUsageRequest } from './meter-usage.types';
+import { asArray } from './contract';
+import type { MeterUsageMethods, SingleEsiidUsageRequest, StatusCode, SubmitUsageRequest } from './meter-usage.types';
 
 export interface MeterUsageDeps {
   requests: ReportRequestService;

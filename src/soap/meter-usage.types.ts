@@ -1,50 +1,18 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { fieldsOf, type MessageFields, type Repeated } from './contract';
 
 /**
  * The MeterUsage messages as node-soap hands them to a service method (requests) and as a service
  * method hands them back (responses). wsdl/meter-usage.xsd is the source of truth: MESSAGE_FIELDS
  * below is compared with it element by element (test/unit/soap/meter-usage.contract.test.ts), and the
  * compiler ties MESSAGE_FIELDS to these interfaces, so neither can drift from the schema.
- *
- * node-soap does not validate requests against the schema. What it does (soap 1.13):
- * - every simple value arrives as a string (no number or date conversion);
- * - an element sent empty (`<version/>`) arrives as null;
- * - an element the schema allows more than once arrives as an array, but a string is possible when the
- *   schema is not consulted: read repeated fields through asArray();
- * - a missing element is a missing key, even when the schema requires it.
- * The request interfaces describe a message that is valid against the schema; the handlers still
- * check every value through the report rules.
+ * What node-soap does and does not do with a request: src/soap/contract.ts. The request interfaces
+ * describe a message that is valid against the schema; the handlers still check every value through
+ * the report rules. Faults carry the smtFault of wsdl/smt-fault.xsd (src/soap/fault-table.ts).
  */
 
 export const METER_USAGE_NAMESPACE = 'urn:smt-platform:meter-usage:v1';
 export const METER_USAGE_WSDL_FILE = 'MeterUsage.wsdl';
 export const METER_USAGE_XSD_FILE = 'meter-usage.xsd';
-
-/** Absolute path of a file in wsdl/, from the sources (ts-node) or from the compiled dist/src/. */
-export function contractPath(file: string = METER_USAGE_WSDL_FILE): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'wsdl', file);
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`wsdl/${file} not found above ${__dirname}`);
-  }
-}
-
-/** A repeated element: an array, or a single string when it occurred once and node-soap did not know better. */
-export type Repeated<T> = T | T[];
-
-/** A repeated element's values, whatever shape node-soap gave them; an absent element gives []. */
-export function asArray<T>(value: T | readonly T[] | null | undefined): T[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
-}
-
-/** A simple value as text: undefined for an absent or empty element (null), or anything that is not text. */
-export function wireText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  return undefined;
-}
 
 // ---------------------------------------------------------------- enumerations of the schema
 
@@ -186,44 +154,14 @@ export interface GetMonthlyUsageResponse extends SingleEsiidUsageResponse {
   monthlyUsage?: MonthlyUsageRow[];
 }
 
-/** The detail of every fault (see fault-table.ts). */
-export interface SmtFault {
-  code: string;
-  message: string;
-  trans_id?: string;
-  correlationId?: string;
-}
-
 // ---------------------------------------------------------------- field lists, checked against the XSD
-
-/**
- * One field of a message in schema order, with its cardinality: `name` exactly once, `name?` optional,
- * `name*` zero or more, `name+` one or more, `name[min..max]` bounded. An optional key of the interface
- * must have a minimum of 0, a required key a minimum of at least 1.
- */
-type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T] & string;
-type RequiredKeys<T> = Exclude<keyof T & string, OptionalKeys<T>>;
-type OptionalSpec<K extends string> = `${K}?` | `${K}*` | `${K}[0..${number}]`;
-type RequiredSpec<K extends string> = K | `${K}+` | `${K}[1..${number}]`;
-type FieldSpec<T> =
-  | { [K in OptionalKeys<T>]: OptionalSpec<K> }[OptionalKeys<T>]
-  | { [K in RequiredKeys<T>]: RequiredSpec<K> }[RequiredKeys<T>];
-type SpecName<S extends string> = S extends `${infer N}[${string}`
-  ? N
-  : S extends `${infer N}?` ? N : S extends `${infer N}*` ? N : S extends `${infer N}+` ? N : S;
-type MissingKeys<T, S extends readonly string[]> = Exclude<keyof T & string, SpecName<S[number]>>;
-
-/** Field lists for T: the compiler refuses an unknown field, a wrong optionality, or a missing field. */
-function fieldsOf<T>() {
-  return <const S extends readonly FieldSpec<T>[]>(specs: S, ..._complete: [MissingKeys<T, S>] extends [never] ? [] : [missing: MissingKeys<T, S>]): readonly string[] => specs;
-}
 
 const singleEsiidRequest = fieldsOf<SingleEsiidUsageRequest>()([
   'trans_id', 'requestorID', 'requesterAuthenticationID', 'esiid', 'startDate', 'endDate', 'version?', 'readingType?',
 ]);
 
 /** Every top-level element and named complex type of the schema, with its fields in schema order. */
-export const MESSAGE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+export const MESSAGE_FIELDS: MessageFields = {
   SubmitUsageRequest: fieldsOf<SubmitUsageRequest>()([
     'trans_id', 'requestorID', 'requesterType', 'requesterAuthenticationID', 'reportType', 'startDate', 'endDate',
     'version?', 'readingType?', 'esiid[1..50000]',
@@ -252,7 +190,6 @@ export const MESSAGE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   MonthlyUsageRow: fieldsOf<MonthlyUsageRow>()([
     'esiid', 'startDate', 'endDate', 'actualKwh', 'estimatedKwh', 'totalKwh', 'meteredKwh?', 'revisionDate',
   ]),
-  smtFault: fieldsOf<SmtFault>()(['code', 'message', 'trans_id?', 'correlationId?']),
 };
 
 /** The operations of the MeterUsage port type, each with its request and response element. */

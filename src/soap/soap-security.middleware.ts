@@ -19,6 +19,9 @@ export interface MessageSecurityOptions {
   allowSha1: boolean;
 }
 
+/** Whose signature a message must carry: the caller the TLS layer identified. */
+export type MessageSigner = Pick<ClientIdentity, 'name' | 'signingCertificatesPem'>;
+
 /** Answers a refusal as a SOAP fault from the one fault table; internals only go to the log. */
 export function sendFault(res: Response, error: unknown, logger: Logger): void {
   const fault = toSoapFault(error);
@@ -59,7 +62,7 @@ export function authenticateClient(credentials: CredentialsService, logger: Logg
  * worker threads with the entity's registered signing certificates; a signature seen before is a
  * replay. Leaves the raw body in req.body for the SOAP layer to parse the same bytes.
  */
-export function verifyMessage(pool: WsSecurityPool, replay: ReplayCache, identityOf: (req: Request) => ClientIdentity, options: MessageSecurityOptions, logger: Logger): RequestHandler {
+export function verifyMessage(pool: WsSecurityPool, replay: ReplayCache, identityOf: (req: Request) => MessageSigner, options: MessageSecurityOptions, logger: Logger): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const raw = req.body;
     if (!Buffer.isBuffer(raw) || raw.length === 0) return sendFault(res, new SmtError('XML_MALFORMED', 'the request has no SOAP envelope (send text/xml)'), logger);

@@ -4,9 +4,10 @@ import path from 'node:path';
 import forge from 'node-forge';
 import { addDays, cptToday } from '../core/cpt';
 import { usDate } from '../usage/report-format';
-import { FAULT_TABLE } from './fault-table';
+import { contractPath, fieldName } from './contract';
+import { FAULT_NAMESPACE, FAULT_TABLE, FAULT_XSD_FILE } from './fault-table';
 import {
-  contractPath, MESSAGE_FIELDS, METER_USAGE_NAMESPACE, METER_USAGE_OPERATIONS, METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE,
+  MESSAGE_FIELDS, METER_USAGE_NAMESPACE, METER_USAGE_OPERATIONS, METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE,
   type MeterUsageOperation, type RequesterType,
 } from './meter-usage.types';
 
@@ -52,6 +53,8 @@ export interface StarterKit {
 export const KIT_FILES = {
   wsdl: `wsdl/${METER_USAGE_WSDL_FILE}`,
   xsd: `wsdl/${METER_USAGE_XSD_FILE}`,
+  /** Imported by the MeterUsage schema: the smtFault detail of every fault. */
+  faultXsd: `wsdl/${FAULT_XSD_FILE}`,
   project: 'soapui-project.xml',
   serverCa: 'certs/server-ca.pem',
   keystore: 'certs/client.p12',
@@ -86,17 +89,19 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
 
   const wsdl = withEndpoint(await fs.readFile(contractPath(METER_USAGE_WSDL_FILE), 'utf8'), options.endpoint);
   const xsd = await fs.readFile(contractPath(METER_USAGE_XSD_FILE), 'utf8');
+  const faultXsd = await fs.readFile(contractPath(FAULT_XSD_FILE), 'utf8');
   const samples = sampleRequests(options);
   const keystore = options.clientP12Path ? await fs.readFile(options.clientP12Path) : null;
   const keystoreAlias = keystore && options.p12Password !== undefined ? pkcs12Alias(keystore, options.p12Password) : null;
 
   await write(KIT_FILES.wsdl, wsdl, PUBLIC);
   await write(KIT_FILES.xsd, xsd, PUBLIC);
+  await write(KIT_FILES.faultXsd, faultXsd, PUBLIC);
   for (const [operation, xml] of Object.entries(samples)) await write(`requests/${operation}.xml`, xml, PUBLIC);
   await write(KIT_FILES.serverCa, options.serverCaPem.endsWith('\n') ? options.serverCaPem : `${options.serverCaPem}\n`, PUBLIC);
   if (keystore) await write(KIT_FILES.keystore, keystore, PRIVATE);
   // The project holds the keystore password when it is known: owner-only, like the keystore.
-  await write(KIT_FILES.project, soapUiProject({ ...options, wsdl, xsd, samples, keystoreAlias }), PRIVATE);
+  await write(KIT_FILES.project, soapUiProject({ ...options, wsdl, xsd, faultXsd, samples, keystoreAlias }), PRIVATE);
   await write(KIT_FILES.readme, readme({ ...options, keystoreIncluded: keystore !== null, keystoreAlias }), PUBLIC);
   return { outDir, files, operations: Object.keys(samples) as MeterUsageOperation[], samples, keystoreAlias };
 }
@@ -126,7 +131,7 @@ export function sampleRequests(options: Pick<StarterKitOptions, 'entityName' | '
 
 /** A request envelope with the fields in schema order; a field the schema does not have is a programming error. */
 function envelope(element: string, values: Record<string, string | string[]>): string {
-  const fields = MESSAGE_FIELDS[element]!.map((spec) => /^[A-Za-z_]+/.exec(spec)![0]);
+  const fields = MESSAGE_FIELDS[element]!.map(fieldName);
   const unknown = Object.keys(values).filter((name) => !fields.includes(name));
   if (unknown.length > 0) throw new Error(`${element} has no field ${unknown.join(', ')}`);
   const lines = fields.flatMap((name) => [values[name] ?? []].flat().map((v) => `         <mu:${name}>${escapeXml(v)}</mu:${name}>`));
@@ -166,6 +171,7 @@ function pkcs12Alias(p12: Buffer, password: string): string | null {
 interface ProjectInput extends StarterKitOptions {
   wsdl: string;
   xsd: string;
+  faultXsd: string;
   samples: Record<MeterUsageOperation, string>;
   keystoreAlias: string | null;
 }
@@ -203,6 +209,7 @@ export function soapUiProject(input: ProjectInput): string {
     <con:definitionCache type="TEXT" rootPart="${KIT_FILES.wsdl}">
       <con:part><con:url>${KIT_FILES.wsdl}</con:url><con:content>${cdata(input.wsdl)}</con:content><con:type>http://schemas.xmlsoap.org/wsdl/</con:type></con:part>
       <con:part><con:url>${KIT_FILES.xsd}</con:url><con:content>${cdata(input.xsd)}</con:content><con:type>http://www.w3.org/2001/XMLSchema</con:type></con:part>
+      <con:part><con:url>${KIT_FILES.faultXsd}</con:url><con:content>${cdata(input.faultXsd)}</con:content><con:type>http://www.w3.org/2001/XMLSchema</con:type></con:part>
     </con:definitionCache>
     <con:endpoints><con:endpoint>${endpoint}</con:endpoint></con:endpoints>${operations}
   </con:interface>
@@ -239,7 +246,7 @@ or any SOAP 1.1 client.
 
 | File | What it is |
 |---|---|
-| \`${KIT_FILES.wsdl}\`, \`${KIT_FILES.xsd}\` | The contract (WSDL 1.1, document/literal; the XSD defines every message). |
+| \`${KIT_FILES.wsdl}\`, \`${KIT_FILES.xsd}\`, \`${KIT_FILES.faultXsd}\` | The contract (WSDL 1.1, document/literal; the first XSD defines every message, the second the fault detail). |
 | \`${KIT_FILES.project}\` | soapUI project: endpoint, one sample request per operation, WS-Security and TLS keystore set up. |
 | \`requests/*.xml\` | The same sample requests as plain SOAP envelopes (unsigned: your client adds WS-Security). |
 | \`${KIT_FILES.serverCa}\` | The CA certificate of the server's TLS certificate and response signatures: trust it. |
@@ -280,9 +287,9 @@ Endpoint: \`${input.endpoint}\` (its WSDL: \`${input.endpoint}?wsdl\`).
 The sample dates are recent days; replace the ESI IDs with your own.
 
 ## Faults
-Every error is a SOAP 1.1 fault (HTTP 500) whose detail is an \`smtFault\` element: \`code\` (stable: program
-against it), \`message\` (what to change), and your \`trans_id\`. \`soap:Server\` faults carry code \`INTERNAL\` and
-a \`correlationId\`: quote it to the operators.
+Every error is a SOAP 1.1 fault (HTTP 500) whose detail is an \`smtFault\` element in namespace \`${FAULT_NAMESPACE}\`
+(\`${KIT_FILES.faultXsd}\`): \`code\` (stable: program against it), \`message\` (what to change), and your \`trans_id\`.
+\`soap:Server\` faults carry code \`INTERNAL\` and a \`correlationId\`: quote it to the operators.
 
 | Code | faultstring |
 |---|---|

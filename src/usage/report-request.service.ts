@@ -59,11 +59,7 @@ export class ReportRequestService {
 
   /** The access scope of whoever acts for `duns`; when `participantId` is given, the DUNS must be one of its own. */
   async scopeFor(duns: string, participantId?: number): Promise<AccessScope> {
-    const participant = await this.registry.findParticipantByDuns(duns);
-    if (!participant) throw new SmtError('DUNS_UNKNOWN', `DUNS ${duns} is not registered to any REP or TDSP`);
-    if (participantId !== undefined && participant.id !== participantId) {
-      throw new SmtError('DUNS_NOT_OWNED', `DUNS ${duns} does not belong to the requester; act for one of your own DUNS numbers`);
-    }
+    const participant = await this.registry.actingFor(duns, participantId);
     return { participantId: participant.id, kind: participant.kind, duns: new Set(participant.duns) };
   }
 

@@ -60,7 +60,8 @@ describe('onboarding: PKI, entities and certificates through smt', function () {
     expect(updated).to.contain('signing certificate CN "rep-signer"').and.to.contain('calls from: 198.51.100.7');
     const listed = await ok('entity', 'list');
     expect(listed.split('\n')[0]).to.match(/^NAME\s+KIND\s+DUNS\s+PGP KEY\s+IP ADDRESSES\s+HAN ENDPOINT\s+CERTIFICATES$/);
-    expect(listed).to.contain(`198.51.100.7  rep1.example.com (tls, until ${info.notAfter.slice(0, 10)}); rep-signer (signing, until `);
+    expect(listed).to.match(/198\.51\.100\.7\s+-\s+rep1\.example\.com \(tls,/);
+    expect(listed).to.contain(`rep1.example.com (tls, until ${info.notAfter.slice(0, 10)}); rep-signer (signing, until `);
 
     const app = createApp(loadConfig({ SMT_DATA_DIR: cli.dataDir }));
     try {

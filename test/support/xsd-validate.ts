@@ -1,9 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
-import { contractPath, METER_USAGE_XSD_FILE } from '../../src/soap/meter-usage.types';
+import { contractPath } from '../../src/soap/contract';
+import { FAULT_NAMESPACE, FAULT_XSD_FILE } from '../../src/soap/fault-table';
+import { HAN_NAMESPACE, HAN_XSD_FILE } from '../../src/soap/han.types';
+import { METER_USAGE_NAMESPACE, METER_USAGE_XSD_FILE } from '../../src/soap/meter-usage.types';
+import { TDSP_HAN_NAMESPACE, TDSP_HAN_XSD_FILE } from '../../src/soap/tdsp-han.types';
 
 const SOAP11_ENVELOPE = 'http://schemas.xmlsoap.org/soap/envelope/';
 const XMLNS = 'http://www.w3.org/2000/xmlns/';
+
+/** The schema of each contract namespace in wsdl/: a payload is validated against the schema of its own namespace. */
+export const SCHEMA_OF_NAMESPACE: Readonly<Record<string, string>> = {
+  [METER_USAGE_NAMESPACE]: METER_USAGE_XSD_FILE,
+  [HAN_NAMESPACE]: HAN_XSD_FILE,
+  [TDSP_HAN_NAMESPACE]: TDSP_HAN_XSD_FILE,
+  [FAULT_NAMESPACE]: FAULT_XSD_FILE,
+};
 
 export interface XsdResult {
   valid: boolean;
@@ -14,20 +26,26 @@ export interface XsdResult {
 }
 
 /**
- * Validates the payload of a SOAP message against wsdl/meter-usage.xsd with xmllint (libxml2), a
- * validator independent of the code under test. The payload is the first element child of
- * soap:Body, or with `element`, the first element of that local name inside the Body (`smtFault`
- * picks a fault's detail). A document without a SOAP Body is validated as it is.
+ * Validates the payload of a SOAP message with xmllint (libxml2), a validator independent of the
+ * code under test, against `xsd` (a path), or by default against the schema in wsdl/ of the
+ * payload's namespace (SCHEMA_OF_NAMESPACE: a fault detail against smt-fault.xsd). The payload is the
+ * first element child of soap:Body, or with `element`, the first element of that local name inside the
+ * Body (`smtFault` picks a fault's detail). A document without a SOAP Body is validated as it is.
  */
-export function validateAgainstXsd(xml: string, element?: string, xsd = contractPath(METER_USAGE_XSD_FILE)): XsdResult {
+export function validateAgainstXsd(xml: string, element?: string, xsd?: string): XsdResult {
   const extracted = extractPayload(xml, element);
   if ('problem' in extracted) return { valid: false, errors: extracted.problem, payload: '' };
-  const run = spawnSync('xmllint', ['--noout', '--nonet', '--schema', xsd, '-'], { input: extracted.payload, encoding: 'utf8' });
+  const schemaFile = SCHEMA_OF_NAMESPACE[extracted.namespace];
+  if (xsd === undefined && schemaFile === undefined) {
+    return { valid: false, errors: `no schema in wsdl/ for the namespace "${extracted.namespace}" of the payload`, payload: extracted.payload };
+  }
+  const schema = xsd ?? contractPath(schemaFile!);
+  const run = spawnSync('xmllint', ['--noout', '--nonet', '--schema', schema, '-'], { input: extracted.payload, encoding: 'utf8' });
   if (run.error) throw new Error(`xmllint could not run (apt-get install libxml2-utils): ${run.error.message}`);
   return { valid: run.status === 0, errors: run.status === 0 ? '' : run.stderr.trim(), payload: extracted.payload };
 }
 
-function extractPayload(xml: string, element?: string): { payload: string } | { problem: string } {
+function extractPayload(xml: string, element?: string): { payload: string; namespace: string } | { problem: string } {
   const problems: string[] = [];
   const doc = new DOMParser({
     errorHandler: { warning: () => undefined, error: (m: string) => problems.push(m), fatalError: (m: string) => problems.push(m) },
@@ -42,7 +60,7 @@ function extractPayload(xml: string, element?: string): { payload: string } | { 
     ? (body ? childElements(body)[0] : root)
     : (scope.localName === element ? scope : descendants(scope).find((e) => e.localName === element));
   if (!target) return { problem: element ? `no <${element}> element in the message` : 'the SOAP Body is empty' };
-  return { payload: new XMLSerializer().serializeToString(standalone(target)) };
+  return { payload: new XMLSerializer().serializeToString(standalone(target)), namespace: target.namespaceURI ?? '' };
 }
 
 /** A copy of the element carrying every namespace declaration it inherited, so it stands on its own. */

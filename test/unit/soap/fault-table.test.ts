@@ -6,10 +6,13 @@ import { DOMParser } from '@xmldom/xmldom';
 import { expect } from 'chai';
 import * as soap from 'soap';
 import { SmtError, type ErrorCode } from '../../../src/core/errors';
+import { contractPath } from '../../../src/soap/contract';
 import {
-  FAULT_TABLE, faultDetailCodes, INTERNAL_FAULT_CODE, SERVER_FAULTSTRING, toSoapFault, type SoapFaultError,
+  FAULT_MESSAGE_FIELDS, FAULT_NAMESPACE, FAULT_TABLE, FAULT_XSD_FILE, faultDetailCodes, INTERNAL_FAULT_CODE, SERVER_FAULTSTRING, toSoapFault,
+  type SoapFaultError,
 } from '../../../src/soap/fault-table';
-import { contractPath, METER_USAGE_NAMESPACE, METER_USAGE_XSD_FILE } from '../../../src/soap/meter-usage.types';
+import { METER_USAGE_NAMESPACE, METER_USAGE_WSDL_FILE } from '../../../src/soap/meter-usage.types';
+import { children, describeContract, parseContract, XS } from '../../support/contract-drift';
 import { runTool } from '../../support/run-tool';
 import { validateAgainstXsd } from '../../support/xsd-validate';
 
@@ -23,11 +26,20 @@ function declaredErrorCodes(): string[] {
 }
 
 function schemaFaultCodes(): string[] {
-  const xsd = new DOMParser().parseFromString(fs.readFileSync(contractPath(METER_USAGE_XSD_FILE), 'utf8'), 'text/xml');
-  const types = Array.from(xsd.getElementsByTagNameNS('http://www.w3.org/2001/XMLSchema', 'simpleType'));
-  const faultCode = types.find((t) => t.getAttribute('name') === 'FaultCode')!;
-  return Array.from(faultCode.getElementsByTagNameNS('http://www.w3.org/2001/XMLSchema', 'enumeration')).map((e) => e.getAttribute('value')!);
+  const faultCode = children(parseContract(FAULT_XSD_FILE), XS, 'simpleType').find((t) => t.getAttribute('name') === 'FaultCode')!;
+  return Array.from(faultCode.getElementsByTagNameNS(XS, 'enumeration')).map((e) => e.getAttribute('value')!);
 }
+
+// The fault schema has no WSDL of its own: every service's WSDL declares its smtFault (checked by their contract tests).
+describeContract({
+  title: 'smtFault',
+  namespace: FAULT_NAMESPACE,
+  xsdFile: FAULT_XSD_FILE,
+  messageFields: FAULT_MESSAGE_FIELDS,
+  enumerations: { FaultCode: faultDetailCodes() },
+  samples: { smtFault: { code: 'HAN_DEVICE_LIMIT', message: 'ESI ID 10443720000000001 already has 5 HAN devices', trans_id: 'T-1', correlationId: 'R-1' } },
+  wsdls: [],
+});
 
 describe('soap/fault-table', () => {
   it('maps every ErrorCode to a Client or Server fault with a clear text', () => {
@@ -40,7 +52,7 @@ describe('soap/fault-table', () => {
     expect(FAULT_TABLE.REPORT_TOO_MANY_ESIIDS.faultcode).to.equal('soap:Client');
   });
 
-  it('lists in the XSD exactly the codes a fault detail can carry', () => {
+  it('lists in the fault XSD exactly the codes a fault detail can carry', () => {
     expect(schemaFaultCodes().sort()).to.deep.equal(faultDetailCodes().sort());
   });
 
@@ -52,7 +64,7 @@ describe('soap/fault-table', () => {
         Fault: {
           faultcode: 'soap:Client',
           faultstring: 'Too many ESI IDs in one request',
-          detail: { smtFault: { attributes: { xmlns: METER_USAGE_NAMESPACE }, code: 'REPORT_TOO_MANY_ESIIDS', message: error.message, trans_id: 'T-77', correlationId: 'c-1' } },
+          detail: { smtFault: { attributes: { xmlns: FAULT_NAMESPACE }, code: 'REPORT_TOO_MANY_ESIIDS', message: error.message, trans_id: 'T-77', correlationId: 'c-1' } },
           statusCode: 500,
         },
         statusCode: 500,
@@ -102,7 +114,7 @@ describe('soap/fault-table', () => {
     before(async () => {
       server = http.createServer((_req, res) => res.writeHead(404).end());
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const wsdlFile = contractPath();
+      const wsdlFile = contractPath(METER_USAGE_WSDL_FILE);
       const method = async (args: { trans_id?: string }) => {
         try {
           return next();
@@ -170,10 +182,10 @@ describe('soap/fault-table', () => {
         "    service.GetUsageRequestStatus(trans_id='T-9', requestorID='ops', correlationId='c')",
         "    print('no fault')",
         'except zeep.exceptions.Fault as fault:',
-        "    ns = {'m': 'urn:smt-platform:meter-usage:v1'}",
-        "    print(fault.code, '|', fault.message, '|', fault.detail.find('m:smtFault/m:code', ns).text)",
+        `    ns = {'f': '${FAULT_NAMESPACE}'}`,
+        "    print(fault.code, '|', fault.message, '|', fault.detail.find('f:smtFault/f:code', ns).text)",
       ].join('\n');
-      const out = (await runTool('/usr/bin/python3', ['-c', script, contractPath(), url])).toString().trim();
+      const out = (await runTool('/usr/bin/python3', ['-c', script, contractPath(METER_USAGE_WSDL_FILE), url])).toString().trim();
       expect(out).to.match(/Client \| Not found \| NOT_FOUND$/);
     });
   });

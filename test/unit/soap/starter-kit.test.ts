@@ -6,7 +6,9 @@ import { DOMParser } from '@xmldom/xmldom';
 import { expect } from 'chai';
 import forge from 'node-forge';
 import * as soap from 'soap';
-import { contractPath } from '../../../src/soap/meter-usage.types';
+import { contractPath } from '../../../src/soap/contract';
+import { FAULT_NAMESPACE, FAULT_XSD_FILE } from '../../../src/soap/fault-table';
+import { METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE } from '../../../src/soap/meter-usage.types';
 import { KIT_FILES, sampleRequests, SIGNING, writeStarterKit, type StarterKit } from '../../../src/soap/starter-kit';
 import { CliHarness, FIXTURES } from '../../support/cli-harness';
 import { validateAgainstXsd } from '../../support/xsd-validate';
@@ -74,13 +76,14 @@ describe('soap/starter-kit', () => {
       expect(fs.statSync(path.join(outDir, KIT_FILES.keystore)).mode & 0o777).to.equal(0o600);
       expect(fs.statSync(path.join(outDir, KIT_FILES.project)).mode & 0o777).to.equal(0o600);
       expect(fs.readFileSync(path.join(outDir, KIT_FILES.serverCa), 'utf8')).to.equal(keystore.certPem);
-      expect(fs.readFileSync(path.join(outDir, KIT_FILES.xsd), 'utf8')).to.equal(fs.readFileSync(contractPath('meter-usage.xsd'), 'utf8'));
+      expect(fs.readFileSync(path.join(outDir, KIT_FILES.xsd), 'utf8')).to.equal(fs.readFileSync(contractPath(METER_USAGE_XSD_FILE), 'utf8'));
+      expect(fs.readFileSync(path.join(outDir, KIT_FILES.faultXsd), 'utf8')).to.equal(fs.readFileSync(contractPath(FAULT_XSD_FILE), 'utf8'));
     });
 
     it('copies the WSDL with the endpoint as its address and nothing else changed', () => {
       const copy = fs.readFileSync(path.join(outDir, KIT_FILES.wsdl), 'utf8');
       expect(copy).to.include(`<soap:address location="${ENDPOINT}"/>`);
-      expect(copy.replace(ENDPOINT, 'https://localhost:8443/MeterUsage')).to.equal(fs.readFileSync(contractPath(), 'utf8'));
+      expect(copy.replace(ENDPOINT, 'https://localhost:8443/MeterUsage')).to.equal(fs.readFileSync(contractPath(METER_USAGE_WSDL_FILE), 'utf8'));
     });
 
     it('names every operation of the WSDL in the project, each with a sample call to the endpoint', () => {
@@ -117,9 +120,11 @@ describe('soap/starter-kit', () => {
 
     it('caches the contract inline so the project opens without the files', () => {
       const parts = byTag(project, CON, 'part');
-      expect(parts.map((p) => text(p, CON, 'url'))).to.deep.equal([KIT_FILES.wsdl, KIT_FILES.xsd]);
+      expect(parts.map((p) => text(p, CON, 'url'))).to.deep.equal([KIT_FILES.wsdl, KIT_FILES.xsd, KIT_FILES.faultXsd]);
       expect(text(parts[0], CON, 'content')).to.equal(fs.readFileSync(path.join(outDir, KIT_FILES.wsdl), 'utf8'));
       expect(text(parts[1], CON, 'content')).to.equal(fs.readFileSync(path.join(outDir, KIT_FILES.xsd), 'utf8'));
+      expect(text(parts[2], CON, 'content')).to.equal(fs.readFileSync(path.join(outDir, KIT_FILES.faultXsd), 'utf8'));
+      expect(parts.slice(1).map((p) => text(p, CON, 'type'))).to.deep.equal(['http://www.w3.org/2001/XMLSchema', 'http://www.w3.org/2001/XMLSchema']);
     });
 
     it('signs Body and Timestamp with RSA-SHA256, SHA-256 digests, exc-c14n and a BinarySecurityToken from the keystore', () => {
@@ -147,7 +152,7 @@ describe('soap/starter-kit', () => {
     it('explains the onboarding steps and signing settings in the README', () => {
       const readme = fs.readFileSync(path.join(outDir, KIT_FILES.readme), 'utf8');
       for (const expected of ['Certificate', 'IP addresses', 'PGP key', 'DUNS', 'RSA-SHA256', 'SHA-256', 'exclusive c14n', '**Body**',
-        '**Timestamp**', 'BinarySecurityToken', ENDPOINT, '123456789', 'REPORT_TOO_MANY_ESIIDS', 'RANGE_TOO_LARGE']) {
+        '**Timestamp**', 'BinarySecurityToken', ENDPOINT, '123456789', 'REPORT_TOO_MANY_ESIIDS', 'RANGE_TOO_LARGE', KIT_FILES.faultXsd, FAULT_NAMESPACE]) {
         expect(readme, expected).to.include(expected);
       }
       expect(readme).to.not.include('kit-secret');

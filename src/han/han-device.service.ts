@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { SmtError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { Esiid } from '../db/entities/esiid.entity';
+import { MAX_DEVICES_PER_ESIID, REMOVABLE, takesSlot, type DeviceStatus } from './device-status';
+import type { HanAccess } from './han-access';
+import { hanDeviceStore, type DeviceEventRecord, type DeviceRecord } from './han-device.store';
+import { parseInstallCode, maskInstallCode } from './install-code';
+import { parseMacAddress } from './mac-address';
+import { hanCapability, type HanCapability } from './meter-capability';
+import { enqueueDispatches } from './tdsp-dispatch';
+
+export interface ProvisionInput {
+  requesterDuns: string;
+  esiid: string;
+  meterNumber: string;
+  macAddress: string;
+  installCode: string;
+  description?: string | null;
+}
+
+export interface DeviceRequestResult {
+  requestId: string;
+  mac: string;
+  status: DeviceStatus;
+}
+
+export interface DeviceView extends DeviceRecord {
+  history: DeviceEventRecord[];
+}
+
+export type HistoryEntry = DeviceEventRecord & { mac: string };
+
+export interface MeterInfo {
+  esiid: string;
+  meterNumber: string | null;
+  tdspDuns: string;
+  tdspName: string;
+  meterHardwareVersion: string | null;
+  meterFirmwareVersion: string | null;
+  hanCapable: HanCapability;
+  hanCapabilityReason: string;
+}
+
+const MAX_DESCRIPTION = 60;
+
+/**
+ * What a REP does with HAN devices: provision and deprovision one device at a time (answered at once;
+ * the TDSP is called through the outbox), and read a device's details or an ESI ID's history.
+ */
+export class HanDeviceService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly access: HanAccess,
+    private readonly logger: Logger,
+    private readonly options: { onDispatch?: () => void; now?: () => Date } = {},
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  async provision(input: ProvisionInput, participantId: number): Promise<DeviceRequestResult> {
+    const mac = parseMacAddress(input.macAddress);
+    const code = parseInstallCode(input.installCode);
+    const description = input.description?.trim() || null;
+    if (description !== null && description.length > MAX_DESCRIPTION) {
+      throw new SmtError('HAN_FIELD_INVALID', `deviceDescription is ${description.length} characters long; at most ${MAX_DESCRIPTION} are allowed`);
+    }
+    const { repDuns, esiid, tdsp } = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    const meterNumber = String(input.meterNumber ?? '').trim();
+    if (esiid.meterNumber === null || meterNumber !== esiid.meterNumber) {
+      throw new SmtError('HAN_METER_MISMATCH', esiid.meterNumber === null
+        ? `ESI ID ${esiid.esiid} has no meter registered yet; HAN devices can be provisioned once its TDSP reports the meter`
+        : `meter number "${meterNumber.slice(0, 40)}" is not the meter of ESI ID ${esiid.esiid} (${esiid.meterNumber}); ask GetMeterInfo for it`);
+    }
+    const requestId = randomUUID();
+    const now = this.now();
+    await this.db.transaction(async (m) => {
+      // The first statement writes: it locks the ESI ID, so two requests cannot both take its last slot.
+      await m.update(Esiid, { esiid: esiid.esiid }, { meterNumber: esiid.meterNumber });
+      const devices = await hanDeviceStore.devicesOf(m, esiid.esiid);
+      const existing = devices.find((d) => d.mac === mac);
+      if (existing && takesSlot(existing.status)) {
+        throw new SmtError('HAN_DEVICE_DUPLICATE', `device ${mac} is already on ESI ID ${esiid.esiid} (${existing.status}); deprovision it first to add it again`);
+      }
+      const used = devices.filter((d) => takesSlot(d.status)).length;
+      if (used >= MAX_DEVICES_PER_ESIID) {
+        throw new SmtError('HAN_DEVICE_LIMIT', `ESI ID ${esiid.esiid} already has ${used} HAN devices, the most allowed; deprovision one first`);
+      }
+      const at = now.toISOString();
+      const deviceId = await hanDeviceStore.save(m, {
+        id: existing?.id, esiid: esiid.esiid, mac, repDuns, meterNumber, installCodeMasked: maskInstallCode(code.hex), description,
+        status: 'Add Acknowledged', statusAt: at, addRequestId: requestId, removeRequestId: null,
+      }, now);
+      await hanDeviceStore.addEvents(m, deviceId, [{ requestId, status: 'Add Acknowledged', statusAt: at, recordedAt: at, source: 'REP', applied: true, reason: null }]);
+      await enqueueDispatches(m, [{
+        requestId, tdspDuns: esiid.tdspDuns, operation: 'ProvisionDevice',
+        message: {
+          requestId, esiid: esiid.esiid, meterNumber, ...(esiid.meterFirmwareVersion ? { meterFirmwareVersion: esiid.meterFirmwareVersion } : {}),
+          macAddress: mac, installCode: code.hex, ...(description ? { deviceDescription: description } : {}),
+        },
+      }], now);
+    });
+    this.options.onDispatch?.();
+    this.logger.info('han: provisioning accepted', { requestId, esiid: esiid.esiid, mac, repDuns, tdsp: tdsp.name });
+    return { requestId, mac, status: 'Add Acknowledged' };
+  }
+
+  async deprovision(input: { requesterDuns: string; esiid: string; macAddress: string }, participantId: number): Promise<DeviceRequestResult> {
+    const mac = parseMacAddress(input.macAddress);
+    const { repDuns, esiid } = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    const requestId = randomUUID();
+    const now = this.now();
+    await this.db.transaction(async (m) => {
+      await m.update(Esiid, { esiid: esiid.esiid }, { meterNumber: esiid.meterNumber });
+      const device = await hanDeviceStore.device(m, esiid.esiid, mac);
+      if (!device) throw new SmtError('HAN_DEVICE_NOT_FOUND', `device ${mac} was never provisioned on ESI ID ${esiid.esiid}`);
+      if (!REMOVABLE.has(device.status)) {
+        throw new SmtError('HAN_DEVICE_STATE', `device ${mac} is ${device.status}; only a device that is added or being added can be deprovisioned`);
+      }
+      const at = now.toISOString();
+      await hanDeviceStore.save(m, { ...device, status: 'Remove Acknowledged', statusAt: at, removeRequestId: requestId }, now);
+      await hanDeviceStore.addEvents(m, device.id, [{ requestId, status: 'Remove Acknowledged', statusAt: at, recordedAt: at, source: 'REP', applied: true, reason: null }]);
+      await enqueueDispatches(m, [{
+        requestId, tdspDuns: esiid.tdspDuns, operation: 'DeprovisionDevice',
+        message: { requestId, esiid: esiid.esiid, meterNumber: device.meterNumber, macAddress: mac },
+      }], now);
+    });
+    this.options.onDispatch?.();
+    this.logger.info('han: deprovisioning accepted', { requestId, esiid: esiid.esiid, mac, repDuns });
+    return { requestId, mac, status: 'Remove Acknowledged' };
+  }
+
+  async details(input: { requesterDuns: string; esiid: string; macAddress: string }, participantId: number): Promise<DeviceView> {
+    const mac = parseMacAddress(input.macAddress);
+    const { esiid } = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    const device = await hanDeviceStore.device(this.db.manager, esiid.esiid, mac);
+    if (!device) throw new SmtError('HAN_DEVICE_NOT_FOUND', `device ${mac} was never provisioned on ESI ID ${esiid.esiid}`);
+    return { ...device, history: await hanDeviceStore.eventsOf(this.db.manager, [device.id]) };
+  }
+
+  /** Every device's history on the ESI ID, merged in the order it was recorded. */
+  async history(input: { requesterDuns: string; esiid: string }, participantId: number): Promise<{ esiid: string; entries: HistoryEntry[] }> {
+    const { esiid } = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    const devices = await hanDeviceStore.devicesOf(this.db.manager, esiid.esiid);
+    const macs = new Map(devices.map((d) => [d.id, d.mac]));
+    const events = await hanDeviceStore.eventsOf(this.db.manager, devices.map((d) => d.id));
+    return { esiid: esiid.esiid, entries: events.map((e) => ({ ...e, mac: macs.get(e.deviceId)! })) };
+  }
+
+  async meterInfo(input: { requesterDuns: string; esiid: string }, participantId: number): Promise<MeterInfo> {
+    const { esiid, tdsp } = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    const capability = hanCapability(esiid.meterFirmwareVersion, tdsp.hanMinFirmware);
+    return {
+      esiid: esiid.esiid, meterNumber: esiid.meterNumber, tdspDuns: esiid.tdspDuns, tdspName: tdsp.name,
+      meterHardwareVersion: esiid.meterHardwareVersion, meterFirmwareVersion: esiid.meterFirmwareVersion,
+      hanCapable: capability.capable, hanCapabilityReason: capability.reason,
+    };
+  }
+}

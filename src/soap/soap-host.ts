@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import * as soap from 'soap';
+import { SmtError, errorMessage } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { ReplayCache } from '../security/replay-cache';
+import type { SigningCredentials } from '../security/ws-security.signer';
+import type { WsSecurityPool } from '../security/ws-security.pool';
+import { contractPath } from './contract';
+import { sendFault, verifyMessage, type MessageSecurityOptions, type MessageSigner } from './soap-security.middleware';
+
+/** One WSDL service served at a path, with the methods node-soap calls. */
+export interface SoapService {
+  path: string;
+  wsdlFile: string;
+  service: string;
+  port: string;
+  namespace: string;
+  operations: readonly string[];
+  methods: object;
+}
+
+export interface SoapHostOptions extends Omit<MessageSecurityOptions, 'operations'> {
+  host: string;
+  port: number;
+  /** The TLS certificate and key, which also sign every response. */
+  server: SigningCredentials;
+  /** PEM bundle of the CA(s) client certificates must chain to. */
+  clientCaPem: string;
+  /** Schema files the WSDLs include or import, served beside them for clients that read ?wsdl. */
+  schemaFiles: readonly string[];
+}
+
+export interface SoapHostDeps {
+  security: WsSecurityPool;
+  /** Identifies the caller from its TLS certificate (and address), or answers with a fault. */
+  authenticate: RequestHandler;
+  /** The identified caller's signing certificates. */
+  signerOf: (req: Request) => MessageSigner;
+  logger: Logger;
+}
+
+export interface RunningSoapServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+const SOAP_TYPES = ['text/xml', 'application/soap+xml', 'application/xml'];
+
+/**
+ * A SOAP server the way the platform (and the mock TDSP) runs one: HTTPS with mutual TLS (TLS 1.2+),
+ * then per request the caller's identity, a bounded raw body, the WS-Security checks, and only then
+ * node-soap and the service. Every response is signed with the server certificate.
+ */
+export async function startSoapHost(services: readonly SoapService[], deps: SoapHostDeps, options: SoapHostOptions): Promise<RunningSoapServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const replay = new ReplayCache();
+  for (const service of services) {
+    app.use(service.path, signResponses(deps.security, options.server, deps.logger));
+    app.use(service.path, deps.authenticate);
+    app.post(service.path,
+      express.raw({ type: SOAP_TYPES, limit: options.maxBodyBytes }),
+      verifyMessage(deps.security, replay, deps.signerOf, { ...options, operations: { namespace: service.namespace, names: service.operations } }, deps.logger));
+    app.use(service.path, (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      const tooLarge = (error as { type?: string }).type === 'entity.too.large';
+      sendFault(res, tooLarge ? new SmtError('BODY_TOO_LARGE', `the request is larger than ${options.maxBodyBytes} bytes; split it`) : error, deps.logger);
+    });
+  }
+  for (const schema of options.schemaFiles) {
+    app.get(`/${schema}`, deps.authenticate, (_req, res) => res.type('application/xml').sendFile(contractPath(schema)));
+  }
+
+  const server = https.createServer({
+    key: options.server.privateKeyPem,
+    cert: options.server.certificatePem,
+    ca: options.clientCaPem,
+    requestCert: true,
+    rejectUnauthorized: true,
+    minVersion: 'TLSv1.2',
+  }, app);
+  server.on('tlsClientError', (error) => deps.logger.warn('soap: TLS handshake refused', { error: error.message }));
+  for (const service of services) await listen(app, service);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  deps.logger.info('soap: listening', { host: options.host, port, services: services.map((s) => s.path) });
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+function listen(app: express.Express, service: SoapService): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    soap.listen(app, {
+      path: service.path,
+      services: { [service.service]: { [service.port]: service.methods as unknown as soap.IServices[string][string] } },
+      xml: fs.readFileSync(contractPath(service.wsdlFile), 'utf8'),
+      // Resolves the WSDL's includes and imports of the schemas next to it.
+      uri: contractPath(service.wsdlFile),
+      forceUseSchemaXmlns: true,
+      enableChunkedEncoding: false,
+      callback: (error: unknown) => (error ? reject(error) : resolve()),
+    } as soap.IServerOptions);
+  });
+}
+
+/** Signs what goes out (answers and faults alike) in the WS-Security threads, then sends it. */
+function signResponses(pool: WsSecurityPool, credentials: SigningCredentials, logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST') return next();
+    const end = res.end.bind(res) as (chunk?: unknown) => Response;
+    res.end = ((chunk?: unknown) => {
+      if (chunk === undefined || typeof chunk === 'function') return end();
+      const xml = Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+      pool.sign(xml, credentials, new Date()).then((signed) => {
+        res.removeHeader('Content-Length');
+        end(signed);
+      }, (error: unknown) => {
+        logger.error('soap: response could not be signed', { error: errorMessage(error) });
+        res.statusCode = 500;
+        end();
+      });
+      return res;
+    }) as Response['end'];
+    next();
+  };
+}
