@@ -19,6 +19,7 @@ import { RegistryImportService } from './registry/registry-import.service';
 import { RegistryService } from './registry/registry.service';
 import { loadClientCa } from './security/client-ca';
 import { ensureDevelopmentCertificate, ensureDevelopmentPki } from './security/dev-pki';
+import type { DevelopmentSetup } from './security/development-setup';
 import { parseCertificate } from './security/pki';
 import { HanAccess } from './han/han-access';
 import { HanDeviceStatusService } from './han/han-device-status.service';
@@ -235,24 +236,47 @@ export class App {
     return server;
   }
 
-  /** Starts the mock TDSP as the given TDSP participant (its demo client certificate), calling back this platform. */
-  async startMockTdsp(tdsp: { clientCertPath: string; clientKeyPath: string }, port = this.config.mockTdsp.port): Promise<RunningSoapServer> {
-    const { dataDir, soap } = this.config;
+  /**
+   * Starts the mock TDSP: it serves TdspHan with the development PKI's mock-tdsp certificate and calls
+   * back as the TDSP whose client certificate and key it is given. Unless told otherwise it trusts
+   * this platform: its client certificate for calls in, its server certificate for signatures.
+   */
+  async startMockTdsp(files: MockTdspFiles): Promise<RunningSoapServer> {
+    const { dataDir, soap, mockTdsp } = this.config;
+    const read = (file: string, what: string) => readFileNamed(file, what);
     const pki = await ensureDevelopmentPki(dataDir);
     const serverCert = await ensureDevelopmentCertificate(dataDir, 'mock-tdsp');
-    const platformClient = await this.tdspClientTls();
+    const platformClientPem = files.platformClientCert ? await read(files.platformClientCert, 'the platform client certificate') : (await this.tdspClientTls()).certPem;
     const server = await startMockTdsp({
-      host: this.config.mockTdsp.host, port,
+      host: mockTdsp.host, port: files.port ?? mockTdsp.port,
       server: { certificatePem: serverCert.certPem, privateKeyPem: serverCert.keyPem },
-      tdsp: { certificatePem: await readSetting(tdsp.clientCertPath, 'the mock TDSP certificate'), privateKeyPem: await readSetting(tdsp.clientKeyPath, 'the mock TDSP key') },
-      caPem: pki.ca.certPem,
-      platformClientFingerprint256: parseCertificate(platformClient.certPem).fingerprint256,
-      platformSignersPem: [(await this.serverIdentity()).certificatePem],
-      behaviour: loadBehaviour(this.config.mockTdsp.behaviourFile),
+      tdsp: { certificatePem: await read(files.tdspCert, 'the TDSP certificate'), privateKeyPem: await read(files.tdspKey, 'the TDSP key') },
+      caPem: files.ca ? await read(files.ca, 'the CA file') : pki.ca.certPem,
+      platformClientFingerprint256: parseCertificate(platformClientPem).fingerprint256,
+      platformSignersPem: [files.platformSigner ? await read(files.platformSigner, 'the platform signing certificate') : (await this.serverIdentity()).certificatePem],
+      behaviour: loadBehaviour(files.behaviour ?? mockTdsp.behaviourFile),
       maxBodyBytes: soap.maxBodyBytes, clockSkewSeconds: soap.clockSkewSeconds, timestampWindowSeconds: soap.timestampWindowSeconds,
     }, await this.securityPool(), this.logger);
     this.closers.push(() => server.close());
     return server;
+  }
+
+  /**
+   * In development mode (SMT_MOCK_TDSP=auto and a demo TDSP on this data dir), `smt serve` runs the
+   * mock TDSP as the demo TDSP and registers it as that TDSP's endpoint, unless the operator set
+   * another one. Returns the endpoint, or null when no mock runs.
+   */
+  async startDevelopmentMockTdsp(setup: DevelopmentSetup): Promise<string | null> {
+    const demo = setup.demo.find((d) => d.kind === 'TDSP');
+    if (this.config.mockTdsp.mode === 'off' || !demo) return null;
+    const mock = await this.startMockTdsp({ tdspCert: demo.clientCertPath, tdspKey: demo.clientKeyPath });
+    const endpoint = `https://localhost:${mock.port}/TdspHan`;
+    const registry = await this.registry();
+    const current = (await registry.findParticipantByDuns(demo.duns))?.endpoint ?? null;
+    if (current === null || /^https:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/TdspHan$/.test(current)) {
+      if (current !== endpoint) await registry.updateParticipant(demo.name, { endpoint });
+    }
+    return endpoint;
   }
 
   /** The platform's client certificate for calls to TDSPs, and the CAs their servers chain to. */
@@ -326,6 +350,25 @@ export class App {
       this.logger.on('finish', () => resolve());
       this.logger.end();
     });
+  }
+}
+
+/** The files the mock TDSP runs with; see `smt mock-tdsp --help`. */
+export interface MockTdspFiles {
+  tdspCert: string;
+  tdspKey: string;
+  platformClientCert?: string | null;
+  platformSigner?: string | null;
+  ca?: string | null;
+  behaviour?: string | null;
+  port?: number;
+}
+
+async function readFileNamed(file: string, what: string): Promise<string> {
+  try {
+    return await fs.promises.readFile(file, 'utf8');
+  } catch (error) {
+    throw new SmtError('FILE_UNREADABLE', `Cannot read ${what} ${file}: ${(error as Error).message}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { entityAddCommand, entityListCommand, entityUpdateCommand } from './enti
 import { entitySetPasswordCommand } from './entity-password.command';
 import { ingestCommand } from './ingest.command';
 import { keysExportPublicCommand } from './keys.command';
+import { mockTdspCommand } from './mock-tdsp.command';
 import { pkiInitCommand, pkiIssueCommand } from './pki.command';
 import { postDailyCommand } from './post-daily.command';
 import { registryImportCommand } from './registry.command';
@@ -35,6 +36,7 @@ export const commands: Command[] = [
   pkiIssueCommand,
   certRevokeCommand,
   starterKitCommand,
+  mockTdspCommand,
   dbMigrateCommand,
   keysExportPublicCommand,
 ];

@@ -6,7 +6,7 @@ import type { Command } from './command';
 
 export const serveCommand: Command = {
   name: ['serve'],
-  summary: 'Run the platform: the SOAP and FTPS servers, inbound LSE loading, the report worker, daily postings and retention',
+  summary: 'Run the platform: the SOAP and FTPS servers, inbound LSE loading, the report worker, TDSP dispatch, daily postings, retention, and in development the mock TDSP',
   usage: 'serve [--poll-seconds N]',
   options: { 'poll-seconds': { type: 'string', default: '5' } },
   allowPositionals: false,
@@ -33,12 +33,16 @@ export const serveCommand: Command = {
     });
     scheduler.start();
     const soap = await app.startSoapServer();
+    const dispatch = await app.dispatchWorker();
+    await dispatch.start();
+    const mockEndpoint = await app.startDevelopmentMockTdsp(setup);
     // An upload that completed is loaded at once rather than at the next poll.
     const ftps = await app.startFtpsServer(() => worker.wake());
     app.logger.info('serve: started', { dataDir: app.config.dataDir, db: app.config.db.type, soapPort: soap.port, ftpsPort: ftps.port });
     term.err([
       `smt serve: running on ${app.config.db.type === 'sqlite' ? `the embedded database in ${app.config.dataDir}` : `the ${app.config.db.type} server`}`,
-      `  SOAP (mutual TLS): https://${app.config.soap.host}:${soap.port}/MeterUsage (WSDL: ?wsdl)`,
+      `  SOAP (mutual TLS): https://${app.config.soap.host}:${soap.port}/MeterUsage and /HAN (WSDL: ?wsdl); TDSPs call back at ${app.soapPublicUrl()}/TdspCallback`,
+      ...(mockEndpoint ? [`  mock TDSP:         ${mockEndpoint} (the demo TDSP's HAN endpoint; behaviour: ${app.config.mockTdsp.behaviourFile ?? 'built-in, SMT_MOCK_TDSP_BEHAVIOUR=FILE changes it'})`] : []),
       `  FTPS (explicit TLS): ftp://${app.config.ftps.host}:${ftps.port} (log in with the entity name and its password: smt entity set-password NAME)`,
       `  inbound LSE files: ${app.ftpsRoot}/<TDSP DUNS>/inbound/ (checked every ${pollMs / 1000} s; activity reports in .../reports/)`,
       `  report files:      ${app.ftpsRoot}/<DUNS>/adhoc/ and daily/ (daily postings at the latest ${app.config.reports.dailyPostingTime} CPT; kept ${app.config.reports.retentionDays} days)`,
@@ -53,7 +57,7 @@ export const serveCommand: Command = {
       process.once('SIGTERM', resolve);
     });
     term.err('smt serve: stopping after the work in progress...\n');
-    await Promise.all([worker.stop(), reports.stop(), scheduler.stop()]);
+    await Promise.all([worker.stop(), reports.stop(), scheduler.stop(), dispatch.stop()]);
     return 0;
   },
 };

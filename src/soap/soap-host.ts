@@ -25,8 +25,9 @@ export interface SoapService {
 export interface SoapHostOptions extends Omit<MessageSecurityOptions, 'operations'> {
   host: string;
   port: number;
-  /** The TLS certificate and key, which also sign every response. */
+  /** The TLS certificate and key, which also sign every response unless `responseSigner` is given. */
   server: SigningCredentials;
+  responseSigner?: SigningCredentials;
   /** PEM bundle of the CA(s) client certificates must chain to. */
   clientCaPem: string;
   /** Schema files the WSDLs include or import, served beside them for clients that read ?wsdl. */
@@ -59,7 +60,7 @@ export async function startSoapHost(services: readonly SoapService[], deps: Soap
   app.disable('x-powered-by');
   const replay = new ReplayCache();
   for (const service of services) {
-    app.use(service.path, signResponses(deps.security, options.server, deps.logger));
+    app.use(service.path, signResponses(deps.security, options.responseSigner ?? options.server, deps.logger));
     app.use(service.path, deps.authenticate);
     app.post(service.path,
       express.raw({ type: SOAP_TYPES, limit: options.maxBodyBytes }),

@@ -89,7 +89,8 @@ export async function startMockTdsp(options: MockTdspOptions, security: WsSecuri
     signerOf: () => platform,
     logger,
   }, {
-    host: options.host, port: options.port, server: options.server, clientCaPem: options.caPem,
+    // Answers are signed as the TDSP, with the certificate the platform has registered for it.
+    host: options.host, port: options.port, server: options.server, responseSigner: options.tdsp, clientCaPem: options.caPem,
     schemaFiles: [TDSP_HAN_XSD_FILE, FAULT_XSD_FILE], maxBodyBytes: options.maxBodyBytes,
     clockSkewSeconds: options.clockSkewSeconds, timestampWindowSeconds: options.timestampWindowSeconds, allowSha1: false,
   });
