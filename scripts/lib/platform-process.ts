@@ -11,6 +11,7 @@ export interface PlatformProcess {
   dataDir: string;
   soapPort: number;
   ftpsPort: number;
+  mockTdspPort: number;
   stop(): Promise<void>;
 }
 
@@ -28,7 +29,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   const child: ChildProcess = spawn(process.execPath, [smtBin(), 'serve', '--poll-seconds', '1'], {
     env: {
       ...process.env, SMT_DATA_DIR: dataDir, SMT_SOAP_PORT: String(soapPort), SMT_FTPS_PORT: String(ftpsPort),
-      SMT_FTPS_PASSIVE_PORTS: `${base + 2}-${base + 40}`, SMT_REPORT_POLL_MS: '200', SMT_LOG_LEVEL: 'warn', ...env,
+      SMT_FTPS_PASSIVE_PORTS: `${base + 2}-${base + 40}`, SMT_MOCK_TDSP_PORT: String(base + 41), SMT_REPORT_POLL_MS: '200', SMT_LOG_LEVEL: 'warn', ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -41,7 +42,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   }
   if (!fs.existsSync(path.join(dataDir, 'demo', 'demo-rep'))) throw new Error('smt serve started without the demo participants');
   return {
-    dataDir, soapPort, ftpsPort,
+    dataDir, soapPort, ftpsPort, mockTdspPort: base + 41,
     stop: async () => {
       child.kill('SIGINT');
       await new Promise((resolve) => child.on('exit', resolve));
