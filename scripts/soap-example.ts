@@ -4,11 +4,8 @@
  * RSA-SHA256 over Body and Timestamp). Runs against `npm start` with the demo REP's files.
  *   npm run example:soap [-- --data var --esiid 10443720000000001 --from 07/01/2025 --to 07/01/2025]
  */
-import fs from 'node:fs';
-import https from 'node:https';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as soap from 'soap';
+import { demoRepClient, describeFailure } from './lib/demo-soap-client';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -20,20 +17,7 @@ async function main(): Promise<void> {
       to: { type: 'string', default: '07/01/2025' },
     },
   });
-  const demo = path.join(values.data!, 'demo', 'demo-rep');
-  const cert = fs.readFileSync(path.join(demo, 'client.crt'), 'utf8');
-  const key = fs.readFileSync(path.join(demo, 'client.key'), 'utf8');
-  const agent = new https.Agent({ cert, key, ca: fs.readFileSync(path.join(values.data!, 'pki', 'ca.crt')), keepAlive: true });
-
-  const client = await soap.createClientAsync(`${values.url}?wsdl`, { wsdl_options: { httpsAgent: agent } });
-  client.setEndpoint(values.url!);
-  client.setSecurity(new soap.WSSecurityCert(key, cert, '', {
-    hasTimeStamp: true,
-    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-    signerOptions: { idMode: 'wssecurity' },
-  } as never));
-  const call = { httpsAgent: agent };
+  const { client, call } = await demoRepClient(values.data!, values.url!);
 
   const [submitted] = await client.SubmitUsageRequestAsync({
     trans_id: 'example-1', requestorID: 'demo-rep', requesterType: 'ROR', requesterAuthenticationID: '200000001',
@@ -55,6 +39,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`example failed: ${(error as { body?: string }).body ?? (error as Error).message}`);
+  console.error(`example failed: ${describeFailure(error)}`);
   process.exitCode = 1;
 });

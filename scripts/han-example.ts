@@ -1,0 +1,47 @@
+/**
+ * A REP's HAN client with node-soap: provisions an in-home device on a demo ESI ID, follows it to
+ * Device Added as the mock TDSP reports each status, and reads the meter and the device's history.
+ * Runs against `npm start` (which runs the mock TDSP as the demo TDSP).
+ *   npm run example:han [-- --data var --esiid 10443720000000001 --mac 00124B0001A2B3C4]
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { appendInstallCodeCrc } from '../src/han/install-code';
+import { demoRepClient, describeFailure } from './lib/demo-soap-client';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string', default: 'var' },
+      url: { type: 'string', default: 'https://localhost:8443/HAN' },
+      esiid: { type: 'string', default: '10443720000000001' },
+      mac: { type: 'string', default: `00124B${randomBytes(5).toString('hex').toUpperCase()}` },
+    },
+  });
+  const { client, call } = await demoRepClient(values.data!, values.url!);
+  const head = { requestorID: 'demo-rep', requesterAuthenticationID: '200000001' };
+
+  const [meter] = await client.GetMeterInfoAsync({ trans_id: 'han-1', ...head, esiid: values.esiid }, call);
+  console.log('GetMeterInfo:', meter);
+
+  const installCode = appendInstallCodeCrc(randomBytes(8).toString('hex').toUpperCase());
+  const [provisioned] = await client.ProvisionHanDeviceAsync({
+    trans_id: 'han-2', ...head, esiid: values.esiid, meterNumber: meter.meterNumber, macAddress: values.mac, installCode, deviceDescription: 'demo thermostat',
+  }, call);
+  console.log('ProvisionHanDevice:', provisioned);
+
+  let status = provisioned.deviceStatus as string;
+  for (let i = 0; i < 60 && !['Device Added', 'Add Rejected', 'Add Failed'].includes(status); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const [details] = await client.GetHanDeviceDetailsAsync({ trans_id: 'han-3', ...head, esiid: values.esiid, macAddress: values.mac }, call);
+    if (details.device.deviceStatus !== status) console.log(`  ${details.device.statusTime}  ${status} -> ${details.device.deviceStatus}`);
+    status = details.device.deviceStatus;
+  }
+  const [details] = await client.GetHanDeviceDetailsAsync({ trans_id: 'han-4', ...head, esiid: values.esiid, macAddress: values.mac }, call);
+  console.log('GetHanDeviceDetails:', JSON.stringify(details, null, 2));
+}
+
+main().catch((error) => {
+  console.error(`example failed: ${describeFailure(error)}`);
+  process.exitCode = 1;
+});
