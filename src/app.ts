@@ -26,7 +26,7 @@ import { HanDeviceStatusService } from './han/han-device-status.service';
 import { HanDeviceService } from './han/han-device.service';
 import { hanDeviceMethods } from './soap/han-device.handler';
 import { deviceCallbackMethods } from './soap/tdsp-callback.handler';
-import { DispatchStore } from './tdsp/dispatch.store';
+import { DispatchStore, type ClaimedDispatch } from './tdsp/dispatch.store';
 import { DispatchWorker } from './tdsp/dispatch.worker';
 import { loadBehaviour } from './tdsp/mock/mock-behaviour';
 import { startMockTdsp } from './tdsp/mock/mock-tdsp.server';
@@ -119,7 +119,7 @@ export class App {
       const client = new TdspClient(soap, await this.registry(), await this.credentials(), this.logger, { tls, callbackAddress: () => `${this.soapPublicUrl()}/TdspCallback` });
       const statuses = await this.hanDeviceStatuses();
       const onEnd = (operation: string) => (operation === 'ProvisionDevice' || operation === 'DeprovisionDevice'
-        ? (requestId: string, outcome: 'refused' | 'failed', reason: string) => statuses.dispatchEnded(requestId, outcome, reason)
+        ? (dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string) => statuses.dispatchEnded(dispatches[0]!.requestId, outcome, reason)
         : undefined);
       const worker = new DispatchWorker(new DispatchStore(await this.db(), `${os.hostname()}:${process.pid}`), client, onEnd, this.logger, {
         concurrency: tdsp.concurrency, maxAttempts: tdsp.maxAttempts, retryBaseMs: tdsp.retryBaseMs, claimMs: tdsp.timeoutMs * 2 + 10_000, pollMs: tdsp.pollMs,

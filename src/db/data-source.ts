@@ -18,15 +18,20 @@ import { RevokedCertificate } from './entities/revoked-certificate.entity';
 import { HanDevice } from './entities/han-device.entity';
 import { HanDeviceEvent } from './entities/han-device-event.entity';
 import { TdspDispatch } from './entities/tdsp-dispatch.entity';
+import { HanMessage } from './entities/han-message.entity';
+import { HanMessageStatus } from './entities/han-message-status.entity';
+import { HanMessageTarget } from './entities/han-message-target.entity';
 import { InitialSchema1764201600000 } from './migrations/1764201600000-initial-schema';
 import { ReportRequests1764288000000 } from './migrations/1764288000000-report-requests';
 import { Credentials1764374400000 } from './migrations/1764374400000-credentials';
 import { ParticipantPasswords1764460800000 } from './migrations/1764460800000-participant-passwords';
 import { HanDevices1764547200000 } from './migrations/1764547200000-han-devices';
+import { HanMessages1764633600000 } from './migrations/1764633600000-han-messages';
 
 export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection, ReportRequest, ReportFile, DailyPosting,
-  ParticipantCertificate, ParticipantIp, RevokedCertificate, ParticipantPassword, HanDevice, HanDeviceEvent, TdspDispatch];
-export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000, HanDevices1764547200000];
+  ParticipantCertificate, ParticipantIp, RevokedCertificate, ParticipantPassword, HanDevice, HanDeviceEvent, TdspDispatch,
+  HanMessage, HanMessageTarget, HanMessageStatus];
+export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000, HanDevices1764547200000, HanMessages1764633600000];
 
 export function sqliteFile(config: Config): string {
   return path.join(config.dataDir, 'smt.sqlite');

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { TdspDispatch } from '../db/entities/tdsp-dispatch.entity';
+import { insertRows } from '../db/bulk-sql';
 
 /** A call owed to a TDSP: a TdspHan operation and its message, less the callback address added when it is sent. */
 export interface DispatchOrder {
@@ -9,14 +9,10 @@ export interface DispatchOrder {
   message: Record<string, unknown>;
 }
 
-/** Writes dispatches into the outbox within the caller's transaction, so a request and its dispatch commit together. */
+const COLUMNS = ['request_id', 'tdsp_duns', 'operation', 'payload', 'state', 'attempts', 'next_attempt_at', 'created_at', 'updated_at'];
+
+/** Writes dispatches into the outbox within the caller's transaction, so a request and its dispatches commit together. */
 export async function enqueueDispatches(manager: EntityManager, orders: DispatchOrder[], now: Date): Promise<void> {
-  if (orders.length === 0) return;
   const at = now.toISOString();
-  const rows = orders.map((o) => ({
-    requestId: o.requestId, tdspDuns: o.tdspDuns, operation: o.operation, payload: JSON.stringify(o.message),
-    state: 'PENDING' as const, attempts: 0, nextAttemptAt: at, claimedBy: null, claimedUntil: null, lastError: null, createdAt: at, updatedAt: at,
-  }));
-  // Bounded batches keep every statement under the parameter limits of SQLite and SQL Server.
-  for (let i = 0; i < rows.length; i += 100) await manager.insert(TdspDispatch, rows.slice(i, i + 100));
+  await insertRows(manager, 'tdsp_dispatch', COLUMNS, orders.map((o) => [o.requestId, o.tdspDuns, o.operation, JSON.stringify(o.message), 'PENDING', 0, at, at, at]));
 }

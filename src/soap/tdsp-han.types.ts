@@ -33,7 +33,26 @@ export const TDSP_HAN_ENUMERATIONS: Readonly<Record<string, readonly string[]>> 
 
 // ---------------------------------------------------------------- TdspHan (platform → TDSP)
 // The TDSP's service receives these as node-soap hands them (strings; repeated elements through
-// asArray), and the platform's client sends them with the keys in schema order.
+// asArray), and the platform's client sends them with the keys in schema order (nested objects too:
+// a target's keys in MessageTarget's order).
+//
+// What node-soap 1.13 hands a service method for the repeated elements (soap.listen with the WSDL's
+// uri, as soap-host.ts and the mock TDSP wire it; checked by tdsp-han.contract.test.ts):
+// - `target` is always an array, with one entry as with several (`[{ esiid, meterNumber, macAddress }]`),
+//   and so is `macAddress` inside each target (`['00124B0001A2B3C4']` for one device); likewise
+//   ReportMessageStatus's `status`;
+// - an empty `<target/>` arrives as a null entry (`target: [null]`), a target without devices as an
+//   entry without a `macAddress` key, a call without targets as no `target` key: node-soap does not
+//   validate, so check every entry;
+// - node-soap does not enforce maxOccurs either: the 1,000 limits (TDSP_MESSAGE_TARGETS_PER_CALL,
+//   TDSP_MESSAGE_STATUSES_PER_CALL) are the receiving service's to check.
+// Read them through asArray all the same (the types say Repeated): a single object is what a reader
+// that does not consult the schema would give.
+
+/** The most ESI IDs (targets) one call of a message operation carries; a request for more is split over calls. */
+export const TDSP_MESSAGE_TARGETS_PER_CALL = 1000;
+/** The most message statuses one ReportMessageStatus call carries. */
+export const TDSP_MESSAGE_STATUSES_PER_CALL = 1000;
 
 export interface ProvisionDevice {
   requestId: string;
@@ -55,14 +74,24 @@ export interface DeprovisionDevice {
   callbackAddress: string;
 }
 
-/** What every message operation starts with. */
-export interface TdspMessageHead {
-  requestId: string;
+/** One ESI ID a message operation is for (complex type MessageTarget). */
+export interface MessageTarget {
   esiid: string;
   meterNumber: string;
-  /** One or more devices addressed. */
+  /** One or more devices of the ESI ID in Device Added status; node-soap hands an array, even of one. */
   macAddress: Repeated<string>;
-  /** The SE 1.0 ZCL payload, hex. */
+}
+
+/**
+ * What every message operation starts with. One call carries 1 to TDSP_MESSAGE_TARGETS_PER_CALL targets,
+ * each ESI ID once; a request for more ESI IDs is split over calls with the same requestId, and a retry
+ * after a lost answer may send targets again under it: the TDSP treats them as the same delivery.
+ */
+export interface TdspMessageHead {
+  requestId: string;
+  /** 1..1000 targets; node-soap hands an array, even of one. */
+  target: Repeated<MessageTarget>;
+  /** The SE 1.0 ZCL payload, hex: the same for every target. */
   payloadHex: string;
   callbackAddress: string;
 }
@@ -131,7 +160,10 @@ export interface DeliverPriceMessage extends TdspMessageHead {
   generationPrice?: string | null;
 }
 
-/** Every TdspHan operation answers `<Operation>Response` with this: taken on or not. */
+/**
+ * Every TdspHan operation answers `<Operation>Response` with this: taken on or not. For a message
+ * operation it covers every target of the call; a target the TDSP cannot deliver to gets FLR on the callback.
+ */
 export interface TdspAnswer {
   requestId: string;
   /** 'true' | 'false' */
@@ -160,29 +192,43 @@ export interface ReportDeviceStatusResponse {
   applied: string;
 }
 
-export interface ReportMessageStatus {
-  requestId: string;
+/** One status of a message for one target's meter, or one of its devices (complex type MessageStatusReport). */
+export interface MessageStatusReport {
   esiid: string;
   meterSerialNumber: string;
+  /** Present when the status is per device; null when sent empty. */
   macAddress?: string | null;
   /** ACK | PEN | STR | CON | OPT | FLR */
   statusCode: string;
   statusDescription?: string | null;
+  /** Timestamp: xs:dateTime with its zone. */
   statusTime: string;
+}
+
+/** 1 to TDSP_MESSAGE_STATUSES_PER_CALL statuses of one request. */
+export interface ReportMessageStatus {
+  requestId: string;
+  /** node-soap hands an array, even of one. */
+  status: Repeated<MessageStatusReport>;
 }
 
 export interface ReportMessageStatusResponse {
   requestId: string;
+  /** StatusCount as decimal text, '0' to '1000': how many of the call's statuses were stored. */
   recorded: string;
 }
 
 // ---------------------------------------------------------------- field lists, checked against the XSD
 
-const HEAD = ['requestId', 'esiid', 'meterNumber', 'macAddress+', 'payloadHex', 'callbackAddress'] as const;
+const HEAD = ['requestId', `target[1..${TDSP_MESSAGE_TARGETS_PER_CALL}]`, 'payloadHex', 'callbackAddress'] as const;
 const answer = fieldsOf<TdspAnswer>()(['requestId', 'accepted', 'reason?']);
 
-/** Every top-level element of tdsp-han.xsd, with its fields in schema order. */
+/** Every top-level element and named complex type of tdsp-han.xsd, with its fields in schema order. */
 export const TDSP_HAN_MESSAGE_FIELDS: MessageFields = {
+  MessageTarget: fieldsOf<MessageTarget>()(['esiid', 'meterNumber', 'macAddress+']),
+  MessageStatusReport: fieldsOf<MessageStatusReport>()([
+    'esiid', 'meterSerialNumber', 'macAddress?', 'statusCode', 'statusDescription?', 'statusTime',
+  ]),
   ProvisionDevice: fieldsOf<ProvisionDevice>()([
     'requestId', 'esiid', 'meterNumber', 'meterFirmwareVersion?', 'macAddress', 'installCode', 'deviceDescription?', 'callbackAddress',
   ]),
@@ -214,9 +260,7 @@ export const TDSP_HAN_MESSAGE_FIELDS: MessageFields = {
   DeliverPriceMessageResponse: answer,
   ReportDeviceStatus: fieldsOf<ReportDeviceStatus>()(['requestId', 'esiid', 'macAddress', 'deviceStatus', 'statusTime', 'reason?']),
   ReportDeviceStatusResponse: fieldsOf<ReportDeviceStatusResponse>()(['requestId', 'recorded', 'applied']),
-  ReportMessageStatus: fieldsOf<ReportMessageStatus>()([
-    'requestId', 'esiid', 'meterSerialNumber', 'macAddress?', 'statusCode', 'statusDescription?', 'statusTime',
-  ]),
+  ReportMessageStatus: fieldsOf<ReportMessageStatus>()(['requestId', `status[1..${TDSP_MESSAGE_STATUSES_PER_CALL}]`]),
   ReportMessageStatusResponse: fieldsOf<ReportMessageStatusResponse>()(['requestId', 'recorded']),
 };
 

@@ -16,8 +16,11 @@ export interface DispatchWorkerOptions {
   pollMs: number;
 }
 
-/** What the request behind a dispatch does when the TDSP refused it or could not be reached. */
-export type DispatchEndHandler = (requestId: string, outcome: 'refused' | 'failed', reason: string) => Promise<void>;
+/** What the request behind dispatches does when the TDSP refused them or could not be reached. */
+export type DispatchEndHandler = (dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string) => Promise<void>;
+
+/** Rows of one request to one TDSP (a message to many ESI IDs) go out together, this many targets per call. */
+export const TARGETS_PER_CALL = 1000;
 
 const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
 
@@ -59,24 +62,23 @@ export class DispatchWorker {
     await Promise.all(this.inFlight);
   }
 
-  /** Claims and sends what is due, up to the free slots; returns how many were started. */
+  /** Claims and sends what is due, up to the free slots; returns how many calls were started. */
   async runOnce(now = new Date()): Promise<number> {
     const free = this.options.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
-    const claimed = await this.store.claim(now, free, this.options.claimMs);
-    for (const dispatch of claimed) {
-      const sending = this.send(dispatch).finally(() => {
+    const calls = groupIntoCalls(await this.store.due(now, free * TARGETS_PER_CALL)).slice(0, free);
+    let started = 0;
+    for (const ids of calls) {
+      const claimed = await this.store.claim(ids, now, this.options.claimMs);
+      if (claimed.length === 0) continue;
+      const sending = this.send(claimed).finally(() => {
         this.inFlight.delete(sending);
         this.wake();
       });
       this.inFlight.add(sending);
+      started++;
     }
-    return claimed.length;
-  }
-
-  /** Sends everything due until the outbox is empty (for tests and one-shot runs). */
-  async drain(): Promise<void> {
-    while ((await this.runOnce()) > 0 || this.inFlight.size > 0) await Promise.race(this.inFlight);
+    return started;
   }
 
   private async run(): Promise<void> {
@@ -101,45 +103,67 @@ export class DispatchWorker {
     }
   }
 
-  private async send(dispatch: ClaimedDispatch): Promise<void> {
-    const context = { dispatchId: dispatch.id, requestId: dispatch.requestId, operation: dispatch.operation, tdspDuns: dispatch.tdspDuns, attempt: dispatch.attempts };
+  private async send(dispatches: ClaimedDispatch[]): Promise<void> {
+    const first = dispatches[0]!;
+    const attempts = Math.max(...dispatches.map((d) => d.attempts));
+    const context = { dispatchIds: dispatches.length > 1 ? `${first.id}..(${dispatches.length})` : first.id, requestId: first.requestId, operation: first.operation, tdspDuns: first.tdspDuns, attempt: attempts };
     let answer: { accepted: boolean; reason: string };
     try {
-      answer = await this.client.send(dispatch);
+      answer = await this.client.send(first, dispatches.length > 1 ? dispatches.map((d) => d.message.target) : undefined);
     } catch (error) {
-      await this.failed(dispatch, error, context);
+      await this.failed(dispatches, attempts, error, context);
       return;
     }
     if (answer.accepted) {
-      await this.store.finish(dispatch, 'DONE', null, new Date());
+      await this.store.finish(dispatches, 'DONE', null, new Date());
       this.logger.info('tdsp: dispatch accepted', context);
       return;
     }
-    await this.store.finish(dispatch, 'REFUSED', answer.reason, new Date());
+    await this.store.finish(dispatches, 'REFUSED', answer.reason, new Date());
     this.logger.warn('tdsp: dispatch refused by the TDSP', { ...context, reason: answer.reason });
-    await this.ended(dispatch, 'refused', answer.reason, context);
+    await this.ended(dispatches, 'refused', answer.reason, context);
   }
 
-  private async failed(dispatch: ClaimedDispatch, error: unknown, context: Record<string, unknown>): Promise<void> {
+  private async failed(dispatches: ClaimedDispatch[], attempts: number, error: unknown, context: Record<string, unknown>): Promise<void> {
     const reason = errorMessage(error);
     const retryable = error instanceof SoapTransportError;
-    if (retryable && dispatch.attempts < this.options.maxAttempts) {
-      const delay = Math.min(MAX_RETRY_DELAY_MS, this.options.retryBaseMs * 2 ** (dispatch.attempts - 1)) * (0.8 + Math.random() * 0.4);
-      await this.store.retryLater(dispatch, new Date(Date.now() + delay), reason, new Date());
+    if (retryable && attempts < this.options.maxAttempts) {
+      const delay = Math.min(MAX_RETRY_DELAY_MS, this.options.retryBaseMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
+      await this.store.retryLater(dispatches, new Date(Date.now() + delay), reason, new Date());
       this.logger.warn('tdsp: dispatch attempt failed; will retry', { ...context, error: reason, retryInMs: Math.round(delay) });
       return;
     }
-    const why = retryable ? `the TDSP could not be reached after ${dispatch.attempts} attempts (last: ${reason})` : `the dispatch failed: ${reason}`;
-    await this.store.finish(dispatch, 'DEAD', why, new Date());
+    const why = retryable ? `the TDSP could not be reached after ${attempts} attempts (last: ${reason})` : `the dispatch failed: ${reason}`;
+    await this.store.finish(dispatches, 'DEAD', why, new Date());
     this.logger.error('tdsp: dispatch given up (dead letter)', { ...context, error: why });
-    await this.ended(dispatch, 'failed', why, context);
+    await this.ended(dispatches, 'failed', why, context);
   }
 
-  private async ended(dispatch: ClaimedDispatch, outcome: 'refused' | 'failed', reason: string, context: Record<string, unknown>): Promise<void> {
+  private async ended(dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string, context: Record<string, unknown>): Promise<void> {
     try {
-      await this.onEnd(dispatch.operation)?.(dispatch.requestId, outcome, reason);
+      await this.onEnd(dispatches[0]!.operation)?.(dispatches, outcome, reason);
     } catch (error) {
       this.logger.error('tdsp: recording the end of a dispatch failed', { ...context, error: errorMessage(error) });
     }
   }
+}
+
+/**
+ * One call per row, except that rows of one request to one TDSP (a message to many ESI IDs: one row
+ * per ESI ID) share calls of up to TARGETS_PER_CALL targets.
+ */
+function groupIntoCalls(rows: { id: number; requestId: string; tdspDuns: string; operation: string }[]): number[][] {
+  const calls: number[][] = [];
+  const open = new Map<string, number[]>();
+  for (const row of rows) {
+    const key = `${row.tdspDuns}\u0000${row.operation}\u0000${row.requestId}`;
+    let call = open.get(key);
+    if (!call || call.length >= TARGETS_PER_CALL) {
+      call = [];
+      open.set(key, call);
+      calls.push(call);
+    }
+    call.push(row.id);
+  }
+  return calls;
 }

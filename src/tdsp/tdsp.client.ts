@@ -38,12 +38,14 @@ export class TdspClient {
     this.agent = new https.Agent({ cert: certPem, key: keyPem, ca: caPem, keepAlive: true, minVersion: 'TLSv1.2' });
   }
 
-  async send(dispatch: ClaimedDispatch): Promise<TdspAnswer> {
+  /** Sends one outbox row, or several rows of one message request as one call with all their `targets`. */
+  async send(dispatch: ClaimedDispatch, targets?: unknown[]): Promise<TdspAnswer> {
     const tdsp = await this.registry.findParticipantByDuns(dispatch.tdspDuns);
     if (!tdsp || tdsp.kind !== 'TDSP') throw new Error(`DUNS ${dispatch.tdspDuns} is not a registered TDSP`);
     if (!tdsp.endpoint) throw new SoapTransportError(`TDSP "${tdsp.name}" has no HAN endpoint registered (smt entity update "${tdsp.name}" --endpoint URL)`);
     const trustedSignersPem = await this.credentials.signingCertificatesOf(tdsp.id);
-    const message: Message = { ...(dispatch.message as Message), callbackAddress: this.options.callbackAddress() };
+    // Spreading keeps each key where the stored message has it (callbackAddress may hold its place there).
+    const message: Message = { ...(dispatch.message as Message), ...(targets ? { target: targets as Message[] } : {}), callbackAddress: this.options.callbackAddress() };
     const reply = await this.soap.call({ url: tdsp.endpoint, agent: this.agent, trustedSignersPem }, TDSP_HAN_NAMESPACE, dispatch.operation, message);
     if (reply.kind === 'fault') {
       const detail = `${reply.code ?? reply.faultcode}: ${reply.message ?? reply.faultstring}`;
