@@ -25,7 +25,11 @@ import { HanAccess } from './han/han-access';
 import { HanDeviceStatusService } from './han/han-device-status.service';
 import { HanDeviceService } from './han/han-device.service';
 import { hanDeviceMethods } from './soap/han-device.handler';
-import { deviceCallbackMethods } from './soap/tdsp-callback.handler';
+import { tdspCallbackMethods } from './soap/tdsp-callback.handler';
+import { hanMessageMethods } from './soap/han-message.handler';
+import { HanMessageRequests } from './han/han-message-requests';
+import { HanMessageService } from './han/han-message.service';
+import { HanMessageStatusService } from './han/han-message-status.service';
 import { DispatchStore, type ClaimedDispatch } from './tdsp/dispatch.store';
 import { DispatchWorker } from './tdsp/dispatch.worker';
 import { loadBehaviour } from './tdsp/mock/mock-behaviour';
@@ -106,6 +110,14 @@ export class App {
       new HanDeviceService(await this.db(), new HanAccess(await this.registry(), () => new Date()), this.logger, { onDispatch: () => this.wakeDispatch() }));
   }
 
+  hanMessages(): Promise<HanMessageService> {
+    return this.once('hanMessages', async () => new HanMessageService(await this.db(), await this.registry(), this.logger, { onDispatch: () => this.wakeDispatch() }));
+  }
+
+  hanMessageStatuses(): Promise<HanMessageStatusService> {
+    return this.once('hanMessageStatuses', async () => new HanMessageStatusService(await this.db(), this.logger));
+  }
+
   hanDeviceStatuses(): Promise<HanDeviceStatusService> {
     return this.once('hanDeviceStatuses', async () => new HanDeviceStatusService(await this.db(), await this.registry(), this.logger));
   }
@@ -117,10 +129,12 @@ export class App {
       const tls = await this.tdspClientTls();
       const soap = new SignedSoapClient(await this.securityPool(), await this.serverIdentity(), tdsp.timeoutMs);
       const client = new TdspClient(soap, await this.registry(), await this.credentials(), this.logger, { tls, callbackAddress: () => `${this.soapPublicUrl()}/TdspCallback` });
-      const statuses = await this.hanDeviceStatuses();
+      const devices = await this.hanDeviceStatuses();
+      const messages = await this.hanMessageStatuses();
       const onEnd = (operation: string) => (operation === 'ProvisionDevice' || operation === 'DeprovisionDevice'
-        ? (dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string) => statuses.dispatchEnded(dispatches[0]!.requestId, outcome, reason)
-        : undefined);
+        ? (dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string) => devices.dispatchEnded(dispatches[0]!.requestId, outcome, reason)
+        : (dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string) =>
+          messages.dispatchEnded(dispatches[0]!.requestId, dispatches.map((d) => (d.message.target as { esiid: string }).esiid), outcome, reason));
       const worker = new DispatchWorker(new DispatchStore(await this.db(), `${os.hostname()}:${process.pid}`), client, onEnd, this.logger, {
         concurrency: tdsp.concurrency, maxAttempts: tdsp.maxAttempts, retryBaseMs: tdsp.retryBaseMs, claimMs: tdsp.timeoutMs * 2 + 10_000, pollMs: tdsp.pollMs,
       });
@@ -227,8 +241,11 @@ export class App {
       credentials: await this.credentials(),
       security: await this.securityPool(),
       meterUsage: meterUsageMethods({ requests: await this.reportRequests(), usage: () => this.usageSource(), logger: this.logger }),
-      han: hanDeviceMethods(await this.hanDevices(), this.logger),
-      tdspCallback: deviceCallbackMethods(await this.hanDeviceStatuses(), this.logger),
+      han: {
+        ...hanDeviceMethods(await this.hanDevices(), this.logger),
+        ...hanMessageMethods({ db: await this.db(), messages: await this.hanMessages(), requests: new HanMessageRequests(await this.hanMessages()), logger: this.logger }),
+      },
+      tdspCallback: tdspCallbackMethods(await this.hanDeviceStatuses(), await this.hanMessageStatuses(), this.logger),
       logger: this.logger,
     }, { ...soapConfig, server: await this.serverIdentity(), clientCaPem: clientCa.certificatesPem.join('\n') });
     this.soapPort = server.port;

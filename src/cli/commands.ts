@@ -4,6 +4,7 @@ import { dbMigrateCommand } from './db.command';
 import { entityAddCommand, entityListCommand, entityUpdateCommand } from './entity.command';
 import { entitySetPasswordCommand } from './entity-password.command';
 import { ingestCommand } from './ingest.command';
+import { hanLogCommand } from './han-log.command';
 import { keysExportPublicCommand } from './keys.command';
 import { mockTdspCommand } from './mock-tdsp.command';
 import { pkiInitCommand, pkiIssueCommand } from './pki.command';
@@ -35,6 +36,7 @@ export const commands: Command[] = [
   pkiInitCommand,
   pkiIssueCommand,
   certRevokeCommand,
+  hanLogCommand,
   starterKitCommand,
   mockTdspCommand,
   dbMigrateCommand,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { SmtError } from '../core/errors';
-import { parseUsDate } from '../usage/report-request.rules';
+import { readUsDate } from '../usage/report-request.rules';
 import { reportHeader } from '../usage/report.generator';
 import type { ReportType } from '../usage/usage-day';
 import { requiredOption, type Command } from './command';
@@ -26,8 +26,8 @@ export const reportCommand: Command = {
     const input = {
       requesterDuns: requiredOption(values, 'duns', this),
       reportType: requiredOption(values, 'type', this).toUpperCase(),
-      startDate: usDate(requiredOption(values, 'from', this), '--from'),
-      endDate: usDate(requiredOption(values, 'to', this), '--to'),
+      startDate: readUsDate(requiredOption(values, 'from', this), '--from'),
+      endDate: readUsDate(requiredOption(values, 'to', this), '--to'),
       version: values.version as string,
       readingType: values.reading as string,
       esiids: esiidList(values),
@@ -60,12 +60,6 @@ export const reportCommand: Command = {
     return 0;
   },
 };
-
-function usDate(text: string, option: string): string {
-  const day = parseUsDate(text);
-  if (!day) throw new SmtError('REPORT_DATES_INVALID', `${option} "${text}" is not a real date; expected MM/DD/YYYY`);
-  return day;
-}
 
 function esiidList(values: Record<string, unknown>): string[] {
   const listed = (values.esiid as string[] | undefined) ?? [];

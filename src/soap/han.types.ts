@@ -1,3 +1,4 @@
+import { EVENT_CATEGORIES, type EventCategory } from '../db/entities/han-message.entity';
 import { DEVICE_STATUSES, type DeviceStatus } from '../han/device-status';
 import { MESSAGE_IMPORTANCES, TRANSMISSION_MODES } from '../han/se1/messaging.encoder';
 import { fieldsOf, type MessageFields, type Repeated } from './contract';
@@ -21,13 +22,11 @@ export const HAN_XSD_FILE = 'han.xsd';
 export const STATUS_SOURCES = ['REP', 'TDSP', 'PLATFORM'] as const;
 export const HAN_CAPABILITIES = ['YES', 'NO', 'UNKNOWN'] as const;
 /** PRM price, LCE load control event, CLE cancel LCE, CAL cancel all LCE, STM simple text message, CSM cancel text message. */
-export const EVENT_CATEGORIES = ['PRM', 'LCE', 'CLE', 'CAL', 'STM', 'CSM'] as const;
 /** RQA accepted and sent to the TDSP, ACK acknowledged, PEN pending, STR started, CON confirmed, OPT opted out, FLR failed. */
 export const MESSAGE_STATUS_CODES = ['RQA', 'ACK', 'PEN', 'STR', 'CON', 'OPT', 'FLR'] as const;
 
 export type StatusSource = (typeof STATUS_SOURCES)[number];
 export type HanCapability = (typeof HAN_CAPABILITIES)[number];
-export type EventCategory = (typeof EVENT_CATEGORIES)[number];
 export type MessageStatusCode = (typeof MESSAGE_STATUS_CODES)[number];
 
 /** The enumerations of han.xsd by simple type name, for the drift test. */

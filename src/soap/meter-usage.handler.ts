@@ -2,7 +2,7 @@ import { addDays } from '../core/cpt';
 import { SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { ReportRequestService } from '../usage/report-request.service';
-import { parseUsDate } from '../usage/report-request.rules';
+import { readUsDate } from '../usage/report-request.rules';
 import { reportSections } from '../usage/report.generator';
 import type { ReportType } from '../usage/usage-day';
 import type { UsageSource } from '../usage/usage.source';
@@ -43,7 +43,7 @@ export function meterUsageMethods(deps: MeterUsageDeps): MeterUsageMethods {
       checkRequesterType(args.requesterType, caller.kind);
       const result = await deps.requests.submit({
         requesterDuns: args.requesterAuthenticationID, reportType: args.reportType,
-        startDate: usDate(args.startDate, 'startDate'), endDate: usDate(args.endDate, 'endDate'),
+        startDate: readUsDate(args.startDate, 'startDate'), endDate: readUsDate(args.endDate, 'endDate'),
         version: args.version ?? undefined, readingType: args.readingType ?? undefined, esiids: asArray(args.esiid), transId: args.trans_id,
       }, { participantId: caller.participantId });
       return {
@@ -83,8 +83,8 @@ export function meterUsageMethods(deps: MeterUsageDeps): MeterUsageMethods {
 /** One ESI ID within the on-screen limits, answered in the response with the CSV's columns. */
 async function readSync(deps: MeterUsageDeps, reportType: ReportType, args: SingleEsiidUsageRequest, req: unknown) {
   const caller = authenticatedCaller(req);
-  const startDate = usDate(args.startDate, 'startDate');
-  const endDate = usDate(args.endDate, 'endDate');
+  const startDate = readUsDate(args.startDate, 'startDate');
+  const endDate = readUsDate(args.endDate, 'endDate');
   const limit = SYNC_LIMIT_DAYS[reportType];
   if (endDate >= startDate && addDays(startDate, limit) <= endDate) {
     const what = reportType === 'MONTHLY' ? '24 months' : `${limit} days`;
@@ -100,11 +100,6 @@ async function readSync(deps: MeterUsageDeps, reportType: ReportType, args: Sing
   return { statusCode: '0' as StatusCode, statusReason: null, rows };
 }
 
-function usDate(text: string, field: string): string {
-  const day = typeof text === 'string' ? parseUsDate(text) : null;
-  if (!day) throw new SmtError('REPORT_DATES_INVALID', `${field} "${String(text).slice(0, 20)}" is not a real date; expected MM/DD/YYYY`);
-  return day;
-}
 
 function checkRequesterType(requesterType: string, kind: 'REP' | 'TDSP'): void {
   const expected = kind === 'REP' ? 'ROR' : 'TDSP';

@@ -25,8 +25,8 @@ export interface SoapServerDeps {
   credentials: CredentialsService;
   security: WsSecurityPool;
   meterUsage: MeterUsageMethods;
-  han: Partial<HanMethods>;
-  tdspCallback: Partial<TdspCallbackMethods>;
+  han: HanMethods;
+  tdspCallback: TdspCallbackMethods;
   logger: Logger;
 }
 

@@ -1,5 +1,6 @@
 import { fieldsOf, type MessageFields, type Repeated } from './contract';
 import { DEVICE_STATUSES } from '../han/device-status';
+import { TDSP_MESSAGE_STATUS_CODES } from '../han/han-message-status.service';
 import { MESSAGE_IMPORTANCES, TRANSMISSION_MODES } from '../han/se1/messaging.encoder';
 
 /**
@@ -20,7 +21,6 @@ export const TDSP_CALLBACK_WSDL_FILE = 'TdspCallback.wsdl';
 // DeviceStatus, Importance and TransmissionMode are copies of han.xsd's (checked by the drift test).
 
 /** A message status a TDSP reports: the HAN message log's codes without RQA, which is the platform's own. */
-export const TDSP_MESSAGE_STATUS_CODES = ['ACK', 'PEN', 'STR', 'CON', 'OPT', 'FLR'] as const;
 export type TdspMessageStatusCode = (typeof TDSP_MESSAGE_STATUS_CODES)[number];
 
 /** The enumerations of tdsp-han.xsd by simple type name, for the drift test. */

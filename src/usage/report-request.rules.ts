@@ -41,6 +41,13 @@ export function parseUsDate(text: string): string | null {
   return isDay(day) ? day : null;
 }
 
+/** A request's MM/DD/YYYY date field as YYYY-MM-DD, or an error naming the field. */
+export function readUsDate(value: unknown, field: string): string {
+  const day = typeof value === 'string' ? parseUsDate(value) : null;
+  if (!day) throw new SmtError('REPORT_DATES_INVALID', `${field} "${String(value).slice(0, 20)}" is not a real date; expected MM/DD/YYYY`);
+  return day;
+}
+
 /** The earliest start date a report type may ask for: the same day, N months before today. */
 export function historyStart(reportType: ReportType, today: string): string {
   const months = Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1 - HISTORY_MONTHS[reportType];

@@ -1,6 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type EventCategory = 'PRM' | 'LCE' | 'CLE' | 'CAL' | 'STM' | 'CSM';
+/** PRM price, LCE load control event, CLE cancel LCE, CAL cancel all LCEs, STM simple text message, CSM cancel text message. */
+export const EVENT_CATEGORIES = ['PRM', 'LCE', 'CLE', 'CAL', 'STM', 'CSM'] as const;
+export type EventCategory = (typeof EVENT_CATEGORIES)[number];
 
 /** One HAN message request of a REP (a text, load control or price message, or a cancellation). */
 @Entity('han_message')

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import { SmtError } from '../../core/errors';
 import { compareVersions } from '../../han/meter-capability';
+import { checkMessageBehaviour, DEFAULT_MESSAGE_BEHAVIOUR, type MessageBehaviour } from './mock-message-behaviour';
+
+export * from './mock-message-behaviour';
 
 /** One status the mock reports back, after a delay counted from the previous one. */
 export interface ScriptedStatus {
@@ -22,6 +25,8 @@ export interface MockBehaviour {
   provisioning: ScriptedStatus[];
   deprovisioning: ScriptedStatus[];
   rules: MockRule[];
+  /** The six message operations' statuses and rules. */
+  messages: MessageBehaviour;
 }
 
 export const DEFAULT_BEHAVIOUR: MockBehaviour = {
@@ -35,6 +40,7 @@ export const DEFAULT_BEHAVIOUR: MockBehaviour = {
     { status: 'Device Removed', delayMs: 1000 },
   ],
   rules: [],
+  messages: DEFAULT_MESSAGE_BEHAVIOUR,
 };
 
 const ACTIONS: readonly RuleAction[] = ['reject', 'fail', 'silent', 'no-answer', 'unavailable'];
@@ -53,7 +59,7 @@ export function loadBehaviour(file: string | null): MockBehaviour {
 
 export function checkBehaviour(value: unknown, source: string): MockBehaviour {
   const bad = (what: string) => new SmtError('CONFIG_INVALID', `The mock TDSP behaviour in ${source}: ${what}`);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('expected a JSON object with provisioning, deprovisioning and rules');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('expected a JSON object with provisioning, deprovisioning, rules and messages');
   const v = value as Record<string, unknown>;
   const script = (key: 'provisioning' | 'deprovisioning'): ScriptedStatus[] => {
     if (v[key] === undefined) return DEFAULT_BEHAVIOUR[key];
@@ -74,6 +80,7 @@ export function checkBehaviour(value: unknown, source: string): MockBehaviour {
       if (!rule || typeof rule.when !== 'object' || !ACTIONS.includes(rule.then as RuleAction)) throw bad(`rules[${i}] needs "when" (macPrefix, firmwareBelow, installCode, operation) and "then" (${ACTIONS.join(', ')})`);
       return { when: rule.when, then: rule.then as RuleAction, reason: rule.reason, times: rule.times };
     }),
+    messages: checkMessageBehaviour(v.messages, (what) => bad(`messages${what}`)),
   };
 }
 

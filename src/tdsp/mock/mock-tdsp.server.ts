@@ -13,6 +13,7 @@ import { TDSP_HAN_NAMESPACE, TDSP_HAN_OPERATIONS, TDSP_HAN_WSDL_FILE, TDSP_HAN_X
 import { SignedSoapClient } from '../signed-soap.client';
 import type { Message } from '../soap-message';
 import { mockDeviceMethods } from './mock-device.methods';
+import { mockMessageMethods } from './mock-message.methods';
 import type { MockBehaviour } from './mock-behaviour';
 
 export interface MockTdspOptions {
@@ -73,9 +74,10 @@ export async function startMockTdsp(options: MockTdspOptions, security: WsSecuri
     }
   };
   const platform = { name: 'smt-platform', signingCertificatesPem: options.platformSignersPem };
+  const deps = { behaviour: options.behaviour, callback, wait, logger };
   const running = await startSoapHost([{
     path: '/TdspHan', wsdlFile: TDSP_HAN_WSDL_FILE, service: 'TdspHan', port: 'TdspHanPort', namespace: TDSP_HAN_NAMESPACE,
-    operations: Object.keys(TDSP_HAN_OPERATIONS), methods: mockDeviceMethods({ behaviour: options.behaviour, callback, wait, logger }),
+    operations: Object.keys(TDSP_HAN_OPERATIONS), methods: { ...mockDeviceMethods(deps), ...mockMessageMethods(deps) },
   }], {
     security,
     authenticate: (req: Request, res: Response, next: NextFunction) => {

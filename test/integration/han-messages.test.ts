@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type * as soap from 'soap';
+import { appendInstallCodeCrc } from '../../src/han/install-code';
+import { call, DEMO_ESIIDS, eventually, HanHarness } from '../support/han-harness';
+import { validateAgainstXsd } from '../support/xsd-validate';
+
+const REP = '200000001';
+const [E1, E2, E3, E4, E5] = DEMO_ESIIDS as [string, string, string, string, string];
+const DEVICES: [string, string][] = [[E1, '00124B0000000B01'], [E2, '0FF0000000000B02'], [E3, 'FA11000000000B03'], [E4, '5111000000000B04']];
+
+interface LogEntry {
+  RequestID: string;
+  MessageCancellationID?: string;
+  ESIID: string;
+  DeviceMACAddr?: string;
+  EventCategoryID: string;
+  StatusCode: string;
+  StatusDesc?: string;
+}
+
+const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const usToday = () => {
+  const [y, m, d] = new Date(Date.now() - 6 * 3600_000).toISOString().slice(0, 10).split('-');
+  return `${m}/${d}/${y}`;
+};
+
+describe('HAN messages through the SOAP server, the outbox and the mock TDSP', function () {
+  this.timeout(120_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-han-messages-'));
+  const behaviour = path.join(dataDir, 'mock-behaviour.json');
+  fs.writeFileSync(behaviour, JSON.stringify({
+    provisioning: [{ status: 'Device Added', delayMs: 0 }],
+    messages: {
+      statuses: [{ code: 'ACK', delayMs: 0 }, { code: 'STR', delayMs: 10 }, { code: 'CON', delayMs: 10 }],
+      rules: [
+        { when: { macPrefix: '0FF0' }, then: 'opt-out' },
+        { when: { macPrefix: '5111' }, then: 'never-confirm' },
+        { when: { macPrefix: 'FA11' }, then: 'fail', reason: 'device did not answer' },
+      ],
+    },
+  }));
+  const harness = new HanHarness(dataDir, { SMT_MOCK_TDSP_BEHAVIOUR: behaviour });
+  let han: soap.Client;
+  const head = { trans_id: 'T-m', requestorID: 'ops', requesterAuthenticationID: REP };
+
+  const log = async (filter: Record<string, string> = {}) => {
+    const answer = await call<{ entry?: LogEntry | LogEntry[] }>(han, 'GetHanMessageLog', { ...head, startDate: usToday(), endDate: usToday(), ...filter });
+    if (answer.fault) throw new Error(`${answer.fault.code}: ${answer.fault.message}`);
+    expect(validateAgainstXsd(answer.raw).errors).to.equal('');
+    return asList(answer.result!.entry);
+  };
+  const codesOf = (entries: LogEntry[], esiid: string) => entries.filter((e) => e.ESIID === esiid).map((e) => e.StatusCode);
+  const until = (requestId: string, check: (entries: LogEntry[]) => boolean) =>
+    eventually(`the log of ${requestId}`, async () => {
+      const entries = await log({ requestId });
+      return check(entries) ? entries : undefined;
+    });
+  const refusal = async (operation: string, args: Record<string, unknown>) => (await call(han, operation, { ...head, ...args })).fault;
+
+  before(async () => {
+    await harness.start();
+    han = await harness.client('HAN', harness.files(harness.participant('REP')));
+    for (const [esiid, mac] of DEVICES) {
+      const answer = await call(han, 'ProvisionHanDevice', { ...head, esiid, meterNumber: `M000000${DEMO_ESIIDS.indexOf(esiid) + 1}`, macAddress: mac, installCode: appendInstallCodeCrc('1122334455667788') });
+      expect(answer.fault).to.equal(undefined);
+    }
+    await eventually('every device added', async () => {
+      const rows = await (await harness.app.db()).query(`SELECT COUNT(*) AS "n" FROM "han_device" WHERE "status" = 'Device Added'`);
+      return Number(rows[0].n) === DEVICES.length ? true : undefined;
+    });
+  });
+  after(async () => {
+    await harness.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('delivers a text message: RQA, then ACK, STR and CON from the TDSP', async () => {
+    const answer = await call<{ requestId: string; messageId: string; esiidsDispatched: string }>(han, 'SendTextMessage', { ...head, esiid: [E1], text: 'Peak prices 4-7 pm today', durationMinutes: 120, confirmationRequired: true });
+    expect(answer.fault).to.equal(undefined);
+    expect(validateAgainstXsd(answer.raw).errors).to.equal('');
+    expect(answer.result).to.include({ esiidsDispatched: '1' });
+    const entries = await until(answer.result!.requestId, (e) => e.some((x) => x.StatusCode === 'CON'));
+    expect(codesOf(entries, E1)).to.deep.equal(['RQA', 'ACK', 'STR', 'CON']);
+    expect(entries.every((e) => e.EventCategoryID === 'STM')).to.equal(true);
+    expect(entries.find((e) => e.StatusCode === 'CON')!.DeviceMACAddr).to.equal('00124B0000000B01');
+  });
+
+  it('sends a load control event to every ESI ID: an opt-out, a failure, one that never confirms, and one without a device', async () => {
+    const answer = await call<{ requestId: string; issuerEventId: string; esiidsDispatched: string; esiidWithoutDevice: string | string[] }>(han, 'SendLoadControlEvent', {
+      ...head, esiid: [E1, E2, E3, E4, E5], deviceClass: 1, durationMinutes: 60, criticality: 3, averageLoadAdjustmentPercentage: -20, randomizeStart: true,
+    });
+    expect(answer.fault).to.equal(undefined);
+    expect(answer.result).to.include({ esiidsDispatched: '4' });
+    expect(asList(answer.result!.esiidWithoutDevice)).to.deep.equal([E5]);
+    const entries = await until(answer.result!.requestId, (e) => codesOf(e, E1).includes('CON') && codesOf(e, E2).includes('OPT') && codesOf(e, E3).includes('FLR'));
+    expect(codesOf(entries, E1)).to.deep.equal(['RQA', 'ACK', 'STR', 'CON']);
+    expect(codesOf(entries, E2)).to.deep.equal(['RQA', 'ACK', 'STR', 'OPT']);
+    expect(entries.find((e) => e.ESIID === E3 && e.StatusCode === 'FLR')!.StatusDesc).to.equal('device did not answer');
+    expect(codesOf(entries, E4)).to.deep.equal(['RQA', 'ACK', 'STR']);
+    expect(codesOf(entries, E5)).to.deep.equal(['FLR']);
+    expect(entries.find((e) => e.ESIID === E5)!.StatusDesc).to.contain('no HAN device in Device Added status');
+  });
+
+  it('reports an opt-out of a mandatory (emergency) event as invalid', async () => {
+    const answer = await call<{ requestId: string }>(han, 'SendLoadControlEvent', { ...head, esiid: [E2], deviceClass: 1, durationMinutes: 30, criticality: 7 });
+    const entries = await until(answer.result!.requestId, (e) => codesOf(e, E2).includes('OPT'));
+    expect(entries.find((e) => e.StatusCode === 'OPT')!.StatusDesc).to.contain('invalid opt-out: the event is mandatory');
+  });
+
+  it('delivers a price message', async () => {
+    const answer = await call<{ requestId: string; issuerEventId: string }>(han, 'SendPriceMessage', {
+      ...head, esiid: [E1], providerId: 42, rateLabel: 'Peak', trailingDigits: 4, priceTier: 2, numberOfPriceTiers: 3, price: 1234, durationMinutes: 240,
+    });
+    expect(answer.fault).to.equal(undefined);
+    expect(Number(answer.result!.issuerEventId)).to.be.greaterThan(0);
+    const entries = await until(answer.result!.requestId, (e) => codesOf(e, E1).includes('CON'));
+    expect(entries.every((e) => e.EventCategoryID === 'PRM')).to.equal(true);
+  });
+
+  it('cancels a running load control event once, and refuses an unknown or finished one', async () => {
+    const event = await call<{ requestId: string; issuerEventId: string }>(han, 'SendLoadControlEvent', { ...head, esiid: [E1], deviceClass: 4, durationMinutes: 90, criticality: 2 });
+    const cancel = await call<{ requestId: string; messageCancellationId: string; esiidsDispatched: string }>(han, 'CancelLoadControlEvent', { ...head, requestId: event.result!.requestId, randomizeEnd: true });
+    expect(cancel.fault).to.equal(undefined);
+    expect(validateAgainstXsd(cancel.raw).errors).to.equal('');
+    expect(cancel.result!.esiidsDispatched).to.equal('1');
+    const entries = await until(cancel.result!.requestId, (e) => codesOf(e, E1).includes('CON'));
+    expect(entries.every((e) => e.EventCategoryID === 'CLE' && e.MessageCancellationID === cancel.result!.messageCancellationId)).to.equal(true);
+    expect(codesOf(entries, E1)).to.deep.equal(['RQA', 'ACK', 'CON']);
+    expect((await refusal('CancelLoadControlEvent', { issuerEventId: event.result!.issuerEventId }))?.code).to.equal('HAN_EVENT_FINISHED');
+    expect((await refusal('CancelLoadControlEvent', { issuerEventId: 12345 }))?.code).to.equal('HAN_EVENT_UNKNOWN');
+    expect((await refusal('CancelLoadControlEvent', {}))?.message).to.contain('requestId or by issuerEventId');
+  });
+
+  it('cancels all load control events of an ESI ID, and a text message', async () => {
+    const all = await call<{ requestId: string; messageCancellationId: string }>(han, 'CancelAllLoadControlEvents', { ...head, esiid: [E1, E5] });
+    expect(all.fault).to.equal(undefined);
+    const entries = await until(all.result!.requestId, (e) => codesOf(e, E1).includes('CON'));
+    expect(entries.every((e) => e.EventCategoryID === 'CAL' && e.MessageCancellationID === all.result!.messageCancellationId)).to.equal(true);
+
+    const text = await call<{ requestId: string }>(han, 'SendTextMessage', { ...head, esiid: [E1], text: 'Outage tonight', durationMinutes: 60 });
+    const cancel = await call<{ requestId: string }>(han, 'CancelTextMessage', { ...head, requestId: text.result!.requestId });
+    expect(cancel.fault).to.equal(undefined);
+    const cancelled = await until(cancel.result!.requestId, (e) => codesOf(e, E1).includes('CON'));
+    expect(cancelled.every((e) => e.EventCategoryID === 'CSM')).to.equal(true);
+    expect((await refusal('CancelTextMessage', { requestId: text.result!.requestId }))?.code).to.equal('HAN_EVENT_FINISHED');
+  });
+
+  it('refuses invalid fields of every kind, naming the field and the allowed range', async () => {
+    const lce = { esiid: [E1], deviceClass: 1, durationMinutes: 30, criticality: 3 };
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['SendLoadControlEvent', { ...lce, criticality: 16 }, /criticality is 16; allowed 1 to 15/],
+      ['SendLoadControlEvent', { ...lce, durationMinutes: 1441 }, /durationMinutes is 1441/],
+      ['SendLoadControlEvent', { ...lce, averageLoadAdjustmentPercentage: -101 }, /averageLoadAdjustmentPercentage is -101/],
+      ['SendLoadControlEvent', { ...lce, dutyCycle: 101 }, /dutyCycle is 101/],
+      ['SendLoadControlEvent', { ...lce, deviceClass: 0 }, /deviceClass/],
+      ['SendLoadControlEvent', { ...lce, coolingTemperatureOffset: '1.25' }, /coolingTemperatureOffset/],
+      ['SendLoadControlEvent', { ...lce, startTime: new Date(Date.now() - 3600_000).toISOString() }, /startTime .* in the past/],
+      ['SendTextMessage', { esiid: [E1], text: 'x'.repeat(60) }, /text is 60 bytes in UTF-8; at most 59/],
+      ['SendTextMessage', { esiid: [E1], text: 'hi', transmissionMode: 'LOUD' }, /transmissionMode/],
+      ['SendTextMessage', { esiid: [E1], text: 'hi', macAddress: ['XYZ'] }, /16 hex digits/],
+      ['SendPriceMessage', { esiid: [E1], providerId: 1, rateLabel: 'ThirteenChars', trailingDigits: 2, priceTier: 1, price: 10 }, /rateLabel/],
+      ['SendPriceMessage', { esiid: [E1], providerId: 1, rateLabel: 'Peak', trailingDigits: 2, priceTier: 7, price: 10 }, /priceTier is 7/],
+    ];
+    for (const [operation, args, message] of cases) {
+      const fault = await refusal(operation, args);
+      expect(fault?.code, `${operation} ${JSON.stringify(args)}`).to.equal('HAN_FIELD_INVALID');
+      expect(fault?.message).to.match(message);
+    }
+    const truncated = await call<{ requestId: string }>(han, 'SendTextMessage', { ...head, esiid: [E1], text: `${'é'.repeat(29)}é`, truncate: true });
+    expect(truncated.fault).to.equal(undefined);
+    expect((await refusal('SendTextMessage', { esiid: [E5], text: 'hi' }))?.code).to.equal('HAN_NO_ADDED_DEVICE');
+  });
+
+  it('keeps one REP\'s messages from another: no log entries, no cancellation', async () => {
+    const event = await call<{ requestId: string }>(han, 'SendLoadControlEvent', { ...head, esiid: [E1], deviceClass: 1, durationMinutes: 30, criticality: 3 });
+    const other = await harness.client('HAN', await harness.addParticipant('Other REP', 'REP', '200000002'));
+    const otherHead = { trans_id: 'T-o', requestorID: 'x', requesterAuthenticationID: '200000002' };
+    const own = await call<{ entry?: unknown }>(other, 'GetHanMessageLog', { ...otherHead, startDate: usToday(), endDate: usToday() });
+    expect(own.fault).to.equal(undefined);
+    expect(own.result!.entry).to.equal(undefined);
+    expect((await call(other, 'GetHanMessageLog', { ...otherHead, requesterAuthenticationID: REP, startDate: usToday(), endDate: usToday() })).fault?.code).to.equal('DUNS_NOT_OWNED');
+    expect((await call(other, 'CancelLoadControlEvent', { ...otherHead, requestId: event.result!.requestId })).fault?.code).to.equal('HAN_EVENT_UNKNOWN');
+    expect((await call(other, 'SendTextMessage', { ...otherHead, esiid: [E1], text: 'hi' })).fault?.code).to.equal('HAN_NOT_REP_OF_RECORD');
+  });
+});
