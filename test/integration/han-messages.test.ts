@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type * as soap from 'soap';
 import { appendInstallCodeCrc } from '../../src/han/install-code';
+import { CliHarness } from '../support/cli-harness';
 import { call, DEMO_ESIIDS, eventually, HanHarness } from '../support/han-harness';
 import { validateAgainstXsd } from '../support/xsd-validate';
 
@@ -160,7 +161,6 @@ describe('HAN messages through the SOAP server, the outbox and the mock TDSP', f
       ['SendLoadControlEvent', { ...lce, startTime: new Date(Date.now() - 3600_000).toISOString() }, /startTime .* in the past/],
       ['SendTextMessage', { esiid: [E1], text: 'x'.repeat(60) }, /text is 60 bytes in UTF-8; at most 59/],
       ['SendTextMessage', { esiid: [E1], text: 'hi', transmissionMode: 'LOUD' }, /transmissionMode/],
-      ['SendTextMessage', { esiid: [E1], text: 'hi', macAddress: ['XYZ'] }, /16 hex digits/],
       ['SendPriceMessage', { esiid: [E1], providerId: 1, rateLabel: 'ThirteenChars', trailingDigits: 2, priceTier: 1, price: 10 }, /rateLabel/],
       ['SendPriceMessage', { esiid: [E1], providerId: 1, rateLabel: 'Peak', trailingDigits: 2, priceTier: 7, price: 10 }, /priceTier is 7/],
     ];
@@ -169,9 +169,35 @@ describe('HAN messages through the SOAP server, the outbox and the mock TDSP', f
       expect(fault?.code, `${operation} ${JSON.stringify(args)}`).to.equal('HAN_FIELD_INVALID');
       expect(fault?.message).to.match(message);
     }
+    const badMac = await refusal('SendTextMessage', { esiid: [E1], text: 'hi', macAddress: ['XYZ'] });
+    expect(badMac?.code).to.equal('HAN_MAC_INVALID');
+    expect(badMac?.message).to.contain('16 hex digits');
     const truncated = await call<{ requestId: string }>(han, 'SendTextMessage', { ...head, esiid: [E1], text: `${'é'.repeat(29)}é`, truncate: true });
     expect(truncated.fault).to.equal(undefined);
     expect((await refusal('SendTextMessage', { esiid: [E5], text: 'hi' }))?.code).to.equal('HAN_NO_ADDED_DEVICE');
+  });
+
+  it('exports the same log as CSV with smt han-log', async () => {
+    let seen = -1;
+    // The mock still reports on earlier messages: wait until the log stops growing.
+    const entries = await eventually('a settled log', async () => {
+      const now = await log();
+      const settled = now.length === seen;
+      seen = now.length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return settled ? now : undefined;
+    });
+    const out = path.join(dataDir, 'han-log.csv');
+    const run = await CliHarness.at(dataDir).run('han-log', '--duns', REP, '--from', usToday(), '--to', usToday(), '--out', out);
+    expect(run.status, run.err).to.equal(0);
+    expect(run.err).to.contain(`${entries.length} log entries written to ${out}`);
+    const lines = fs.readFileSync(out, 'utf8').split('\r\n').filter(Boolean);
+    expect(lines[0]).to.equal('TDSPDUNSNumber,MessageDate,RequestID,MessageCancellationID,MessageStatusID,ESIID,MeterSerialNumber,DeviceMACAddr,EventCategoryID,StatusCode,StatusDesc,StatusTimestamp');
+    expect(lines).to.have.length(entries.length + 1);
+    expect(lines.filter((l) => l.includes(',CON,')).length).to.equal(entries.filter((e) => e.StatusCode === 'CON').length);
+    const filtered = await CliHarness.at(dataDir).run('han-log', '--duns', REP, '--from', usToday(), '--to', usToday(), '--category', 'prm');
+    expect(filtered.out.split('\r\n').filter(Boolean).slice(1).every((l) => l.split(',')[8] === 'PRM')).to.equal(true);
+    expect((await CliHarness.at(dataDir).run('han-log', '--duns', REP, '--from', usToday(), '--to', usToday(), '--category', 'XYZ')).err).to.contain('--category "XYZ" is not one of PRM, LCE');
   });
 
   it('keeps one REP\'s messages from another: no log entries, no cancellation', async () => {
