@@ -2,43 +2,31 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { Client } from 'pg';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { generatePgpKeyPair } from '../../src/delivery/pgp';
 import { certificateInfo } from '../../src/security/pki';
 import { CliHarness, importRegistryFixtures, lseFixture } from '../support/cli-harness';
+import { createTestDatabase } from '../support/postgres-database';
 import { expectSmtError } from '../support/run-tool';
 
-/**
- * The server-database path on a real PostgreSQL. SMT_TEST_POSTGRES_URL names a server and a role
- * that may create databases (.ci/run starts one); each run gets a database of its own.
- */
-const SERVER = process.env.SMT_TEST_POSTGRES_URL;
+/** The server-database path on a real PostgreSQL; each run gets a database of its own. */
 const SMT = path.join(__dirname, '../../bin/smt');
 
 describe('on PostgreSQL (SMT_DB_TYPE=postgres)', function () {
   this.timeout(120_000);
   let cli: CliHarness;
-  let database: string;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
 
   before(async function () {
-    if (!SERVER) {
-      // Developer machines without PostgreSQL skip this suite; CI always provides the server.
-      if (process.env.CI) throw new Error('SMT_TEST_POSTGRES_URL is not set; .ci/run starts PostgreSQL and sets it');
-      this.skip();
-    }
-    database = `smt_test_${process.pid}_${Date.now()}`;
-    await admin((c) => c.query(`CREATE DATABASE ${database}`));
-    const url = new URL(SERVER!);
-    url.pathname = `/${database}`;
-    cli = new CliHarness('smt-pg-', { SMT_DB_TYPE: 'postgres', SMT_DB_URL: url.toString() });
+    database = await createTestDatabase('smt_test');
+    if (!database) this.skip();
+    cli = new CliHarness('smt-pg-', { SMT_DB_TYPE: 'postgres', SMT_DB_URL: database!.url });
     await importRegistryFixtures(cli);
   });
   after(async () => {
-    if (!SERVER) return;
     cli?.remove();
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    await database?.drop();
   });
 
   it('loads LSE files with the same result codes as the embedded database', async () => {
@@ -119,13 +107,3 @@ describe('on PostgreSQL (SMT_DB_TYPE=postgres)', function () {
     }
   });
 });
-
-async function admin(work: (client: Client) => Promise<unknown>): Promise<void> {
-  const client = new Client({ connectionString: SERVER });
-  await client.connect();
-  try {
-    await work(client);
-  } finally {
-    await client.end();
-  }
-}
