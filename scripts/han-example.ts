@@ -1,6 +1,7 @@
 /**
  * A REP's HAN client with node-soap: provisions an in-home device on a demo ESI ID, follows it to
- * Device Added as the mock TDSP reports each status, and reads the meter and the device's history.
+ * Device Added as the mock TDSP reports each status, reads the meter and the device's history, then
+ * sends the device a text message and a load control event and prints the HAN messaging log.
  * Runs against `npm start` (which runs the mock TDSP as the demo TDSP).
  *   npm run example:han [-- --data var --esiid 10443720000000001 --mac 00124B0001A2B3C4]
  */
@@ -39,6 +40,23 @@ async function main(): Promise<void> {
   }
   const [details] = await client.GetHanDeviceDetailsAsync({ trans_id: 'han-4', ...head, esiid: values.esiid, macAddress: values.mac }, call);
   console.log('GetHanDeviceDetails:', JSON.stringify(details, null, 2));
+  if (status !== 'Device Added') return;
+
+  const [text] = await client.SendTextMessageAsync({
+    trans_id: 'han-5', ...head, esiid: [values.esiid], text: 'Peak prices 4-7 pm: pre-cool now', durationMinutes: 180, importance: 'HIGH', confirmationRequired: true,
+  }, call);
+  console.log('SendTextMessage:', text);
+  const [event] = await client.SendLoadControlEventAsync({
+    trans_id: 'han-6', ...head, esiid: [values.esiid], deviceClass: 1, durationMinutes: 120, criticality: 3, coolingTemperatureOffset: '2.0', randomizeStart: true,
+  }, call);
+  console.log('SendLoadControlEvent:', event);
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  const today = new Date(Date.now() - 6 * 3600_000).toISOString().slice(0, 10).split('-');
+  const [log] = await client.GetHanMessageLogAsync({
+    trans_id: 'han-7', ...head, startDate: `${today[1]}/${today[2]}/${today[0]}`, endDate: `${today[1]}/${today[2]}/${today[0]}`, esiid: values.esiid,
+  }, call);
+  console.log('GetHanMessageLog (this ESI ID, today):');
+  for (const e of [log.entry ?? []].flat()) console.log(`  ${e.StatusTimestamp}  ${e.EventCategoryID}  ${e.StatusCode}  ${e.DeviceMACAddr ?? '(ESI ID)'.padEnd(16)}  ${e.StatusDesc ?? ''}`);
 }
 
 main().catch((error) => {
