@@ -122,6 +122,10 @@ export class App {
     return this.once('hanDeviceStatuses', async () => new HanDeviceStatusService(await this.db(), await this.registry(), this.logger));
   }
 
+  dispatchStore(): Promise<DispatchStore> {
+    return this.once('dispatchStore', async () => new DispatchStore(await this.db(), `${os.hostname()}:${process.pid}`));
+  }
+
   /** The outbox worker that calls the TDSPs; started by `smt serve`. */
   dispatchWorker(): Promise<DispatchWorker> {
     return this.once('dispatchWorker', async () => {
@@ -135,7 +139,7 @@ export class App {
         ? (dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string) => devices.dispatchEnded(dispatches[0]!.requestId, outcome, reason)
         : (dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string) =>
           messages.dispatchEnded(dispatches[0]!.requestId, dispatches.map((d) => (d.message.target as { esiid: string }).esiid), outcome, reason));
-      const worker = new DispatchWorker(new DispatchStore(await this.db(), `${os.hostname()}:${process.pid}`), client, onEnd, this.logger, {
+      const worker = new DispatchWorker(await this.dispatchStore(), client, onEnd, this.logger, {
         concurrency: tdsp.concurrency, maxAttempts: tdsp.maxAttempts, retryBaseMs: tdsp.retryBaseMs, claimMs: tdsp.timeoutMs * 2 + 10_000, pollMs: tdsp.pollMs,
       });
       this.dispatchWake = () => worker.wake();

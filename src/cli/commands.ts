@@ -1,6 +1,7 @@
 import { certRevokeCommand } from './cert.command';
 import type { Command } from './command';
 import { dbMigrateCommand } from './db.command';
+import { dispatchesCommand } from './dispatches.command';
 import { entityAddCommand, entityListCommand, entityUpdateCommand } from './entity.command';
 import { entitySetPasswordCommand } from './entity-password.command';
 import { ingestCommand } from './ingest.command';
@@ -37,6 +38,7 @@ export const commands: Command[] = [
   pkiIssueCommand,
   certRevokeCommand,
   hanLogCommand,
+  dispatchesCommand,
   starterKitCommand,
   mockTdspCommand,
   dbMigrateCommand,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { appendInstallCodeCrc } from '../../src/han/install-code';
+import { CliHarness } from '../support/cli-harness';
 import { call, DEMO_ESIIDS, eventually, HanHarness } from '../support/han-harness';
 
 const CODE = appendInstallCodeCrc('1122334455667788');
@@ -87,5 +88,11 @@ describe('HAN dispatch outbox: a TDSP that is down, a restart, a dead letter', f
     expect(history.pop()!.reason).to.contain('could not be reached after 2 attempts');
     expect((await dispatches()).find((d) => d.requestId === answer.result!.requestId)).to.include({ state: 'DEAD', attempts: 2 });
     await harness.stop();
+    const listed = await CliHarness.at(dataDir).run('dispatches', '--state', 'dead');
+    expect(listed.status, listed.err).to.equal(0);
+    expect(listed.out).to.match(new RegExp(`DEAD  ProvisionDevice to TDSP 100000001  request ${answer.result!.requestId}  attempts 2`));
+    expect(listed.out).to.contain('could not be reached after 2 attempts');
+    expect(listed.out).to.not.contain(CODE);
+    expect((await CliHarness.at(dataDir).run('dispatches', '--state', 'LOST')).err).to.contain('--state LOST is not one of PENDING, SENDING, DONE, REFUSED, DEAD');
   });
 });
