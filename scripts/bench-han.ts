@@ -70,9 +70,9 @@ async function main(): Promise<void> {
     db.close();
     const done = sent.filter((s) => stages.get(s.requestId)?.['Device Added'] !== undefined);
     const endToEnd = done.map((s) => stages.get(s.requestId)!['Device Added']! - s.sentAt);
-    const lastAdded = Math.max(...done.map((s) => stages.get(s.requestId)!['Device Added']!));
+    const lastAdded = Math.max(started, ...done.map((s) => stages.get(s.requestId)!['Device Added']!));
     log(`RESULT han ProvisionHanDevice to Device Added: ${done.length}/${count} devices, p50 ${pct(endToEnd, 50)} ms, p99 ${pct(endToEnd, 99)} ms, `
-      + `max ${pct(endToEnd, 100)} ms; ${(count / ((lastAdded - started) / 1000)).toFixed(1)} devices/s overall`);
+      + `max ${pct(endToEnd, 100)} ms; ${(done.length / Math.max(0.001, (lastAdded - started) / 1000)).toFixed(1)} devices/s overall`);
     log(`RESULT han stages (p50 / p99 ms): ${stageBreakdown(sent, stages)}`);
 
     t = Date.now();

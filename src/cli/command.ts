@@ -40,3 +40,11 @@ export function requiredOption(values: Record<string, unknown>, name: string, co
   }
   return value;
 }
+
+/** Resolves when the process is asked to stop (Ctrl-C, or SIGTERM from a service manager). */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}

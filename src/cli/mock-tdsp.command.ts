@@ -1,5 +1,5 @@
 import { ensureDevelopmentSetup } from '../security/development-setup';
-import type { Command } from './command';
+import { untilStopped, type Command } from './command';
 import { SmtError } from '../core/errors';
 
 const USAGE = 'mock-tdsp [--port N] [--behaviour FILE.json] [--tdsp-cert FILE --tdsp-key FILE] [--platform-client-cert FILE] [--platform-signing-cert FILE] [--ca FILE]';
@@ -45,10 +45,7 @@ export const mockTdspCommand: Command = {
       '  Ctrl-C stops.',
       '',
     ].join('\n'));
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await untilStopped();
     return 0;
   },
 };

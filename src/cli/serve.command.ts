@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { InboundFolderWorker } from '../ingest/inbound-folder.worker';
 import { describeDevelopmentSetup, ensureDevelopmentSetup } from '../security/development-setup';
 import { PostingScheduler } from '../usage/posting.scheduler';
-import type { Command } from './command';
+import { untilStopped, type Command } from './command';
 
 export const serveCommand: Command = {
   name: ['serve'],
@@ -52,10 +52,7 @@ export const serveCommand: Command = {
       '  Ctrl-C stops.',
       '',
     ].join('\n'));
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await untilStopped();
     term.err('smt serve: stopping after the work in progress...\n');
     await Promise.all([worker.stop(), reports.stop(), scheduler.stop(), dispatch.stop()]);
     return 0;
