@@ -6,20 +6,17 @@
  *   npm run bench:han [-- --devices 1000 --concurrency 8 --log-level info --save-log han.log]
  */
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
+import type https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { appendInstallCodeCrc } from '../src/han/install-code';
 import { WsSecurityPool } from '../src/security/ws-security.pool';
-import { readReply, requestEnvelope } from '../src/tdsp/soap-message';
-import { smtBin, startPlatform } from './lib/platform-process';
-
-const NS = 'urn:smt-platform:han:v1';
-const REP_DUNS = '200000001';
+import { requestEnvelope } from '../src/tdsp/soap-message';
+import { demoRep, esiidOf, HAN_NS, log, macOf, meterOf, pct, postSigned, read, registerEsiids, REP_DUNS, reportLog } from './lib/han-bench';
+import { startPlatform } from './lib/platform-process';
 const BEHAVIOUR = { provisioning: [{ status: 'Add Pending', delayMs: 0 }, { status: 'Meter Ready', delayMs: 0 }, { status: 'Device Added', delayMs: 0 }] };
 const STAGES = ['Add Acknowledged', 'dispatched', 'Add Pending', 'Meter Ready', 'Device Added'] as const;
 type Stage = (typeof STAGES)[number];
@@ -45,13 +42,11 @@ async function main(): Promise<void> {
   const { dataDir } = platform;
   const security = new WsSecurityPool();
   try {
-    const demo = path.join(dataDir, 'demo', 'demo-rep');
-    const rep = { certificatePem: read(path.join(demo, 'client.crt')), privateKeyPem: read(path.join(demo, 'client.key')) };
-    const agent = new https.Agent({ cert: rep.certificatePem, key: rep.privateKeyPem, ca: read(path.join(dataDir, 'pki', 'ca.crt')), keepAlive: true, maxSockets: concurrency });
+    const { agent, credentials: rep } = demoRep(dataDir, concurrency);
     registerEsiids(dataDir, count);
     let t = Date.now();
     // Signed before the timed phase (as bench:soap does), so the bench's own signing takes no CPU from the platform.
-    const messages = await Promise.all(Array.from({ length: count }, (_, i) => security.sign(requestEnvelope(NS, 'ProvisionHanDevice', provisionMessage(i)), rep, new Date())));
+    const messages = await Promise.all(Array.from({ length: count }, (_, i) => security.sign(requestEnvelope(HAN_NS, 'ProvisionHanDevice', provisionMessage(i)), rep, new Date())));
     log(`signed ${count} ProvisionHanDevice requests in ${((Date.now() - t) / 1000).toFixed(1)} s (client side, not timed below)`);
 
     const url = `https://127.0.0.1:${platform.soapPort}/HAN`;
@@ -87,44 +82,19 @@ async function main(): Promise<void> {
   }
 }
 
-/** ESI IDs with a meter each (HAN devices need one), all with the demo REP as REP of record. */
-function registerEsiids(dataDir: string, count: number): void {
-  const ids = Array.from({ length: count }, (_, i) => i);
-  fs.writeFileSync(path.join(dataDir, 'esiids.csv'), `esiid,tdsp_duns,meter_number\n${ids.map((i) => `${esiidOf(i)},100000001,${meterOf(i)}`).join('\n')}\n`);
-  fs.writeFileSync(path.join(dataDir, 'ror.csv'), `esiid,rep_duns,effective_from,effective_to\n${ids.map((i) => `${esiidOf(i)},${REP_DUNS},2024-01-01,`).join('\n')}\n`);
-  const run = spawnSync(process.execPath, [smtBin(), 'registry', 'import', path.join(dataDir, 'esiids.csv'), path.join(dataDir, 'ror.csv')],
-    { env: { ...process.env, SMT_DATA_DIR: dataDir }, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`registry import failed: ${run.stderr}`);
-}
-
-const esiidOf = (i: number) => `7${String(i).padStart(16, '0')}`;
-const meterOf = (i: number) => `B${String(i).padStart(7, '0')}`;
-
 function provisionMessage(i: number) {
   return {
     trans_id: `H-${i}`, requestorID: 'bench', requesterAuthenticationID: REP_DUNS, esiid: esiidOf(i), meterNumber: meterOf(i),
-    macAddress: `00124B${i.toString(16).toUpperCase().padStart(10, '0')}`, installCode: appendInstallCodeCrc(randomBytes(8).toString('hex').toUpperCase()),
+    macAddress: macOf(i), installCode: appendInstallCodeCrc(randomBytes(8).toString('hex').toUpperCase()),
   };
 }
 
-/** One call; a fault or an answer without a request id stops the bench, so no figure is taken from a refusal. */
-function provision(url: string, agent: https.Agent, envelope: string): Promise<Sent> {
-  return new Promise((resolve, reject) => {
-    const sentAt = Date.now();
-    const req = https.request(url, { method: 'POST', agent, headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${NS}/ProvisionHanDevice"` } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const reply = readReply(body);
-        const requestId = reply?.kind === 'answer' && reply.fields.deviceStatus === 'Add Acknowledged' ? String(reply.fields.requestId) : '';
-        if (res.statusCode === 200 && requestId) resolve({ requestId, sentAt, answeredAt: Date.now(), body });
-        else reject(new Error(`ProvisionHanDevice answered HTTP ${res.statusCode}: ${body.slice(0, 500)}`));
-      });
-    });
-    req.on('error', reject);
-    req.end(envelope);
-  });
+/** One call, timed; anything but Add Acknowledged with a request id stops the bench. */
+async function provision(url: string, agent: https.Agent, envelope: string): Promise<Sent> {
+  const sentAt = Date.now();
+  const { reply, body } = await postSigned(url, agent, 'ProvisionHanDevice', envelope);
+  if (reply.fields.deviceStatus !== 'Add Acknowledged' || !reply.fields.requestId) throw new Error(`ProvisionHanDevice answered ${body.slice(0, 500)}`);
+  return { requestId: String(reply.fields.requestId), sentAt, answeredAt: Date.now(), body };
 }
 
 type StageTimes = Partial<Record<Stage, number>>;
@@ -157,28 +127,6 @@ function stageBreakdown(sent: Sent[], stages: Map<string, StageTimes>): string {
     });
     return `${from} → ${to} ${pct(gaps, 50)} / ${pct(gaps, 99)}`;
   }).join('; ');
-}
-
-/** Warnings and errors in the platform's log mean a figure may hide retries; the whole log is kept on request. */
-function reportLog(file: string, saveTo: string | undefined): void {
-  if (!fs.existsSync(file)) return;
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => /"level":"(warn|error)"/.test(l));
-  log(`platform log: ${lines.length} warnings/errors${lines.length > 0 ? `, first: ${lines[0].slice(0, 300)}` : ''}`);
-  if (saveTo) fs.copyFileSync(file, saveTo);
-}
-
-function read(file: string): string {
-  return fs.readFileSync(file, 'utf8');
-}
-
-function pct(values: number[], p: number): string {
-  if (values.length === 0) return '-';
-  const sorted = [...values].sort((a, b) => a - b);
-  return String(Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]));
-}
-
-function log(text: string): void {
-  process.stdout.write(`${text}\n`);
 }
 
 main().catch((error) => {

@@ -4,9 +4,10 @@ import { startThread } from './thread';
 
 /**
  * Request/response calls into a few worker threads, for CPU-bound work that must not block the
- * event loop. Each call goes to the thread with the fewest calls in flight. SmtError does not survive
+ * event loop. Calls wait in this thread and each worker takes one at a time, so a huge call holds up
+ * only its own thread, and urgent calls overtake normal ones still waiting. SmtError does not survive
  * the structured clone between threads as a class, so errors cross as {code, message, details} and
- * are rebuilt here with the same code. A thread that dies fails its own calls and is replaced.
+ * are rebuilt here with the same code. A thread that dies fails its own call and is replaced.
  */
 interface WireError {
   code?: ErrorCode;
@@ -25,21 +26,25 @@ export interface ThreadPoolOptions {
   resourceLimits?: ResourceLimits;
 }
 
+/** `urgent` calls finish work already under way (e.g. a request being passed on); `normal` ones start new work. */
+export type CallPriority = 'urgent' | 'normal';
+
 interface Pending<Res> {
   resolve: (result: Res) => void;
   reject: (error: Error) => void;
-  weight: number;
+}
+interface Waiting<Req, Res> extends Pending<Res> {
+  request: Req;
 }
 interface Slot<Res> {
   worker: Worker;
   ready: boolean;
   pending: Map<number, Pending<Res>>;
-  /** Sum of the weights in flight: the work queued on this thread. */
-  load: number;
 }
 
 export class ThreadPool<Req, Res> {
   private readonly slots: Slot<Res>[] = [];
+  private readonly waiting: Record<CallPriority, Waiting<Req, Res>[]> = { urgent: [], normal: [] };
   private nextId = 1;
   private closed = false;
   private startupFailure: Error | null = null;
@@ -57,35 +62,41 @@ export class ThreadPool<Req, Res> {
     return this.slots.length;
   }
 
-  /**
-   * `weight` estimates the call's cost (e.g. message bytes): a call goes to the thread with the
-   * least work queued, so one huge call does not hold up the small ones queued behind it.
-   */
-  run(request: Req, weight = 1): Promise<Res> {
+  run(request: Req, priority: CallPriority = 'normal'): Promise<Res> {
     if (this.closed) return Promise.reject(new SmtError('INTERNAL', 'the thread pool is closed'));
     if (this.slots.length === 0) {
       return Promise.reject(new SmtError('INTERNAL', `the worker threads failed to start: ${this.startupFailure?.message}`));
     }
-    let slot = this.slots[0];
-    for (const candidate of this.slots) if (candidate.load < slot.load) slot = candidate;
-    const id = this.nextId++;
     return new Promise<Res>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject, weight });
-      slot.load += weight;
-      if (slot.pending.size === 1) slot.worker.ref();
-      slot.worker.postMessage({ id, request } satisfies ToThread<Req>);
+      this.waiting[priority].push({ request, resolve, reject });
+      this.pump();
     });
+  }
+
+  /** Hands waiting calls, urgent ones first, to the threads that are free. */
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.pending.size > 0) continue;
+      const next = this.waiting.urgent.shift() ?? this.waiting.normal.shift();
+      if (next === undefined) return;
+      const id = this.nextId++;
+      slot.pending.set(id, next);
+      slot.worker.ref();
+      slot.worker.postMessage({ id, request: next.request } satisfies ToThread<Req>);
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     const slots = this.slots.splice(0);
-    for (const slot of slots) this.failPending(slot, new SmtError('INTERNAL', 'the thread pool is closed'));
+    const closed = new SmtError('INTERNAL', 'the thread pool is closed');
+    for (const slot of slots) this.failPending(slot, closed);
+    for (const call of [...this.waiting.urgent.splice(0), ...this.waiting.normal.splice(0)]) call.reject(closed);
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
   private spawn(): Slot<Res> {
-    const slot: Slot<Res> = { worker: startThread(this.modulePath, this.options.resourceLimits), ready: false, pending: new Map(), load: 0 };
+    const slot: Slot<Res> = { worker: startThread(this.modulePath, this.options.resourceLimits), ready: false, pending: new Map() };
     // An idle pool must not keep the process alive; a thread with calls in flight does.
     slot.worker.unref();
     slot.worker.on('message', (message: FromThread<Res>) => {
@@ -96,10 +107,10 @@ export class ThreadPool<Req, Res> {
       const pending = slot.pending.get(message.id);
       if (pending === undefined) return;
       slot.pending.delete(message.id);
-      slot.load -= pending.weight;
       if (slot.pending.size === 0) slot.worker.unref();
       if (message.type === 'result') pending.resolve(message.result);
       else pending.reject(rebuildError(message.error));
+      this.pump();
     });
     slot.worker.on('error', (error) => this.replace(slot, error));
     slot.worker.on('exit', (code) => this.replace(slot, new Error(`the worker thread exited with code ${code}`)));
@@ -112,17 +123,21 @@ export class ThreadPool<Req, Res> {
     this.failPending(slot, new SmtError('INTERNAL', `a worker thread failed: ${error.message}`));
     if (slot.ready) {
       this.slots[index] = this.spawn();
+      this.pump();
     } else {
       // Failing before it was ready means the module cannot load: respawning would only loop.
       this.startupFailure = error;
       this.slots.splice(index, 1);
+      if (this.slots.length === 0) {
+        const failed = new SmtError('INTERNAL', `the worker threads failed to start: ${error.message}`);
+        for (const call of [...this.waiting.urgent.splice(0), ...this.waiting.normal.splice(0)]) call.reject(failed);
+      }
     }
   }
 
   private failPending(slot: Slot<Res>, error: Error): void {
     for (const pending of slot.pending.values()) pending.reject(error);
     slot.pending.clear();
-    slot.load = 0;
   }
 }
 

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
-import { ThreadPool } from '../core/thread-pool';
+import { ThreadPool, type CallPriority } from '../core/thread-pool';
 import type { SigningCredentials } from './ws-security.signer';
 import type { VerifiedMessage, VerifyOptions } from './ws-security.verifier';
 
 /** Calls as they cross to the thread: dates travel as ISO strings. */
 export type WsSecurityCall =
   | { op: 'verify'; raw: string; options: Omit<VerifyOptions, 'now'> & { now: string } }
-  | { op: 'sign'; xml: string; credentials: SigningCredentials; now: string; ttlSeconds?: number };
+  | { op: 'sign'; xml: string; credentials: SigningCredentials; now: string };
 export type WsSecurityAnswer = string | (Omit<VerifiedMessage, 'expires'> & { expires: string });
 
 export interface WsSecurityPoolOptions {
@@ -18,7 +18,8 @@ export interface WsSecurityPoolOptions {
 
 /**
  * WS-Security verification and signing in worker threads: xml-crypto is synchronous and a 2 MB
- * request takes seconds of CPU, which must not stall the other requests on the event loop.
+ * request takes seconds of CPU, which must not stall the other requests on the event loop. Each
+ * thread takes one message at a time, so a 2 MB request holds up only its own thread.
  */
 export class WsSecurityPool {
   private readonly pool: ThreadPool<WsSecurityCall, WsSecurityAnswer>;
@@ -28,14 +29,15 @@ export class WsSecurityPool {
     this.pool = new ThreadPool(modulePath, { size: options.threads ?? 2, resourceLimits: options.resourceLimits });
   }
 
-  async verify(raw: string, options: VerifyOptions): Promise<VerifiedMessage> {
-    const answer = await this.pool.run({ op: 'verify', raw, options: { ...options, now: options.now.toISOString() } }, raw.length);
+  /** `urgent` for messages of work already under way (TDSP calls and callbacks), so it finishes before new requests start. */
+  async verify(raw: string, options: VerifyOptions, priority: CallPriority = 'normal'): Promise<VerifiedMessage> {
+    const answer = await this.pool.run({ op: 'verify', raw, options: { ...options, now: options.now.toISOString() } }, priority);
     if (typeof answer === 'string') throw new Error('unexpected answer from the WS-Security thread');
     return { ...answer, expires: new Date(answer.expires) };
   }
 
-  async sign(xml: string, credentials: SigningCredentials, now: Date, ttlSeconds?: number): Promise<string> {
-    const answer = await this.pool.run({ op: 'sign', xml, credentials, now: now.toISOString(), ttlSeconds }, xml.length);
+  async sign(xml: string, credentials: SigningCredentials, now: Date, priority: CallPriority = 'normal'): Promise<string> {
+    const answer = await this.pool.run({ op: 'sign', xml, credentials, now: now.toISOString() }, priority);
     if (typeof answer !== 'string') throw new Error('unexpected answer from the WS-Security thread');
     return answer;
   }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import * as soap from 'soap';
 import { SmtError, errorMessage } from '../core/errors';
+import type { CallPriority } from '../core/thread-pool';
 import type { Logger } from '../core/logger';
 import { ReplayCache } from '../security/replay-cache';
 import type { SigningCredentials } from '../security/ws-security.signer';
@@ -20,6 +21,8 @@ export interface SoapService {
   namespace: string;
   operations: readonly string[];
   methods: object;
+  /** Its messages carry work already under way (callbacks, calls passed on): signed and checked before new requests. */
+  urgent?: boolean;
 }
 
 export interface SoapHostOptions extends Omit<MessageSecurityOptions, 'operations'> {
@@ -60,11 +63,12 @@ export async function startSoapHost(services: readonly SoapService[], deps: Soap
   app.disable('x-powered-by');
   const replay = new ReplayCache();
   for (const service of services) {
-    app.use(service.path, signResponses(deps.security, options.responseSigner ?? options.server, deps.logger));
+    const priority: CallPriority = service.urgent ? 'urgent' : 'normal';
+    app.use(service.path, signResponses(deps.security, options.responseSigner ?? options.server, priority, deps.logger));
     app.use(service.path, deps.authenticate);
     app.post(service.path,
       express.raw({ type: SOAP_TYPES, limit: options.maxBodyBytes }),
-      verifyMessage(deps.security, replay, deps.signerOf, { ...options, operations: { namespace: service.namespace, names: service.operations } }, deps.logger));
+      verifyMessage(deps.security, replay, deps.signerOf, { ...options, operations: { namespace: service.namespace, names: service.operations }, priority }, deps.logger));
     app.use(service.path, (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
       const tooLarge = (error as { type?: string }).type === 'entity.too.large';
       sendFault(res, tooLarge ? new SmtError('BODY_TOO_LARGE', `the request is larger than ${options.maxBodyBytes} bytes; split it`) : error, deps.logger);
@@ -115,14 +119,14 @@ function listen(app: express.Express, service: SoapService): Promise<void> {
 }
 
 /** Signs what goes out (answers and faults alike) in the WS-Security threads, then sends it. */
-function signResponses(pool: WsSecurityPool, credentials: SigningCredentials, logger: Logger) {
+function signResponses(pool: WsSecurityPool, credentials: SigningCredentials, priority: CallPriority, logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST') return next();
     const end = res.end.bind(res) as (chunk?: unknown) => Response;
     res.end = ((chunk?: unknown) => {
       if (chunk === undefined || typeof chunk === 'function') return end();
       const xml = Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
-      pool.sign(xml, credentials, new Date()).then((signed) => {
+      pool.sign(xml, credentials, new Date(), priority).then((signed) => {
         res.removeHeader('Content-Length');
         end(signed);
       }, (error: unknown) => {

@@ -1,6 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SmtError, errorMessage, isSmtError } from '../core/errors';
+import type { CallPriority } from '../core/thread-pool';
 import type { Logger } from '../core/logger';
 import type { ClientIdentity, CredentialsService } from '../security/credentials.service';
 import { normalizeIp } from '../security/ip-address';
@@ -17,6 +18,8 @@ export interface MessageSecurityOptions {
   clockSkewSeconds: number;
   timestampWindowSeconds: number;
   allowSha1: boolean;
+  /** `urgent` for services that carry work already under way (TDSP callbacks): their messages are checked before new requests. */
+  priority?: CallPriority;
 }
 
 /** Whose signature a message must carry: the caller the TLS layer identified. */
@@ -72,7 +75,7 @@ export function verifyMessage(pool: WsSecurityPool, replay: ReplayCache, identit
       trustedCertificatesPem: identity.signingCertificatesPem, now, maxSkewSeconds: options.clockSkewSeconds,
       maxAgeSeconds: options.timestampWindowSeconds, allowSha1: options.allowSha1,
       envelopeLimits: { maxBytes: options.maxBodyBytes, maxDepth: 32 },
-    }).then((verified) => {
+    }, options.priority).then((verified) => {
       if (replay.seen(verified.signatureDigest, verified.expires, now)) {
         throw new SmtError('WSS_REPLAY', 'this signed message was already received; sign every request anew');
       }

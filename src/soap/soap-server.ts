@@ -47,7 +47,7 @@ export function startSoapServer(deps: SoapServerDeps, options: SoapServerOptions
     },
     {
       path: '/TdspCallback', wsdlFile: TDSP_CALLBACK_WSDL_FILE, service: 'TdspCallback', port: 'TdspCallbackPort',
-      namespace: TDSP_HAN_NAMESPACE, operations: Object.keys(TDSP_CALLBACK_OPERATIONS), methods: deps.tdspCallback,
+      namespace: TDSP_HAN_NAMESPACE, operations: Object.keys(TDSP_CALLBACK_OPERATIONS), methods: deps.tdspCallback, urgent: true,
     },
   ], {
     security: deps.security,

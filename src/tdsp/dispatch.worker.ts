@@ -33,6 +33,7 @@ export class DispatchWorker {
   private stopped = true;
   private loop: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | null = null;
+  private woken = false;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -50,8 +51,9 @@ export class DispatchWorker {
     this.loop = this.run();
   }
 
-  /** New work was queued: look now rather than at the next poll. */
+  /** New work was queued: look now rather than at the next poll (or right after the look in progress). */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -84,13 +86,14 @@ export class DispatchWorker {
   private async run(): Promise<void> {
     while (!this.stopped) {
       let started = 0;
+      this.woken = false;
       try {
         started = await this.runOnce();
         if (started === 0 && Math.random() < 0.05) await this.store.releaseStale(new Date());
       } catch (error) {
         this.logger.error('tdsp: outbox poll failed', { error: errorMessage(error) });
       }
-      if (started === 0 && !this.stopped) {
+      if (started === 0 && !this.stopped && !this.woken) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.options.pollMs);
           this.wakeUp = () => {

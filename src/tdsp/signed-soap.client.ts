@@ -34,11 +34,12 @@ export class SignedSoapClient {
   ) {}
 
   async call(peer: SoapPeer, namespace: string, operation: string, message: Message): Promise<SoapReply> {
-    const signed = await this.security.sign(requestEnvelope(namespace, operation, message), this.signer, new Date());
+    // Calls carry work already under way: their signatures go before new requests'.
+    const signed = await this.security.sign(requestEnvelope(namespace, operation, message), this.signer, new Date(), 'urgent');
     const { status, body } = await this.post(peer, `${namespace}/${operation}`, signed);
     if (status !== 200 && status !== 500) throw new SoapTransportError(`HTTP ${status} from ${peer.url}`, status);
     try {
-      await this.security.verify(body, { trustedCertificatesPem: peer.trustedSignersPem, now: new Date() });
+      await this.security.verify(body, { trustedCertificatesPem: peer.trustedSignersPem, now: new Date() }, 'urgent');
     } catch (error) {
       throw new SoapTransportError(`the answer from ${peer.url} is not signed by a registered certificate (${errorMessage(error)})`, status);
     }

@@ -77,7 +77,7 @@ export async function startMockTdsp(options: MockTdspOptions, security: WsSecuri
   const deps = { behaviour: options.behaviour, callback, wait, logger };
   const running = await startSoapHost([{
     path: '/TdspHan', wsdlFile: TDSP_HAN_WSDL_FILE, service: 'TdspHan', port: 'TdspHanPort', namespace: TDSP_HAN_NAMESPACE,
-    operations: Object.keys(TDSP_HAN_OPERATIONS), methods: { ...mockDeviceMethods(deps), ...mockMessageMethods(deps) },
+    operations: Object.keys(TDSP_HAN_OPERATIONS), urgent: true, methods: { ...mockDeviceMethods(deps), ...mockMessageMethods(deps) },
   }], {
     security,
     authenticate: (req: Request, res: Response, next: NextFunction) => {

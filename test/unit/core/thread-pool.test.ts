@@ -21,6 +21,20 @@ describe('core/thread-pool', () => {
     expect(answers.filter((a) => a.split('@')[1] === slowThread).length).to.be.lessThan(3);
   });
 
+  it('lets urgent calls overtake normal ones still waiting, each thread taking one call at a time', async () => {
+    const single = new ThreadPool<FixtureCall, string>(FIXTURE, { size: 1 });
+    try {
+      const order: string[] = [];
+      const busy = single.run({ op: 'wait', ms: 200 });
+      const normal = single.run({ op: 'echo', value: 'normal' }).then((r) => order.push(r.split('@')[0]!));
+      const urgent = single.run({ op: 'echo', value: 'urgent' }, 'urgent').then((r) => order.push(r.split('@')[0]!));
+      await Promise.all([busy, normal, urgent]);
+      expect(order).to.deep.equal(['urgent', 'normal']);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('rebuilds SmtError with its code and cloneable details; other errors stay plain', async () => {
     const smt = await pool.run({ op: 'fail-smt' }).catch((e: unknown) => e);
     expect(smt).to.be.instanceOf(SmtError);
