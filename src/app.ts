@@ -30,7 +30,8 @@ import { hanMessageMethods } from './soap/han-message.handler';
 import { HanMessageRequests } from './han/han-message-requests';
 import { HanMessageService } from './han/han-message.service';
 import { HanMessageStatusService } from './han/han-message-status.service';
-import { DispatchStore, type ClaimedDispatch } from './tdsp/dispatch.store';
+import { hanDispatchEnds } from './tdsp/dispatch-outcomes';
+import { DispatchStore } from './tdsp/dispatch.store';
 import { DispatchWorker } from './tdsp/dispatch.worker';
 import { loadBehaviour } from './tdsp/mock/mock-behaviour';
 import { startMockTdsp } from './tdsp/mock/mock-tdsp.server';
@@ -133,12 +134,7 @@ export class App {
       const tls = await this.tdspClientTls();
       const soap = new SignedSoapClient(await this.securityPool(), await this.serverIdentity(), tdsp.timeoutMs);
       const client = new TdspClient(soap, await this.registry(), await this.credentials(), this.logger, { tls, callbackAddress: () => `${this.soapPublicUrl()}/TdspCallback` });
-      const devices = await this.hanDeviceStatuses();
-      const messages = await this.hanMessageStatuses();
-      const onEnd = (operation: string) => (operation === 'ProvisionDevice' || operation === 'DeprovisionDevice'
-        ? (dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string) => devices.dispatchEnded(dispatches[0]!.requestId, outcome, reason)
-        : (dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string) =>
-          messages.dispatchEnded(dispatches[0]!.requestId, dispatches.map((d) => (d.message.target as { esiid: string }).esiid), outcome, reason));
+      const onEnd = hanDispatchEnds(await this.hanDeviceStatuses(), await this.hanMessageStatuses());
       const worker = new DispatchWorker(await this.dispatchStore(), client, onEnd, this.logger, {
         concurrency: tdsp.concurrency, maxAttempts: tdsp.maxAttempts, retryBaseMs: tdsp.retryBaseMs, claimMs: tdsp.timeoutMs * 2 + 10_000, pollMs: tdsp.pollMs,
       });
@@ -264,17 +260,16 @@ export class App {
    */
   async startMockTdsp(files: MockTdspFiles): Promise<RunningSoapServer> {
     const { dataDir, soap, mockTdsp } = this.config;
-    const read = (file: string, what: string) => readFileNamed(file, what);
     const pki = await ensureDevelopmentPki(dataDir);
     const serverCert = await ensureDevelopmentCertificate(dataDir, 'mock-tdsp');
-    const platformClientPem = files.platformClientCert ? await read(files.platformClientCert, 'the platform client certificate') : (await this.tdspClientTls()).certPem;
+    const platformClientPem = files.platformClientCert ? await readFileNamed(files.platformClientCert, 'the platform client certificate') : (await this.tdspClientTls()).certPem;
     const server = await startMockTdsp({
       host: mockTdsp.host, port: files.port ?? mockTdsp.port,
       server: { certificatePem: serverCert.certPem, privateKeyPem: serverCert.keyPem },
-      tdsp: { certificatePem: await read(files.tdspCert, 'the TDSP certificate'), privateKeyPem: await read(files.tdspKey, 'the TDSP key') },
-      caPem: files.ca ? await read(files.ca, 'the CA file') : pki.ca.certPem,
+      tdsp: { certificatePem: await readFileNamed(files.tdspCert, 'the TDSP certificate'), privateKeyPem: await readFileNamed(files.tdspKey, 'the TDSP key') },
+      caPem: files.ca ? await readFileNamed(files.ca, 'the CA file') : pki.ca.certPem,
       platformClientFingerprint256: parseCertificate(platformClientPem).fingerprint256,
-      platformSignersPem: [files.platformSigner ? await read(files.platformSigner, 'the platform signing certificate') : (await this.serverIdentity()).certificatePem],
+      platformSignersPem: [files.platformSigner ? await readFileNamed(files.platformSigner, 'the platform signing certificate') : (await this.serverIdentity()).certificatePem],
       behaviour: loadBehaviour(files.behaviour ?? mockTdsp.behaviourFile),
       maxBodyBytes: soap.maxBodyBytes, clockSkewSeconds: soap.clockSkewSeconds, timestampWindowSeconds: soap.timestampWindowSeconds,
     }, await this.securityPool(), this.logger);
@@ -305,10 +300,10 @@ export class App {
     return this.once('tdspClientTls', async () => {
       const { clientCertFile, clientKeyFile, caFile } = this.config.tdsp;
       const own = clientCertFile && clientKeyFile
-        ? { certPem: await readSetting(clientCertFile, 'SMT_TDSP_CLIENT_CERT_FILE'), keyPem: await readSetting(clientKeyFile, 'SMT_TDSP_CLIENT_KEY_FILE') }
+        ? { certPem: await readFileNamed(clientCertFile, 'SMT_TDSP_CLIENT_CERT_FILE'), keyPem: await readFileNamed(clientKeyFile, 'SMT_TDSP_CLIENT_KEY_FILE') }
         : await ensureDevelopmentCertificate(this.config.dataDir, 'platform-client');
       const caPem = caFile
-        ? [await readSetting(caFile, 'SMT_TDSP_CA_FILE')]
+        ? [await readFileNamed(caFile, 'SMT_TDSP_CA_FILE')]
         : [...tls.rootCertificates, (await ensureDevelopmentPki(this.config.dataDir)).ca.certPem];
       return { certPem: own.certPem, keyPem: own.keyPem, caPem };
     });
@@ -350,7 +345,7 @@ export class App {
   async serverIdentity(): Promise<SigningCredentials> {
     const { serverCertFile, serverKeyFile } = this.config.security;
     if (serverCertFile && serverKeyFile) {
-      return { certificatePem: await readSetting(serverCertFile, 'SMT_SERVER_CERT_FILE'), privateKeyPem: await readSetting(serverKeyFile, 'SMT_SERVER_KEY_FILE') };
+      return { certificatePem: await readFileNamed(serverCertFile, 'SMT_SERVER_CERT_FILE'), privateKeyPem: await readFileNamed(serverKeyFile, 'SMT_SERVER_KEY_FILE') };
     }
     const pki = await ensureDevelopmentPki(this.config.dataDir);
     return { certificatePem: pki.server.certPem, privateKeyPem: pki.server.keyPem };
@@ -385,19 +380,12 @@ export interface MockTdspFiles {
   port?: number;
 }
 
+/** A file a setting or option names; `what` says which, so the message tells what to fix. */
 async function readFileNamed(file: string, what: string): Promise<string> {
   try {
     return await fs.promises.readFile(file, 'utf8');
   } catch (error) {
-    throw new SmtError('FILE_UNREADABLE', `Cannot read ${what} ${file}: ${(error as Error).message}`);
-  }
-}
-
-async function readSetting(file: string, setting: string): Promise<string> {
-  try {
-    return await fs.promises.readFile(file, 'utf8');
-  } catch (error) {
-    throw new SmtError('CONFIG_INVALID', `Setting ${setting}: cannot read ${file} (${(error as Error).message})`);
+    throw new SmtError('CONFIG_INVALID', `Cannot read ${what} ${file}: ${(error as Error).message}`);
   }
 }
 
