@@ -36,5 +36,16 @@ describe('config: settings checked at start', () => {
     expect(config.db).to.deep.equal({ type: 'sqlite', url: null });
     expect(config.soap).to.include({ host: '127.0.0.1', port: 8443, maxBodyBytes: 4 * 1024 * 1024, allowSha1: false });
     expect(config.reports).to.include({ concurrency: 1, csvThreads: 2, retentionDays: 10, dailyPostingTime: '06:00', compressionLevel: 1 });
+    expect(config.soap.publicUrl).to.equal('https://localhost:8443');
+    expect(config.tdsp).to.deep.equal({ clientCertFile: null, clientKeyFile: null, caFile: null, timeoutMs: 30_000, maxAttempts: 8, retryBaseMs: 5000, concurrency: 16, pollMs: 1000 });
+    expect(config.mockTdsp).to.deep.equal({ mode: 'auto', host: '127.0.0.1', port: 9443, behaviourFile: null });
+  });
+
+  it('publishes the SOAP port it listens on unless told the public URL, and checks the TDSP and mock settings', () => {
+    expect(loadConfig({ SMT_SOAP_PORT: '9000' }).soap.publicUrl).to.equal('https://localhost:9000');
+    expect(loadConfig({ SMT_SOAP_PORT: '9000', SMT_SOAP_PUBLIC_URL: 'https://smt.example.com/' }).soap.publicUrl).to.equal('https://smt.example.com');
+    expect(refusal({ SMT_TDSP_CLIENT_CERT_FILE: '/etc/smt/platform.crt' }).message).to.contain('SMT_TDSP_CLIENT_KEY_FILE and SMT_TDSP_CLIENT_CERT_FILE go together');
+    expect(refusal({ SMT_TDSP_MAX_ATTEMPTS: '0' }).message).to.contain('SMT_TDSP_MAX_ATTEMPTS is 0; expected 1 to 100');
+    expect(refusal({ SMT_MOCK_TDSP: 'on' }).message).to.contain('SMT_MOCK_TDSP').and.contain('auto, off');
   });
 });
