@@ -4,6 +4,7 @@ import { SmtError } from '../core/errors';
 import type { Participant } from '../registry/registry.service';
 import { developmentPkiPaths } from '../security/dev-pki';
 import { writeStarterKit } from '../soap/starter-kit';
+import { DEFAULT_SAMPLE_ESIID } from '../soap/starter-kit.samples';
 import { requiredOption, type Command } from './command';
 
 const USAGE = 'starter-kit --entity NAME --out DIR [--duns DUNS] [--server-ca FILE.pem] [--p12 FILE.p12 [--p12-password P]]';
@@ -15,7 +16,7 @@ export function demoClientDir(dataDir: string, entityName: string): string {
 
 export const starterKitCommand: Command = {
   name: ['starter-kit'],
-  summary: 'Write the soapUI starter kit for a participant: WSDL/XSD, soapUI project, certificates and onboarding README',
+  summary: 'Write the soapUI starter kit for a participant: WSDLs/XSDs (MeterUsage; HAN for a REP, TdspHan/TdspCallback for a TDSP), soapUI project, certificates and onboarding README',
   usage: USAGE,
   options: {
     entity: { type: 'string' },
@@ -29,22 +30,27 @@ export const starterKitCommand: Command = {
   async run({ values }, app, term) {
     const entityName = requiredOption(values, 'entity', starterKitCommand);
     const outDir = path.resolve(requiredOption(values, 'out', starterKitCommand));
-    const participant = findParticipant(await (await app.registry()).listParticipants(), entityName);
+    const registry = await app.registry();
+    const participant = findParticipant(await registry.listParticipants(), entityName);
     const duns = chooseDuns(participant, values.duns);
     const serverCaPath = typeof values['server-ca'] === 'string' ? path.resolve(values['server-ca']) : developmentPkiPaths(app.config.dataDir).caCertPath;
     const serverCaPem = readServerCa(serverCaPath, values['server-ca'] === undefined);
     const keystore = findKeystore(app.config.dataDir, participant.name, values);
 
+    // ProvisionHanDevice names the meter of the sample ESI ID: the registered one when the registry knows it.
+    const sampleMeterNumber = (await registry.getEsiid(DEFAULT_SAMPLE_ESIID))?.meterNumber ?? undefined;
+
     const kit = await writeStarterKit({
       outDir, endpoint: `${app.config.soap.publicUrl}/MeterUsage`, entityName: participant.name, duns,
       requesterType: participant.kind === 'TDSP' ? 'TDSP' : 'ROR', serverCaPem, retentionDays: app.config.reports.retentionDays,
-      ...keystore,
+      sampleEsiids: [DEFAULT_SAMPLE_ESIID], sampleMeterNumber, ...keystore,
     });
     app.logger.info('starter kit written', { entity: participant.name, duns, dir: kit.outDir, keystore: keystore.clientP12Path ?? null });
     const lines = [
-      `Wrote the MeterUsage starter kit for ${participant.kind} "${participant.name}" (DUNS ${duns}) to ${kit.outDir}:`,
+      `Wrote the starter kit for ${participant.kind} "${participant.name}" (DUNS ${duns}) to ${kit.outDir}:`,
       ...kit.files.map((f) => `  ${f}`),
-      `Endpoint: ${app.config.soap.publicUrl}/MeterUsage (setting SMT_SOAP_PUBLIC_URL)`,
+      'Endpoints (under SMT_SOAP_PUBLIC_URL):',
+      ...Object.entries(kit.endpoints).flatMap(([service, url]) => (url === null ? [] : [`  ${service}: ${url}`])),
     ];
     if (!keystore.clientP12Path) {
       lines.push(`No client keystore was found (${path.join(demoClientDir(app.config.dataDir, participant.name), 'client.p12')}): put the participant's PKCS#12 file at certs/client.p12 in the kit, or pass --p12.`);
