@@ -149,13 +149,12 @@ export class HanMessageRequests {
       const issuerEventId = await this.eventId(m, input.repDuns, 'PRM', input.issuerEventId, now);
       const fields: PublishPriceFields = { ...withoutAddress(input), issuerEventId, startTime };
       const payload = encodePublishPrice(fields, now);
-      const { generationPriceRatio: _unused, ...wire } = fields;
       return this.messages.send({
         category: 'PRM', repDuns: input.repDuns, esiids: input.esiids, eventId: issuerEventId, ...span(startTime ?? now, input.durationMinutes), payload,
         fields: {
-          providerId: wire.providerId, rateLabel: wire.rateLabel, issuerEventId, unitOfMeasure: wire.unitOfMeasure, currency: wire.currency,
-          trailingDigits: wire.trailingDigits, priceTier: wire.priceTier, numberOfPriceTiers: wire.numberOfPriceTiers, startTime,
-          durationMinutes: wire.durationMinutes, price: wire.price, priceRatio: wire.priceRatio, generationPrice: wire.generationPrice,
+          providerId: fields.providerId, rateLabel: fields.rateLabel, issuerEventId, unitOfMeasure: fields.unitOfMeasure, currency: fields.currency,
+          trailingDigits: fields.trailingDigits, priceTier: fields.priceTier, numberOfPriceTiers: fields.numberOfPriceTiers, startTime,
+          durationMinutes: fields.durationMinutes, price: fields.price, priceRatio: fields.priceRatio, generationPrice: fields.generationPrice,
         },
       }, m);
     });
