@@ -7,7 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { cptToday } from '../src/core/cpt';
 import { appendInstallCodeCrc } from '../src/han/install-code';
+import { usDate } from '../src/usage/report-format';
 import { demoRepClient, describeFailure } from './lib/demo-soap-client';
 
 async function main(): Promise<void> {
@@ -51,10 +53,8 @@ async function main(): Promise<void> {
   }, call);
   console.log('SendLoadControlEvent:', event);
   await new Promise((resolve) => setTimeout(resolve, 2500));
-  const today = new Date(Date.now() - 6 * 3600_000).toISOString().slice(0, 10).split('-');
-  const [log] = await client.GetHanMessageLogAsync({
-    trans_id: 'han-7', ...head, startDate: `${today[1]}/${today[2]}/${today[0]}`, endDate: `${today[1]}/${today[2]}/${today[0]}`, esiid: values.esiid,
-  }, call);
+  const today = usDate(cptToday());
+  const [log] = await client.GetHanMessageLogAsync({ trans_id: 'han-7', ...head, startDate: today, endDate: today, esiid: values.esiid }, call);
   console.log('GetHanMessageLog (this ESI ID, today):');
   for (const e of [log.entry ?? []].flat()) console.log(`  ${e.StatusTimestamp}  ${e.EventCategoryID}  ${e.StatusCode}  ${e.DeviceMACAddr ?? '(ESI ID)'.padEnd(16)}  ${e.StatusDesc ?? ''}`);
 }

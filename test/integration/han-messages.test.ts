@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type * as soap from 'soap';
+import { cptToday } from '../../src/core/cpt';
 import { appendInstallCodeCrc } from '../../src/han/install-code';
+import { usDate } from '../../src/usage/report-format';
 import { CliHarness } from '../support/cli-harness';
 import { call, DEMO_ESIIDS, eventually, HanHarness } from '../support/han-harness';
 import { validateAgainstXsd } from '../support/xsd-validate';
@@ -23,10 +25,7 @@ interface LogEntry {
 }
 
 const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-const usToday = () => {
-  const [y, m, d] = new Date(Date.now() - 6 * 3600_000).toISOString().slice(0, 10).split('-');
-  return `${m}/${d}/${y}`;
-};
+const usToday = () => usDate(cptToday());
 
 describe('HAN messages through the SOAP server, the outbox and the mock TDSP', function () {
   this.timeout(120_000);
