@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { SignedXml } from 'xml-crypto';
 import { SmtError, errorMessage } from '../core/errors';
 import { checkSoapEnvelope, type EnvelopeLimits } from './xml-hardening';
+import { checkReferenceDigests, checkSignatureValue } from './ws-security.cryptography';
 import { readSignature } from './ws-security.signature';
 import { checkTimestamp } from './ws-security.timestamp';
 import { signingCertificate } from './ws-security.token';
@@ -86,11 +86,11 @@ export function verifyWsSecurity(raw: string, options: VerifyOptions): VerifiedM
   }
   const certificate = signingCertificate(target(parts.tokenId), security, options.trustedCertificatesPem, options.now);
 
-  const verifier = new SignedXml({ publicCert: certificate.publicKey, getCertFromKeyInfo: () => null });
-  // Only wsu:Id (local name Id) identifies elements; indexIds counts the same attributes.
-  verifier.idAttributes = ['Id'];
-  checkCryptography(verifier, signature, raw);
-  assertSignedNodes(verifier, parts.referencedIds, new Map([[bodyId, body], [timestampId, timestamp]]));
+  // The digests are computed over the very Body and Timestamp found in place above, so what is
+  // verified is what the service reads (no signature wrapping). Digests first, then SignatureValue:
+  // the order, and so the messages, of xml-crypto's checkSignature.
+  checkReferenceDigests(parts, targets, signature);
+  checkSignatureValue(parts, certificate.publicKey);
   return {
     signatureDigest: createHash('sha256').update(Buffer.from(parts.signatureValue, 'base64')).digest('hex'),
     expires: acceptedUntil,
@@ -135,37 +135,4 @@ function indexIds(doc: Document): Map<string, Element[]> {
     }
   }
   return ids;
-}
-
-function checkCryptography(verifier: SignedXml, signature: Element, raw: string): void {
-  let valid: boolean;
-  try {
-    verifier.loadSignature(signature);
-    valid = verifier.checkSignature(raw);
-  } catch (error) {
-    const message = errorMessage(error);
-    if (/signature value .* is incorrect/.test(message)) throw signatureInvalid('the SignatureValue does not match SignedInfo');
-    throw signatureInvalid(message.slice(0, 160));
-  }
-  if (!valid) throw signatureInvalid('a signed element was changed after signing (digest mismatch)');
-}
-
-/**
- * Defeats signature wrapping: what xml-crypto digested must be, byte for byte, the canonical form of
- * the Body that is the Envelope's child and of the Timestamp that is the Security header's child.
- */
-function assertSignedNodes(verifier: SignedXml, referencedIds: string[], required: Map<string, Element>): void {
-  const references = verifier.getReferences();
-  const uris = references.map((reference) => reference.uri);
-  if (uris.join(' ') !== referencedIds.map((id) => `#${id}`).join(' ') || verifier.getSignedReferences().length !== references.length) {
-    throw signatureInvalid('the verified references differ from the ones read');
-  }
-  for (const [id, node] of required) {
-    const reference = references.find((candidate) => candidate.uri === `#${id}`)!;
-    const canonical = verifier.getCanonXml(reference.transforms, node, {
-      inclusiveNamespacesPrefixList: reference.inclusiveNamespacesPrefixList,
-      ancestorNamespaces: reference.ancestorNamespaces,
-    });
-    if (reference.signedReference !== canonical) throw signatureInvalid(`the signed ${node.localName} is not the one in place`);
-  }
 }

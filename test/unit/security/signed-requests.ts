@@ -11,6 +11,7 @@ export const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wsse
 export const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 const X509V3 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3';
 const BASE64 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
+const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 export const RSA_SHA1 = 'http://www.w3.org/2000/09/xmldsig#rsa-sha1';
 export const SHA1 = 'http://www.w3.org/2000/09/xmldsig#sha1';
 
@@ -39,6 +40,10 @@ export interface XmlsecRequest {
   /** Which elements the signature covers; default both. */
   covers?: Array<'body' | 'timestamp'>;
   body?: string;
+  /** More namespace declarations on the Envelope, such as a prefix the body uses. */
+  envelopeNamespaces?: string;
+  /** An exc-c14n InclusiveNamespaces PrefixList for SignedInfo and every reference. */
+  prefixList?: string;
 }
 
 function iso(at: Date): string {
@@ -49,15 +54,16 @@ function iso(at: Date): string {
 export async function signWithXmlsec(identity: TestIdentity, request: XmlsecRequest): Promise<string> {
   const covers = request.covers ?? ['body', 'timestamp'];
   const token = identity.certificatePem.replace(/-----[^-]+-----|\s/g, '');
+  const c14nParameters = request.prefixList ? `<ec:InclusiveNamespaces xmlns:ec="${EXC_C14N}" PrefixList="${request.prefixList}"/>` : '';
   const reference = (id: string) =>
-    `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>` +
+    `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="${EXC_C14N}">${c14nParameters}</ds:Transform></ds:Transforms>` +
     '<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>';
   const template =
-    `<soap:Envelope xmlns:soap="${SOAP}" xmlns:wsu="${WSU}" xmlns:wsse="${WSSE}"><soap:Header><wsse:Security soap:mustUnderstand="1">` +
+    `<soap:Envelope xmlns:soap="${SOAP}" xmlns:wsu="${WSU}" xmlns:wsse="${WSSE}"${request.envelopeNamespaces ?? ''}><soap:Header><wsse:Security soap:mustUnderstand="1">` +
     `<wsu:Timestamp wsu:Id="ts-1"><wsu:Created>${iso(request.created)}</wsu:Created><wsu:Expires>${iso(request.expires)}</wsu:Expires></wsu:Timestamp>` +
     `<wsse:BinarySecurityToken EncodingType="${BASE64}" ValueType="${X509V3}" wsu:Id="token-1">${token}</wsse:BinarySecurityToken>` +
     '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>' +
-    '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>' +
+    `<ds:CanonicalizationMethod Algorithm="${EXC_C14N}">${c14nParameters}</ds:CanonicalizationMethod>` +
     '<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>' +
     (covers.includes('body') ? reference('body-1') : '') +
     (covers.includes('timestamp') ? reference('ts-1') : '') +

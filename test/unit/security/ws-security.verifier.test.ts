@@ -55,6 +55,31 @@ describe('security/ws-security.verifier', () => {
     it('tolerates a client clock ahead by less than the skew', async () => {
       verifyWsSecurity(await xmlsecRequest(client, 2 * MINUTE), options);
     });
+
+    describe('a Body whose prefixes are declared on the Envelope', () => {
+      const declarations = ` xmlns:m="urn:smt:meterusage" xmlns:q="urn:q"`;
+      const body =
+        '<m:GetUsageRequestStatus><m:trans_id>T-1</m:trans_id><m:requestorID>REP1</m:requestorID>' +
+        '<m:correlationId xmlns:a="urn:a" a:note="x">C-42</m:correlationId></m:GetUsageRequestStatus>';
+      const xmlsecPrefixed = (prefixList?: string) =>
+        signWithXmlsec(client, { created: new Date(), expires: new Date(Date.now() + 5 * MINUTE), envelopeNamespaces: declarations, body, prefixList });
+
+      it('accepts it signed by node-soap', () => {
+        const raw = signWithNodeSoap(client, `<soap:Envelope xmlns:soap="${SOAP}"${declarations}><soap:Header></soap:Header><soap:Body>${body}</soap:Body></soap:Envelope>`);
+        expect(verifyWsSecurity(raw, options).operation).to.deep.equal({ namespace: 'urn:smt:meterusage', name: 'GetUsageRequestStatus' });
+      });
+
+      it('accepts it signed by xmlsec1, with and without an InclusiveNamespaces PrefixList', async () => {
+        verifyWsSecurity(await xmlsecPrefixed(), options);
+        verifyWsSecurity(await xmlsecPrefixed('m q wsse soap'), options);
+      });
+
+      it('refuses a change to an Envelope declaration that the PrefixList brings into the signed Body', async () => {
+        const raw = await xmlsecPrefixed('m q wsse soap');
+        refused(raw.replace('xmlns:q="urn:q"', 'xmlns:q="urn:q2"'), 'WSS_SIGNATURE_INVALID', /digest/);
+        verifyWsSecurity((await xmlsecPrefixed()).replace('xmlns:q="urn:q"', 'xmlns:q="urn:q2"'), options);
+      });
+    });
   });
 
   describe('missing or broken signatures', () => {
@@ -79,6 +104,16 @@ describe('security/ws-security.verifier', () => {
       const later = new Date(Date.parse(created) + 1000).toISOString().slice(0, 19) + 'Z';
       refused(raw.replace(`<Created>${created}`, `<Created>${later}`), 'WSS_SIGNATURE_INVALID', /digest/);
       refused(raw.replace(/<SignatureValue>(.)/, (_m, c: string) => `<SignatureValue>${c === 'A' ? 'B' : 'A'}`), 'WSS_SIGNATURE_INVALID');
+    });
+
+    it('refuses a changed SignedInfo whose references still match', async () => {
+      const reorder = (raw: string) =>
+        raw.replace(/(<(?:ds:)?Reference [^]*?<\/(?:ds:)?Reference>)(<(?:ds:)?Reference [^]*?<\/(?:ds:)?Reference>)/, '$2$1');
+      for (const raw of [signWithNodeSoap(client), await xmlsecRequest(client)]) {
+        expect(reorder(raw)).to.not.equal(raw);
+        refused(reorder(raw), 'WSS_SIGNATURE_INVALID', /SignatureValue does not match SignedInfo/);
+        refused(raw.replace(/(<(?:ds:)?SignedInfo>)/, '$1 '), 'WSS_SIGNATURE_INVALID', /SignatureValue does not match SignedInfo/);
+      }
     });
 
     it('refuses a signature that covers the Timestamp but not the Body', async () => {
@@ -177,6 +212,14 @@ describe('security/ws-security.verifier', () => {
     it('refuses transforms other than exc-c14n and enveloped-signature', () => {
       const raw = signWithNodeSoap(client).replace('<Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>', '<Transform Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"/>');
       refused(raw, 'WSS_ALGORITHM_REFUSED', /transform/);
+    });
+
+    it('refuses a canonicalization before the last transform', () => {
+      const raw = signWithNodeSoap(client).replace(
+        '<Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>',
+        '<Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>',
+      );
+      refused(raw, 'WSS_ALGORITHM_REFUSED', /transforms must be exc-c14n/);
     });
   });
 
