@@ -52,6 +52,7 @@ export interface RunningSoapServer {
 }
 
 const SOAP_TYPES = ['text/xml', 'application/soap+xml', 'application/xml'];
+const KEEP_ALIVE_MS = 65_000;
 
 /**
  * A SOAP server the way the platform (and the mock TDSP) runs one: HTTPS with mutual TLS (TLS 1.2+),
@@ -87,6 +88,10 @@ export async function startSoapHost(services: readonly SoapService[], deps: Soap
     minVersion: 'TLSv1.2',
   }, app);
   server.on('tlsClientError', (error) => deps.logger.warn('soap: TLS handshake refused', { error: error.message }));
+  // Node closes idle keep-alive connections after 5 s; a client that reuses one just then sees a reset.
+  // Clients and load balancers commonly keep connections a minute, so the server keeps them longer.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   for (const service of services) await listen(app, service);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

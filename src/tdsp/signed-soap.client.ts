@@ -22,6 +22,8 @@ export class SoapTransportError extends Error {
 
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
+class StaleConnectionError extends SoapTransportError {}
+
 /**
  * One signed SOAP 1.1 call over mutual TLS: the request is signed with our certificate (WS-Security),
  * and the answer or fault must carry a valid signature of one of the peer's certificates.
@@ -48,7 +50,17 @@ export class SignedSoapClient {
     return reply;
   }
 
-  private post(peer: SoapPeer, soapAction: string, body: string): Promise<{ status: number; body: string }> {
+  /** A kept-alive connection the server closed just as it was reused fails at once: that one is retried on a new connection. */
+  private async post(peer: SoapPeer, soapAction: string, body: string): Promise<{ status: number; body: string }> {
+    try {
+      return await this.postOnce(peer, soapAction, body);
+    } catch (error) {
+      if (!(error instanceof StaleConnectionError)) throw error;
+      return this.postOnce(peer, soapAction, body);
+    }
+  }
+
+  private postOnce(peer: SoapPeer, soapAction: string, body: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const request = https.request(peer.url, {
         method: 'POST', agent: peer.agent, timeout: this.timeoutMs,
@@ -65,7 +77,10 @@ export class SignedSoapClient {
         response.on('error', (error) => reject(new SoapTransportError(errorMessage(error))));
       });
       request.on('timeout', () => request.destroy(new SoapTransportError(`no answer from ${peer.url} within ${this.timeoutMs} ms`)));
-      request.on('error', (error) => reject(error instanceof SoapTransportError ? error : new SoapTransportError(`cannot reach ${peer.url}: ${errorMessage(error)}`)));
+      request.on('error', (error) => {
+        if (request.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') reject(new StaleConnectionError(errorMessage(error)));
+        else reject(error instanceof SoapTransportError ? error : new SoapTransportError(`cannot reach ${peer.url}: ${errorMessage(error)}`));
+      });
       request.end(body);
     });
   }
