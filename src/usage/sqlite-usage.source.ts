@@ -50,6 +50,8 @@ export class SqliteUsageSource implements UsageSource {
       const stretches = this.statement('SELECT esiid, rep_duns AS repDuns, effective_from AS "from", effective_to AS "to" FROM rep_of_record WHERE esiid IN (#) ORDER BY effective_from', part.length)
         .all(...part) as { esiid: string; repDuns: string; from: string; to: string | null }[];
       for (const { esiid, ...stretch } of stretches) facts.get(esiid)?.stretches.push(stretch);
+      // better-sqlite3 is synchronous: between parts, the requests waiting on the event loop get their turn.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return facts;
   }
