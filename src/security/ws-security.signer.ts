@@ -74,12 +74,14 @@ export function signSoapEnvelope(xml: string, credentials: SigningCredentials, n
     getKeyInfoContent: () =>
       `<wsse:SecurityTokenReference><wsse:Reference URI="#${ids.token}" ValueType="${X509V3_TOKEN}"/></wsse:SecurityTokenReference>`,
   });
-  for (const id of [ids.body, ids.timestamp]) {
-    signer.addReference({ xpath: byId(id), transforms: [EXC_C14N], digestAlgorithm: SHA256 });
+  // Paths from the root, not `//*[@Id=…]`: xml-crypto evaluates each with xpath.js, and a search of
+  // the whole document for an id cost more than the signing itself. Body and Timestamp carry their ids.
+  for (const xpath of [BODY_PATH, TIMESTAMP_PATH]) {
+    signer.addReference({ xpath, transforms: [EXC_C14N], digestAlgorithm: SHA256 });
   }
   signer.computeSignature(new XMLSerializer().serializeToString(doc), {
     prefix: 'ds',
-    location: { reference: byId(ids.token), action: 'after' },
+    location: { reference: TOKEN_PATH, action: 'after' },
     existingPrefixes: { wsse: WSSE_NS, wsu: WSU_NS },
   });
   return signer.getSignedXml();
@@ -89,9 +91,11 @@ function newId(): string {
   return `id-${randomUUID()}`;
 }
 
-function byId(id: string): string {
-  return `//*[@*[local-name(.)='Id']='${id}']`;
-}
+const child = (ns: string, name: string) => `/*[local-name()='${name}' and namespace-uri()='${ns}']`;
+const SECURITY_PATH = `${child(SOAP11_NS, 'Envelope')}${child(SOAP11_NS, 'Header')}${child(WSSE_NS, 'Security')}`;
+const BODY_PATH = `${child(SOAP11_NS, 'Envelope')}${child(SOAP11_NS, 'Body')}`;
+const TIMESTAMP_PATH = `${SECURITY_PATH}${child(WSU_NS, 'Timestamp')}`;
+const TOKEN_PATH = `${SECURITY_PATH}${child(WSSE_NS, 'BinarySecurityToken')}`;
 
 function headerOf(doc: Document, envelope: Element, body: Element): Element {
   const existing = childElements(envelope, SOAP11_NS, 'Header')[0];
