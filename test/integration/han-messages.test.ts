@@ -8,6 +8,7 @@ import { appendInstallCodeCrc } from '../../src/han/install-code';
 import { usDate } from '../../src/usage/report-format';
 import { CliHarness } from '../support/cli-harness';
 import { call, DEMO_ESIIDS, eventually, HanHarness } from '../support/han-harness';
+import type { ClientFiles } from '../support/soap-harness';
 import { validateAgainstXsd } from '../support/xsd-validate';
 
 const REP = '200000001';
@@ -199,10 +200,27 @@ describe('HAN messages through the SOAP server, the outbox and the mock TDSP', f
     expect((await CliHarness.at(dataDir).run('han-log', '--duns', REP, '--from', usToday(), '--to', usToday(), '--category', 'XYZ')).err).to.contain('--category "XYZ" is not one of PRM, LCE');
   });
 
+  it('takes a TDSP\'s message statuses only for its own ESI IDs of a request it was sent, with the seed\'s codes', async () => {
+    const sent = await call<{ requestId: string }>(han, 'SendTextMessage', { ...head, esiid: [E1], text: 'status check' });
+    const other = await harness.addParticipant('Other TDSP', 'TDSP', '100000002');
+    const report = async (files: ClientFiles, requestId: string, status: Record<string, string>) => {
+      const answer = await harness.tdspCallback(files, 'ReportMessageStatus', { requestId, status: [{ esiid: E1, meterSerialNumber: 'M0000001', statusCode: 'PEN', ...status, statusTime: new Date() }] });
+      return answer.kind === 'fault' ? `${answer.code}: ${answer.message}` : `recorded ${answer.fields.recorded}`;
+    };
+    const tdsp = harness.files(harness.participant('TDSP'));
+    const requestId = sent.result!.requestId;
+    expect(await report(tdsp, requestId, {})).to.equal('recorded 1');
+    expect(await report(tdsp, '00000000-0000-0000-0000-000000000000', {})).to.match(/^HAN_REQUEST_UNKNOWN: request 00000000-.* is not a HAN message/);
+    expect(await report(tdsp, requestId, { esiid: E5 })).to.match(/^HAN_REQUEST_UNKNOWN: status 1 .* did not go to this ESI ID/);
+    expect(await report(tdsp, requestId, { statusCode: 'RQA' })).to.match(/^HAN_STATUS_INVALID: .*statusCode "RQA" is not one of ACK, PEN, STR, CON, OPT, FLR/);
+    expect(await report(other, requestId, {})).to.match(/^HAN_NOT_TDSP_METER: status 1 .* is not served by Other TDSP/);
+    expect(codesOf(await log({ requestId }), E1).filter((c) => c === 'PEN')).to.have.length(1);
+  });
+
   it('keeps one REP\'s messages from another: no log entries, no cancellation', async () => {
     const event = await call<{ requestId: string }>(han, 'SendLoadControlEvent', { ...head, esiid: [E1], deviceClass: 1, durationMinutes: 30, criticality: 3 });
-    const other = await harness.client('HAN', await harness.addParticipant('Other REP', 'REP', '200000002'));
-    const otherHead = { trans_id: 'T-o', requestorID: 'x', requesterAuthenticationID: '200000002' };
+    const other = await harness.client('HAN', await harness.addParticipant('Other REP', 'REP', '200000003'));
+    const otherHead = { trans_id: 'T-o', requestorID: 'x', requesterAuthenticationID: '200000003' };
     const own = await call<{ entry?: unknown }>(other, 'GetHanMessageLog', { ...otherHead, startDate: usToday(), endDate: usToday() });
     expect(own.fault).to.equal(undefined);
     expect(own.result!.entry).to.equal(undefined);

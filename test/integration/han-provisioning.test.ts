@@ -1,13 +1,12 @@
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type * as soap from 'soap';
 import { appendInstallCodeCrc } from '../../src/han/install-code';
-import { SignedSoapClient } from '../../src/tdsp/signed-soap.client';
-import { TDSP_HAN_NAMESPACE } from '../../src/soap/tdsp-han.types';
+import type { Message } from '../../src/tdsp/soap-message';
 import { call, DEMO_ESIIDS, eventually, HanHarness } from '../support/han-harness';
+import type { ClientFiles } from '../support/soap-harness';
 import { validateAgainstXsd } from '../support/xsd-validate';
 
 const CODE = appendInstallCodeCrc('83FED3407A939723');
@@ -52,6 +51,9 @@ describe('HAN provisioning through the SOAP server, the outbox and the mock TDSP
   });
   const statusOf = async (esiid: string, mac: string) => (await details(esiid, mac)).result?.device.deviceStatus;
   const reaches = (esiid: string, mac: string, status: string) => eventually(`${mac} to be ${status}`, async () => ((await statusOf(esiid, mac)) === status ? status : undefined));
+
+  const addRequestOf = async (esiid: string, mac: string) => asList((await details(esiid, mac)).result!.device.history).find((h) => h.deviceStatus === 'Add Acknowledged')!.requestId!;
+  const callback = (files: ClientFiles, message: Message) => harness.tdspCallback(files, 'ReportDeviceStatus', { ...message, statusTime: new Date() });
 
   before(async () => {
     await harness.start();
@@ -142,18 +144,38 @@ describe('HAN provisioning through the SOAP server, the outbox and the mock TDSP
 
   it('refuses a TDSP reporting on another TDSP\'s meter, and records a repeated status without applying it', async () => {
     const otherTdsp = await harness.addParticipant('Other TDSP', 'TDSP', '100000002');
-    const device = await details(DEMO_ESIIDS[0]!, '00124B0001A2B3C4');
-    const requestId = asList(device.result!.device.history).map((h) => h.requestId).find(Boolean)!;
-    const security = await harness.app.securityPool();
-    const callback = async (files: { certificatePem: string; privateKeyPem: string }, status: string) => new SignedSoapClient(security, files, 10_000).call({
-      url: harness.url('TdspCallback'), agent: new https.Agent({ ca: harness.caPem, cert: files.certificatePem, key: files.privateKeyPem }),
-      trustedSignersPem: [(await harness.app.serverIdentity()).certificatePem],
-    }, TDSP_HAN_NAMESPACE, 'ReportDeviceStatus', { requestId, esiid: DEMO_ESIIDS[0], macAddress: '00124B0001A2B3C4', deviceStatus: status, statusTime: new Date() });
-    const foreign = await callback(otherTdsp, 'Device Added');
+    const requestId = await addRequestOf(DEMO_ESIIDS[0]!, '00124B0001A2B3C4');
+    const report = { requestId, esiid: DEMO_ESIIDS[0], macAddress: '00124B0001A2B3C4' };
+    const foreign = await callback(otherTdsp, { ...report, deviceStatus: 'Device Added' });
     expect(foreign.kind === 'fault' && foreign.code).to.equal('HAN_NOT_TDSP_METER');
-    const own = await callback(harness.files(harness.participant('TDSP')), 'Meter Ready');
+    const own = await callback(harness.files(harness.participant('TDSP')), { ...report, deviceStatus: 'Meter Ready' });
     expect(own.kind === 'answer' && own.fields).to.deep.equal({ requestId, recorded: 'true', applied: 'false' });
     expect(await statusOf(DEMO_ESIIDS[0]!, '00124B0001A2B3C4')).to.equal('Device Removed');
+  });
+
+  it('refuses statuses a TDSP cannot report: the platform\'s own, another phase\'s, a contradiction, an unknown request or device', async () => {
+    const tdsp = harness.files(harness.participant('TDSP'));
+    const esiid = DEMO_ESIIDS[2]!;
+    await reaches(esiid, '00124B00000003A2', 'Device Added');
+    const report = { requestId: await addRequestOf(esiid, '00124B00000003A2'), esiid, macAddress: '00124B00000003A2' };
+    const refused = async (changes: Record<string, unknown>) => {
+      const answer = await callback(tdsp, { ...report, ...changes });
+      return answer.kind === 'fault' ? `${answer.code}: ${answer.message}` : 'accepted';
+    };
+    expect(await refused({ deviceStatus: 'Add Acknowledged' })).to.match(/^HAN_STATUS_INVALID: "Add Acknowledged" is not a status a TDSP reports/);
+    expect(await refused({ deviceStatus: 'Remove Pending' })).to.match(/^HAN_STATUS_INVALID: request .* adds device 00124B00000003A2; "Remove Pending" does not belong to it/);
+    expect(await refused({ deviceStatus: 'Add Failed' })).to.equal('HAN_STATUS_INVALID: device 00124B00000003A2 is Device Added; "Add Failed" cannot follow it');
+    expect(await refused({ deviceStatus: 'Device Added', requestId: '00000000-0000-0000-0000-000000000000' })).to.match(/^HAN_REQUEST_UNKNOWN: request 00000000-.* is not a provisioning request/);
+    expect(await refused({ deviceStatus: 'Device Added', macAddress: '00124B00000003A3' })).to.match(/^HAN_REQUEST_UNKNOWN: .* for device 00124B00000003A3/);
+    expect(await statusOf(esiid, '00124B00000003A2')).to.equal('Device Added');
+  });
+
+  it('answers an unknown device or ESI ID with its own fault', async () => {
+    expect((await details(DEMO_ESIIDS[3]!, '00124B000000FFFF')).fault?.code).to.equal('HAN_DEVICE_NOT_FOUND');
+    expect((await call(han, 'DeprovisionHanDevice', { trans_id: 'T-n', requestorID: 'ops', requesterAuthenticationID: REP_DUNS, esiid: DEMO_ESIIDS[3], macAddress: '00124B000000FFFF' })).fault?.code).to.equal('HAN_DEVICE_NOT_FOUND');
+    const unknown = await details('99999999999999999', '00124B000000FFFF');
+    expect(unknown.fault?.code).to.equal('HAN_ESIID_UNKNOWN');
+    expect(unknown.fault?.message).to.contain('ESI ID 99999999999999999 is not registered');
   });
 
   it('removes the devices of an exchanged meter and says why', async () => {

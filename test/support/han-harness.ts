@@ -7,6 +7,9 @@ import { loadConfig } from '../../src/config/config';
 import { ensureDevelopmentSetup, type DemoParticipantFiles, type DevelopmentSetup } from '../../src/security/development-setup';
 import { issueCertificate } from '../../src/security/pki';
 import type { RunningSoapServer } from '../../src/soap/soap-server';
+import { TDSP_HAN_NAMESPACE } from '../../src/soap/tdsp-han.types';
+import { SignedSoapClient } from '../../src/tdsp/signed-soap.client';
+import type { Message, SoapReply } from '../../src/tdsp/soap-message';
 import { RSA_SHA256, SHA256, type ClientFiles } from './soap-harness';
 
 /** A fault as a test sees it: the stable code and the message. */
@@ -73,6 +76,13 @@ export class HanHarness {
     } as never));
     (client as unknown as { httpsAgent: https.Agent }).httpsAgent = agent;
     return client;
+  }
+
+  /** Calls the platform's TdspCallback as a TDSP would: its client certificate, a signed message, the platform's signature checked. */
+  async tdspCallback(files: ClientFiles, operation: string, message: Message): Promise<SoapReply> {
+    return new SignedSoapClient(await this.app.securityPool(), files, 10_000).call({
+      url: this.url('TdspCallback'), agent: this.agent(files), trustedSignersPem: [(await this.app.serverIdentity()).certificatePem],
+    }, TDSP_HAN_NAMESPACE, operation, message);
   }
 
   /** Registers another participant with a client certificate from the development CA, calling from 127.0.0.1. */
