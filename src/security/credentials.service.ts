@@ -130,11 +130,10 @@ export class CredentialsService {
     const tls = await this.db.manager.findOne(ParticipantCertificate, { where: { fingerprint256: fingerprint, purpose: 'tls' }, relations: { participant: true } });
     if (!tls) return null;
     const participantId = tls.participantId;
-    const [duns, ips, signing, revoked] = await Promise.all([
+    const [duns, ips, signing] = await Promise.all([
       this.db.manager.find(ParticipantDuns, { where: { participantId }, order: { duns: 'ASC' } }),
       this.db.manager.find(ParticipantIp, { where: { participantId }, order: { ip: 'ASC' } }),
       this.db.manager.find(ParticipantCertificate, { where: { participantId, purpose: 'signing' }, order: { id: 'ASC' } }),
-      this.isRevoked(tls.serialHex),
     ]);
     return {
       participantId,
@@ -142,18 +141,17 @@ export class CredentialsService {
       kind: tls.participant.kind,
       duns: duns.map((d) => d.duns),
       ips: ips.map((i) => i.ip),
-      signingCertificatesPem: signing.length > 0 ? signing.filter((c) => c.revokedAt === null).map((c) => c.pem) : [tls.pem],
-      revoked: revoked || tls.revokedAt !== null,
+      signingCertificatesPem: signersOf(signing, [tls]),
+      // revoke() stamps every registered row of the serial, and a revoked serial cannot be registered later.
+      revoked: tls.revokedAt !== null,
       notAfter: tls.notAfter,
     };
   }
 
-  /** The certificates whose signatures count as the participant's: its signing certificates, or else its TLS ones; never revoked ones. */
+  /** The certificates whose signatures count as the participant's, when no TLS connection names one (e.g. a TDSP's answers). */
   async signingCertificatesOf(participantId: number): Promise<string[]> {
     const certificates = await this.db.manager.find(ParticipantCertificate, { where: { participantId }, order: { id: 'ASC' } });
-    const usable = certificates.filter((c) => c.revokedAt === null);
-    const signing = usable.filter((c) => c.purpose === 'signing');
-    return (signing.length > 0 ? signing : usable.filter((c) => c.purpose === 'tls')).map((c) => c.pem);
+    return signersOf(certificates.filter((c) => c.purpose === 'signing'), certificates.filter((c) => c.purpose === 'tls'));
   }
 
   /** Every participant's certificates and addresses, keyed by participant id (for listings). */
@@ -176,6 +174,14 @@ export class CredentialsService {
     }
     return participant;
   }
+}
+
+/**
+ * Whose signatures count: the registered signing certificates, revoked ones excepted (revoking them
+ * all leaves nothing that signs); a participant that never registered one signs with its TLS certificate.
+ */
+function signersOf(signing: ParticipantCertificate[], tls: ParticipantCertificate[]): string[] {
+  return (signing.length > 0 ? signing : tls).filter((c) => c.revokedAt === null).map((c) => c.pem);
 }
 
 function toRegistered(c: Omit<ParticipantCertificate, 'id'>): RegisteredCertificate {

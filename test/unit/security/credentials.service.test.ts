@@ -76,9 +76,22 @@ describe('security/CredentialsService', () => {
     const identity = await credentials.identifyClient(fingerprint(repTls));
     expect(identity!.signingCertificatesPem).to.deep.equal([repSigning.certPem]);
     expect(await credentials.identifyClient(fingerprint(repSigning))).to.equal(null);
-    // A revoked signing certificate leaves the list empty: it does not fall back to the TLS certificate.
+    const participantId = identity!.participantId;
+    expect(await credentials.signingCertificatesOf(participantId)).to.deep.equal([repSigning.certPem]);
+    // A revoked signing certificate leaves the list empty: it does not fall back to the TLS certificate,
+    // whether a connection asks (identifyClient) or the platform checks the participant's answers.
     await credentials.revoke(repSigning.serialHex);
     expect((await credentials.identifyClient(fingerprint(repTls)))!.signingCertificatesPem).to.deep.equal([]);
+    expect(await credentials.signingCertificatesOf(participantId)).to.deep.equal([]);
+  });
+
+  it('counts the TLS certificate as the signer of a participant without signing certificates, until it is revoked', async () => {
+    await credentials.registerCertificate('Demo TDSP', tdspTls.certPem, 'tls');
+    const participantId = (await credentials.identifyClient(fingerprint(tdspTls)))!.participantId;
+    expect(await credentials.signingCertificatesOf(participantId)).to.deep.equal([tdspTls.certPem]);
+    await credentials.revoke(tdspTls.serialHex);
+    expect(await credentials.signingCertificatesOf(participantId)).to.deep.equal([]);
+    expect((await credentials.identifyClient(fingerprint(tdspTls)))!.revoked).to.equal(true);
   });
 
   it('registers the same certificate again without change, but refuses it for another participant or purpose', async () => {
