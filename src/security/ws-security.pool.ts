@@ -6,7 +6,7 @@ import type { VerifiedMessage, VerifyOptions } from './ws-security.verifier';
 
 /** Calls as they cross to the thread: dates travel as ISO strings. */
 export type WsSecurityCall =
-  | { op: 'verify'; raw: string; options: Omit<VerifyOptions, 'now'> & { now: string } }
+  | { op: 'verify'; message: string | Uint8Array; options: Omit<VerifyOptions, 'now'> & { now: string } }
   | { op: 'sign'; xml: string; credentials: SigningCredentials; now: string };
 export type WsSecurityAnswer = string | (Omit<VerifiedMessage, 'expires'> & { expires: string });
 
@@ -30,8 +30,9 @@ export class WsSecurityPool {
   }
 
   /** `urgent` for messages of work already under way (TDSP calls and callbacks), so it finishes before new requests start. */
-  async verify(raw: string, options: VerifyOptions, priority: CallPriority = 'normal'): Promise<VerifiedMessage> {
-    const answer = await this.pool.run({ op: 'verify', raw, options: { ...options, now: options.now.toISOString() } }, priority);
+  /** Servers pass the bytes as received (a Buffer), so the encoding checks see what the client sent. */
+  async verify(message: string | Uint8Array, options: VerifyOptions, priority: CallPriority = 'normal'): Promise<VerifiedMessage> {
+    const answer = await this.pool.run({ op: 'verify', message, options: { ...options, now: options.now.toISOString() } }, priority);
     if (typeof answer === 'string') throw new Error('unexpected answer from the WS-Security thread');
     return { ...answer, expires: new Date(answer.expires) };
   }

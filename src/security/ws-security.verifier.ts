@@ -40,9 +40,11 @@ export const DEFAULT_ENVELOPE_LIMITS: EnvelopeLimits = { maxBytes: 4 * 1024 * 10
  * XML signature over exactly the Body and Timestamp the service will read. Synchronous and CPU-bound:
  * call it through WsSecurityPool off the event loop.
  */
-export function verifyWsSecurity(raw: string, options: VerifyOptions): VerifiedMessage {
-  checkSoapEnvelope(Buffer.from(raw, 'utf8'), options.envelopeLimits ?? DEFAULT_ENVELOPE_LIMITS);
-  const doc = parse(raw);
+export function verifyWsSecurity(message: string | Uint8Array, options: VerifyOptions): VerifiedMessage {
+  // Servers pass the bytes as received: the encoding checks must see them before anything decodes them.
+  const bytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  checkSoapEnvelope(bytes, options.envelopeLimits ?? DEFAULT_ENVELOPE_LIMITS);
+  const doc = parse(bytes.toString('utf8'));
   const envelope = doc.documentElement!;
   const header = childElements(envelope, SOAP11_NS, 'Header')[0];
   const body = childElements(envelope, SOAP11_NS, 'Body')[0];

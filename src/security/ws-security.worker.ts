@@ -6,7 +6,7 @@ import { verifyWsSecurity } from './ws-security.verifier';
 /** Thread side of WsSecurityPool. */
 function handle(call: WsSecurityCall): WsSecurityAnswer {
   if (call.op === 'sign') return signSoapEnvelope(call.xml, call.credentials, new Date(call.now));
-  const verified = verifyWsSecurity(call.raw, { ...call.options, now: new Date(call.options.now) });
+  const verified = verifyWsSecurity(call.message, { ...call.options, now: new Date(call.options.now) });
   return { ...verified, expires: verified.expires.toISOString() };
 }
 

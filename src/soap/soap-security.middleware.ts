@@ -71,7 +71,7 @@ export function verifyMessage(pool: WsSecurityPool, replay: ReplayCache, identit
     if (!Buffer.isBuffer(raw) || raw.length === 0) return sendFault(res, new SmtError('XML_MALFORMED', 'the request has no SOAP envelope (send text/xml)'), logger);
     const identity = identityOf(req);
     const now = new Date();
-    pool.verify(raw.toString('utf8'), {
+    pool.verify(raw, {
       trustedCertificatesPem: identity.signingCertificatesPem, now, maxSkewSeconds: options.clockSkewSeconds,
       maxAgeSeconds: options.timestampWindowSeconds, allowSha1: options.allowSha1,
       envelopeLimits: { maxBytes: options.maxBodyBytes, maxDepth: 32 },

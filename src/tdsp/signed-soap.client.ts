@@ -45,13 +45,13 @@ export class SignedSoapClient {
     } catch (error) {
       throw new SoapTransportError(`the answer from ${peer.url} is not signed by a registered certificate (${errorMessage(error)})`, status);
     }
-    const reply = readReply(body);
+    const reply = readReply(body.toString('utf8'));
     if (!reply || (status === 500) !== (reply.kind === 'fault')) throw new SoapTransportError(`HTTP ${status} from ${peer.url} without a SOAP ${status === 500 ? 'fault' : 'answer'}`, status);
     return reply;
   }
 
   /** A kept-alive connection the server closed just as it was reused fails at once: that one is retried on a new connection. */
-  private async post(peer: SoapPeer, soapAction: string, body: string): Promise<{ status: number; body: string }> {
+  private async post(peer: SoapPeer, soapAction: string, body: string): Promise<{ status: number; body: Buffer }> {
     try {
       return await this.postOnce(peer, soapAction, body);
     } catch (error) {
@@ -60,7 +60,7 @@ export class SignedSoapClient {
     }
   }
 
-  private postOnce(peer: SoapPeer, soapAction: string, body: string): Promise<{ status: number; body: string }> {
+  private postOnce(peer: SoapPeer, soapAction: string, body: string): Promise<{ status: number; body: Buffer }> {
     return new Promise((resolve, reject) => {
       const request = https.request(peer.url, {
         method: 'POST', agent: peer.agent, timeout: this.timeoutMs,
@@ -73,7 +73,7 @@ export class SignedSoapClient {
           if (size > MAX_RESPONSE_BYTES) request.destroy(new SoapTransportError(`the answer from ${peer.url} is larger than ${MAX_RESPONSE_BYTES} bytes`));
           else chunks.push(chunk);
         });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
         response.on('error', (error) => reject(new SoapTransportError(errorMessage(error))));
       });
       request.on('timeout', () => request.destroy(new SoapTransportError(`no answer from ${peer.url} within ${this.timeoutMs} ms`)));

@@ -97,6 +97,14 @@ describe('MeterUsage refusals', function () {
     expect(faultCode((await harness.post(message, rep)).body)).to.equal('WSS_REPLAY');
   });
 
+  it('refuses bytes that are not UTF-8 as sent, before anything decodes them', async () => {
+    const bytes = Buffer.from(signed(rep), 'utf8');
+    bytes[bytes.indexOf('T-9') + 2] = 0xff;
+    const r = await harness.post(bytes, rep);
+    expect(faultCode(r.body)).to.equal('XML_MALFORMED');
+    expect(r.body).to.contain('the body is not valid UTF-8');
+  });
+
   it('refuses an oversized body early, as a SOAP fault', async () => {
     const r = await harness.post(signed(rep, envelope(`<GetUsageRequestStatus xmlns="${NS}"><trans_id>${'x'.repeat(1_200_000)}</trans_id></GetUsageRequestStatus>`)), rep);
     expect(r.status).to.equal(500);
