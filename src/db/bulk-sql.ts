@@ -58,3 +58,13 @@ export async function deleteWhereIn(manager: EntityManager, table: string, colum
     await manager.query(`DELETE FROM "${table}" WHERE "${column}" IN (${placeholders(manager, chunk.length, 0).join(', ')})`, [...chunk]);
   }
 }
+
+/**
+ * Makes a transaction's first statement a write on one row: PostgreSQL and SQL Server lock the row
+ * until commit, and SQLite's transaction becomes the writer at once (no upgrade deadlock later).
+ * The row's data is left as it is: read it again after the lock.
+ */
+export async function lockRow(manager: EntityManager, table: string, column: string, value: unknown): Promise<void> {
+  const [p] = placeholders(manager, 1, 0);
+  await manager.query(`UPDATE "${table}" SET "${column}" = "${column}" WHERE "${column}" = ${p}`, [value]);
+}

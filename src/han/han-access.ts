@@ -1,6 +1,7 @@
 import { cptToday } from '../core/cpt';
 import { SmtError } from '../core/errors';
 import type { EsiidRecord, Participant, RegistryService } from '../registry/registry.service';
+import { covers } from '../registry/rep-stretch.rules';
 
 /** The ESI ID a REP acts on, with the REP DUNS it acts for. */
 export interface RepOnEsiid {
@@ -22,7 +23,7 @@ export class HanAccess {
     if (!esiid) throw new SmtError('HAN_ESIID_UNKNOWN', `ESI ID ${String(esiidText).slice(0, 64)} is not registered; check the number`);
     const today = cptToday(this.now());
     const stretches = await this.registry.repsOfRecord(esiid.esiid);
-    const serving = stretches.find((s) => s.effectiveFrom <= today && (s.effectiveTo === null || s.effectiveTo >= today));
+    const serving = stretches.find((s) => covers(s, today));
     if (rep.kind !== 'REP' || serving?.repDuns !== requesterDuns) {
       throw new SmtError('HAN_NOT_REP_OF_RECORD', `DUNS ${requesterDuns} is not the REP of record of ESI ID ${esiid.esiid} today (${today}); only the REP of record manages its HAN devices`);
     }

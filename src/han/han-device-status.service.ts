@@ -1,12 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { HanDevice } from '../db/entities/han-device.entity';
+import { lockRow } from '../db/bulk-sql';
 import type { HanEventSource } from '../db/entities/han-device-event.entity';
 import type { MeterExchange } from '../registry/esiids-csv.importer';
 import type { RegistryService } from '../registry/registry.service';
 import { isDeviceStatus, judgeTransition, phaseOf, takesSlot, TDSP_REPORTED, type DeviceStatus } from './device-status';
-import { hanDeviceStore } from './han-device.store';
+import { hanDeviceStore, type DeviceRecord } from './han-device.store';
 import { parseMacAddress } from './mac-address';
 
 export interface DeviceStatusReport {
@@ -58,15 +58,14 @@ export class HanDeviceStatusService {
     }
     const outcome = await this.db.transaction(async (m) => {
       const request = await hanDeviceStore.requestOf(m, report.requestId);
-      const device = request ? await hanDeviceStore.deviceById(m, request.deviceId) : null;
+      const device = request ? await lockedDevice(m, request.deviceId) : null;
       if (!request || !device || device.esiid !== esiid.esiid || device.mac !== mac) {
         throw new SmtError('HAN_REQUEST_UNKNOWN', `request ${String(report.requestId).slice(0, 64)} is not a provisioning request for device ${mac} on ESI ID ${esiid.esiid}`);
       }
       if (phaseOf(request.status) !== phaseOf(status)) {
         throw new SmtError('HAN_STATUS_INVALID', `request ${report.requestId} ${phaseOf(request.status) === 'add' ? 'adds' : 'removes'} device ${mac}; "${status}" does not belong to it`);
       }
-      const current = report.requestId === device.addRequestId || report.requestId === device.removeRequestId;
-      return this.apply(m, device.id, status, { requestId: report.requestId, statusAt: report.statusAt, source: 'TDSP', reason: report.reason ?? null }, current);
+      return this.apply(m, device, status, { requestId: report.requestId, statusAt: report.statusAt, source: 'TDSP', reason: report.reason ?? null });
     });
     this.logger.info('han: device status reported', { requestId: report.requestId, esiid: esiid.esiid, mac, status, tdsp: tdsp.name, ...outcome });
     return outcome;
@@ -80,9 +79,8 @@ export class HanDeviceStatusService {
       const add = phaseOf(request.status) === 'add';
       const status: DeviceStatus = outcome === 'refused' ? (add ? 'Add Rejected' : 'Remove Rejected') : (add ? 'Add Failed' : 'Remove Failed');
       const source: HanEventSource = outcome === 'refused' ? 'TDSP' : 'PLATFORM';
-      const device = await hanDeviceStore.deviceById(m, request.deviceId);
-      const current = device !== null && (device.addRequestId === requestId || device.removeRequestId === requestId);
-      await this.apply(m, request.deviceId, status, { requestId, statusAt: this.now(), source, reason }, current);
+      const device = await lockedDevice(m, request.deviceId);
+      if (device) await this.apply(m, device, status, { requestId, statusAt: this.now(), source, reason });
     });
   }
 
@@ -103,11 +101,12 @@ export class HanDeviceStatusService {
     }
   }
 
-  /** Records the status; applies it when it moves the device forward. A contradiction is logged and refused. */
-  private async apply(m: EntityManager, deviceId: number, status: DeviceStatus, event: { requestId: string; statusAt: Date; source: HanEventSource; reason: string | null }, currentRequest: boolean): Promise<ReportOutcome> {
-    // The first statement writes, so the device row is locked before it is read.
-    await m.update(HanDevice, { id: deviceId }, { updatedAt: this.now().toISOString() });
-    const device = (await hanDeviceStore.deviceById(m, deviceId))!;
+  /**
+   * Records the status on the (locked) device; applies it when it moves the device forward. A status
+   * of an earlier request of the device is only recorded. A contradiction is logged and refused.
+   */
+  private async apply(m: EntityManager, device: DeviceRecord, status: DeviceStatus, event: { requestId: string; statusAt: Date; source: HanEventSource; reason: string | null }): Promise<ReportOutcome> {
+    const currentRequest = event.requestId === device.addRequestId || event.requestId === device.removeRequestId;
     const verdict = currentRequest ? judgeTransition(device.status, status) : 'stale';
     if (verdict === 'impossible') {
       this.logger.warn('han: impossible device status refused', { requestId: event.requestId, mac: device.mac, current: device.status, reported: status });
@@ -116,10 +115,16 @@ export class HanDeviceStatusService {
     const applied = verdict === 'apply';
     const recordedAt = this.now().toISOString();
     const statusAt = event.statusAt.toISOString();
-    if (applied) await hanDeviceStore.setStatus(m, deviceId, status, statusAt, this.now());
-    await hanDeviceStore.addEvents(m, deviceId, [{
+    if (applied) await hanDeviceStore.setStatus(m, device.id, status, statusAt, this.now());
+    await hanDeviceStore.addEvents(m, device.id, [{
       requestId: event.requestId, status, statusAt, recordedAt, source: event.source, applied, reason: event.reason?.slice(0, MAX_REASON) ?? null,
     }]);
     return { recorded: true, applied };
   }
+}
+
+/** The device, read after its row is locked, so concurrent reports about it apply one after the other. */
+async function lockedDevice(m: EntityManager, id: number): Promise<DeviceRecord | null> {
+  await lockRow(m, 'han_device', 'id', id);
+  return hanDeviceStore.deviceById(m, id);
 }

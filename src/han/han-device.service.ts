@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { lockRow } from '../db/bulk-sql';
 import { Esiid } from '../db/entities/esiid.entity';
 import { MAX_DEVICES_PER_ESIID, REMOVABLE, takesSlot, type DeviceStatus } from './device-status';
 import type { HanAccess } from './han-access';
@@ -70,16 +71,13 @@ export class HanDeviceService {
     }
     const { repDuns, esiid, tdsp } = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
     const meterNumber = String(input.meterNumber ?? '').trim();
-    if (esiid.meterNumber === null || meterNumber !== esiid.meterNumber) {
-      throw new SmtError('HAN_METER_MISMATCH', esiid.meterNumber === null
-        ? `ESI ID ${esiid.esiid} has no meter registered yet; HAN devices can be provisioned once its TDSP reports the meter`
-        : `meter number "${meterNumber.slice(0, 40)}" is not the meter of ESI ID ${esiid.esiid} (${esiid.meterNumber}); ask GetMeterInfo for it`);
-    }
     const requestId = randomUUID();
     const now = this.now();
     await this.db.transaction(async (m) => {
-      // The first statement writes: it locks the ESI ID, so two requests cannot both take its last slot.
-      await m.update(Esiid, { esiid: esiid.esiid }, { meterNumber: esiid.meterNumber });
+      // Locked, so two requests cannot both take its last slot; the meter is read under the lock, so a
+      // meter exchange recorded meanwhile is seen.
+      await lockRow(m, 'esiid', 'esiid', esiid.esiid);
+      checkMeter(esiid.esiid, meterNumber, (await m.findOneBy(Esiid, { esiid: esiid.esiid }))?.meterNumber ?? null);
       const devices = await hanDeviceStore.devicesOf(m, esiid.esiid);
       const existing = devices.find((d) => d.mac === mac);
       if (existing && takesSlot(existing.status)) {
@@ -114,7 +112,7 @@ export class HanDeviceService {
     const requestId = randomUUID();
     const now = this.now();
     await this.db.transaction(async (m) => {
-      await m.update(Esiid, { esiid: esiid.esiid }, { meterNumber: esiid.meterNumber });
+      await lockRow(m, 'esiid', 'esiid', esiid.esiid);
       const device = await hanDeviceStore.device(m, esiid.esiid, mac);
       if (!device) throw new SmtError('HAN_DEVICE_NOT_FOUND', `device ${mac} was never provisioned on ESI ID ${esiid.esiid}`);
       if (!REMOVABLE.has(device.status)) {
@@ -159,4 +157,11 @@ export class HanDeviceService {
       hanCapable: capability.capable, hanCapabilityReason: capability.reason,
     };
   }
+}
+
+function checkMeter(esiid: string, given: string, registered: string | null): void {
+  if (registered !== null && given === registered) return;
+  throw new SmtError('HAN_METER_MISMATCH', registered === null
+    ? `ESI ID ${esiid} has no meter registered yet; HAN devices can be provisioned once its TDSP reports the meter`
+    : `meter number "${given.slice(0, 40)}" is not the meter of ESI ID ${esiid} (${registered}); ask GetMeterInfo for it`);
 }

@@ -137,7 +137,9 @@ export class HanMessageRequests {
         category: 'CAL', repDuns: input.repDuns, esiids: input.esiids, eventId: null, startsAt: this.messages.now(), endsAt: null,
         payload: encodeCancelAllLoadControlEvents({ randomizeEnd }), fields: { randomizeEnd },
       }, m);
-      await hanMessageStore.cancelTargets(m, { repDuns: input.repDuns, categories: ['LCE'] }, [...input.esiids], this.messages.now().toISOString());
+      // The ESI IDs as the message service read them (trimmed), so the events there are the ones ended.
+      const esiids = [...new Set(input.esiids.map((e) => String(e ?? '').trim()))];
+      await hanMessageStore.cancelTargets(m, { repDuns: input.repDuns, categories: ['LCE'] }, esiids, this.messages.now().toISOString());
       return sent;
     });
   }

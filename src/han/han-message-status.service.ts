@@ -35,8 +35,9 @@ export class HanMessageStatusService {
     if (statuses.length === 0) throw new SmtError('HAN_FIELD_INVALID', 'status is missing; report at least one');
     const message = await hanMessageStore.message(this.db.manager, String(requestId ?? ''));
     if (!message) throw new SmtError('HAN_REQUEST_UNKNOWN', `request ${String(requestId).slice(0, 64)} is not a HAN message the platform sent`);
-    const targets = await hanMessageStore.targetsOf(this.db.manager, message.requestId);
+    const targets = await hanMessageStore.targetsOf(this.db.manager, message.requestId, statuses.map((st) => String(st.esiid ?? '').trim()));
     const recordedAt = this.now().toISOString();
+    const head = this.headOf(message);
     const lines = statuses.map((s, i): StatusLine => {
       const where = `status ${i + 1} (ESI ID ${String(s.esiid).slice(0, 64)})`;
       const target = targets.get(String(s.esiid ?? '').trim());
@@ -46,7 +47,7 @@ export class HanMessageStatusService {
         throw new SmtError('HAN_STATUS_INVALID', `${where}: statusCode "${String(s.statusCode).slice(0, 10)}" is not one of ${TDSP_MESSAGE_STATUS_CODES.join(', ')}`);
       }
       return {
-        ...this.lineOf(message, target.tdspDuns, s.esiid.trim(), recordedAt),
+        ...head, tdspDuns: target.tdspDuns, esiid: s.esiid.trim(), recordedAt,
         meterSerial: String(s.meterSerialNumber ?? '').trim().slice(0, 40) || target.meterNumber,
         mac: s.macAddress ? parseMacAddress(s.macAddress) : null,
         statusCode: s.statusCode, statusDesc: describe(message, s), statusAt: s.statusTime.toISOString(),
@@ -61,20 +62,22 @@ export class HanMessageStatusService {
   async dispatchEnded(requestId: string, esiids: string[], outcome: 'refused' | 'failed', reason: string): Promise<void> {
     const message = await hanMessageStore.message(this.db.manager, requestId);
     if (!message) return;
-    const targets = await hanMessageStore.targetsOf(this.db.manager, requestId);
+    const targets = await hanMessageStore.targetsOf(this.db.manager, requestId, esiids);
     const at = this.now().toISOString();
+    const head = this.headOf(message);
     const lines = esiids.filter((e) => targets.has(e)).map((esiid): StatusLine => ({
-      ...this.lineOf(message, targets.get(esiid)!.tdspDuns, esiid, at),
+      ...head, tdspDuns: targets.get(esiid)!.tdspDuns, esiid, recordedAt: at,
       meterSerial: targets.get(esiid)!.meterNumber, mac: null, statusCode: 'FLR', statusAt: at,
       statusDesc: outcome === 'refused' ? reason : `not delivered: ${reason}`,
     }));
     await this.db.transaction((m) => hanMessageStore.addStatuses(m, lines));
   }
 
-  private lineOf(message: MessageRecord, tdspDuns: string, esiid: string, recordedAt: string) {
+  /** What every log line of the message shares. */
+  private headOf(message: MessageRecord) {
     return {
-      requestId: message.requestId, repDuns: message.repDuns, tdspDuns, messageDate: cptToday(new Date(message.createdAt)),
-      cancellationId: message.cancellationId, esiid, category: message.category, recordedAt,
+      requestId: message.requestId, repDuns: message.repDuns, messageDate: cptToday(new Date(message.createdAt)),
+      cancellationId: message.cancellationId, category: message.category,
     };
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { cptToday } from '../core/cpt';
 import { SmtError } from '../core/errors';
-import { placeholders } from '../db/bulk-sql';
+import { lockRow } from '../db/bulk-sql';
 import type { Logger } from '../core/logger';
 import type { EventCategory } from '../db/entities/han-message.entity';
 import type { RegistryService } from '../registry/registry.service';
@@ -69,20 +69,20 @@ export class HanMessageService {
   /**
    * Runs `work` in a transaction that first writes the REP's DUNS row: it locks it, so one REP's
    * requests (event ids, cancellations) never interleave, and SQLite's transaction starts as a writer.
+   * The dispatch worker is woken once the dispatches are committed.
    */
-  transaction<T>(repDuns: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (m) => {
-      const [p] = placeholders(m, 1, 0);
-      await m.query(`UPDATE "participant_duns" SET "duns" = "duns" WHERE "duns" = ${p}`, [repDuns]);
+  async transaction<T>(repDuns: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction(async (m) => {
+      await lockRow(m, 'participant_duns', 'duns', repDuns);
       return work(m);
     });
+    this.options.onDispatch?.();
+    return result;
   }
 
-  /** Records and queues the message, in the given transaction or a new one. */
-  async send(message: OutgoingMessage, m?: EntityManager): Promise<SentMessage> {
-    const run = (tx: EntityManager) => this.record(tx, message);
-    const sent = m ? await run(m) : await this.transaction(message.repDuns, run);
-    this.options.onDispatch?.();
+  /** Records and queues the message in the caller's transaction (see `transaction`). */
+  async send(message: OutgoingMessage, m: EntityManager): Promise<SentMessage> {
+    const sent = await this.record(m, message);
     this.logger.info('han: message accepted', { requestId: sent.requestId, category: message.category, repDuns: message.repDuns, esiids: sent.dispatched, withoutDevice: sent.withoutDevice.length });
     return sent;
   }
@@ -100,8 +100,9 @@ export class HanMessageService {
       fields: message.fields, payloadHex: message.payload.toString('hex').toUpperCase(), createdAt: at,
     };
     await hanMessageStore.insert(m, record, plan.targets);
+    const messageDate = cptToday(now);
     const line = (t: { esiid: string; tdspDuns: string; meterNumber: string | null }, statusCode: string, statusDesc: string): StatusLine => ({
-      requestId, repDuns: message.repDuns, tdspDuns: t.tdspDuns, messageDate: cptToday(now), cancellationId, esiid: t.esiid,
+      requestId, repDuns: message.repDuns, tdspDuns: t.tdspDuns, messageDate, cancellationId, esiid: t.esiid,
       meterSerial: t.meterNumber, mac: null, category: message.category, statusCode, statusDesc, statusAt: at, recordedAt: at,
     });
     await hanMessageStore.addStatuses(m, [

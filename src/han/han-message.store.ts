@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { chunks, insertRows, placeholders } from '../db/bulk-sql';
+import { chunks, insertRows, placeholders, selectWhereIn } from '../db/bulk-sql';
 import { HanMessage, type EventCategory } from '../db/entities/han-message.entity';
 import { HanMessageTarget } from '../db/entities/han-message-target.entity';
 import type { MessageTarget } from './message-targets';
@@ -79,10 +79,11 @@ export const hanMessageStore = {
     return rows.filter((r) => r.cancelledAt === null).map((r) => ({ esiid: r.esiid, tdspDuns: r.tdspDuns, meterNumber: r.meterNumber, macs: r.macs.split(',') }));
   },
 
-  /** The target (ESI ID) rows of a request, for checking a TDSP's report. */
-  async targetsOf(m: EntityManager, requestId: string): Promise<Map<string, { tdspDuns: string; meterNumber: string }>> {
-    const rows = await m.find(HanMessageTarget, { where: { requestId } });
-    return new Map(rows.map((r) => [r.esiid, { tdspDuns: r.tdspDuns, meterNumber: r.meterNumber }]));
+  /** Of these ESI IDs, the ones the request went to, with their TDSP and meter (for checking a TDSP's report). */
+  async targetsOf(m: EntityManager, requestId: string, esiids: string[]): Promise<Map<string, { tdspDuns: string; meterNumber: string }>> {
+    const rows = await selectWhereIn<{ request_id: string; esiid: string; tdsp_duns: string; meter_number: string }>(
+      m, 'SELECT "request_id", "esiid", "tdsp_duns", "meter_number" FROM "han_message_target"', 'esiid', [...new Set(esiids)]);
+    return new Map(rows.filter((r) => r.request_id === requestId).map((r) => [r.esiid, { tdspDuns: r.tdsp_duns, meterNumber: r.meter_number }]));
   },
 
   /** Ends messages at these ESI IDs: the given requests, or every open one of the REP's categories there (cancel all). */

@@ -1,3 +1,4 @@
+import { isValidDate } from '../core/cpt';
 import { SmtError } from '../core/errors';
 
 /**
@@ -137,9 +138,7 @@ export function optionalDateTime(value: unknown, field: string): Date | undefine
     throw new SmtError('HAN_FIELD_INVALID', `${field} is ${shown(value)}, a time without a time zone; add Z (UTC) or an offset such as -06:00`, { field });
   }
   const offsetMinutes = m[8] === 'Z' ? 0 : (m[8][0] === '-' ? -1 : 1) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(4, 6)));
-  const lastDay = new Date(Date.UTC(2000, month, 0)).getUTCDate(); // 2000 is a leap year: Feb has 29
-  const leapOk = month !== 2 || day !== 29 || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
-  if (month < 1 || month > 12 || day < 1 || day > lastDay || !leapOk || hour > 23 || minute > 59 || second > 59 || Math.abs(offsetMinutes) > 14 * 60) {
+  if (!isValidDate(year, month, day) || hour > 23 || minute > 59 || second > 59 || Math.abs(offsetMinutes) > 14 * 60) {
     throw fieldError(field, value, `${DATE_TIME_ALLOWED} (a real date and time; the offset at most ±14:00)`);
   }
   const millis = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'));

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { SmtError } from '../core/errors';
 import { selectWhereIn } from '../db/bulk-sql';
 import { esiidProblem, isEsiid } from '../registry/registry-formats';
+import { covers } from '../registry/rep-stretch.rules';
 
 /** An ESI ID a message goes to: its TDSP, meter, and the devices in Device Added status it addresses. */
 export interface MessageTarget {
@@ -38,9 +39,9 @@ export async function planTargets(m: EntityManager, repDuns: string, esiidList: 
     m, 'SELECT "esiid", "tdsp_duns", "meter_number" FROM "esiid"', 'esiid', esiids)).map((r) => [r.esiid, r]));
   const unknown = esiids.filter((e) => !registered.has(e));
   if (unknown.length > 0) throw new SmtError('HAN_ESIID_UNKNOWN', `ESI ID(s) not registered: ${listed(unknown)}`);
-  const stretches = await selectWhereIn<{ esiid: string; rep_duns: string; effective_from: string; effective_to: string | null }>(
-    m, 'SELECT "esiid", "rep_duns", "effective_from", "effective_to" FROM "rep_of_record"', 'esiid', esiids);
-  const served = new Set(stretches.filter((s) => s.rep_duns === repDuns && s.effective_from <= today && (s.effective_to === null || s.effective_to >= today)).map((s) => s.esiid));
+  const stretches = await selectWhereIn<{ esiid: string; repDuns: string; effectiveFrom: string; effectiveTo: string | null }>(
+    m, 'SELECT "esiid", "rep_duns" AS "repDuns", "effective_from" AS "effectiveFrom", "effective_to" AS "effectiveTo" FROM "rep_of_record"', 'esiid', esiids);
+  const served = new Set(stretches.filter((s) => s.repDuns === repDuns && covers(s, today)).map((s) => s.esiid));
   const foreign = esiids.filter((e) => !served.has(e));
   if (foreign.length > 0) {
     throw new SmtError('HAN_NOT_REP_OF_RECORD', `DUNS ${repDuns} is not the REP of record today (${today}) of ESI ID(s) ${listed(foreign)}; remove them from the request`);

@@ -1,9 +1,6 @@
 import { addDays } from '../core/cpt';
+import { covers } from '../registry/rep-stretch.rules';
 import type { RorStretch } from './ingest.store';
-
-export function covers(stretch: RorStretch, day: string): boolean {
-  return stretch.effectiveFrom <= day && (stretch.effectiveTo === null || day <= stretch.effectiveTo);
-}
 
 /**
  * Records that `repDuns` served the ESI ID on `day`, as the LSE record's REP attribute says, when

@@ -14,6 +14,11 @@ function end(stretch: Stretch): string {
   return stretch.to ?? END_OF_TIME;
 }
 
+/** Whether a stored REP-of-record stretch (inclusive days; open-ended when effectiveTo is null) covers `day`. */
+export function covers(stretch: { effectiveFrom: string; effectiveTo: string | null }, day: string): boolean {
+  return stretch.effectiveFrom <= day && (stretch.effectiveTo === null || day <= stretch.effectiveTo);
+}
+
 export function overlaps(a: Stretch, b: Stretch): boolean {
   return a.from <= end(b) && b.from <= end(a);
 }

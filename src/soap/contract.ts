@@ -67,7 +67,7 @@ export type MessageFields = Readonly<Record<string, readonly string[]>>;
 
 /**
  * Field lists for T: the compiler refuses an unknown field, a wrong optionality, or a missing field.
- * Usage: `fieldsOf<GetHanDeviceDetails>()(['trans_id', 'requestorID', 'deviceDescription?'])`.
+ * Usage: `fieldsOf<HanDeviceRequest>()(['trans_id', 'requestorID', 'requesterAuthenticationID', 'esiid', 'macAddress'])`.
  */
 export function fieldsOf<T>() {
   return <const S extends readonly FieldSpec<T>[]>(specs: S, ..._complete: [MissingKeys<T, S>] extends [never] ? [] : [missing: MissingKeys<T, S>]): readonly string[] => specs;

@@ -25,7 +25,7 @@ export interface SoapService {
   urgent?: boolean;
 }
 
-export interface SoapHostOptions extends Omit<MessageSecurityOptions, 'operations'> {
+export interface SoapHostOptions extends Omit<MessageSecurityOptions, 'operations' | 'priority'> {
   host: string;
   port: number;
   /** The TLS certificate and key, which also sign every response unless `responseSigner` is given. */
@@ -57,7 +57,7 @@ const KEEP_ALIVE_MS = 65_000;
 /**
  * A SOAP server the way the platform (and the mock TDSP) runs one: HTTPS with mutual TLS (TLS 1.2+),
  * then per request the caller's identity, a bounded raw body, the WS-Security checks, and only then
- * node-soap and the service. Every response is signed with the server certificate.
+ * node-soap and the service. Every response is signed (with the server certificate unless another signer is given).
  */
 export async function startSoapHost(services: readonly SoapService[], deps: SoapHostDeps, options: SoapHostOptions): Promise<RunningSoapServer> {
   const app = express();

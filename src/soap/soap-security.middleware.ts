@@ -13,7 +13,7 @@ import { toSoapFault } from './fault-table';
 
 export interface MessageSecurityOptions {
   /** Namespace and request element names of the service's operations. */
-  operations?: { namespace: string; names: readonly string[] };
+  operations: { namespace: string; names: readonly string[] };
   maxBodyBytes: number;
   clockSkewSeconds: number;
   timestampWindowSeconds: number;
@@ -81,7 +81,7 @@ export function verifyMessage(pool: WsSecurityPool, replay: ReplayCache, identit
       }
       const ops = options.operations;
       const asked = verified.operation;
-      if (ops && (!asked || asked.namespace !== ops.namespace || !ops.names.includes(asked.name))) {
+      if (!asked || asked.namespace !== ops.namespace || !ops.names.includes(asked.name)) {
         throw new SmtError('SOAP_OPERATION_UNKNOWN', `${asked ? `{${asked.namespace}}${asked.name}` : 'an empty Body'} is not an operation of this service; expected one of ${ops.names.join(', ')} in ${ops.namespace}`);
       }
       next();

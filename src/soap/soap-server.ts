@@ -12,7 +12,7 @@ import { TDSP_CALLBACK_OPERATIONS, TDSP_CALLBACK_WSDL_FILE, TDSP_HAN_NAMESPACE, 
 
 export type { RunningSoapServer } from './soap-host';
 
-export interface SoapServerOptions extends Omit<MessageSecurityOptions, 'operations'> {
+export interface SoapServerOptions extends Omit<MessageSecurityOptions, 'operations' | 'priority'> {
   host: string;
   port: number;
   /** The server's TLS certificate and key, which also sign every response. */

@@ -1,6 +1,7 @@
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { ClaimedDispatch, DispatchStore } from './dispatch.store';
+import { TDSP_MESSAGE_TARGETS_PER_CALL } from '../soap/tdsp-han.types';
 import type { TdspClient } from './tdsp.client';
 import { SoapTransportError } from './signed-soap.client';
 
@@ -19,8 +20,6 @@ export interface DispatchWorkerOptions {
 /** What the request behind dispatches does when the TDSP refused them or could not be reached. */
 export type DispatchEndHandler = (dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string) => Promise<void>;
 
-/** Rows of one request to one TDSP (a message to many ESI IDs) go out together, this many targets per call. */
-export const TARGETS_PER_CALL = 1000;
 
 const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
 
@@ -68,7 +67,7 @@ export class DispatchWorker {
   async runOnce(now = new Date()): Promise<number> {
     const free = this.options.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
-    const calls = groupIntoCalls(await this.store.due(now, free * TARGETS_PER_CALL)).slice(0, free);
+    const calls = groupIntoCalls(await this.store.due(now, free * TDSP_MESSAGE_TARGETS_PER_CALL)).slice(0, free);
     let started = 0;
     for (const ids of calls) {
       const claimed = await this.store.claim(ids, now, this.options.claimMs);
@@ -153,7 +152,7 @@ export class DispatchWorker {
 
 /**
  * One call per row, except that rows of one request to one TDSP (a message to many ESI IDs: one row
- * per ESI ID) share calls of up to TARGETS_PER_CALL targets.
+ * per ESI ID) share calls of up to TDSP_MESSAGE_TARGETS_PER_CALL targets.
  */
 function groupIntoCalls(rows: { id: number; requestId: string; tdspDuns: string; operation: string }[]): number[][] {
   const calls: number[][] = [];
@@ -161,7 +160,7 @@ function groupIntoCalls(rows: { id: number; requestId: string; tdspDuns: string;
   for (const row of rows) {
     const key = `${row.tdspDuns}\u0000${row.operation}\u0000${row.requestId}`;
     let call = open.get(key);
-    if (!call || call.length >= TARGETS_PER_CALL) {
+    if (!call || call.length >= TDSP_MESSAGE_TARGETS_PER_CALL) {
       call = [];
       open.set(key, call);
       calls.push(call);

@@ -4,7 +4,6 @@ import { ZclPayloadWriter } from './zcl-payload.writer';
 
 /** Demand Response and Load Control cluster (SE 1.0): commands the ESI (meter) sends to devices. */
 export const DRLC_CLUSTER_ID = 0x0701;
-export const DRLC_COMMAND = { loadControlEvent: 0x00, cancelLoadControlEvent: 0x01, cancelAllLoadControlEvents: 0x02 } as const;
 
 /** Device Class bits; in Texas an event reaches a device through these and its enrollment group. */
 export const DEVICE_CLASSES: readonly { bit: number; name: string }[] = [

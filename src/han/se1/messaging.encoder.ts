@@ -5,7 +5,6 @@ import { ZclPayloadWriter } from './zcl-payload.writer';
 
 /** Messaging cluster (SE 1.0): the ESI (meter) shows text on in-home displays. */
 export const MESSAGING_CLUSTER_ID = 0x0703;
-export const MESSAGING_COMMAND = { displayMessage: 0x00, cancelMessage: 0x01 } as const;
 
 /** UTF-8 bytes of text that fit one unfragmented Display Message frame. */
 export const MAX_TEXT_BYTES = 59;

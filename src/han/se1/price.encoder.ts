@@ -5,7 +5,6 @@ import { ZclPayloadWriter } from './zcl-payload.writer';
 
 /** Price cluster (SE 1.0): the ESI (meter) publishes the current and scheduled prices to devices. */
 export const PRICE_CLUSTER_ID = 0x0700;
-export const PRICE_COMMAND = { publishPrice: 0x00 } as const;
 
 const UINT32_MAX = 0xffffffff;
 const RATE_LABEL = /^[\x20-\x7e]{1,12}$/;
