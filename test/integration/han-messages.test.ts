@@ -40,6 +40,7 @@ describe('HAN messages through the SOAP server, the outbox and the mock TDSP', f
         { when: { macPrefix: '0FF0' }, then: 'opt-out' },
         { when: { macPrefix: '5111' }, then: 'never-confirm' },
         { when: { macPrefix: 'FA11' }, then: 'fail', reason: 'device did not answer' },
+        { when: { operation: 'DeliverPriceMessage', esiidPrefix: '10443720000000004' }, then: 'reject', reason: 'no price signals on this meter' },
       ],
     },
   }));
@@ -119,6 +120,28 @@ describe('HAN messages through the SOAP server, the outbox and the mock TDSP', f
     expect(Number(answer.result!.issuerEventId)).to.be.greaterThan(0);
     const entries = await until(answer.result!.requestId, (e) => codesOf(e, E1).includes('CON'));
     expect(entries.every((e) => e.EventCategoryID === 'PRM')).to.equal(true);
+  });
+
+  it('logs FLR with the TDSP\'s reason for every ESI ID of a call the TDSP refused', async () => {
+    const answer = await call<{ requestId: string }>(han, 'SendPriceMessage', {
+      ...head, esiid: [E4], providerId: 42, rateLabel: 'Peak', trailingDigits: 4, priceTier: 1, price: 999,
+    });
+    const entries = await until(answer.result!.requestId, (e) => codesOf(e, E4).includes('FLR'));
+    expect(codesOf(entries, E4)).to.deep.equal(['RQA', 'FLR']);
+    expect(entries.find((e) => e.StatusCode === 'FLR')!.StatusDesc).to.contain('no price signals on this meter');
+  });
+
+  it('refuses a reused issuer event id, ESI IDs it cannot send to, and a log range it cannot read', async () => {
+    const first = await call<{ issuerEventId: string }>(han, 'SendLoadControlEvent', { ...head, esiid: [E1], deviceClass: 1, durationMinutes: 5, criticality: 2 });
+    const reused = await refusal('SendLoadControlEvent', { esiid: [E1], deviceClass: 1, durationMinutes: 5, criticality: 2, issuerEventId: first.result!.issuerEventId });
+    expect(reused?.message).to.match(new RegExp(`issuerEventId ${first.result!.issuerEventId} was already used by request`));
+    expect((await refusal('SendTextMessage', { esiid: ['10-44'], text: 'hi' }))?.message).to.contain('is not an ESI ID');
+    const unknown = await refusal('SendTextMessage', { esiid: [E1, '99999999999999999'], text: 'hi' });
+    expect(unknown?.code).to.equal('HAN_ESIID_UNKNOWN');
+    expect(unknown?.message).to.contain('99999999999999999');
+    const backwards = (await call(han, 'GetHanMessageLog', { ...head, startDate: '11/02/2026', endDate: '11/01/2026' })).fault;
+    expect(backwards?.code).to.equal('REPORT_DATES_INVALID');
+    expect((await call(han, 'GetHanMessageLog', { ...head, startDate: '01/01/2025', endDate: '01/02/2026' })).fault?.message).to.contain('at most 366 days');
   });
 
   it('cancels a running load control event once, and refuses an unknown or finished one', async () => {

@@ -120,6 +120,8 @@ describe('HAN provisioning through the SOAP server, the outbox and the mock TDSP
     const wrongMeter = await provision(DEMO_ESIIDS[3]!, '00124B0000000004', { meterNumber: 'M9999999' });
     expect(wrongMeter.fault?.code).to.equal('HAN_METER_MISMATCH');
     expect((await provision(DEMO_ESIIDS[3]!, '00124B00000004')).fault?.code).to.equal('HAN_MAC_INVALID');
+    const longName = await provision(DEMO_ESIIDS[3]!, '00124B0000000004', { deviceDescription: 'x'.repeat(61) });
+    expect(longName.fault?.message).to.equal('deviceDescription is 61 characters long; at most 60 are allowed');
   });
 
   it('refuses a REP that is not the REP of record, and answers GetMeterInfo and GetHanDeviceHistory to the one that is', async () => {
