@@ -342,13 +342,15 @@ export class App {
   }
 
   /** The server's TLS certificate and key: configured files, or the development PKI's. */
-  async serverIdentity(): Promise<SigningCredentials> {
-    const { serverCertFile, serverKeyFile } = this.config.security;
-    if (serverCertFile && serverKeyFile) {
-      return { certificatePem: await readFileNamed(serverCertFile, 'SMT_SERVER_CERT_FILE'), privateKeyPem: await readFileNamed(serverKeyFile, 'SMT_SERVER_KEY_FILE') };
-    }
-    const pki = await ensureDevelopmentPki(this.config.dataDir);
-    return { certificatePem: pki.server.certPem, privateKeyPem: pki.server.keyPem };
+  serverIdentity(): Promise<SigningCredentials> {
+    return this.once('serverIdentity', async () => {
+      const { serverCertFile, serverKeyFile } = this.config.security;
+      if (serverCertFile && serverKeyFile) {
+        return { certificatePem: await readFileNamed(serverCertFile, 'SMT_SERVER_CERT_FILE'), privateKeyPem: await readFileNamed(serverKeyFile, 'SMT_SERVER_KEY_FILE') };
+      }
+      const pki = await ensureDevelopmentPki(this.config.dataDir);
+      return { certificatePem: pki.server.certPem, privateKeyPem: pki.server.keyPem };
+    });
   }
 
   private parserThread(): LseParserThread {

@@ -1,3 +1,5 @@
+import type { Config } from '../config/config';
+import { sqliteFile } from '../db/data-source';
 import type { Command } from './command';
 
 export const dbMigrateCommand: Command = {
@@ -14,6 +16,6 @@ export const dbMigrateCommand: Command = {
   },
 };
 
-function describe(config: { db: { type: string }; dataDir: string }): string {
-  return config.db.type === 'sqlite' ? `${config.dataDir}/smt.sqlite` : `the ${config.db.type} server`;
+function describe(config: Config): string {
+  return config.db.type === 'sqlite' ? sqliteFile(config) : `the ${config.db.type} server`;
 }

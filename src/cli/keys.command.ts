@@ -1,4 +1,3 @@
-import { loadOrCreatePlatformKey } from '../delivery/platform-key';
 import type { Command } from './command';
 
 /** TDSPs encrypt the LSE files they upload to this key; operators hand it out at onboarding. */
@@ -9,7 +8,7 @@ export const keysExportPublicCommand: Command = {
   options: {},
   allowPositionals: false,
   async run(_input, app, term) {
-    const key = await loadOrCreatePlatformKey(app.config.dataDir, app.logger);
+    const key = await app.platformKey();
     term.out(key.publicArmored.endsWith('\n') ? key.publicArmored : `${key.publicArmored}\n`);
     term.err(`Fingerprint: ${key.fingerprint}\n`);
     return 0;

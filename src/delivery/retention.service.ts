@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger';
 import { ReportFile } from '../db/entities/report-file.entity';
 import { ReportRequest } from '../db/entities/report-request.entity';
 import { PARTIAL_PREFIX } from './atomic-write';
+import { REPORT_FAILURES } from '../usage/report-request.service';
 
 /** Partial files older than this belong to a writer that died; nobody will finish them. */
 const STALE_PARTIAL_MS = 6 * 3_600_000;
@@ -43,7 +44,7 @@ export class RetentionService {
     for (const id of requestIds) {
       const left = await this.db.getRepository(ReportFile).countBy({ requestId: id, deletedAt: IsNull() });
       if (left > 0) continue;
-      await this.db.getRepository(ReportRequest).update({ id, status: '0' }, { status: 'EXP', statusReason: 'the report files were removed after the retention period' });
+      await this.db.getRepository(ReportRequest).update({ id, status: '0' }, { status: 'EXP', statusReason: REPORT_FAILURES.EXP });
       requestsExpired++;
     }
     const { partialsRemoved, processedRemoved } = await this.sweepFolders(now, cutoff);

@@ -65,7 +65,9 @@ export class TypeormIngestStore implements IngestStore {
         const groups = new Map<string, string[]>();
         for (const k of keys) {
           const g = `${k.operatingDay}|${k.channel}`;
-          groups.set(g, [...(groups.get(g) ?? []), k.esiid]);
+          const group = groups.get(g);
+          if (group) group.push(k.esiid);
+          else groups.set(g, [k.esiid]);
         }
         for (const [g, esiids] of groups) {
           const [day, channel] = g.split('|');

@@ -4,8 +4,6 @@ import { ANY_EXTENDED_KEY_USAGE_OID, CLIENT_AUTH_OID, certificateInfo, pemCertif
 
 export type CertificatePurpose = 'tls' | 'signing';
 
-export const CERTIFICATE_PURPOSES: readonly CertificatePurpose[] = ['tls', 'signing'];
-
 /** A certificate that may be registered, and the one PEM block it came from. */
 export interface AcceptedCertificate extends CertificateInfo {
   pem: string;
@@ -38,8 +36,4 @@ export function acceptCertificate(text: string, purpose: CertificatePurpose, ca:
     throw new SmtError('INPUT_INVALID', `${label} was issued by "${info.issuerCn}", not by the client CA: certificates must chain to ${ca.description}. Have that CA issue it (smt pki issue for the development CA), or point SMT_CLIENT_CA_FILE at the CA that issued it.`);
   }
   return { ...info, pem };
-}
-
-export function isCertificatePurpose(value: string): value is CertificatePurpose {
-  return (CERTIFICATE_PURPOSES as readonly string[]).includes(value);
 }

@@ -8,6 +8,7 @@ import { ParticipantPassword } from '../db/entities/participant-password.entity'
 import type { CredentialsService } from './credentials.service';
 import { normalizeIp } from './ip-address';
 import { hashPassword, verifyPassword } from './password';
+import { isDuns } from '../registry/registry-formats';
 
 /** Who logged in to the FTPS site: the participant and the DUNS whose folders it sees. */
 export interface FtpAccount {
@@ -21,7 +22,6 @@ export const MIN_PASSWORD_LENGTH = 12;
 const MAX_PASSWORD_LENGTH = 1024;
 /** One text for an unknown user and a wrong password, so a refusal does not reveal which user names exist. */
 const LOGIN_INCORRECT = 'Login incorrect: wrong user name or password';
-const DUNS_PATTERN = /^\d{9}(\d{4})?$/;
 
 /** FTPS logins: password hashes, and the checks a login passes (password, source address, optionally the client certificate). */
 export class FtpAccountsService {
@@ -92,7 +92,7 @@ export class FtpAccountsService {
   /** null for no participant, and for a name that matches several participants in different cases. */
   private async participantForUser(userName: string): Promise<MarketParticipant | null> {
     const user = userName.trim();
-    if (DUNS_PATTERN.test(user)) {
+    if (isDuns(user)) {
       const duns = await this.db.manager.findOne(ParticipantDuns, { where: { duns: user }, relations: { participant: true } });
       return duns?.participant ?? null;
     }

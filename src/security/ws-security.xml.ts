@@ -69,11 +69,6 @@ export function certificateDer(pem: string): Buffer {
   return Buffer.from(match[1].replace(/\s+/g, ''), 'base64');
 }
 
-export function derToPem(der: Buffer): string {
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
-
 /** SHA-256 fingerprint in the form node:crypto's X509Certificate.fingerprint256 uses (AB:CD:...). */
 export function fingerprint256(der: Buffer): string {
   const hex = createHash('sha256').update(der).digest('hex').toUpperCase();

@@ -7,7 +7,7 @@ import { reportSections } from '../usage/report.generator';
 import type { ReportType } from '../usage/usage-day';
 import type { UsageSource } from '../usage/usage.source';
 import { authenticatedCaller } from './client-identity';
-import { toSoapFault } from './fault-table';
+import { soapOperation } from './soap-operation';
 import { interval, dailyRead, monthlyUsage } from './meter-usage.rows';
 import { asArray } from './contract';
 import type { MeterUsageMethods, SingleEsiidUsageRequest, StatusCode, SubmitUsageRequest } from './meter-usage.types';
@@ -26,19 +26,8 @@ const SYNC_LIMIT_DAYS: Record<ReportType, number> = { INTERVAL: 40, DAILY: 1200,
  * error leaves as a SOAP fault from the one fault table; unexpected ones are logged in full.
  */
 export function meterUsageMethods(deps: MeterUsageDeps): MeterUsageMethods {
-  const guarded = <A extends { trans_id?: string }, R>(name: string, work: (args: A, req: unknown) => Promise<R>) =>
-    async (args: A, _callback?: unknown, _headers?: unknown, req?: unknown): Promise<R> => {
-      try {
-        return await work(args, req);
-      } catch (error) {
-        const fault = toSoapFault(error, { transId: args?.trans_id });
-        if (fault.correlationId) deps.logger.error('soap: operation failed', { operation: name, correlationId: fault.correlationId, error: (error as Error).message, stack: (error as Error).stack });
-        throw fault;
-      }
-    };
-
   return {
-    SubmitUsageRequest: guarded('SubmitUsageRequest', async (args: SubmitUsageRequest, req) => {
+    SubmitUsageRequest: soapOperation(deps.logger, 'SubmitUsageRequest', async (args: SubmitUsageRequest, req) => {
       const caller = authenticatedCaller(req);
       checkRequesterType(args.requesterType, caller.kind);
       const result = await deps.requests.submit({
@@ -53,7 +42,7 @@ export function meterUsageMethods(deps: MeterUsageDeps): MeterUsageMethods {
       };
     }),
 
-    GetUsageRequestStatus: guarded('GetUsageRequestStatus', async (args, req) => {
+    GetUsageRequestStatus: soapOperation(deps.logger, 'GetUsageRequestStatus', async (args, req) => {
       const view = await deps.requests.status(args.correlationId, authenticatedCaller(req).participantId);
       return {
         trans_id: args.trans_id, correlationId: view.correlationId, statusCode: view.statusCode as StatusCode,
@@ -63,17 +52,17 @@ export function meterUsageMethods(deps: MeterUsageDeps): MeterUsageMethods {
       };
     }),
 
-    GetIntervalUsage: guarded('GetIntervalUsage', async (args, req) => {
+    GetIntervalUsage: soapOperation(deps.logger, 'GetIntervalUsage', async (args, req) => {
       const { statusCode, statusReason, rows } = await readSync(deps, 'INTERVAL', args, req);
       return { trans_id: args.trans_id, statusCode, ...(statusReason ? { statusReason } : {}), ...(rows.length > 0 ? { interval: rows.map(interval) } : {}) };
     }),
 
-    GetDailyReads: guarded('GetDailyReads', async (args, req) => {
+    GetDailyReads: soapOperation(deps.logger, 'GetDailyReads', async (args, req) => {
       const { statusCode, statusReason, rows } = await readSync(deps, 'DAILY', args, req);
       return { trans_id: args.trans_id, statusCode, ...(statusReason ? { statusReason } : {}), ...(rows.length > 0 ? { dailyRead: rows.map(dailyRead) } : {}) };
     }),
 
-    GetMonthlyUsage: guarded('GetMonthlyUsage', async (args, req) => {
+    GetMonthlyUsage: soapOperation(deps.logger, 'GetMonthlyUsage', async (args, req) => {
       const { statusCode, statusReason, rows } = await readSync(deps, 'MONTHLY', args, req);
       return { trans_id: args.trans_id, statusCode, ...(statusReason ? { statusReason } : {}), ...(rows.length > 0 ? { monthlyUsage: rows.map(monthlyUsage) } : {}) };
     }),

@@ -130,7 +130,7 @@ export class DispatchWorker {
     const reason = errorMessage(error);
     const retryable = error instanceof SoapTransportError;
     if (retryable && attempts < this.options.maxAttempts) {
-      const delay = Math.min(MAX_RETRY_DELAY_MS, this.options.retryBaseMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
+      const delay = Math.min(MAX_RETRY_DELAY_MS, this.options.retryBaseMs * 2 ** (attempts - 1) * (0.8 + Math.random() * 0.4));
       await this.store.retryLater(dispatches, new Date(Date.now() + delay), reason, new Date());
       this.logger.warn('tdsp: dispatch attempt failed; will retry', { ...context, error: reason, retryInMs: Math.round(delay) });
       return;

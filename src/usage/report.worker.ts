@@ -22,7 +22,8 @@ export type ReportWorkerOptions = Omit<Config['reports'], 'dailyPostingTime'> & 
 export class ReportWorker {
   private stopped = true;
   private loops: Promise<void>[] = [];
-  private wake: (() => void) | null = null;
+  /** One per sleeping loop, so stop() and new work reach every loop. */
+  private readonly wakers = new Set<() => void>();
 
   constructor(
     private readonly jobs: ReportJobStore,
@@ -40,13 +41,17 @@ export class ReportWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    for (const wake of this.wakers) wake();
     await Promise.all(this.loops);
   }
 
   /** Finishes what a crash left publishing, and re-queues requests whose worker stopped. */
   async recover(now = new Date()): Promise<void> {
     for (const request of await this.jobs.publishing()) await this.publish(request, now);
+    await this.releaseStale(now);
+  }
+
+  private async releaseStale(now: Date): Promise<void> {
     const released = await this.jobs.releaseStale(new Date(now.getTime() - this.options.claimTimeoutMs));
     if (released > 0) this.logger.warn('report: re-queued requests whose worker stopped', { requests: released });
   }
@@ -74,12 +79,16 @@ export class ReportWorker {
         return false;
       });
       if (!worked && !this.stopped) {
+        // Claims of workers that stopped renewing them (a crashed process) go back to the queue while this one waits.
+        await this.releaseStale(new Date()).catch((error: unknown) => this.logger.error('report: re-queueing stale claims failed', { error: errorMessage(error) }));
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollMs);
-          this.wake = () => {
+          const wake = () => {
             clearTimeout(timer);
+            this.wakers.delete(wake);
             resolve();
           };
+          const timer = setTimeout(wake, this.options.pollMs);
+          this.wakers.add(wake);
         });
       }
     }

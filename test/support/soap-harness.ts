@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import https from 'node:https';
-import path from 'node:path';
 import * as soap from 'soap';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
@@ -73,8 +72,4 @@ export class SoapHarness {
   async stop(): Promise<void> {
     await this.app.close();
   }
-}
-
-export function demoDir(dataDir: string, name: string): string {
-  return path.join(dataDir, 'demo', name);
 }
