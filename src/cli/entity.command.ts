@@ -39,7 +39,7 @@ export const entityAddCommand: Command = {
 
 export const entityUpdateCommand: Command = {
   name: ['entity', 'update'],
-  summary: "Add DUNS numbers or certificates to a participant, replace its PGP key or its IP addresses",
+  summary: "Add DUNS numbers or certificates to a participant, replace its PGP key or its IP addresses, set a TDSP's HAN endpoint and firmware floor",
   usage: UPDATE_USAGE,
   options: {
     duns: { type: 'string', multiple: true },

@@ -1,13 +1,18 @@
 import type { ReportStatusView } from '../usage/report-request.service';
+import { SmtError } from '../core/errors';
+import { STATUS_CODES } from '../soap/meter-usage.types';
 import type { Command } from './command';
 
 export const requestsCommand: Command = {
   name: ['requests'],
   summary: 'List usage report requests with their status, counts and delivered files',
-  usage: 'requests [--status PEN|PRC|0|NOKEY|ERR|NAU|EXP] [--id CORRELATION_ID] [--json]',
+  usage: `requests [--status ${STATUS_CODES.join('|')}] [--id CORRELATION_ID] [--json]`,
   options: { status: { type: 'string' }, id: { type: 'string' }, json: { type: 'boolean', default: false } },
   allowPositionals: false,
   async run({ values }, app, term) {
+    if (typeof values.status === 'string' && !(STATUS_CODES as readonly string[]).includes(values.status)) {
+      throw new SmtError('INPUT_INVALID', `--status "${values.status}" is not one of ${STATUS_CODES.join(', ')}.\nUsage: smt ${this.usage}`);
+    }
     const requests = await app.reportRequests();
     const views = typeof values.id === 'string' ? [await requests.status(values.id)] : await requests.list(values.status as string | undefined);
     if (values.json === true) {

@@ -71,6 +71,9 @@ describe('report delivery (zipped, PGP-encrypted files in per-DUNS folders)', ()
       expect(result.filesDeleted).to.equal(before);
       expect(fs.readdirSync(adhoc())).to.deep.equal([]);
       const expired = (await cli.run('requests', '--status', 'EXP', '--json')).out.trim().split('\n').map((l) => JSON.parse(l));
+      const unknownStatus = await cli.run('requests', '--status', 'DONE');
+      expect(unknownStatus.status).to.equal(2);
+      expect(unknownStatus.err).to.contain('--status "DONE" is not one of 0, PEN, PRC, PUB, NAU, NOKEY, ERR, EXP');
       expect(expired.length).to.be.above(0);
       expect(expired[0].files[0].removed).to.equal(true);
     } finally {
