@@ -4,24 +4,17 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/config';
-import { SmtError, type ErrorCode } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/logger';
 import { openDatabase } from '../../../src/db/data-source';
 import { RegistryImportService, type RegistryImportResult } from '../../../src/registry/registry-import.service';
 import { RegistryService } from '../../../src/registry/registry.service';
 import { CliHarness } from '../../support/cli-harness';
+import { expectSmtError } from '../../support/run-tool';
 
 const FIXTURES = path.resolve(__dirname, '../../../fixtures/registry');
 const fixture = (name: string): string => path.join(FIXTURES, name);
 const ESIIDS_HEADER = 'esiid,tdsp_duns,meter_number,meter_hardware_version,meter_firmware_version,read_cycle';
 const ROR_HEADER = 'esiid,rep_duns,effective_from,effective_to';
-
-async function expectSmtError(promise: Promise<unknown>, code: ErrorCode): Promise<SmtError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error, 'expected a rejection').to.be.instanceOf(SmtError);
-  expect((error as SmtError).code, (error as SmtError).message).to.equal(code);
-  return error as SmtError;
-}
 
 function counts(result: RegistryImportResult): [number, number, number, number] {
   return [result.created, result.updated, result.unchanged, result.rejected.length];

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/config';
-import { SmtError, type ErrorCode } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/logger';
 import { openDatabase } from '../../../src/db/data-source';
 import { MarketParticipant } from '../../../src/db/entities/market-participant.entity';
@@ -12,16 +11,10 @@ import { isDay, isDuns, isEsiid, pgpPublicKeyProblem } from '../../../src/regist
 import { RegistryImportService } from '../../../src/registry/registry-import.service';
 import { RegistryService } from '../../../src/registry/registry.service';
 import { CliHarness } from '../../support/cli-harness';
+import { expectSmtError } from '../../support/run-tool';
 
 const FIXTURES = path.resolve(__dirname, '../../../fixtures/registry');
 const PUBLIC_KEY = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZtest\n-----END PGP PUBLIC KEY BLOCK-----\n';
-
-async function expectSmtError(promise: Promise<unknown>, code: ErrorCode): Promise<SmtError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error, 'expected a rejection').to.be.instanceOf(SmtError);
-  expect((error as SmtError).code, (error as SmtError).message).to.equal(code);
-  return error as SmtError;
-}
 
 describe('registry formats', () => {
   it('accepts 9- and 13-digit DUNS only', () => {
