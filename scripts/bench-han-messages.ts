@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { WsSecurityPool } from '../src/security/ws-security.pool';
 import { requestEnvelope } from '../src/tdsp/soap-message';
-import { demoRep, esiidOf, HAN_NS, log, macOf, meterOf, pct, postSigned, registerEsiids, REP_DUNS, reportLog } from './lib/han-bench';
+import { demoRep, esiidOf, HAN_NS, log, macOf, meterOf, pct, postSigned, registerEsiids, REP_DUNS, reportLog } from './lib/bench-common';
 import { startPlatform } from './lib/platform-process';
 
 const BEHAVIOUR = { messages: { statuses: [{ code: 'ACK', delayMs: 0 }, { code: 'STR', delayMs: 0 }, { code: 'CON', delayMs: 0 }] } };

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { appendInstallCodeCrc } from '../src/han/install-code';
 import { WsSecurityPool } from '../src/security/ws-security.pool';
 import { requestEnvelope } from '../src/tdsp/soap-message';
-import { demoRep, esiidOf, HAN_NS, log, macOf, meterOf, pct, postSigned, read, registerEsiids, REP_DUNS, reportLog } from './lib/han-bench';
+import { demoRep, esiidOf, HAN_NS, log, macOf, meterOf, pct, postSigned, read, registerEsiids, REP_DUNS, reportLog } from './lib/bench-common';
 import { startPlatform } from './lib/platform-process';
 const BEHAVIOUR = { provisioning: [{ status: 'Add Pending', delayMs: 0 }, { status: 'Meter Ready', delayMs: 0 }, { status: 'Device Added', delayMs: 0 }] };
 const STAGES = ['Add Acknowledged', 'dispatched', 'Add Pending', 'Meter Ready', 'Device Added'] as const;

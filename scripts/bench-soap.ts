@@ -4,18 +4,16 @@
  * SubmitUsageRequest of 50,000 ESI IDs while 16 clients keep calling.
  *   npm run bench:soap [-- --requests 2000]
  */
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import https from 'node:https';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as soap from 'soap';
-import { smtBin, startPlatform } from './lib/platform-process';
+import { demoRep, esiidOf, log, pct, registerEsiids } from './lib/bench-common';
+import { startPlatform } from './lib/platform-process';
 
 const NS = 'urn:smt-platform:meter-usage:v1';
 let endpoint = '';
 
-interface Client { cert: string; key: string; ca: string }
+interface Client { cert: string; key: string }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' } } });
@@ -24,10 +22,10 @@ async function main(): Promise<void> {
   const dataDir = platform.dataDir;
   endpoint = `https://127.0.0.1:${platform.soapPort}/MeterUsage`;
   try {
-    const demo = path.join(dataDir, 'demo', 'demo-rep');
-    const client: Client = { cert: read(path.join(demo, 'client.crt')), key: read(path.join(demo, 'client.key')), ca: read(path.join(dataDir, 'pki', 'ca.crt')) };
-    const agent = new https.Agent({ cert: client.cert, key: client.key, ca: client.ca, keepAlive: true, maxSockets: 64 });
-    registerEsiids(dataDir, 50_000);
+    const rep = demoRep(dataDir, 64);
+    const agent = rep.agent;
+    const client: Client = { cert: rep.credentials.certificatePem, key: rep.credentials.privateKeyPem };
+    registerEsiids(dataDir, 50_000, '9');
     const correlationId = await submitOne(client, agent);
     let t = Date.now();
     const messages = Array.from({ length: count * 2 }, (_, i) => sign(client, statusBody(i, correlationId)));
@@ -51,24 +49,6 @@ async function main(): Promise<void> {
   }
 }
 
-/** Registers the ESI IDs of the big request to the demo REP, so it is answered as a REP's real request would be. */
-function registerEsiids(dataDir: string, count: number): void {
-  const ids = Array.from({ length: count }, (_, i) => esiidOf(i));
-  fs.writeFileSync(path.join(dataDir, 'esiids.csv'), `esiid,tdsp_duns\n${ids.map((id) => `${id},100000001`).join('\n')}\n`);
-  fs.writeFileSync(path.join(dataDir, 'ror.csv'), `esiid,rep_duns,effective_from,effective_to\n${ids.map((id) => `${id},200000001,2024-01-01,`).join('\n')}\n`);
-  const run = spawnSync(process.execPath, [smtBin(), 'registry', 'import', path.join(dataDir, 'esiids.csv'), path.join(dataDir, 'ror.csv')],
-    { env: { ...process.env, SMT_DATA_DIR: dataDir }, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`registry import failed: ${run.stderr}`);
-}
-
-function esiidOf(i: number): string {
-  return `9${String(i).padStart(16, '0')}`;
-}
-
-function read(file: string): string {
-  return fs.readFileSync(file, 'utf8');
-}
-
 function statusBody(i: number, correlationId: string): string {
   return `<GetUsageRequestStatus xmlns="${NS}"><trans_id>B-${i}</trans_id><requestorID>bench</requestorID><correlationId>${correlationId}</correlationId></GetUsageRequestStatus>`;
 }
@@ -90,7 +70,7 @@ async function submitOne(client: Client, agent: https.Agent): Promise<string> {
 }
 
 function submitBody(esiids: number): string {
-  const list = Array.from({ length: esiids }, (_, i) => `<esiid>${esiidOf(i)}</esiid>`).join('');
+  const list = Array.from({ length: esiids }, (_, i) => `<esiid>${esiidOf(i, '9')}</esiid>`).join('');
   return `<SubmitUsageRequest xmlns="${NS}"><trans_id>BIG</trans_id><requestorID>bench</requestorID><requesterType>ROR</requesterType>`
     + '<requesterAuthenticationID>200000001</requesterAuthenticationID><reportType>DAILY</reportType>'
     + `<startDate>07/01/2025</startDate><endDate>07/01/2025</endDate>${list}</SubmitUsageRequest>`;
@@ -129,15 +109,6 @@ async function fire(messages: string[], concurrency: number, agent: https.Agent)
     while (next < messages.length) latencies.push(await post(messages[next++], agent, true));
   }));
   return latencies;
-}
-
-function pct(values: number[], p: number): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1);
-}
-
-function log(text: string): void {
-  process.stdout.write(`${text}\n`);
 }
 
 main().catch((error) => {

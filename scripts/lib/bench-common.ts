@@ -1,6 +1,7 @@
 /**
- * What the HAN benchmarks share: ESI IDs with meters registered to the demo REP, signed calls to the
- * HAN service, percentiles, and a look at the platform's log.
+ * What the benchmarks against a running platform share: ESI IDs registered to the demo REP (with
+ * meters for HAN), the demo REP's TLS agent and keys, signed calls to the HAN service, percentiles,
+ * and a look at the platform's log.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,15 +13,16 @@ import { smtBin } from './platform-process';
 export const HAN_NS = 'urn:smt-platform:han:v1';
 export const REP_DUNS = '200000001';
 
-export const esiidOf = (i: number) => `7${String(i).padStart(16, '0')}`;
+/** HAN benchmarks' ESI IDs start with 7, MeterUsage's with 9, so the two never meet. */
+export const esiidOf = (i: number, prefix = '7') => `${prefix}${String(i).padStart(16, '0')}`;
 export const meterOf = (i: number) => `B${String(i).padStart(7, '0')}`;
 export const macOf = (i: number) => `00124B${i.toString(16).toUpperCase().padStart(10, '0')}`;
 
 /** ESI IDs with a meter each (HAN devices need one), all with the demo REP as REP of record. */
-export function registerEsiids(dataDir: string, count: number): void {
+export function registerEsiids(dataDir: string, count: number, prefix = '7'): void {
   const ids = Array.from({ length: count }, (_, i) => i);
-  fs.writeFileSync(path.join(dataDir, 'esiids.csv'), `esiid,tdsp_duns,meter_number\n${ids.map((i) => `${esiidOf(i)},100000001,${meterOf(i)}`).join('\n')}\n`);
-  fs.writeFileSync(path.join(dataDir, 'ror.csv'), `esiid,rep_duns,effective_from,effective_to\n${ids.map((i) => `${esiidOf(i)},${REP_DUNS},2024-01-01,`).join('\n')}\n`);
+  fs.writeFileSync(path.join(dataDir, 'esiids.csv'), `esiid,tdsp_duns,meter_number\n${ids.map((i) => `${esiidOf(i, prefix)},100000001,${meterOf(i)}`).join('\n')}\n`);
+  fs.writeFileSync(path.join(dataDir, 'ror.csv'), `esiid,rep_duns,effective_from,effective_to\n${ids.map((i) => `${esiidOf(i, prefix)},${REP_DUNS},2024-01-01,`).join('\n')}\n`);
   const run = spawnSync(process.execPath, [smtBin(), 'registry', 'import', path.join(dataDir, 'esiids.csv'), path.join(dataDir, 'ror.csv')],
     { env: { ...process.env, SMT_DATA_DIR: dataDir }, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`registry import failed: ${run.stderr}`);
