@@ -2,7 +2,6 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../core/logger';
 import { placeholders } from '../db/bulk-sql';
 import { DailyPosting } from '../db/entities/daily-posting.entity';
-import { ReportRequest } from '../db/entities/report-request.entity';
 import type { ReportRequestService } from './report-request.service';
 
 export interface PostingResult {
@@ -42,10 +41,12 @@ export class DailyPostingService {
     return Number(rows[0].missing) === 0;
   }
 
+  /** Every REP DUNS that served ESI IDs on the day has its posting (a DUNS without any has nothing to post). */
   async posted(day: string): Promise<boolean> {
     const duns = await this.repDuns();
-    const done = await this.db.getRepository(DailyPosting).countBy({ operatingDay: day });
-    return duns.length > 0 && done >= duns.length;
+    const done = new Set((await this.db.getRepository(DailyPosting).findBy({ operatingDay: day })).map((p) => p.repDuns));
+    for (const d of duns) if (!done.has(d) && (await this.servedEsiids(d, day, day)).length > 0) return false;
+    return duns.length > 0;
   }
 
   private async postFor(day: string, duns: string, force: boolean): Promise<PostingResult> {
@@ -63,9 +64,9 @@ export class DailyPostingService {
     for (const reportType of ['INTERVAL', 'DAILY']) {
       const r = await this.requests.submit(
         { requesterDuns: duns, reportType, startDate: firstRevised ?? day, endDate: day, version: 'L', readingType: reportType === 'INTERVAL' ? 'A' : 'C', esiids },
-        { kind: 'daily' },
+        // Stored with the request: a worker may claim it the moment it is saved.
+        { kind: 'daily', revisionsAfterFileId: previous ? since : null },
       );
-      await this.db.getRepository(ReportRequest).update({ id: r.requestId }, { revisionsAfterFileId: previous ? since : null });
       ids.push(r.requestId);
       correlationIds.push(r.correlationId);
     }

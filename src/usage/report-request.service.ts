@@ -76,7 +76,8 @@ export class ReportRequestService {
     return { spec, scope, authorized, notAuthorized };
   }
 
-  async submit(input: ReportRequestInput, options: { participantId?: number; kind?: 'adhoc' | 'daily' } = {}): Promise<SubmitResult> {
+  /** `revisionsAfterFileId` (daily postings): revised days ride along for files loaded after this one. */
+  async submit(input: ReportRequestInput, options: { participantId?: number; kind?: 'adhoc' | 'daily'; revisionsAfterFileId?: number | null } = {}): Promise<SubmitResult> {
     // Daily postings cover every ESI ID a DUNS serves, however many; requesters are held to 50,000.
     const limit = options.kind === 'daily' ? Number.MAX_SAFE_INTEGER : undefined;
     const { spec, scope, authorized, notAuthorized } = await this.prepare(input, options.participantId, limit);
@@ -86,7 +87,7 @@ export class ReportRequestService {
       reportType: spec.reportType, startDate: spec.startDate, endDate: spec.endDate, version: spec.version,
       readingType: spec.readingType, kind: options.kind ?? 'adhoc', status: nothing ? 'NAU' : 'PEN',
       statusReason: nothing ? REPORT_FAILURES.NAU : null, esiids: authorized.join('\n'), esiidCount: authorized.length,
-      notAuthorized: notAuthorized.join('\n'), recordCount: 0, attempts: 0, createdAt: new Date().toISOString(),
+      notAuthorized: notAuthorized.join('\n'), revisionsAfterFileId: options.revisionsAfterFileId ?? null, recordCount: 0, attempts: 0, createdAt: new Date().toISOString(),
       finishedAt: nothing ? new Date().toISOString() : null,
     });
     this.logger.info('report: request accepted', {

@@ -35,6 +35,14 @@ describe('daily posting schedule', () => {
     expect(await postingCount(), 'a day is never posted twice unless asked').to.equal(3);
   });
 
+  it('counts a day as posted when a REP DUNS without ESI IDs has nothing to post', async () => {
+    await (await app.registry()).addParticipant({ name: 'New REP', kind: 'REP', duns: ['200000099'] });
+    await cli.ingestJson(lseFixture('100000001IntervalData20250702060000001.lse'), lseFixture('100000002IntervalData20250702060000001.lse'));
+    await scheduler.tick(beforePostingTime);
+    expect(await postingCount()).to.equal(3);
+    expect(await (await app.dailyPostings()).posted('2025-07-01')).to.equal(true);
+  });
+
   it('posts at the posting time even when a TDSP is late', async () => {
     await cli.ingestJson(lseFixture('100000001IntervalData20250702060000001.lse'));
     await scheduler.tick(new Date('2025-07-02T11:05:00Z'));
