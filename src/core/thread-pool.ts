@@ -1,5 +1,6 @@
 import { parentPort, type ResourceLimits, type Worker } from 'node:worker_threads';
-import { SmtError, errorMessage, isSmtError, type ErrorCode } from './errors';
+import { SmtError } from './errors';
+import { rebuildError, toWireError, type WireError } from './thread-errors';
 import { startThread } from './thread';
 
 /**
@@ -9,11 +10,6 @@ import { startThread } from './thread';
  * the structured clone between threads as a class, so errors cross as {code, message, details} and
  * are rebuilt here with the same code. A thread that dies fails its own call and is replaced.
  */
-interface WireError {
-  code?: ErrorCode;
-  message: string;
-  details?: Record<string, unknown>;
-}
 type ToThread<Req> = { id: number; request: Req };
 type FromThread<Res> =
   | { type: 'ready' }
@@ -139,21 +135,6 @@ export class ThreadPool<Req, Res> {
     for (const pending of slot.pending.values()) pending.reject(error);
     slot.pending.clear();
   }
-}
-
-function rebuildError(error: WireError): Error {
-  return error.code ? new SmtError(error.code, error.message, error.details) : new Error(error.message);
-}
-
-function toWireError(error: unknown): WireError {
-  if (!isSmtError(error)) return { message: errorMessage(error) };
-  let details: Record<string, unknown> = {};
-  try {
-    details = structuredClone(error.details);
-  } catch {
-    // Details that cannot cross threads are dropped; the code and message are what callers use.
-  }
-  return { code: error.code, message: error.message, details };
 }
 
 /** The thread side: answers every call with what `handle` returns or throws. */

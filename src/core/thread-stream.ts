@@ -1,5 +1,5 @@
 import { parentPort, type ResourceLimits, type Transferable, type Worker } from 'node:worker_threads';
-import { errorMessage } from './errors';
+import { rebuildError, toWireError, type WireError } from './thread-errors';
 import { startThread } from './thread';
 
 /**
@@ -15,7 +15,7 @@ type ToThread<Req> =
 type FromThread<Item> =
   | { type: 'item'; id: number; item: Item }
   | { type: 'end'; id: number }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'error'; id: number; error: WireError };
 
 export class StreamingThread<Req, Item> {
   private readonly worker: Worker;
@@ -30,7 +30,7 @@ export class StreamingThread<Req, Item> {
     this.worker.on('message', (message: FromThread<Item>) => this.listener?.(message));
     this.worker.on('error', (error) => {
       this.failure = error;
-      this.listener?.({ type: 'error', id: -1, message: error.message });
+      this.listener?.({ type: 'error', id: -1, error: { message: error.message } });
     });
   }
 
@@ -56,7 +56,7 @@ export class StreamingThread<Req, Item> {
         if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
         const message = queue.shift()!;
-        if (message.type === 'error') throw new Error(message.message);
+        if (message.type === 'error') throw rebuildError(message.error);
         if (message.type === 'end') {
           finished = true;
           return;
@@ -89,7 +89,7 @@ export function serveStreams<Req, Item>(produce: (request: Req) => AsyncIterable
       active.wake?.();
       const state = { id: message.id, credit: message.credit, cancelled: false, wake: null as (() => void) | null };
       active = state;
-      run(message.request, state).catch((error) => port.postMessage({ type: 'error', id: state.id, message: errorMessage(error) } satisfies FromThread<Item>));
+      run(message.request, state).catch((error) => port.postMessage({ type: 'error', id: state.id, error: toWireError(error) } satisfies FromThread<Item>));
       return;
     }
     if (message.id !== active.id) return;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { errorMessage, isSmtError } from '../core/errors';
 import { StreamingThread } from '../core/thread-stream';
 import type { ParseItem, ParseRequest } from './lse-parse.worker';
 import type { LseFileOutcome, LseRecord } from './lse-record';
@@ -25,7 +26,9 @@ export class LseParserThread {
         else yield item;
       }
     } catch (error) {
-      throw new Error(`parsing ${filePath}: ${(error as Error).message}`);
+      // An SmtError keeps its code (the CLI and the activity report show it as such); others get the file's name.
+      if (isSmtError(error)) throw error;
+      throw new Error(`parsing ${filePath}: ${errorMessage(error)}`);
     }
   }
 
