@@ -11,6 +11,13 @@ export interface ClaimedDispatch {
   attempts: number;
 }
 
+export interface DueRow {
+  id: number;
+  requestId: string;
+  tdspDuns: string;
+  operation: string;
+}
+
 /** What an operator sees of a dispatch (never its message: it may hold an install code). */
 export interface DispatchView {
   id: number;
@@ -38,11 +45,21 @@ export class DispatchStore {
   constructor(private readonly db: DataSource, private readonly workerId: string) {}
 
   /** Due rows, oldest first, without claiming them. */
-  async due(now: Date, limit: number): Promise<{ id: number; requestId: string; tdspDuns: string; operation: string }[]> {
+  async due(now: Date, limit: number): Promise<DueRow[]> {
     return this.db.manager.find(TdspDispatch, {
       select: { id: true, requestId: true, tdspDuns: true, operation: true },
       where: { state: 'PENDING', nextAttemptAt: LessThanOrEqual(now.toISOString()) }, order: { nextAttemptAt: 'ASC', id: 'ASC' }, take: limit,
     });
+  }
+
+  /** The due rows of one request to one TDSP (a message's ESI IDs), up to `limit`. */
+  async dueOf(row: DueRow, now: Date, limit: number): Promise<number[]> {
+    const rows = await this.db.manager.find(TdspDispatch, {
+      select: { id: true },
+      where: { requestId: row.requestId, tdspDuns: row.tdspDuns, operation: row.operation, state: 'PENDING', nextAttemptAt: LessThanOrEqual(now.toISOString()) },
+      order: { id: 'ASC' }, take: limit,
+    });
+    return rows.map((r) => r.id);
   }
 
   /** Claims the given rows that are still waiting; returns those this worker got. */

@@ -1,6 +1,6 @@
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { ClaimedDispatch, DispatchStore } from './dispatch.store';
+import type { ClaimedDispatch, DispatchStore, DueRow } from './dispatch.store';
 import { TDSP_MESSAGE_TARGETS_PER_CALL } from '../soap/tdsp-han.types';
 import type { TdspClient } from './tdsp.client';
 import { SoapTransportError } from './signed-soap.client';
@@ -67,7 +67,12 @@ export class DispatchWorker {
   async runOnce(now = new Date()): Promise<number> {
     const free = this.options.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
-    const calls = groupIntoCalls(await this.store.due(now, free * TDSP_MESSAGE_TARGETS_PER_CALL)).slice(0, free);
+    // The oldest due rows name the calls to make; a message's call then takes up to the contract's
+    // limit of its request's rows (one per ESI ID).
+    const heads = new Map<string, DueRow>();
+    for (const row of await this.store.due(now, free)) heads.set(`${row.tdspDuns}\u0000${row.operation}\u0000${row.requestId}`, row);
+    const calls: number[][] = [];
+    for (const head of heads.values()) calls.push(await this.store.dueOf(head, now, TDSP_MESSAGE_TARGETS_PER_CALL));
     let started = 0;
     for (const ids of calls) {
       const claimed = await this.store.claim(ids, now, this.options.claimMs);
@@ -148,24 +153,4 @@ export class DispatchWorker {
       this.logger.error('tdsp: recording the end of a dispatch failed', { ...context, error: errorMessage(error) });
     }
   }
-}
-
-/**
- * One call per row, except that rows of one request to one TDSP (a message to many ESI IDs: one row
- * per ESI ID) share calls of up to TDSP_MESSAGE_TARGETS_PER_CALL targets.
- */
-function groupIntoCalls(rows: { id: number; requestId: string; tdspDuns: string; operation: string }[]): number[][] {
-  const calls: number[][] = [];
-  const open = new Map<string, number[]>();
-  for (const row of rows) {
-    const key = `${row.tdspDuns}\u0000${row.operation}\u0000${row.requestId}`;
-    let call = open.get(key);
-    if (!call || call.length >= TDSP_MESSAGE_TARGETS_PER_CALL) {
-      call = [];
-      open.set(key, call);
-      calls.push(call);
-    }
-    call.push(row.id);
-  }
-  return calls;
 }
