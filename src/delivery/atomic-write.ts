@@ -24,3 +24,23 @@ export async function writeFileAtomic(finalPath: string, data: string | Buffer):
     throw error;
   }
 }
+
+/**
+ * Gives a complete file its final name unless that name exists: link() fails when it does, where
+ * rename() would silently replace a file another process finished meanwhile. Mounts without hard
+ * links get a checked rename instead. False when the name was taken; the partial file stays for the
+ * caller to remove (after a rename there is nothing left to remove).
+ */
+export async function linkIntoPlace(partialPath: string, finalPath: string): Promise<boolean> {
+  try {
+    await fs.promises.link(partialPath, finalPath);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+    if (await fs.promises.stat(finalPath).then(() => true, () => false)) return false;
+    await fs.promises.rename(partialPath, finalPath);
+    return true;
+  }
+}

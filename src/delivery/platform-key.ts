@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../core/logger';
-import { partialPathFor, writeFileAtomic } from './atomic-write';
+import { linkIntoPlace, partialPathFor, writeFileAtomic } from './atomic-write';
 import { formatFingerprint, generatePgpKeyPair, readPrivateKey, type PrivateKey } from './pgp';
 
 export interface PlatformKey {
@@ -55,19 +55,12 @@ async function readIfExists(filePath: string): Promise<string | null> {
   }
 }
 
-/**
- * link() fails with EEXIST when the target exists, which makes "create if absent" atomic across
- * processes; the file is complete before it gets its final name, so readers never see half a key.
- */
+/** "Create if absent", atomic across processes; the key is complete before it gets its name, so readers never see half a key. */
 async function publishExclusively(target: string, content: string): Promise<boolean> {
   const temp = partialPathFor(target);
   try {
     await fs.promises.writeFile(temp, content, { mode: 0o600, flag: 'wx' });
-    await fs.promises.link(temp, target);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    return await linkIntoPlace(temp, target);
   } finally {
     await fs.promises.rm(temp, { force: true });
   }

@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { cptTimestamp } from '../core/cpt';
 import { SmtError } from '../core/errors';
-import { PARTIAL_PREFIX } from './atomic-write';
+import { linkIntoPlace, PARTIAL_PREFIX } from './atomic-write';
 import type { PublicKey } from './pgp';
 import { ReportFilePipeline } from './report-file.pipeline';
+import { isDuns } from '../registry/registry-formats';
 
 export type ReportName = 'IntervalMeterUsage' | 'DailyMeterUsage' | 'MonthlyUsage';
 
@@ -228,26 +229,20 @@ async function publishAllOrNothing(files: readonly StagedReportFile[]): Promise<
   }
 }
 
-/** link + unlink rather than rename(), which would silently replace a file published meanwhile. */
+/** Publishes without replacing anything (see linkIntoPlace), and completes a publish a crash cut short. */
 async function publishOne(partialPath: string, finalPath: string): Promise<void> {
-  const conflict = () => new SmtError('CONFLICT', `${finalPath} already exists; the report file was not published`);
+  let linked: boolean;
   try {
-    await fs.promises.link(partialPath, finalPath);
+    linked = await linkIntoPlace(partialPath, finalPath);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && (await statOf(finalPath))) return;
-    if (code === 'EEXIST') {
-      // Linked before a crash that came ahead of the unlink: the final name is this very file.
-      const [partial, final] = await Promise.all([statOf(partialPath), statOf(finalPath)]);
-      if (partial?.ino !== final?.ino || partial?.dev !== final?.dev) throw conflict();
-    } else if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') {
-      // Some mounts have no hard links: fall back to a checked rename.
-      if (await statOf(finalPath)) throw conflict();
-      await fs.promises.rename(partialPath, finalPath);
-      return;
-    } else {
-      throw error;
-    }
+    // The partial file is gone but the final one is there: published before a crash.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await statOf(finalPath))) return;
+    throw error;
+  }
+  if (!linked) {
+    // Linked before a crash that came ahead of the unlink: the final name is this very file.
+    const [partial, final] = await Promise.all([statOf(partialPath), statOf(finalPath)]);
+    if (partial?.ino !== final?.ino || partial?.dev !== final?.dev) throw new SmtError('CONFLICT', `${finalPath} already exists; the report file was not published`);
   }
   await fs.promises.rm(partialPath, { force: true });
 }
@@ -264,7 +259,7 @@ function validate(spec: ReportFileSpec): void {
     throw new SmtError('INPUT_INVALID', message);
   };
   if (!REPORT_NAMES.includes(spec.reportName)) invalid(`unknown report name ${JSON.stringify(spec.reportName)}`);
-  if (!/^\d{9}(\d{4})?$/.test(spec.duns)) invalid(`DUNS must be 9 or 13 digits, not ${JSON.stringify(spec.duns)}`);
+  if (!isDuns(spec.duns)) invalid(`DUNS must be 9 or 13 digits, not ${JSON.stringify(spec.duns)}`);
   if (!spec.header.endsWith('\r\n')) invalid('the CSV header must end with CRLF');
   if (!(spec.maxCsvBytes > 0)) invalid(`maxCsvBytes must be positive, not ${spec.maxCsvBytes}`);
   const level = spec.compressionLevel ?? 6;

@@ -1,9 +1,9 @@
 import { intervalsInDay, isValidDate } from '../core/cpt';
 import type { LseRecord } from './lse-record';
 import type { RecordCode } from './result-codes';
+import { isDuns, isEsiid } from '../registry/registry-formats';
 
 export const MAX_INTERVALS = 100;
-const ESIID = /^[A-Za-z0-9]{1,64}$/;
 const TIMESTAMP = /^\d{14}$/;
 const READING = /^\d+(\.\d+)?$/;
 
@@ -85,7 +85,7 @@ export class LseRecordBuilder {
   private headerOne(f: string[], line: number): void {
     if (f.length !== 7) return this.fail('02', `line ${line}: 00000001 row has ${f.length - 1} fields; expected 6`);
     const [, esiid, channel, start, stop, dst, invalid] = f;
-    if (ESIID.test(esiid)) this.esiid = esiid;
+    if (isEsiid(esiid)) this.esiid = esiid;
     else this.fail('06', `line ${line}: ESI ID "${esiid.slice(0, 70)}" is not 1 to 64 letters or digits`);
     if (!/^\d+$/.test(channel)) this.fail('02', `line ${line}: channel "${channel}" is not a number`);
     else if (channel !== '4' && channel !== '1') this.fail('01', `line ${line}: channel ${channel} is not 4 (consumption) or 1 (generation)`);
@@ -149,10 +149,10 @@ export class LseRecordBuilder {
       if (key === 'Sender') this.senderDuns = value;
       else if (key === 'REP') this.repDuns = value || null;
     }
-    if (!this.senderDuns || !/^\d{9}(\d{4})?$/.test(this.senderDuns)) {
+    if (!this.senderDuns || !isDuns(this.senderDuns)) {
       this.fail('01', `line ${line}: 00000030 row needs Sender=<TDSP DUNS> (9 or 13 digits)`);
     }
-    if (this.repDuns !== null && !/^\d{9}(\d{4})?$/.test(this.repDuns)) {
+    if (this.repDuns !== null && !isDuns(this.repDuns)) {
       this.fail('01', `line ${line}: REP DUNS "${this.repDuns}" is not 9 or 13 digits`);
     }
   }

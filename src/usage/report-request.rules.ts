@@ -1,10 +1,10 @@
 import { formatDay, isDay } from '../core/cpt';
 import { SmtError } from '../core/errors';
 import type { ReportType } from './usage-day';
+import { isEsiid } from '../registry/registry-formats';
 
 export const MAX_REQUEST_ESIIDS = 50_000;
 const HISTORY_MONTHS: Record<ReportType, number> = { INTERVAL: 48, DAILY: 48, MONTHLY: 24 };
-const ESIID = /^[A-Za-z0-9]{1,64}$/;
 
 export type VersionOption = 'L' | 'A';
 export type ReadingType = 'C' | 'G' | 'A';
@@ -83,7 +83,7 @@ export function checkReportRequest(input: ReportRequestInput, today: string, max
   if (esiids.length > maxEsiids) {
     throw new SmtError('REPORT_TOO_MANY_ESIIDS', `${esiids.length} ESI IDs asked; at most ${maxEsiids} per request: split the list`);
   }
-  const bad = esiids.filter((e) => !ESIID.test(e));
+  const bad = esiids.filter((e) => !isEsiid(e));
   if (bad.length > 0) {
     throw new SmtError('REPORT_ESIID_INVALID', `malformed ESI ID(s): ${bad.slice(0, 5).map((e) => `"${e.slice(0, 70)}"`).join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''} (expected 1 to 64 letters or digits)`);
   }

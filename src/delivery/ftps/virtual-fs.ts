@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core/logger';
 import type { FtpAccount } from '../../security/ftp-accounts.service';
-import { partialPathFor } from '../atomic-write';
+import { linkIntoPlace, partialPathFor } from '../atomic-write';
 import { FtpReplyError } from './ftp-protocol';
 import { childFolders, isServableName, resolveVirtualPath, type VirtualTarget } from './virtual-path';
 
@@ -106,15 +106,10 @@ export class VirtualFileSystem {
     return { handle, partialPath, finalPath, duns: file.duns };
   }
 
-  /**
-   * Gives a complete upload its name. link() fails when the name exists, where rename() would
-   * silently replace a file another upload finished meanwhile.
-   */
+  /** Gives a complete upload its name, never replacing a file another upload finished meanwhile. */
   async commitUpload(partialPath: string, finalPath: string, virtualPath: string): Promise<void> {
     try {
-      await fs.promises.link(partialPath, finalPath);
-    } catch (error) {
-      throw (error as NodeJS.ErrnoException).code === 'EEXIST' ? alreadyThere(virtualPath) : error;
+      if (!(await linkIntoPlace(partialPath, finalPath))) throw alreadyThere(virtualPath);
     } finally {
       await fs.promises.rm(partialPath, { force: true });
     }

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { keysExportPublicCommand } from '../../../src/cli/keys.command';
-import type { App } from '../../../src/app';
+import { createApp } from '../../../src/app';
+import { loadConfig } from '../../../src/config/config';
 import type { Logger } from '../../../src/core/logger';
 import { loadOrCreatePlatformKey, platformKeyPaths } from '../../../src/delivery/platform-key';
 import {
@@ -194,8 +195,12 @@ describe('delivery/platform-key', function () {
   it('`smt keys export-public` prints the public key and creates the pair on first use', async function () {
     let out = '';
     const term = { out: (text: string) => (out += text), err: () => undefined, isTty: false };
-    const app = { config: { dataDir }, logger } as unknown as App;
-    expect(await keysExportPublicCommand.run({ values: {}, positionals: [] }, app, term)).to.equal(0);
+    const app = createApp(loadConfig({ SMT_DATA_DIR: dataDir }));
+    try {
+      expect(await keysExportPublicCommand.run({ values: {}, positionals: [] }, app, term)).to.equal(0);
+    } finally {
+      await app.close();
+    }
     const key = await readPublicKey(out);
     const stored = await loadOrCreatePlatformKey(dataDir, logger);
     expect(key.getFingerprint().toUpperCase()).to.equal(stored.fingerprint);
