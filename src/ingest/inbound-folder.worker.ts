@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PARTIAL_PREFIX } from '../delivery/atomic-write';
 import type { Logger } from '../core/logger';
-import { errorMessage } from '../core/errors';
+import { errorMessage, isSmtError } from '../core/errors';
 import type { IngestService } from './ingest.service';
 import { openLseInput } from './lse-input';
 import type { PrivateKey } from '../delivery/pgp';
@@ -69,15 +69,22 @@ export class InboundFolderWorker {
         if (name.startsWith('.') || name.startsWith(PARTIAL_PREFIX)) continue;
         const file = path.join(inbound, name);
         if (!fs.statSync(file).isFile()) continue;
-        await this.process(file, path.join(root, duns, 'processed', name));
+        await this.process(file, duns, path.join(root, duns, 'processed', name));
       }
     }
   }
 
-  private async process(file: string, done: string): Promise<void> {
+  private async process(file: string, senderDuns: string, done: string): Promise<void> {
     const run = this.ingest.newRun();
     try {
-      const sources = await openLseInput(file, { platformKey: await this.options.platformKey(), maxFileBytes: this.options.maxFileBytes, tempDir: this.options.tempDir });
+      let sources: Awaited<ReturnType<typeof openLseInput>>;
+      try {
+        sources = await openLseInput(file, { platformKey: await this.options.platformKey(), maxFileBytes: this.options.maxFileBytes, tempDir: this.options.tempDir });
+      } catch (error) {
+        if (!isSmtError(error)) throw error;
+        await this.ingest.rejectUnopened(path.basename(file), senderDuns, error.message);
+        sources = [];
+      }
       for (const source of sources) {
         try {
           await run.loadFile(source);

@@ -94,6 +94,25 @@ export class IngestService {
     return summary;
   }
 
+  /**
+   * A file that could not even be opened (not decryptable with the platform key, a broken zip, too
+   * large) is answered like any rejected file: recorded as F2 with the reason, and an activity report
+   * in the sending TDSP's reports/ folder, so the sender learns what to fix.
+   */
+  async rejectUnopened(displayName: string, senderDuns: string, reason: string, at = new Date()): Promise<FileLoadSummary> {
+    const startedAt = at.toISOString();
+    const fileId = await this.store.startFile(displayName, startedAt);
+    const summary: FileLoadSummary = {
+      file: displayName, senderDuns, status: 'rejected', fileCode: 'F2', fileReason: `the file could not be opened: ${reason}`, total: 0,
+      firstDay: null, lastDay: null, byCode: {}, rejected: [], startedAt, finishedAt: new Date().toISOString(), reportPath: null,
+    };
+    summary.reportPath = this.reportPathFor(summary, await this.store.tdspDuns());
+    await this.store.failFile(fileId, summary);
+    if (summary.reportPath) await writeActivityReport(summary.reportPath, summary);
+    this.logger.warn('ingest: file could not be opened', { file: displayName, senderDuns, reason });
+    return summary;
+  }
+
   private async parseWhole(file: LseFileToLoad, at: Date, progress: Progress): Promise<ParsedFile> {
     let outcome: LseFileOutcome = { totalRecords: 0, fileCode: null, fileReason: null };
     const batches: LseRecord[][] = [];
