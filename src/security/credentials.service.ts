@@ -148,6 +148,18 @@ export class CredentialsService {
     };
   }
 
+  /**
+   * The entity a client certificate identifies, when it may call at all: registered, not revoked,
+   * within its validity. Otherwise the refusal, with the code and what to do.
+   */
+  async checkClient(fingerprint256: string, now = new Date()): Promise<ClientIdentity> {
+    const identity = await this.identifyClient(fingerprint256);
+    if (!identity) throw new SmtError('AUTH_CERTIFICATE_UNKNOWN', 'this client certificate is not registered to any entity; register it (smt entity update NAME --cert FILE)');
+    if (identity.revoked) throw new SmtError('AUTH_CERTIFICATE_REVOKED', 'this client certificate has been revoked', { entity: identity.name });
+    if (new Date(identity.notAfter) < now) throw new SmtError('AUTH_CERTIFICATE_EXPIRED', `this client certificate expired on ${identity.notAfter}`, { entity: identity.name });
+    return identity;
+  }
+
   /** The certificates whose signatures count as the participant's, when no TLS connection names one (e.g. a TDSP's answers). */
   async signingCertificatesOf(participantId: number): Promise<string[]> {
     const certificates = await this.db.manager.find(ParticipantCertificate, { where: { participantId }, order: { id: 'ASC' } });

@@ -79,13 +79,9 @@ export class FtpAccountsService {
     if (fingerprint256 === null) {
       throw new SmtError('AUTH_NO_CERTIFICATE', `${participant.name} must present its registered client certificate during the TLS handshake (the platform requires one for FTPS).`, { entity: participant.name });
     }
-    const identity = await this.credentials.identifyClient(fingerprint256);
-    if (!identity || identity.participantId !== participant.id) {
+    const identity = await this.credentials.checkClient(fingerprint256);
+    if (identity.participantId !== participant.id) {
       throw new SmtError('AUTH_CERTIFICATE_UNKNOWN', `The client certificate is not registered to ${participant.name}; register it (smt entity update NAME --cert FILE).`, { entity: participant.name });
-    }
-    if (identity.revoked) throw new SmtError('AUTH_CERTIFICATE_REVOKED', 'The client certificate has been revoked.', { entity: participant.name });
-    if (new Date(identity.notAfter) < new Date()) {
-      throw new SmtError('AUTH_CERTIFICATE_EXPIRED', `The client certificate expired on ${identity.notAfter}.`, { entity: participant.name });
     }
   }
 

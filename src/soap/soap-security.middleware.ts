@@ -48,15 +48,15 @@ export function authenticateClient(credentials: CredentialsService, logger: Logg
     if (!socket.authorized || !certificate?.fingerprint256) {
       return refuse('AUTH_NO_CERTIFICATE', 'a client certificate issued by the platform\'s client CA is required');
     }
-    credentials.identifyClient(certificate.fingerprint256).then((identity: ClientIdentity | null) => {
-      if (!identity) return refuse('AUTH_CERTIFICATE_UNKNOWN', 'this client certificate is not registered to any entity; register it (smt entity update NAME --cert FILE)', { subject: certificate.subject?.CN });
-      if (identity.revoked) return refuse('AUTH_CERTIFICATE_REVOKED', 'this client certificate has been revoked', { entity: identity.name });
-      if (new Date(identity.notAfter) < new Date()) return refuse('AUTH_CERTIFICATE_EXPIRED', `this client certificate expired on ${identity.notAfter}`, { entity: identity.name });
+    credentials.checkClient(certificate.fingerprint256).then((identity: ClientIdentity) => {
       const ip = normalizeIp(req.socket.remoteAddress ?? '') ?? String(req.socket.remoteAddress);
       if (!identity.ips.includes(ip)) return refuse('AUTH_IP_NOT_REGISTERED', `calls from ${ip} are not registered for ${identity.name}; register the address (smt entity update NAME --ip ...)`, { entity: identity.name });
       setAuthenticated(req, { identity });
       next();
-    }, (error: unknown) => sendFault(res, error, logger));
+    }, (error: unknown) => {
+      if (!isSmtError(error)) return sendFault(res, error, logger);
+      refuse(error.code, error.message, { subject: certificate.subject?.CN, ...error.details });
+    });
   };
 }
 

@@ -85,6 +85,17 @@ describe('security/CredentialsService', () => {
     expect(await credentials.signingCertificatesOf(participantId)).to.deep.equal([]);
   });
 
+  it('lets a client certificate call only while it is registered, not revoked and within its validity', async () => {
+    await expectSmtError(credentials.checkClient(fingerprint(repTls)), 'AUTH_CERTIFICATE_UNKNOWN');
+    await credentials.registerCertificate('Demo REP', repTls.certPem, 'tls');
+    expect((await credentials.checkClient(fingerprint(repTls))).name).to.equal('Demo REP');
+    const afterExpiry = new Date(Date.parse(certificateInfo(repTls.certPem).notAfter) + 1000);
+    const expired = await expectSmtError(credentials.checkClient(fingerprint(repTls), afterExpiry), 'AUTH_CERTIFICATE_EXPIRED');
+    expect(expired.message).to.contain('this client certificate expired on');
+    await credentials.revoke(repTls.serialHex);
+    await expectSmtError(credentials.checkClient(fingerprint(repTls)), 'AUTH_CERTIFICATE_REVOKED');
+  });
+
   it('counts the TLS certificate as the signer of a participant without signing certificates, until it is revoked', async () => {
     await credentials.registerCertificate('Demo TDSP', tdspTls.certPem, 'tls');
     const participantId = (await credentials.identifyClient(fingerprint(tdspTls)))!.participantId;
