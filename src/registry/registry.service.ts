@@ -8,6 +8,7 @@ import { RepOfRecord } from '../db/entities/rep-of-record.entity';
 import {
   DUNS_EXPECTED, dunsProblem, isDuns, isParticipantKind, MAX_PARTICIPANT_NAME, pgpPublicKeyProblem, type ParticipantKind,
 } from './registry-formats';
+import { participantNamed } from './participant-named';
 
 export interface Participant {
   id: number;
@@ -86,10 +87,7 @@ export class RegistryService {
   }
 
   async updateParticipant(name: string, changes: ParticipantChanges): Promise<Participant> {
-    const participant = await this.db.manager.findOneBy(MarketParticipant, { name: name.trim() });
-    if (!participant) {
-      throw new SmtError('NOT_FOUND', `No participant is named "${name}" (names are case-sensitive); list them to find the exact name.`, { name });
-    }
+    const participant = await participantNamed(this.db.manager, name);
     const stored = await this.db.manager.findBy(ParticipantDuns, { participantId: participant.id });
     const known = new Set(stored.map((d) => d.duns));
     const added = checkDuns(changes.addDuns ?? []).filter((d) => !known.has(d));

@@ -1,7 +1,6 @@
 import { IsNull, type DataSource } from 'typeorm';
 import { SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { MarketParticipant } from '../db/entities/market-participant.entity';
 import { ParticipantCertificate } from '../db/entities/participant-certificate.entity';
 import { ParticipantDuns } from '../db/entities/participant-duns.entity';
 import { ParticipantIp } from '../db/entities/participant-ip.entity';
@@ -10,6 +9,7 @@ import { acceptCertificate, type AcceptedCertificate, type CertificatePurpose } 
 import type { ClientCaSource } from './client-ca';
 import { normalizeIpList } from './ip-address';
 import { certificateInfo, normalizeFingerprint, normalizeSerial, pemCertificates, type CertificateInfo } from './pki';
+import { participantNamed } from '../registry/participant-named';
 
 /** Who is calling, as the SOAP server needs it for every connection. */
 export interface ClientIdentity {
@@ -77,7 +77,7 @@ export class CredentialsService {
 
   /** Registers a client certificate (PEM text) after checking it; registering it again changes nothing. */
   async registerCertificate(participantName: string, pem: string, purpose: CertificatePurpose, source = 'The certificate'): Promise<RegisteredCertificate> {
-    const participant = await this.participantNamed(participantName);
+    const participant = await participantNamed(this.db.manager, participantName);
     const cert = await this.checkCertificate(participant.name, pem, purpose, source);
     if (cert.alreadyRegistered) {
       return toRegistered((await this.db.manager.findOne(ParticipantCertificate, { where: { fingerprint256: cert.fingerprint256 }, relations: { participant: true } }))!);
@@ -94,7 +94,7 @@ export class CredentialsService {
 
   /** Replaces the participant's registered source addresses; returns them normalized. */
   async setIps(participantName: string, ips: string[]): Promise<string[]> {
-    const participant = await this.participantNamed(participantName);
+    const participant = await participantNamed(this.db.manager, participantName);
     const normalized = normalizeIpList(ips);
     await this.db.transaction(async (manager) => {
       await manager.delete(ParticipantIp, { participantId: participant.id });
@@ -179,13 +179,6 @@ export class CredentialsService {
     return byParticipant;
   }
 
-  private async participantNamed(name: string): Promise<MarketParticipant> {
-    const participant = await this.db.manager.findOneBy(MarketParticipant, { name: name.trim() });
-    if (!participant) {
-      throw new SmtError('NOT_FOUND', `No participant is named "${name}" (names are case-sensitive); smt entity list shows the exact names.`, { name });
-    }
-    return participant;
-  }
 }
 
 /**

@@ -9,6 +9,7 @@ import type { CredentialsService } from './credentials.service';
 import { normalizeIp } from './ip-address';
 import { hashPassword, verifyPassword } from './password';
 import { isDuns } from '../registry/registry-formats';
+import { participantNamed } from '../registry/participant-named';
 
 /** Who logged in to the FTPS site: the participant and the DUNS whose folders it sees. */
 export interface FtpAccount {
@@ -37,7 +38,7 @@ export class FtpAccountsService {
 
   async setPassword(participantName: string, plain: string): Promise<void> {
     checkPasswordRules(plain);
-    const participant = await this.participantNamed(participantName);
+    const participant = await participantNamed(this.db.manager, participantName);
     const hash = await hashPassword(plain);
     await this.db.transaction(async (manager) => {
       await manager.delete(ParticipantPassword, { participantId: participant.id });
@@ -48,7 +49,7 @@ export class FtpAccountsService {
 
   /** Whether the participant has an FTPS password; NOT_FOUND for a name no participant has. */
   async hasPassword(participantName: string): Promise<boolean> {
-    const participant = await this.participantNamed(participantName);
+    const participant = await participantNamed(this.db.manager, participantName);
     return this.db.manager.existsBy(ParticipantPassword, { participantId: participant.id });
   }
 
@@ -99,13 +100,6 @@ export class FtpAccountsService {
     return matches.find((p) => p.name === user) ?? null;
   }
 
-  private async participantNamed(name: string): Promise<MarketParticipant> {
-    const participant = await this.db.manager.findOneBy(MarketParticipant, { name: name.trim() });
-    if (!participant) {
-      throw new SmtError('NOT_FOUND', `No participant is named "${name}" (names are case-sensitive); smt entity list shows the exact names.`, { name });
-    }
-    return participant;
-  }
 
   private decoy(): Promise<string> {
     this.decoyHash ??= hashPassword(`decoy-${process.hrtime.bigint()}`);
