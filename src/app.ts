@@ -1,11 +1,8 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import tls from 'node:tls';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/config';
 import { cptToday } from './core/cpt';
-import { SmtError } from './core/errors';
 import { createLogger, type Logger } from './core/logger';
 import { openDatabase, sqliteFile } from './db/data-source';
 import { loadOrCreatePlatformKey, type PlatformKey } from './delivery/platform-key';
@@ -21,6 +18,7 @@ import { loadClientCa } from './security/client-ca';
 import { ensureDevelopmentCertificate, ensureDevelopmentPki } from './security/dev-pki';
 import type { DevelopmentSetup } from './security/development-setup';
 import { parseCertificate } from './security/pki';
+import { PlatformIdentities, readFileNamed, type TdspClientTls } from './security/platform-identities';
 import { HanAccess } from './han/han-access';
 import { HanDeviceStatusService } from './han/han-device-status.service';
 import { HanDeviceService } from './han/han-device.service';
@@ -62,9 +60,11 @@ export class App {
   private readonly created = new Map<string, Promise<unknown>>();
   private parser: LseParserThread | null = null;
   private readonly closers: (() => Promise<void>)[] = [];
+  private readonly identities: PlatformIdentities;
 
   constructor(readonly config: Config, options: { logsToStdout?: boolean } = {}) {
     this.logger = createLogger(config, { console: options.logsToStdout });
+    this.identities = new PlatformIdentities(config);
   }
 
   /** Root of the per-DUNS folders served over FTPS. */
@@ -296,17 +296,8 @@ export class App {
   }
 
   /** The platform's client certificate for calls to TDSPs, and the CAs their servers chain to. */
-  private tdspClientTls(): Promise<{ certPem: string; keyPem: string; caPem: string[] }> {
-    return this.once('tdspClientTls', async () => {
-      const { clientCertFile, clientKeyFile, caFile } = this.config.tdsp;
-      const own = clientCertFile && clientKeyFile
-        ? { certPem: await readFileNamed(clientCertFile, 'SMT_TDSP_CLIENT_CERT_FILE'), keyPem: await readFileNamed(clientKeyFile, 'SMT_TDSP_CLIENT_KEY_FILE') }
-        : await ensureDevelopmentCertificate(this.config.dataDir, 'platform-client');
-      const caPem = caFile
-        ? [await readFileNamed(caFile, 'SMT_TDSP_CA_FILE')]
-        : [...tls.rootCertificates, (await ensureDevelopmentPki(this.config.dataDir)).ca.certPem];
-      return { certPem: own.certPem, keyPem: own.keyPem, caPem };
-    });
+  private tdspClientTls(): Promise<TdspClientTls> {
+    return this.identities.tdspClientTls();
   }
 
   /**
@@ -343,14 +334,7 @@ export class App {
 
   /** The server's TLS certificate and key: configured files, or the development PKI's. */
   serverIdentity(): Promise<SigningCredentials> {
-    return this.once('serverIdentity', async () => {
-      const { serverCertFile, serverKeyFile } = this.config.security;
-      if (serverCertFile && serverKeyFile) {
-        return { certificatePem: await readFileNamed(serverCertFile, 'SMT_SERVER_CERT_FILE'), privateKeyPem: await readFileNamed(serverKeyFile, 'SMT_SERVER_KEY_FILE') };
-      }
-      const pki = await ensureDevelopmentPki(this.config.dataDir);
-      return { certificatePem: pki.server.certPem, privateKeyPem: pki.server.keyPem };
-    });
+    return this.identities.server();
   }
 
   private parserThread(): LseParserThread {
@@ -380,15 +364,6 @@ export interface MockTdspFiles {
   ca?: string | null;
   behaviour?: string | null;
   port?: number;
-}
-
-/** A file a setting or option names; `what` says which, so the message tells what to fix. */
-async function readFileNamed(file: string, what: string): Promise<string> {
-  try {
-    return await fs.promises.readFile(file, 'utf8');
-  } catch (error) {
-    throw new SmtError('CONFIG_INVALID', `Cannot read ${what} ${file}: ${(error as Error).message}`);
-  }
 }
 
 export function createApp(config: Config, options: { logsToStdout?: boolean } = {}): App {
