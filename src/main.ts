@@ -1,6 +1,6 @@
 import { createApp } from './app';
 import { commands } from './cli/commands';
-import { parseCommandArgs, type Command, type Terminal } from './cli/command';
+import { endQuietlyWhenOutputCloses, parseCommandArgs, type Command, type Terminal } from './cli/command';
 import { loadConfig } from './config/config';
 import { errorMessage, isSmtError } from './core/errors';
 
@@ -38,6 +38,7 @@ function findCommand(args: string[]): { command: Command; rest: string[] } | nul
 }
 
 export async function main(args: string[]): Promise<void> {
+  endQuietlyWhenOutputCloses([process.stdout, process.stderr], (status) => process.exit(status));
   process.exitCode = await runCli(args, terminal);
 }
 

@@ -48,3 +48,17 @@ export function untilStopped(): Promise<void> {
     process.once('SIGTERM', resolve);
   });
 }
+
+/**
+ * When the reader of stdout or stderr goes away (`smt usage … | head -1`), nobody is left to read the
+ * rest: the command ends there, quietly and with status 0, as a Unix tool stopped by SIGPIPE does
+ * (Node ignores SIGPIPE, so without this the write fails with an EPIPE stack trace).
+ */
+export function endQuietlyWhenOutputCloses(streams: NodeJS.WritableStream[], exit: (status: number) => void): void {
+  for (const stream of streams) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      exit(0);
+    });
+  }
+}
