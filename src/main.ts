@@ -3,6 +3,8 @@ import { commands } from './cli/commands';
 import { endQuietlyWhenOutputCloses, parseCommandArgs, type Command, type Terminal } from './cli/command';
 import { loadConfig } from './config/config';
 import { errorMessage, isSmtError } from './core/errors';
+import { PRIVATE_UMASK } from './core/private-files';
+import { startWarnings } from './cli/start-warnings';
 
 const terminal: Terminal = {
   out: (text) => process.stdout.write(text),
@@ -38,6 +40,7 @@ function findCommand(args: string[]): { command: Command; rest: string[] } | nul
 }
 
 export async function main(args: string[]): Promise<void> {
+  process.umask(PRIVATE_UMASK);
   endQuietlyWhenOutputCloses([process.stdout, process.stderr], (status) => process.exit(status));
   process.exitCode = await runCli(args, terminal);
 }
@@ -60,7 +63,12 @@ export async function runCli(args: string[], term: Terminal): Promise<number> {
   let app: Awaited<ReturnType<typeof createApp>> | null = null;
   try {
     const parsed = parseCommandArgs(command, rest);
-    app = createApp(loadConfig(), { logsToStdout: command.logsToStdout === true });
+    const config = loadConfig();
+    app = createApp(config, { logsToStdout: command.logsToStdout === true });
+    for (const warning of startWarnings(config, command.name.join(' '))) {
+      term.err(`smt: warning: ${warning}\n`);
+      app.logger.warn(warning);
+    }
     return await command.run(parsed, app, term);
   } catch (error) {
     if (isSmtError(error)) {

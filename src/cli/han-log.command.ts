@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { SmtError } from '../core/errors';
+import { PRIVATE_FILE_MODE } from '../core/private-files';
 import { EVENT_CATEGORIES } from '../db/entities/han-message.entity';
 import { LOG_COLUMNS, readMessageLog } from '../han/han-message-log';
 import { csvChunk, csvHeader } from '../usage/report-csv';
@@ -31,7 +32,7 @@ export const hanLogCommand: Command = {
     });
     const csv = csvHeader([...LOG_COLUMNS]) + csvChunk(entries.map((e) => LOG_COLUMNS.map((c) => (e[c] === null ? '' : String(e[c])))));
     if (typeof values.out === 'string') {
-      await fs.promises.writeFile(values.out, csv);
+      await fs.promises.writeFile(values.out, csv, { mode: PRIVATE_FILE_MODE });
       term.err(`${entries.length} log entr${entries.length === 1 ? 'y' : 'ies'} written to ${values.out}\n`);
     } else {
       term.out(csv);

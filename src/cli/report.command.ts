@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { SmtError } from '../core/errors';
+import { PRIVATE_FILE_MODE } from '../core/private-files';
 import { readUsDate } from '../usage/report-request.rules';
 import { reportHeader } from '../usage/report.generator';
 import type { ReportType } from '../usage/usage-day';
@@ -42,7 +43,7 @@ export const reportCommand: Command = {
     }
     const { spec, scope, authorized, notAuthorized } = await requests.prepare(input);
     if (notAuthorized.length > 0) term.err(`not authorized for DUNS ${spec.requesterDuns} (${notAuthorized.length}): ${notAuthorized.join(' ')}\n`);
-    const out = typeof values.out === 'string' ? fs.createWriteStream(values.out) : null;
+    const out = typeof values.out === 'string' ? fs.createWriteStream(values.out, { mode: PRIVATE_FILE_MODE }) : null;
     const write = async (text: string): Promise<void> => {
       if (!out) return term.out(text);
       if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
 import type { Config } from '../config/config';
+import { makePrivateDirSync, PRIVATE_FILE_MODE } from './private-files';
 
 export type Logger = winston.Logger;
 
@@ -17,8 +17,8 @@ const redactSecrets = winston.format((info) => {
 
 /** JSON lines to the log file, and to stdout too when `console` is set (the server). */
 export function createLogger(config: Config, options: { console?: boolean } = {}): Logger {
-  fs.mkdirSync(path.dirname(config.log.file), { recursive: true });
-  const transports: winston.transport[] = [new winston.transports.File({ filename: config.log.file })];
+  makePrivateDirSync(path.dirname(config.log.file));
+  const transports: winston.transport[] = [new winston.transports.File({ filename: config.log.file, options: { flags: 'a', mode: PRIVATE_FILE_MODE } })];
   if (options.console) transports.push(new winston.transports.Console());
   return winston.createLogger({
     level: config.log.level,

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Config } from '../config/config';
+import { createPrivateFileIfMissing, makePrivateDirSync } from '../core/private-files';
 import { Esiid } from './entities/esiid.entity';
 import { IngestFile } from './entities/ingest-file.entity';
 import { IngestRejection } from './entities/ingest-rejection.entity';
@@ -44,7 +44,8 @@ export function createDataSource(config: Config): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
   let options: DataSourceOptions;
   if (config.db.type === 'sqlite') {
-    fs.mkdirSync(config.dataDir, { recursive: true });
+    makePrivateDirSync(config.dataDir);
+    createPrivateFileIfMissing(sqliteFile(config));
     options = {
       ...common,
       type: 'better-sqlite3',

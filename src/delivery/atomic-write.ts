@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files';
 
 /** The prefix of files still being written; folder listings served to users skip them. */
 export const PARTIAL_PREFIX = '.partial-';
@@ -11,13 +12,14 @@ export function partialPathFor(finalPath: string): string {
 
 /**
  * Writes a whole file under a temporary name and renames it into place, so a reader never sees
- * a half-written file under its final name, even if the process dies mid-write.
+ * a half-written file under its final name, even if the process dies mid-write. Owner-only, like
+ * every file the platform writes.
  */
 export async function writeFileAtomic(finalPath: string, data: string | Buffer): Promise<void> {
-  await fs.promises.mkdir(path.dirname(finalPath), { recursive: true });
+  await makePrivateDir(path.dirname(finalPath));
   const partial = partialPathFor(finalPath);
   try {
-    await fs.promises.writeFile(partial, data, { flag: 'wx' });
+    await fs.promises.writeFile(partial, data, { flag: 'wx', mode: PRIVATE_FILE_MODE });
     await fs.promises.rename(partial, finalPath);
   } catch (error) {
     await fs.promises.rm(partial, { force: true });

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { TextDecoderStream, type ReadableStream as WebReadableStream } from 'node:stream/web';
 import * as openpgp from 'openpgp';
 import { SmtError, errorMessage, isSmtError } from '../core/errors';
+import { PRIVATE_FILE_MODE } from '../core/private-files';
 
 export type PublicKey = openpgp.PublicKey;
 export type PrivateKey = openpgp.PrivateKey;
@@ -78,7 +79,7 @@ export async function encryptFileStream(
   const encrypted = options.armor
     ? await openpgp.encrypt({ ...common, format: 'armored' })
     : await openpgp.encrypt({ ...common, format: 'binary' });
-  const target = typeof output === 'string' ? fs.createWriteStream(output, { mode: 0o644 }) : output;
+  const target = typeof output === 'string' ? fs.createWriteStream(output, { mode: PRIVATE_FILE_MODE }) : output;
   try {
     await pipeline(Readable.fromWeb(encrypted as WebReadableStream), target);
   } catch (error) {

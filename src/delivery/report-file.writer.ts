@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { cptTimestamp } from '../core/cpt';
 import { SmtError } from '../core/errors';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files';
 import { linkIntoPlace, PARTIAL_PREFIX } from './atomic-write';
 import type { PublicKey } from './pgp';
 import { ReportFilePipeline } from './report-file.pipeline';
@@ -110,7 +111,7 @@ export class ReportFileWriter {
 
   /** Where a file's encrypted bytes are written; the file must not exist yet. */
   protected async openOutput(partialPath: string): Promise<Writable> {
-    const handle = await fs.promises.open(partialPath, 'wx', 0o644);
+    const handle = await fs.promises.open(partialPath, 'wx', PRIVATE_FILE_MODE);
     return handle.createWriteStream();
   }
 
@@ -133,7 +134,7 @@ export class ReportFileWriter {
   }
 
   private async openNext(): Promise<OpenFile> {
-    await fs.promises.mkdir(this.spec.folder, { recursive: true });
+    await makePrivateDir(this.spec.folder);
     const { seq, fileName, finalPath, partialPath, output } = await this.reserveName();
     this.nextSeq = seq + 1;
     const pipeline = new ReportFilePipeline({

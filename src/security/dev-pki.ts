@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir } from '../core/private-files';
 import { PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, writeFileWithMode } from './key-file';
 import { createCertificateAuthority, issueCertificate, type CertificateAndKey } from './pki';
 
@@ -64,7 +65,7 @@ export async function ensureDevelopmentPki(dataDir: string): Promise<Development
 async function publishNewPki(dataDir: string, paths: DevelopmentPkiPaths): Promise<boolean> {
   const ca = await createCertificateAuthority(DEV_CA_COMMON_NAME, CA_YEARS);
   const server = await newServerCertificate(ca);
-  await fs.promises.mkdir(dataDir, { recursive: true });
+  await makePrivateDir(dataDir);
   const scratch = path.join(dataDir, `.pki-${crypto.randomBytes(6).toString('hex')}`);
   await fs.promises.mkdir(scratch, { mode: 0o700 });
   try {
@@ -73,7 +74,6 @@ async function publishNewPki(dataDir: string, paths: DevelopmentPkiPaths): Promi
     await fs.promises.writeFile(inScratch(paths.caCertPath), ca.certPem, { mode: PUBLIC_FILE_MODE });
     await fs.promises.writeFile(inScratch(paths.serverKeyPath), server.keyPem, { mode: PRIVATE_FILE_MODE });
     await fs.promises.writeFile(inScratch(paths.serverCertPath), server.certPem, { mode: PUBLIC_FILE_MODE });
-    await fs.promises.chmod(scratch, 0o755);
     // rename() replaces an empty folder but fails on one with files in it: the existing PKI wins.
     await fs.promises.rename(scratch, paths.dir);
     return true;

@@ -54,7 +54,7 @@ export interface RunningFtpsServer {
  */
 export async function startFtpsServer(options: FtpsServerOptions): Promise<RunningFtpsServer> {
   const { logger } = options;
-  await fs.promises.mkdir(options.ftpsRoot, { recursive: true });
+  await fs.promises.mkdir(options.ftpsRoot, { recursive: true, mode: 0o700 });
   const secureContext = tls.createSecureContext({
     cert: options.tls.certPem, key: options.tls.keyPem, ca: options.tls.caPem, minVersion: 'TLSv1.2',
     // Data connections resume the control connection's session; OpenSSL refuses resumption without an id context once client certificates are requested.

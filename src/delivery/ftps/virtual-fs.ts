@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core/logger';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../core/private-files';
 import type { FtpAccount } from '../../security/ftp-accounts.service';
 import { linkIntoPlace, partialPathFor } from '../atomic-write';
 import { FtpReplyError } from './ftp-protocol';
@@ -102,7 +103,7 @@ export class VirtualFileSystem {
     const finalPath = path.join(await this.folderPath(file), file.name);
     if (await fs.promises.lstat(finalPath).then(() => true, () => false)) throw alreadyThere(file.path);
     const partialPath = partialPathFor(finalPath);
-    const handle = await fs.promises.open(partialPath, OPEN_NEW, 0o640);
+    const handle = await fs.promises.open(partialPath, OPEN_NEW, PRIVATE_FILE_MODE);
     return { handle, partialPath, finalPath, duns: file.duns };
   }
 
@@ -129,7 +130,7 @@ export class VirtualFileSystem {
     const dunsDir = path.join(this.realRoot, target.duns);
     const dir = path.join(dunsDir, target.folder);
     for (const level of [dunsDir, dir]) {
-      await fs.promises.mkdir(level).catch((error: NodeJS.ErrnoException) => {
+      await fs.promises.mkdir(level, PRIVATE_DIR_MODE).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'EEXIST') throw error;
       });
       if (!(await fs.promises.lstat(level)).isDirectory()) throw this.refused(target, level, 'a symlink or file stands where a folder belongs');
