@@ -112,7 +112,7 @@ export class App {
   }
 
   hanMessages(): Promise<HanMessageService> {
-    return this.once('hanMessages', async () => new HanMessageService(await this.db(), await this.registry(), this.logger, { onDispatch: () => this.wakeDispatch() }));
+    return this.once('hanMessages', async () => new HanMessageService(await this.db(), await this.registry(), this.logger, { onDispatch: () => this.wakeDispatch(), messagesPerMinute: this.config.han.messagesPerMinute }));
   }
 
   hanMessageStatuses(): Promise<HanMessageStatusService> {

@@ -50,6 +50,8 @@ export interface Config {
     concurrency: number;
     pollMs: number;
   };
+  /** HAN message requests a REP may make per minute (counted in the database); 0: no limit. */
+  han: { messagesPerMinute: number };
   /** The mock TDSP `smt serve` runs in development mode (auto: when the demo TDSP exists). */
   mockTdsp: {
     mode: 'auto' | 'off';
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: integer(env, 'SMT_TDSP_CONCURRENCY', 16, 1, 256),
       pollMs: integer(env, 'SMT_TDSP_POLL_MS', 1000, 10, 600_000),
     },
+    han: { messagesPerMinute: integer(env, 'SMT_HAN_MESSAGES_PER_MINUTE', 60, 0, 100_000) },
     mockTdsp: {
       mode: oneOf(env, 'SMT_MOCK_TDSP', ['auto', 'off'] as const, 'auto'),
       host: text(env, 'SMT_MOCK_TDSP_HOST', '127.0.0.1'),

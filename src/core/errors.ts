@@ -55,6 +55,7 @@ export type ErrorCode =
   | 'HAN_NO_ADDED_DEVICE'
   | 'HAN_EVENT_UNKNOWN'
   | 'HAN_EVENT_FINISHED'
+  | 'HAN_RATE_LIMITED'
   | 'INTERNAL';
 
 export class SmtError extends Error {

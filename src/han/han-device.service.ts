@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger';
 import { lockRow } from '../db/bulk-sql';
 import { Esiid } from '../db/entities/esiid.entity';
 import { MAX_DEVICES_PER_ESIID, REMOVABLE, takesSlot, type DeviceStatus } from './device-status';
+import { deviceVisible, viewOf, visibleEvents } from './device-visibility';
 import type { HanAccess } from './han-access';
 import { hanDeviceStore, type DeviceEventRecord, type DeviceRecord } from './han-device.store';
 import { parseInstallCode, maskInstallCode } from './install-code';
@@ -108,13 +109,14 @@ export class HanDeviceService {
 
   async deprovision(input: { requesterDuns: string; esiid: string; macAddress: string }, participantId: number): Promise<DeviceRequestResult> {
     const mac = parseMacAddress(input.macAddress);
-    const { repDuns, esiid } = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    const viewer = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    const { repDuns, esiid } = viewer;
     const requestId = randomUUID();
     const now = this.now();
     await this.db.transaction(async (m) => {
       await lockRow(m, 'esiid', 'esiid', esiid.esiid);
       const device = await hanDeviceStore.device(m, esiid.esiid, mac);
-      if (!device) throw new SmtError('HAN_DEVICE_NOT_FOUND', `device ${mac} was never provisioned on ESI ID ${esiid.esiid}`);
+      if (!device || !deviceVisible(viewer, device, await hanDeviceStore.eventsOf(m, [device.id]))) throw notFound(mac, esiid.esiid);
       if (!REMOVABLE.has(device.status)) {
         throw new SmtError('HAN_DEVICE_STATE', `device ${mac} is ${device.status}; only a device that is added or being added can be deprovisioned`);
       }
@@ -133,19 +135,20 @@ export class HanDeviceService {
 
   async details(input: { requesterDuns: string; esiid: string; macAddress: string }, participantId: number): Promise<DeviceView> {
     const mac = parseMacAddress(input.macAddress);
-    const { esiid } = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
-    const device = await hanDeviceStore.device(this.db.manager, esiid.esiid, mac);
-    if (!device) throw new SmtError('HAN_DEVICE_NOT_FOUND', `device ${mac} was never provisioned on ESI ID ${esiid.esiid}`);
-    return { ...device, history: await hanDeviceStore.eventsOf(this.db.manager, [device.id]) };
+    const viewer = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    const device = await hanDeviceStore.device(this.db.manager, viewer.esiid.esiid, mac);
+    const events = device ? await hanDeviceStore.eventsOf(this.db.manager, [device.id]) : [];
+    if (!device || !deviceVisible(viewer, device, events)) throw notFound(mac, viewer.esiid.esiid);
+    return { ...viewOf(viewer, device), history: visibleEvents(viewer, events) };
   }
 
-  /** Every device's history on the ESI ID, merged in the order it was recorded. */
+  /** Every device's history on the ESI ID during the caller's REP-of-record days, merged in the order it was recorded. */
   async history(input: { requesterDuns: string; esiid: string }, participantId: number): Promise<{ esiid: string; entries: HistoryEntry[] }> {
-    const { esiid } = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
-    const devices = await hanDeviceStore.devicesOf(this.db.manager, esiid.esiid);
+    const viewer = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    const devices = await hanDeviceStore.devicesOf(this.db.manager, viewer.esiid.esiid);
     const macs = new Map(devices.map((d) => [d.id, d.mac]));
-    const events = await hanDeviceStore.eventsOf(this.db.manager, devices.map((d) => d.id));
-    return { esiid: esiid.esiid, entries: events.map((e) => ({ ...e, mac: macs.get(e.deviceId)! })) };
+    const events = visibleEvents(viewer, await hanDeviceStore.eventsOf(this.db.manager, devices.map((d) => d.id)));
+    return { esiid: viewer.esiid.esiid, entries: events.map((e) => ({ ...e, mac: macs.get(e.deviceId)! })) };
   }
 
   async meterInfo(input: { requesterDuns: string; esiid: string }, participantId: number): Promise<MeterInfo> {
@@ -157,6 +160,11 @@ export class HanDeviceService {
       hanCapable: capability.capable, hanCapabilityReason: capability.reason,
     };
   }
+}
+
+/** A device the caller may not see is answered like one never provisioned. */
+function notFound(mac: string, esiid: string): SmtError {
+  return new SmtError('HAN_DEVICE_NOT_FOUND', `device ${mac} was never provisioned on ESI ID ${esiid} during your days as its REP of record`);
 }
 
 function checkMeter(esiid: string, given: string, registered: string | null): void {

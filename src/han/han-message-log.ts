@@ -27,6 +27,7 @@ export interface MessageLogQuery {
   from: string;
   to: string;
   esiid?: string;
+  /** A RequestID or a MessageCancellationID. */
   requestId?: string;
   category?: string;
 }
@@ -47,7 +48,8 @@ export async function readMessageLog(db: DataSource, query: MessageLogQuery): Pr
   const select = db.manager.createQueryBuilder(HanMessageStatus, 's')
     .where('s.repDuns = :repDuns AND s.messageDate >= :from AND s.messageDate <= :to', query);
   if (query.esiid) select.andWhere('s.esiid = :esiid', { esiid: query.esiid });
-  if (query.requestId) select.andWhere('s.requestId = :requestId', { requestId: query.requestId });
+  // A message's RequestID finds its cancellations' lines too; a MessageCancellationID finds the cancellation's.
+  if (query.requestId) select.andWhere('(s.requestId = :requestId OR s.cancellationId = :requestId)', { requestId: query.requestId });
   if (query.category) select.andWhere('s.category = :category', { category: query.category });
   const rows = await select.orderBy('s.id', 'ASC').take(MAX_LOG_ENTRIES + 1).getMany();
   if (rows.length > MAX_LOG_ENTRIES) {

@@ -78,13 +78,11 @@ export class HanMessageRequests {
       const original = await this.findOwn(m, input.repDuns, 'STM', input.requestId);
       const esiids = await this.openTargetsOf(m, original);
       const control = original.fields as MessageControl;
-      const sent = await this.messages.send({
+      return this.messages.send({
         category: 'CSM', repDuns: input.repDuns, esiids: esiids.esiids, onlyMacs: esiids.macs, eventId: original.eventId, cancelsRequestId: original.requestId,
-        startsAt: this.messages.now(), endsAt: null, payload: encodeCancelMessage({ messageId: original.eventId!, ...control }),
+        ends: { requestIds: [original.requestId] }, startsAt: this.messages.now(), endsAt: null, payload: encodeCancelMessage({ messageId: original.eventId!, ...control }),
         fields: { messageId: original.eventId },
       }, m);
-      await hanMessageStore.cancelTargets(m, { requestIds: [original.requestId] }, esiids.esiids, this.messages.now().toISOString());
-      return sent;
     });
   }
 
@@ -120,28 +118,20 @@ export class HanMessageRequests {
       const { deviceClass, utilityEnrollmentGroup } = original.fields as { deviceClass: number; utilityEnrollmentGroup: number };
       const randomizeEnd = input.randomizeEnd ?? false;
       const payload = encodeCancelLoadControlEvent({ issuerEventId: original.eventId!, deviceClass, utilityEnrollmentGroup, randomizeEnd, effectiveTime });
-      const sent = await this.messages.send({
+      return this.messages.send({
         category: 'CLE', repDuns: input.repDuns, esiids: esiids.esiids, onlyMacs: esiids.macs, eventId: original.eventId, cancelsRequestId: original.requestId,
-        startsAt: effectiveTime ?? this.messages.now(), endsAt: null, payload,
+        ends: { requestIds: [original.requestId] }, startsAt: effectiveTime ?? this.messages.now(), endsAt: null, payload,
         fields: { issuerEventId: original.eventId, deviceClass, utilityEnrollmentGroup, randomizeEnd, effectiveTime },
       }, m);
-      await hanMessageStore.cancelTargets(m, { requestIds: [original.requestId] }, esiids.esiids, this.messages.now().toISOString());
-      return sent;
     });
   }
 
   cancelAllLoadControl(input: Addressed & { randomizeEnd?: boolean }): Promise<SentMessage> {
     const randomizeEnd = input.randomizeEnd ?? false;
-    return this.messages.transaction(input.repDuns, async (m) => {
-      const sent = await this.messages.send({
-        category: 'CAL', repDuns: input.repDuns, esiids: input.esiids, eventId: null, startsAt: this.messages.now(), endsAt: null,
-        payload: encodeCancelAllLoadControlEvents({ randomizeEnd }), fields: { randomizeEnd },
-      }, m);
-      // The ESI IDs as the message service read them (trimmed), so the events there are the ones ended.
-      const esiids = [...new Set(input.esiids.map((e) => String(e ?? '').trim()))];
-      await hanMessageStore.cancelTargets(m, { repDuns: input.repDuns, categories: ['LCE'] }, esiids, this.messages.now().toISOString());
-      return sent;
-    });
+    return this.messages.transaction(input.repDuns, (m) => this.messages.send({
+      category: 'CAL', repDuns: input.repDuns, esiids: input.esiids, eventId: null, startsAt: this.messages.now(), endsAt: null,
+      ends: { repDuns: input.repDuns, categories: ['LCE'] }, payload: encodeCancelAllLoadControlEvents({ randomizeEnd }), fields: { randomizeEnd },
+    }, m));
   }
 
   sendPrice(input: PriceInput): Promise<SentMessage> {

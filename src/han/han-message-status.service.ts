@@ -38,7 +38,8 @@ export class HanMessageStatusService {
     const targets = await hanMessageStore.targetsOf(this.db.manager, message.requestId, statuses.map((st) => String(st.esiid ?? '').trim()));
     const recordedAt = this.now().toISOString();
     const head = this.headOf(message);
-    const lines = statuses.map((s, i): StatusLine => {
+    const requestIdsAt = await hanMessageStore.loggedRequestIds(this.db.manager, message, [...targets.keys()]);
+    const lines = statuses.flatMap((s, i): StatusLine[] => {
       const where = `status ${i + 1} (ESI ID ${String(s.esiid).slice(0, 64)})`;
       const target = targets.get(String(s.esiid ?? '').trim());
       if (!target) throw new SmtError('HAN_REQUEST_UNKNOWN', `${where}: request ${message.requestId} did not go to this ESI ID`);
@@ -46,16 +47,18 @@ export class HanMessageStatusService {
       if (!(TDSP_MESSAGE_STATUS_CODES as readonly string[]).includes(s.statusCode)) {
         throw new SmtError('HAN_STATUS_INVALID', `${where}: statusCode "${String(s.statusCode).slice(0, 10)}" is not one of ${TDSP_MESSAGE_STATUS_CODES.join(', ')}`);
       }
-      return {
+      const line = {
         ...head, tdspDuns: target.tdspDuns, esiid: s.esiid.trim(), recordedAt,
         meterSerial: String(s.meterSerialNumber ?? '').trim().slice(0, 40) || target.meterNumber,
         mac: s.macAddress ? parseMacAddress(s.macAddress) : null,
         statusCode: s.statusCode, statusDesc: describe(message, s), statusAt: s.statusTime.toISOString(),
       };
+      return requestIdsAt(line.esiid).map((requestId) => ({ ...line, requestId }));
     });
     await this.db.transaction((m) => hanMessageStore.addStatuses(m, lines));
-    this.logger.info('han: message statuses reported', { requestId: message.requestId, tdsp: tdsp.name, statuses: lines.length });
-    return lines.length;
+    this.logger.info('han: message statuses reported', { requestId: message.requestId, tdsp: tdsp.name, statuses: statuses.length, logLines: lines.length });
+    // What the TDSP reported; a cancel-all files each status once per load control event it ended (more log lines).
+    return statuses.length;
   }
 
   /** The outbox's word on message dispatches: each ESI ID concerned gets an FLR line with the reason. */
@@ -65,18 +68,20 @@ export class HanMessageStatusService {
     const targets = await hanMessageStore.targetsOf(this.db.manager, requestId, esiids);
     const at = this.now().toISOString();
     const head = this.headOf(message);
-    const lines = esiids.filter((e) => targets.has(e)).map((esiid): StatusLine => ({
-      ...head, tdspDuns: targets.get(esiid)!.tdspDuns, esiid, recordedAt: at,
+    const reached = esiids.filter((e) => targets.has(e));
+    const requestIdsAt = await hanMessageStore.loggedRequestIds(this.db.manager, message, reached);
+    const lines = reached.flatMap((esiid): StatusLine[] => requestIdsAt(esiid).map((requestId) => ({
+      ...head, requestId, tdspDuns: targets.get(esiid)!.tdspDuns, esiid, recordedAt: at,
       meterSerial: targets.get(esiid)!.meterNumber, mac: null, statusCode: 'FLR', statusAt: at,
       statusDesc: outcome === 'refused' ? reason : `not delivered: ${reason}`,
-    }));
+    })));
     await this.db.transaction((m) => hanMessageStore.addStatuses(m, lines));
   }
 
-  /** What every log line of the message shares. */
+  /** What every log line of the message shares (the RequestID comes from loggedRequestIds). */
   private headOf(message: MessageRecord) {
     return {
-      requestId: message.requestId, repDuns: message.repDuns, messageDate: cptToday(new Date(message.createdAt)),
+      repDuns: message.repDuns, messageDate: cptToday(new Date(message.createdAt)),
       cancellationId: message.cancellationId, category: message.category,
     };
   }

@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger';
 import type { EventCategory } from '../db/entities/han-message.entity';
 import type { RegistryService } from '../registry/registry.service';
 import { hanMessageStore, type MessageRecord, type StatusLine } from './han-message.store';
+import { checkMessageRate } from './message-rate-limit';
 import { planTargets, type MessageTarget } from './message-targets';
 import { enqueueDispatches } from './tdsp-dispatch';
 
@@ -24,6 +25,8 @@ export interface OutgoingMessage {
   onlyMacs?: ReadonlySet<string>;
   eventId: number | null;
   cancelsRequestId?: string | null;
+  /** Cancellations: the messages they end at the ESI IDs they go to (the one named, or the REP's load control events in force there). */
+  ends?: CancelScope;
   mandatory?: boolean;
   startsAt: Date;
   endsAt: Date | null;
@@ -32,9 +35,14 @@ export interface OutgoingMessage {
   payload: Buffer;
 }
 
+export type CancelScope = { requestIds: string[] } | { repDuns: string; categories: EventCategory[] };
+
 export interface SentMessage {
+  /** The request's own id; for a cancellation, the same as its cancellationId. */
   requestId: string;
   cancellationId: string | null;
+  /** Cancellations: the request ids of the messages it cancelled (the RequestID of its log lines). */
+  cancelledRequestIds: string[];
   eventId: number | null;
   dispatched: number;
   withoutDevice: string[];
@@ -52,7 +60,7 @@ export class HanMessageService {
     private readonly db: DataSource,
     private readonly registry: RegistryService,
     private readonly logger: Logger,
-    private readonly options: { onDispatch?: () => void; now?: () => Date } = {},
+    private readonly options: { onDispatch?: () => void; now?: () => Date; messagesPerMinute?: number } = {},
   ) {}
 
   now(): Date {
@@ -67,13 +75,17 @@ export class HanMessageService {
   }
 
   /**
-   * Runs `work` in a transaction that first writes the REP's DUNS row: it locks it, so one REP's
-   * requests (event ids, cancellations) never interleave, and SQLite's transaction starts as a writer.
-   * The dispatch worker is woken once the dispatches are committed.
+   * Runs `work` in a transaction that first writes the REP's DUNS rows (every DUNS of the REP, in
+   * order): it locks them, so one REP's requests (event ids, cancellations, its rate limit) never
+   * interleave, and SQLite's transaction starts as a writer. The REP's rate limit is checked under
+   * that lock. The dispatch worker is woken once the dispatches are committed.
    */
   async transaction<T>(repDuns: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    const rep = await this.registry.findParticipantByDuns(repDuns);
+    const duns = [...(rep?.duns ?? [repDuns])].sort();
     const result = await this.db.transaction(async (m) => {
-      await lockRow(m, 'participant_duns', 'duns', repDuns);
+      for (const d of duns) await lockRow(m, 'participant_duns', 'duns', d);
+      await checkMessageRate(m, { name: rep?.name ?? `DUNS ${repDuns}`, duns }, this.options.messagesPerMinute ?? 0, this.now());
       return work(m);
     });
     this.options.onDispatch?.();
@@ -92,7 +104,8 @@ export class HanMessageService {
     const at = now.toISOString();
     const plan = await planTargets(m, message.repDuns, message.esiids, cptToday(now), message.onlyMacs);
     const requestId = randomUUID();
-    const cancellationId = CANCELLATIONS.has(message.category) ? randomUUID() : null;
+    // A cancellation's own id is its MessageCancellationID: its log lines go under the RequestID of what it cancels.
+    const cancellationId = CANCELLATIONS.has(message.category) ? requestId : null;
     const record: MessageRecord = {
       requestId, repDuns: message.repDuns, category: message.category, eventId: message.eventId, cancellationId,
       cancelsRequestId: message.cancelsRequestId ?? null, mandatory: message.mandatory ?? false,
@@ -100,21 +113,25 @@ export class HanMessageService {
       fields: message.fields, payloadHex: message.payload.toString('hex').toUpperCase(), createdAt: at,
     };
     await hanMessageStore.insert(m, record, plan.targets);
+    const reached = [...plan.targets, ...plan.withoutDevice].map((t) => t.esiid);
+    if (message.ends) await hanMessageStore.cancelTargets(m, message.ends, reached, at, requestId);
+    const requestIdsAt = await hanMessageStore.loggedRequestIds(m, record, reached);
     const messageDate = cptToday(now);
-    const line = (t: { esiid: string; tdspDuns: string; meterNumber: string | null }, statusCode: string, statusDesc: string): StatusLine => ({
-      requestId, repDuns: message.repDuns, tdspDuns: t.tdspDuns, messageDate, cancellationId, esiid: t.esiid,
+    const lines = (t: { esiid: string; tdspDuns: string; meterNumber: string | null }, statusCode: string, statusDesc: string): StatusLine[] => requestIdsAt(t.esiid).map((logged) => ({
+      requestId: logged, repDuns: message.repDuns, tdspDuns: t.tdspDuns, messageDate, cancellationId, esiid: t.esiid,
       meterSerial: t.meterNumber, mac: null, category: message.category, statusCode, statusDesc, statusAt: at, recordedAt: at,
-    });
+    }));
     await hanMessageStore.addStatuses(m, [
-      ...plan.targets.map((t) => line(t, 'RQA', 'request accepted and sent to the TDSP')),
-      ...plan.withoutDevice.map((t) => line(t, 'FLR', 'no HAN device in Device Added status on the meter: not sent')),
+      ...plan.targets.flatMap((t) => lines(t, 'RQA', 'request accepted and sent to the TDSP')),
+      ...plan.withoutDevice.flatMap((t) => lines(t, 'FLR', 'no HAN device in Device Added status on the meter: not sent')),
     ]);
+    const cancelled = cancellationId === null ? [] : [...new Set(reached.flatMap(requestIdsAt))].filter((id) => id !== requestId);
     await enqueueDispatches(m, plan.targets.map((t) => ({
       requestId, tdspDuns: t.tdspDuns, operation: DELIVERY_OPERATIONS[message.category],
       // callbackAddress holds its place in the contract's element order; the TDSP client fills it in.
       message: { requestId, target: targetOf(t), payloadHex: record.payloadHex, callbackAddress: '', ...(cancellationId ? { messageCancellationId: cancellationId } : {}), ...message.fields },
     })), now);
-    return { requestId, cancellationId, eventId: message.eventId, dispatched: plan.targets.length, withoutDevice: plan.withoutDevice.map((t) => t.esiid) };
+    return { requestId, cancellationId, cancelledRequestIds: cancelled, eventId: message.eventId, dispatched: plan.targets.length, withoutDevice: plan.withoutDevice.map((t) => t.esiid) };
   }
 }
 

@@ -86,21 +86,54 @@ export const hanMessageStore = {
     return new Map(rows.filter((r) => r.request_id === requestId).map((r) => [r.esiid, { tdspDuns: r.tdsp_duns, meterNumber: r.meter_number }]));
   },
 
-  /** Ends messages at these ESI IDs: the given requests, or every open one of the REP's categories there (cancel all). */
-  async cancelTargets(m: EntityManager, scope: { requestIds: string[] } | { repDuns: string; categories: EventCategory[] }, esiids: string[], at: string): Promise<void> {
+  /**
+   * Ends messages at these ESI IDs on behalf of the cancellation `cancelledBy`: the given requests, or
+   * every load control event of the REP's still in force there (cancel all).
+   */
+  async cancelTargets(m: EntityManager, scope: { requestIds: string[] } | { repDuns: string; categories: EventCategory[] }, esiids: string[], at: string, cancelledBy: string): Promise<void> {
     for (const chunk of chunks(esiids, 500)) {
-      const p = placeholders(m, chunk.length + 10, 0);
-      const inEsiids = `"esiid" IN (${p.slice(1, chunk.length + 1).join(', ')})`;
+      const p = placeholders(m, chunk.length + 12, 0);
+      const set = `UPDATE "han_message_target" SET "cancelled_at" = ${p[0]}, "cancelled_by" = ${p[1]}`;
+      const inEsiids = `"esiid" IN (${p.slice(2, chunk.length + 2).join(', ')})`;
+      const after = chunk.length + 2;
       if ('requestIds' in scope) {
         for (const requestId of scope.requestIds) {
-          await m.query(`UPDATE "han_message_target" SET "cancelled_at" = ${p[0]} WHERE ${inEsiids} AND "cancelled_at" IS NULL AND "request_id" = ${p[chunk.length + 1]}`, [at, ...chunk, requestId]);
+          await m.query(`${set} WHERE ${inEsiids} AND "cancelled_at" IS NULL AND "request_id" = ${p[after]}`, [at, cancelledBy, ...chunk, requestId]);
         }
       } else {
-        const cats = scope.categories.map((_, i) => p[chunk.length + 2 + i]).join(', ');
-        await m.query(`UPDATE "han_message_target" SET "cancelled_at" = ${p[0]} WHERE ${inEsiids} AND "cancelled_at" IS NULL AND "request_id" IN `
-          + `(SELECT "request_id" FROM "han_message" WHERE "rep_duns" = ${p[chunk.length + 1]} AND "category" IN (${cats}))`, [at, ...chunk, scope.repDuns, ...scope.categories]);
+        const cats = scope.categories.map((_, i) => p[after + 2 + i]).join(', ');
+        await m.query(`${set} WHERE ${inEsiids} AND "cancelled_at" IS NULL AND "request_id" IN `
+          + `(SELECT "request_id" FROM "han_message" WHERE "rep_duns" = ${p[after]} AND "ends_at" > ${p[after + 1]} AND "category" IN (${cats}))`,
+        [at, cancelledBy, ...chunk, scope.repDuns, at, ...scope.categories]);
       }
     }
+  },
+
+  /**
+   * The RequestIDs the messaging log files a message's lines under, per ESI ID: its own request id;
+   * for a cancellation, the request it cancelled (CLE, CSM) or the load control events it ended there
+   * (CAL; its own request id where it found none).
+   */
+  async loggedRequestIds(m: EntityManager, message: MessageRecord, esiids: string[]): Promise<(esiid: string) => string[]> {
+    if (message.cancelsRequestId !== null) return () => [message.cancelsRequestId!];
+    if (message.category !== 'CAL') return () => [message.requestId];
+    const ended = new Map<string, string[]>();
+    for (const chunk of chunks([...new Set(esiids)], 500)) {
+      const p = placeholders(m, chunk.length + 1, 0);
+      const rows: { request_id: string; esiid: string }[] = await m.query(
+        `SELECT "request_id", "esiid" FROM "han_message_target" WHERE "cancelled_by" = ${p[0]} AND "esiid" IN (${p.slice(1).join(', ')}) ORDER BY "request_id"`,
+        [message.requestId, ...chunk]);
+      for (const r of rows) ended.set(r.esiid, [...(ended.get(r.esiid) ?? []), r.request_id]);
+    }
+    return (esiid) => ended.get(esiid) ?? [message.requestId];
+  },
+
+  /** How many message requests these REP DUNS made since `since`, and the oldest of them. */
+  async recentRequests(m: EntityManager, repDuns: readonly string[], since: string): Promise<{ count: number; oldest: string | null }> {
+    const p = placeholders(m, repDuns.length + 1, 0);
+    const [row] = await m.query(`SELECT COUNT(*) AS "n", MIN("created_at") AS "oldest" FROM "han_message" WHERE "rep_duns" IN (${p.slice(1).join(', ')}) AND "created_at" > ${p[0]}`,
+      [since, ...repDuns]);
+    return { count: Number(row?.n ?? 0), oldest: row?.oldest ?? null };
   },
 };
 

@@ -3,6 +3,7 @@ import { SmtError } from '../core/errors';
 import { selectWhereIn } from '../db/bulk-sql';
 import { esiidProblem, isEsiid } from '../registry/registry-formats';
 import { covers } from '../registry/rep-stretch.rules';
+import { notServedError } from './han-access';
 
 /** An ESI ID a message goes to: its TDSP, meter, and the devices in Device Added status it addresses. */
 export interface MessageTarget {
@@ -21,8 +22,6 @@ export interface TargetPlan {
 /** Most ESI IDs one message request may name. */
 export const MAX_MESSAGE_ESIIDS = 10_000;
 
-const LISTED = 10;
-
 /**
  * Where a REP's message goes: every ESI ID must be registered and served by the REP today (else the
  * whole request is refused, naming them); each one's devices in Device Added status on its current
@@ -37,15 +36,12 @@ export async function planTargets(m: EntityManager, repDuns: string, esiidList: 
 
   const registered = new Map((await selectWhereIn<{ esiid: string; tdsp_duns: string; meter_number: string | null }>(
     m, 'SELECT "esiid", "tdsp_duns", "meter_number" FROM "esiid"', 'esiid', esiids)).map((r) => [r.esiid, r]));
-  const unknown = esiids.filter((e) => !registered.has(e));
-  if (unknown.length > 0) throw new SmtError('HAN_ESIID_UNKNOWN', `ESI ID(s) not registered: ${listed(unknown)}`);
   const stretches = await selectWhereIn<{ esiid: string; repDuns: string; effectiveFrom: string; effectiveTo: string | null }>(
     m, 'SELECT "esiid", "rep_duns" AS "repDuns", "effective_from" AS "effectiveFrom", "effective_to" AS "effectiveTo" FROM "rep_of_record"', 'esiid', esiids);
   const served = new Set(stretches.filter((s) => s.repDuns === repDuns && covers(s, today)).map((s) => s.esiid));
-  const foreign = esiids.filter((e) => !served.has(e));
-  if (foreign.length > 0) {
-    throw new SmtError('HAN_NOT_REP_OF_RECORD', `DUNS ${repDuns} is not the REP of record today (${today}) of ESI ID(s) ${listed(foreign)}; remove them from the request`);
-  }
+  // Unknown and foreign ESI IDs are refused alike, in the caller's order: the refusal tells nothing about who serves what.
+  const refused = esiids.filter((e) => !registered.has(e) || !served.has(e));
+  if (refused.length > 0) throw notServedError(repDuns, refused, today);
 
   const devices = await selectWhereIn<{ esiid: string; mac: string; status: string; meter_number: string }>(
     m, 'SELECT "esiid", "mac", "status", "meter_number" FROM "han_device"', 'esiid', esiids);
@@ -65,8 +61,4 @@ export async function planTargets(m: EntityManager, repDuns: string, esiidList: 
     throw new SmtError('HAN_NO_ADDED_DEVICE', `none of the ${esiids.length} ESI ID(s) has ${onlyMacs ? 'one of the named devices' : 'a HAN device'} in Device Added status; provision a device first (ProvisionHanDevice)`);
   }
   return plan;
-}
-
-function listed(esiids: string[]): string {
-  return esiids.slice(0, LISTED).join(', ') + (esiids.length > LISTED ? ` and ${esiids.length - LISTED} more` : '');
 }

@@ -94,6 +94,7 @@ export const FAULT_TABLE: Readonly<Record<ErrorCode, FaultEntry>> = {
   HAN_NO_ADDED_DEVICE: client('No HAN device in Device Added status can receive the message'),
   HAN_EVENT_UNKNOWN: client('The event to cancel is not known'),
   HAN_EVENT_FINISHED: client('The event to cancel has already finished'),
+  HAN_RATE_LIMITED: client('Too many HAN message requests; retry later'),
   INTERNAL: server,
 };
 

@@ -30,7 +30,8 @@ export function hanDeviceMethods(devices: HanDeviceService, logger: Logger): Han
         trans_id: args.trans_id,
         device: {
           macAddress: device.mac, installCode: device.installCodeMasked, ...(device.description ? { deviceDescription: device.description } : {}),
-          meterNumber: device.meterNumber, deviceStatus: device.status, statusTime: device.statusAt, history: device.history.map(wireEvent),
+          meterNumber: device.meterNumber, deviceStatus: device.status, statusTime: device.statusAt,
+          ...(device.history.length > 0 ? { history: device.history.map(wireEvent) } : {}),
         },
       };
     }),

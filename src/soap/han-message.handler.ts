@@ -44,7 +44,7 @@ export function hanMessageMethods(deps: HanMessageDeps): HanMessageMethods {
 
     CancelTextMessage: soapOperation(deps.logger, 'CancelTextMessage', async (args, req) => {
       const sent = await deps.requests.cancelText({ repDuns: await rep(args, req), requestId: required(args.requestId, 'requestId') });
-      return { trans_id: args.trans_id, requestId: sent.requestId, messageCancellationId: sent.cancellationId!, esiidsDispatched: String(sent.dispatched) };
+      return cancellationAnswer(args.trans_id, sent);
     }),
 
     SendLoadControlEvent: soapOperation(deps.logger, 'SendLoadControlEvent', async (args, req) => {
@@ -65,12 +65,16 @@ export function hanMessageMethods(deps: HanMessageDeps): HanMessageMethods {
         repDuns: await rep(args, req), requestId: wireText(args.requestId)?.trim() || undefined, issuerEventId: optInt(args.issuerEventId, 'issuerEventId'),
         randomizeEnd: optionalBoolean(args.randomizeEnd, 'randomizeEnd'), effectiveTime: optionalDateTime(args.effectiveTime, 'effectiveTime'),
       });
-      return { trans_id: args.trans_id, requestId: sent.requestId, messageCancellationId: sent.cancellationId!, esiidsDispatched: String(sent.dispatched) };
+      return cancellationAnswer(args.trans_id, sent);
     }),
 
     CancelAllLoadControlEvents: soapOperation(deps.logger, 'CancelAllLoadControlEvents', async (args, req) => {
       const sent = await deps.requests.cancelAllLoadControl({ repDuns: await rep(args, req), esiids: asArray(args.esiid), randomizeEnd: optionalBoolean(args.randomizeEnd, 'randomizeEnd') });
-      return { trans_id: args.trans_id, requestId: sent.requestId, messageCancellationId: sent.cancellationId!, ...dispatchSummary(sent) };
+      // A cancel-all names no single request: requestId is its own id (as messageCancellationId), and it lists the events it ended.
+      return {
+        trans_id: args.trans_id, requestId: sent.requestId, messageCancellationId: sent.cancellationId!,
+        ...(sent.cancelledRequestIds.length > 0 ? { cancelledRequestId: sent.cancelledRequestIds } : {}), ...dispatchSummary(sent),
+      };
     }),
 
     SendPriceMessage: soapOperation(deps.logger, 'SendPriceMessage', async (args, req) => {
@@ -94,6 +98,11 @@ export function hanMessageMethods(deps: HanMessageDeps): HanMessageMethods {
       return { trans_id: args.trans_id, ...(entries.length > 0 ? { entry: entries.map(wireEntry) } : {}) };
     }),
   };
+}
+
+/** CancelTextMessage and CancelLoadControlEvent: the cancelled message's request id, and the cancellation's own. */
+function cancellationAnswer(transId: string, sent: SentMessage) {
+  return { trans_id: transId, requestId: sent.cancelledRequestIds[0]!, messageCancellationId: sent.cancellationId!, esiidsDispatched: String(sent.dispatched) };
 }
 
 function dispatchSummary(sent: SentMessage) {

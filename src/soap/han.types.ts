@@ -190,8 +190,8 @@ export interface HanDevice {
   meterNumber: string;
   deviceStatus: DeviceStatus;
   statusTime: string;
-  /** At least one: the request that created the device. */
-  history: HanDeviceEvent[];
+  /** Only what was recorded during the caller's REP-of-record days: none for a device an earlier REP provisioned and nothing happened to since. */
+  history?: HanDeviceEvent[];
 }
 
 export interface GetHanDeviceDetailsResponse {
@@ -232,14 +232,23 @@ export interface SendTextMessageResponse {
 /** CancelTextMessage and CancelLoadControlEvent answer alike. */
 export interface HanCancellationResponse {
   trans_id: string;
+  /** The request id of the cancelled message (RequestID of the cancellation's log lines). */
   requestId: string;
+  /** The cancellation's own id (MessageCancellationID of its log lines). */
   messageCancellationId: string;
   esiidsDispatched: string;
 }
 export type CancelTextMessageResponse = HanCancellationResponse;
 export type CancelLoadControlEventResponse = HanCancellationResponse;
 
-export interface CancelAllLoadControlEventsResponse extends HanCancellationResponse {
+export interface CancelAllLoadControlEventsResponse {
+  trans_id: string;
+  /** The cancel-all's own id, the same as messageCancellationId: it cancels no single request. */
+  requestId: string;
+  messageCancellationId: string;
+  /** The load control events it ended (the RequestIDs of its log lines). */
+  cancelledRequestId?: string[];
+  esiidsDispatched: string;
   esiidWithoutDevice?: string[];
 }
 
@@ -297,7 +306,7 @@ export const HAN_MESSAGE_FIELDS: MessageFields = {
   GetHanDeviceDetails: deviceRequest,
   GetHanDeviceDetailsResponse: fieldsOf<GetHanDeviceDetailsResponse>()(['trans_id', 'device']),
   HanDevice: fieldsOf<HanDevice>()([
-    'macAddress', 'installCode', 'deviceDescription?', 'meterNumber', 'deviceStatus', 'statusTime', 'history+',
+    'macAddress', 'installCode', 'deviceDescription?', 'meterNumber', 'deviceStatus', 'statusTime', 'history*',
   ]),
   HanDeviceEvent: fieldsOf<HanDeviceEvent>()([...EVENT]),
   GetHanDeviceHistory: esiidRequest,
@@ -329,7 +338,7 @@ export const HAN_MESSAGE_FIELDS: MessageFields = {
   CancelLoadControlEventResponse: cancellationResponse,
   CancelAllLoadControlEvents: fieldsOf<CancelAllLoadControlEvents>()([...HEAD, 'esiid[1..10000]', 'randomizeEnd?']),
   CancelAllLoadControlEventsResponse: fieldsOf<CancelAllLoadControlEventsResponse>()([
-    'trans_id', 'requestId', 'messageCancellationId', 'esiidsDispatched', 'esiidWithoutDevice*',
+    'trans_id', 'requestId', 'messageCancellationId', 'cancelledRequestId*', 'esiidsDispatched', 'esiidWithoutDevice*',
   ]),
   SendPriceMessage: fieldsOf<SendPriceMessage>()([
     ...HEAD, 'esiid[1..10000]', 'providerId', 'rateLabel', 'issuerEventId?', 'unitOfMeasure?', 'currency?', 'trailingDigits',

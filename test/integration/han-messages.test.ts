@@ -137,7 +137,7 @@ describe('HAN messages through the SOAP server, the outbox and the mock TDSP', f
     expect(reused?.message).to.match(new RegExp(`issuerEventId ${first.result!.issuerEventId} was already used by request`));
     expect((await refusal('SendTextMessage', { esiid: ['10-44'], text: 'hi' }))?.message).to.contain('is not an ESI ID');
     const unknown = await refusal('SendTextMessage', { esiid: [E1, '99999999999999999'], text: 'hi' });
-    expect(unknown?.code).to.equal('HAN_ESIID_UNKNOWN');
+    expect(unknown?.code).to.equal('HAN_NOT_REP_OF_RECORD');
     expect(unknown?.message).to.contain('99999999999999999');
     const backwards = (await call(han, 'GetHanMessageLog', { ...head, startDate: '11/02/2026', endDate: '11/01/2026' })).fault;
     expect(backwards?.code).to.equal('REPORT_DATES_INVALID');
@@ -150,7 +150,8 @@ describe('HAN messages through the SOAP server, the outbox and the mock TDSP', f
     expect(cancel.fault).to.equal(undefined);
     expect(validateAgainstXsd(cancel.raw).errors).to.equal('');
     expect(cancel.result!.esiidsDispatched).to.equal('1');
-    const entries = await until(cancel.result!.requestId, (e) => codesOf(e, E1).includes('CON'));
+    expect(cancel.result!.requestId).to.equal(event.result!.requestId);
+    const entries = await until(cancel.result!.messageCancellationId, (e) => codesOf(e, E1).includes('CON'));
     expect(entries.every((e) => e.EventCategoryID === 'CLE' && e.MessageCancellationID === cancel.result!.messageCancellationId)).to.equal(true);
     expect(codesOf(entries, E1)).to.deep.equal(['RQA', 'ACK', 'CON']);
     expect((await refusal('CancelLoadControlEvent', { issuerEventId: event.result!.issuerEventId }))?.code).to.equal('HAN_EVENT_FINISHED');
@@ -161,13 +162,13 @@ describe('HAN messages through the SOAP server, the outbox and the mock TDSP', f
   it('cancels all load control events of an ESI ID, and a text message', async () => {
     const all = await call<{ requestId: string; messageCancellationId: string }>(han, 'CancelAllLoadControlEvents', { ...head, esiid: [E1, E5] });
     expect(all.fault).to.equal(undefined);
-    const entries = await until(all.result!.requestId, (e) => codesOf(e, E1).includes('CON'));
+    const entries = await until(all.result!.messageCancellationId, (e) => codesOf(e, E1).includes('CON'));
     expect(entries.every((e) => e.EventCategoryID === 'CAL' && e.MessageCancellationID === all.result!.messageCancellationId)).to.equal(true);
 
     const text = await call<{ requestId: string }>(han, 'SendTextMessage', { ...head, esiid: [E1], text: 'Outage tonight', durationMinutes: 60 });
-    const cancel = await call<{ requestId: string }>(han, 'CancelTextMessage', { ...head, requestId: text.result!.requestId });
+    const cancel = await call<{ requestId: string; messageCancellationId: string }>(han, 'CancelTextMessage', { ...head, requestId: text.result!.requestId });
     expect(cancel.fault).to.equal(undefined);
-    const cancelled = await until(cancel.result!.requestId, (e) => codesOf(e, E1).includes('CON'));
+    const cancelled = await until(cancel.result!.messageCancellationId, (e) => codesOf(e, E1).includes('CON'));
     expect(cancelled.every((e) => e.EventCategoryID === 'CSM')).to.equal(true);
     expect((await refusal('CancelTextMessage', { requestId: text.result!.requestId }))?.code).to.equal('HAN_EVENT_FINISHED');
   });

@@ -172,12 +172,12 @@ describe('HAN provisioning through the SOAP server, the outbox and the mock TDSP
     expect(await statusOf(esiid, '00124B00000003A2')).to.equal('Device Added');
   });
 
-  it('answers an unknown device or ESI ID with its own fault', async () => {
+  it('answers an unknown device with its own fault, and an unknown ESI ID like one of another REP', async () => {
     expect((await details(DEMO_ESIIDS[3]!, '00124B000000FFFF')).fault?.code).to.equal('HAN_DEVICE_NOT_FOUND');
     expect((await call(han, 'DeprovisionHanDevice', { trans_id: 'T-n', requestorID: 'ops', requesterAuthenticationID: REP_DUNS, esiid: DEMO_ESIIDS[3], macAddress: '00124B000000FFFF' })).fault?.code).to.equal('HAN_DEVICE_NOT_FOUND');
     const unknown = await details('99999999999999999', '00124B000000FFFF');
-    expect(unknown.fault?.code).to.equal('HAN_ESIID_UNKNOWN');
-    expect(unknown.fault?.message).to.contain('ESI ID 99999999999999999 is not registered');
+    expect(unknown.fault?.code).to.equal('HAN_NOT_REP_OF_RECORD');
+    expect(unknown.fault?.message).to.contain('of ESI ID 99999999999999999; check the number');
   });
 
   it('removes the devices of an exchanged meter and says why', async () => {

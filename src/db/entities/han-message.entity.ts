@@ -7,6 +7,7 @@ export type EventCategory = (typeof EVENT_CATEGORIES)[number];
 /** One HAN message request of a REP (a text, load control or price message, or a cancellation). */
 @Entity('han_message')
 @Index('idx_han_message_event', ['repDuns', 'category', 'eventId'])
+@Index('idx_han_message_rep_created', ['repDuns', 'createdAt'])
 export class HanMessage {
   @PrimaryColumn({ name: 'request_id', type: 'varchar', length: 64 })
   requestId!: string;
@@ -21,7 +22,7 @@ export class HanMessage {
   @Column({ name: 'event_id', type: 'bigint', nullable: true })
   eventId!: string | number | null;
 
-  /** Cancellations (CLE, CAL, CSM): the MessageCancellationID returned to the REP. */
+  /** Cancellations (CLE, CAL, CSM): the MessageCancellationID returned to the REP (since migration HanCancellations, also the cancellation's request_id). */
   @Column({ name: 'cancellation_id', type: 'varchar', length: 64, nullable: true })
   cancellationId!: string | null;
 
