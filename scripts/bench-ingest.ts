@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     t = Date.now();
     const set = await generateLseSet({ out: path.join(dir, 'lse'), records, esiids, startDay, sender: BENCH_TDSP, rep: BENCH_REP, seed: 7 });
     log(`generated ${set.records.toLocaleString('en-US')} records (${set.badRecords} broken) in ${set.files.length} files in ${secs(t)} s`);
-    const ingest = (await app.ingestService()).newRun();
+    const ingest = (await app.ingestService()).newRun({ kind: 'operator', osUser: 'bench' });
     t = Date.now();
     let loaded = 0;
     const files = set.files.map((file) => ({ displayName: path.basename(file), lsePath: file, sizeBytes: fs.statSync(file).size }));

@@ -1,17 +1,29 @@
 import fs from 'node:fs';
-import { errorMessage, isSmtError } from '../core/errors';
+import os from 'node:os';
+import type { App } from '../app';
+import { errorMessage, isSmtError, SmtError } from '../core/errors';
 import { noProgress, terminalProgress, type Progress } from '../core/progress';
 import { toJsonLine, type FileLoadSummary } from '../ingest/ingest-result';
 import type { LseFileToLoad } from '../ingest/ingest.service';
 import { expandInputPaths, openLseInput, type LseSource } from '../ingest/lse-input';
 import { FILE_CODES } from '../ingest/result-codes';
+import { participantUploader, uploaderLogFields, type Uploader } from '../ingest/uploader';
+import { isDuns } from '../registry/registry-formats';
 import type { Command } from './command';
 
 export const ingestCommand: Command = {
   name: ['ingest'],
   summary: 'Load TDSP LSE files (.lse, .zip, PGP-encrypted) and file their activity reports',
-  usage: 'ingest PATH... [--json]   (files or folders; --json prints one JSON object per file)',
-  options: { json: { type: 'boolean', default: false } },
+  usage: [
+    'ingest PATH... [--for TDSP] [--json]   (files or folders; --json prints one JSON object per file)',
+    '',
+    'Run by an operator, ingest loads any registered TDSP\'s records, whatever their Sender; the log',
+    'names the operator\'s OS user as the loader. The activity report is printed and kept in the',
+    'database, and goes to no FTPS folder. --for TDSP (a TDSP\'s name or one of its DUNS) loads the files',
+    'as that TDSP would upload them: records naming another sender are refused (09), and the activity',
+    'report goes to that TDSP\'s reports/ folder (of the DUNS given, or its first DUNS).',
+  ].join('\n'),
+  options: { json: { type: 'boolean', default: false }, for: { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, app, term) {
     if (positionals.length === 0) {
@@ -21,7 +33,9 @@ export const ingestCommand: Command = {
     const json = values.json === true;
     const { files, skipped } = await expandInputPaths(positionals);
     for (const file of skipped) term.err(`smt ingest: skipped ${file} (not .lse, .zip, .pgp, .gpg or .asc)\n`);
-    const ingest = (await app.ingestService()).newRun();
+    const uploader = await uploaderFor(app, values.for as string | undefined);
+    app.logger.info('ingest: loading files from the command line', { ...uploaderLogFields(uploader), paths: positionals });
+    const ingest = (await app.ingestService()).newRun(uploader);
     await fs.promises.mkdir(app.tempDir, { recursive: true, mode: 0o700 });
     let failed = false;
     const sources: LseSource[] = [];
@@ -60,6 +74,30 @@ export const ingestCommand: Command = {
     return failed ? 1 : 0;
   },
 };
+
+/** The operator, or with --for the TDSP the operator loads for. */
+async function uploaderFor(app: App, forTdsp: string | undefined): Promise<Uploader> {
+  const osUser = operatorOsUser();
+  if (forTdsp === undefined) return { kind: 'operator', osUser };
+  const registry = await app.registry();
+  const named = forTdsp.trim();
+  const participant = isDuns(named)
+    ? await registry.findParticipantByDuns(named)
+    : (await registry.listParticipants()).find((p) => p.name === named) ?? null;
+  if (!participant || participant.kind !== 'TDSP') {
+    throw new SmtError('INPUT_INVALID', `--for "${forTdsp}" is not a registered TDSP's name or DUNS (names are case-sensitive; smt entity list shows them)`);
+  }
+  return participantUploader(participant, isDuns(named) ? named : participant.duns[0], osUser);
+}
+
+/** Who runs the command, for the log; a container without a passwd entry still has a uid. */
+function operatorOsUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? `uid ${process.getuid?.() ?? 'unknown'}`;
+  }
+}
 
 function describe(s: FileLoadSummary): string {
   const lines: string[] = [];

@@ -23,6 +23,7 @@ export const serveCommand: Command = {
       maxFileBytes: app.config.ingest.maxFileBytes,
       pollMs,
       platformKey: async () => key.privateKey,
+      ownerOf: async (duns) => (await app.registry()).findParticipantByDuns(duns),
     });
     worker.start();
     const reports = await app.reportWorker();

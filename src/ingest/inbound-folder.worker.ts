@@ -6,6 +6,7 @@ import { errorMessage, isSmtError } from '../core/errors';
 import type { IngestService } from './ingest.service';
 import { openLseInput } from './lse-input';
 import type { PrivateKey } from '../delivery/pgp';
+import { participantUploader, type Uploader, type UploadingParticipant } from './uploader';
 
 export interface InboundOptions {
   ftpsRoot: string;
@@ -13,12 +14,16 @@ export interface InboundOptions {
   maxFileBytes: number;
   pollMs: number;
   platformKey: () => Promise<PrivateKey>;
+  /** The participant a DUNS belongs to (the registry), or null. */
+  ownerOf: (duns: string) => Promise<(UploadingParticipant & { kind: string }) | null>;
 }
 
 /**
  * Picks up files TDSPs leave in <ftps>/<TDSP DUNS>/inbound/, loads them, and moves each to
  * <ftps>/<TDSP DUNS>/processed/ (kept until the retention job removes it). Names starting with a
- * dot are uploads still in progress and are left alone.
+ * dot are uploads still in progress and are left alone. Only the TDSP owning a DUNS can upload
+ * into its inbound/ (the FTPS site's rule), so that TDSP is the uploader of every file found
+ * there: its records must name its own DUNS, and its reports/ gets the activity report.
  */
 export class InboundFolderWorker {
   private timer: NodeJS.Timeout | null = null;
@@ -64,25 +69,42 @@ export class InboundFolderWorker {
     for (const duns of fs.readdirSync(root).sort()) {
       const inbound = path.join(root, duns, 'inbound');
       if (!fs.existsSync(inbound)) continue;
+      let uploader: Uploader | null | undefined;
       for (const name of fs.readdirSync(inbound).sort()) {
         if (this.stopped) return;
         if (name.startsWith('.') || name.startsWith(PARTIAL_PREFIX)) continue;
         const file = path.join(inbound, name);
         if (!fs.statSync(file).isFile()) continue;
-        await this.process(file, duns, path.join(root, duns, 'processed', name));
+        // Looked up once per folder and scan, and only when the folder holds a file.
+        if (uploader === undefined) uploader = await this.uploaderFor(duns);
+        const done = path.join(root, duns, 'processed', name);
+        if (uploader) await this.process(file, uploader, done);
+        else await this.setAside(file, duns, done);
       }
     }
   }
 
-  private async process(file: string, senderDuns: string, done: string): Promise<void> {
-    const run = this.ingest.newRun();
+  private async uploaderFor(duns: string): Promise<Uploader | null> {
+    const owner = await this.options.ownerOf(duns);
+    return owner?.kind === 'TDSP' ? participantUploader(owner, duns) : null;
+  }
+
+  /** A folder no TDSP owns was not filled through the FTPS site: nobody to bind its files to, nor to report to. */
+  private async setAside(file: string, duns: string, done: string): Promise<void> {
+    this.logger.warn('inbound: folder has no TDSP owner; file not loaded', { duns, file: path.basename(file), movedTo: done });
+    await fs.promises.mkdir(path.dirname(done), { recursive: true });
+    await fs.promises.rename(file, done);
+  }
+
+  private async process(file: string, uploader: Uploader, done: string): Promise<void> {
+    const run = this.ingest.newRun(uploader);
     try {
       let sources: Awaited<ReturnType<typeof openLseInput>>;
       try {
         sources = await openLseInput(file, { platformKey: await this.options.platformKey(), maxFileBytes: this.options.maxFileBytes, tempDir: this.options.tempDir });
       } catch (error) {
         if (!isSmtError(error)) throw error;
-        await this.ingest.rejectUnopened(path.basename(file), senderDuns, error.message);
+        await this.ingest.rejectUnopened(path.basename(file), uploader, error.message);
         sources = [];
       }
       for (const source of sources) {

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import type { Logger } from '../core/logger';
-import { cptTimestamp } from '../core/cpt';
+import { cptTimestamp, cptToday } from '../core/cpt';
+import { historyStart } from '../usage/report-request.rules';
 import { noProgress, type Progress } from '../core/progress';
 import { activityReportPath, writeActivityReport } from './activity-report';
 import type { IngestStore } from './ingest.store';
@@ -8,6 +8,7 @@ import type { FileLoadSummary } from './ingest-result';
 import { LseFileLoader, RegistryCache } from './lse.loader';
 import type { LseParserThread } from './lse-parser.thread';
 import type { LseFileOutcome, LseRecord } from './lse-record';
+import { senderBinding, uploaderLogFields, type Uploader } from './uploader';
 
 export interface IngestServiceOptions {
   ftpsRoot: string;
@@ -22,11 +23,11 @@ export interface LseFileToLoad {
 }
 
 const CACHED_ESIIDS = 2_000_000;
-const FILE_NAME_DUNS = /^(\d{9}(?:\d{4})?)IntervalData/;
 
 /**
  * Loads LSE files: parse in a thread, decide and write each batch in the file's transaction,
- * then file the activity report in the sending TDSP's folder.
+ * then file the activity report in the uploader's folder. Every file is loaded for an uploader
+ * (see uploader.ts): its records may only name the uploader's own DUNS as sender.
  */
 export class IngestService {
   constructor(
@@ -42,12 +43,15 @@ export class IngestService {
     if (n > 0) this.logger.warn('ingest: loads interrupted by a crash were rolled back; load those files again', { files: n });
   }
 
-  /** Files loaded through one run share registry look-ups; start a new run for each batch of work. */
-  newRun(): IngestRun {
+  /**
+   * Files loaded through one run share registry look-ups; start a new run for each batch of work.
+   * Every file of the run is loaded for `uploader`, who comes from the channel the files arrived on.
+   */
+  newRun(uploader: Uploader): IngestRun {
     const cache = new RegistryCache();
     const service = this;
     return {
-      loadFile: (file, progress = noProgress, at = new Date()) => this.loadFile(file, cache, progress, at, this.parseWhole(file, at, progress)),
+      loadFile: (file, progress = noProgress, at = new Date()) => this.loadFile(file, uploader, cache, progress, at, this.parseWhole(file, at, progress)),
       loadFiles: async function* (files, progress = () => noProgress, at = () => new Date()) {
         // The next file is parsed in its thread while this one loads on the main thread.
         const parse = (i: number) => (i < files.length ? service.parseWhole(files[i], at(), progress(files[i])) : null);
@@ -56,27 +60,29 @@ export class IngestService {
           const parsing = next!;
           await parsing.catch(() => undefined);
           next = parse(i + 1);
-          yield await service.loadFile(files[i], cache, progress(files[i]), at(), parsing);
+          yield await service.loadFile(files[i], uploader, cache, progress(files[i]), at(), parsing);
         }
       },
     };
   }
 
-  private async loadFile(file: LseFileToLoad, cache: RegistryCache, progress: Progress, at: Date, parsing: Promise<ParsedFile>): Promise<FileLoadSummary> {
+  private async loadFile(file: LseFileToLoad, uploader: Uploader, cache: RegistryCache, progress: Progress, at: Date, parsing: Promise<ParsedFile>): Promise<FileLoadSummary> {
     cache.trim(CACHED_ESIIDS);
     const startedAt = at.toISOString();
     const fileId = await this.store.startFile(file.displayName, startedAt);
     // Sender DUNS are few; reading them per file makes a newly registered TDSP effective at once.
-    const tdsps = await this.store.tdspDuns();
+    const senders = senderBinding(uploader, await this.store.tdspDuns());
+    // Reports can only ask for days within the history kept: older records would never be served.
+    const oldestDay = historyStart('INTERVAL', cptToday(at));
     const parsed = await parsing;
     // The whole file is parsed before its transaction opens: on the embedded database nothing in
     // the transaction waits for I/O, so no other work of this process (which would block on the
     // write lock) can run while the file holds it. At most 50,000 records are held (F1 above that).
     const summary = await this.store.inTransaction(async (tx) => {
-      const loader = new LseFileLoader(tx, fileId, tdsps, cache);
+      const loader = new LseFileLoader(tx, fileId, senders, oldestDay, cache);
       for (const records of parsed.batches) await loader.load(records);
-      const s = this.summarize(file, loader, parsed.outcome, startedAt);
-      s.reportPath = this.reportPathFor(s, tdsps);
+      const s = this.summarize(file, uploader, loader, parsed.outcome, startedAt);
+      s.reportPath = this.reportPathFor(s, uploader);
       if (s.fileCode) throw new FileRejected(s);
       await loader.finish();
       await tx.finishFile(fileId, s);
@@ -89,7 +95,8 @@ export class IngestService {
     });
     if (summary.reportPath) await writeActivityReport(summary.reportPath, summary);
     this.logger.info('ingest: file processed', {
-      file: summary.file, status: summary.status, fileCode: summary.fileCode, total: summary.total, byCode: summary.byCode,
+      file: summary.file, ...uploaderLogFields(uploader), senderDuns: summary.senderDuns, status: summary.status, fileCode: summary.fileCode,
+      total: summary.total, byCode: summary.byCode, reportPath: summary.reportPath,
     });
     return summary;
   }
@@ -97,19 +104,19 @@ export class IngestService {
   /**
    * A file that could not even be opened (not decryptable with the platform key, a broken zip, too
    * large) is answered like any rejected file: recorded as F2 with the reason, and an activity report
-   * in the sending TDSP's reports/ folder, so the sender learns what to fix.
+   * in the uploader's reports/ folder, so the sender learns what to fix.
    */
-  async rejectUnopened(displayName: string, senderDuns: string, reason: string, at = new Date()): Promise<FileLoadSummary> {
+  async rejectUnopened(displayName: string, uploader: Uploader, reason: string, at = new Date()): Promise<FileLoadSummary> {
     const startedAt = at.toISOString();
     const fileId = await this.store.startFile(displayName, startedAt);
     const summary: FileLoadSummary = {
-      file: displayName, senderDuns, status: 'rejected', fileCode: 'F2', fileReason: `the file could not be opened: ${reason}`, total: 0,
+      file: displayName, senderDuns: uploader.kind === 'participant' ? uploader.folderDuns : null, status: 'rejected', fileCode: 'F2', fileReason: `the file could not be opened: ${reason}`, total: 0,
       firstDay: null, lastDay: null, byCode: {}, rejected: [], startedAt, finishedAt: new Date().toISOString(), reportPath: null,
     };
-    summary.reportPath = this.reportPathFor(summary, await this.store.tdspDuns());
+    summary.reportPath = this.reportPathFor(summary, uploader);
     await this.store.failFile(fileId, summary);
     if (summary.reportPath) await writeActivityReport(summary.reportPath, summary);
-    this.logger.warn('ingest: file could not be opened', { file: displayName, senderDuns, reason });
+    this.logger.warn('ingest: file could not be opened', { file: displayName, ...uploaderLogFields(uploader), reason });
     return summary;
   }
 
@@ -123,11 +130,13 @@ export class IngestService {
     return { batches, outcome };
   }
 
-  private summarize(file: LseFileToLoad, loader: LseFileLoader, outcome: LseFileOutcome, startedAt: string): FileLoadSummary {
+  private summarize(file: LseFileToLoad, uploader: Uploader, loader: LseFileLoader, outcome: LseFileOutcome, startedAt: string): FileLoadSummary {
     const rejectedFile = outcome.fileCode !== null;
     return {
       file: file.displayName,
-      senderDuns: FILE_NAME_DUNS.exec(path.basename(file.displayName))?.[1] ?? loader.senderDuns,
+      // Never the file's name: it is the uploader's to choose. A participant's file with no record
+      // loaded counts as its own (a refused sender is not credited with having sent anything).
+      senderDuns: uploader.kind === 'participant' && (rejectedFile || !loader.loadedAny) ? uploader.folderDuns : loader.senderDuns,
       status: rejectedFile ? 'rejected' : 'loaded',
       fileCode: outcome.fileCode,
       fileReason: outcome.fileReason,
@@ -142,9 +151,12 @@ export class IngestService {
     };
   }
 
-  /** The activity report goes to the sender's reports/ folder when the sender is a registered TDSP. */
-  private reportPathFor(s: FileLoadSummary, tdsps: ReadonlySet<string>): string | null {
-    return s.senderDuns && tdsps.has(s.senderDuns) ? activityReportPath(this.options.ftpsRoot, s.senderDuns, s) : null;
+  /**
+   * The activity report goes to the uploader's reports/ folder, whatever the file's name or its
+   * records' sender say. An operator's load has no folder: its report is in the database and printed.
+   */
+  private reportPathFor(s: FileLoadSummary, uploader: Uploader): string | null {
+    return uploader.kind === 'participant' ? activityReportPath(this.options.ftpsRoot, uploader.folderDuns, s) : null;
   }
 }
 

@@ -3,6 +3,7 @@ import type { IngestTransaction, IntervalKey, RorStretch } from './ingest.store'
 import type { RejectedRecord } from './ingest-result';
 import type { RecordCode } from './result-codes';
 import { learnRepOfRecord } from './rep-of-record.stretches';
+import type { SenderBinding } from './uploader';
 
 /**
  * Registry facts the loader has read or written, kept across the files of one ingest run so a
@@ -36,14 +37,18 @@ export class LseFileLoader {
   private readonly esiidTdsp: Map<string, string>;
   private readonly stretches: Map<string, RorStretch[]>;
   private readonly changedStretches = new Map<string, Set<RorStretch>>();
+  /** The sender of the first record loaded, else of the first record read. */
   senderDuns: string | null = null;
+  loadedAny = false;
   firstDay: string | null = null;
   lastDay: string | null = null;
 
   constructor(
     private readonly tx: IngestTransaction,
     private readonly fileId: number,
-    private readonly tdspDuns: ReadonlySet<string>,
+    private readonly senders: SenderBinding,
+    /** The oldest operating day within the history kept (YYYY-MM-DD): older records are refused. */
+    private readonly oldestDay: string,
     cache: RegistryCache,
   ) {
     this.esiidTdsp = cache.esiidTdsp;
@@ -66,6 +71,10 @@ export class LseFileLoader {
     await this.registerNewEsiids(accepted);
     await this.learnRepsOfRecord(accepted);
     await this.tx.insertIntervals(accepted, this.fileId);
+    if (!this.loadedAny && accepted.length > 0) {
+      this.senderDuns = accepted[0].senderDuns;
+      this.loadedAny = true;
+    }
     for (const r of accepted) {
       if (this.firstDay === null || r.operatingDay! < this.firstDay) this.firstDay = r.operatingDay;
       if (this.lastDay === null || r.operatingDay! > this.lastDay) this.lastDay = r.operatingDay;
@@ -90,8 +99,10 @@ export class LseFileLoader {
       return this.reject(r, '07', `record at line ${r.line} repeats ESI ID ${r.esiid} channel ${r.channel} ${r.operatingDay} version ${r.version}`);
     }
     this.seen.add(key);
-    if (!this.tdspDuns.has(r.senderDuns!)) {
-      return this.reject(r, '09', `record at line ${r.line}: sender ${r.senderDuns} is not a registered TDSP`);
+    // The binding to the uploader: one set look-up per record.
+    if (!this.senders.allowed.has(r.senderDuns!)) return this.reject(r, '09', `record at line ${r.line}: ${this.senders.refusal(r.senderDuns)}`);
+    if (r.operatingDay! < this.oldestDay) {
+      return this.reject(r, '10', `record at line ${r.line}: operating day ${r.operatingDay} is older than the history kept for reports (the oldest day loadable today is ${this.oldestDay})`);
     }
     return true;
   }

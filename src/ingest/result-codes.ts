@@ -1,5 +1,5 @@
 /**
- * Load result codes. F1, F2 and 00-05 are ERCOT's AMS data-loading codes; 06-09 are the
+ * Load result codes. F1, F2 and 00-05 are ERCOT's AMS data-loading codes; 06-10 are the
  * platform's own (ERCOT's workshop material mentions such cases without publishing codes).
  */
 export const FILE_CODES = {
@@ -17,7 +17,8 @@ export const RECORD_CODES = {
   '06': 'the ESI ID is malformed (expected 1 to 64 letters or digits)',
   '07': 'duplicate of an earlier record in the same file (same ESI ID, channel, day and version)',
   '08': 'this version is already loaded; nothing changed',
-  '09': 'the ESI ID belongs to another TDSP, or the sender is not a registered TDSP',
+  '09': "the sender is not one of the uploader's DUNS or not a registered TDSP, or the ESI ID belongs to another TDSP",
+  '10': 'the operating day is older than the history kept (48 months); nothing loaded for it',
 } as const;
 
 export type FileCode = keyof typeof FILE_CODES;

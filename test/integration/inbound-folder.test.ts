@@ -31,6 +31,7 @@ describe('inbound folders under smt serve', function () {
     fs.mkdirSync(app.tempDir, { recursive: true });
     const worker = new InboundFolderWorker(await app.ingestService(), app.logger, {
       ftpsRoot: app.ftpsRoot, tempDir: app.tempDir, maxFileBytes: 1024 * 1024, pollMs: 1000, platformKey: async () => key.privateKey,
+      ownerOf: async (duns) => (await app.registry()).findParticipantByDuns(duns),
     });
     await worker.scan();
 

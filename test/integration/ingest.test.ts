@@ -1,7 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
+import { formatLseRecord } from '../../scripts/lib/lse-writer';
+import { cptToday } from '../../src/core/cpt';
+import { historyStart } from '../../src/usage/report-request.rules';
 import { CliHarness, importRegistryFixtures, lseFixture } from '../support/cli-harness';
 
 const NORMAL_DAY = '100000001IntervalData20250702060000001.lse';
@@ -15,6 +19,8 @@ const NOT_LSE_FIRST_ROW = 'broken/100000001IntervalData20250705070000001.lse';
 const MISSING_HEADER_ROW = 'broken/100000001IntervalData20250706070000001.lse';
 const BINARY = 'broken/100000001IntervalData20250707070000001.lse';
 const EMPTY = 'broken/100000001IntervalData20250708070000001.lse';
+/** More than 48 months before any day these tests run on. */
+const OLD_DAY = '2022-11-01';
 
 describe('smt ingest (LSE files into the embedded database)', () => {
   let cli: CliHarness;
@@ -33,8 +39,8 @@ describe('smt ingest (LSE files into the embedded database)', () => {
   });
   afterEach(() => cli.remove());
 
-  it('loads a normal day and files an activity report in the TDSP folder', async () => {
-    const { status, results } = await cli.ingestJson(lseFixture(NORMAL_DAY));
+  it('loads a normal day for a TDSP (--for) and files the activity report in its folder', async () => {
+    const { status, results } = await cli.ingestJson('--for', 'Demo TDSP', lseFixture(NORMAL_DAY));
     expect(status).to.equal(0);
     expect(results).to.deep.equal([
       { file: NORMAL_DAY, status: 'loaded', fileCode: null, records: { total: 12, byCode: { '00': 12 } }, rejected: [] },
@@ -125,6 +131,45 @@ describe('smt ingest (LSE files into the embedded database)', () => {
     const { results } = await cli.ingestJson(file);
     expect(results[0].records.byCode).to.deep.equal({ '09': 1 });
     expect(results[0].rejected[0].reason).to.contain('belongs to TDSP 100000001');
+  });
+
+  it("says in --help that an operator's load takes any sender's file, and logs the operator's OS user", async () => {
+    const help = await cli.run('ingest', '--help');
+    expect(help.out).to.match(/operator, ingest loads any registered TDSP's records, whatever their Sender/);
+    expect(help.out).to.contain('--for TDSP');
+    // The operator may load another TDSP's file whatever its name: no FTPS folder gets its report.
+    const renamed = path.join(cli.dataDir, '100000001IntervalData20250702060000009.lse');
+    fs.copyFileSync(lseFixture('100000002IntervalData20250702060000001.lse'), renamed);
+    const { results } = await cli.ingestJson(renamed);
+    expect(results[0].records.byCode).to.deep.equal({ '00': 1 });
+    expect(fs.existsSync(path.join(cli.dataDir, 'ftps'))).to.equal(false);
+    const logged = fs.readFileSync(path.join(cli.dataDir, 'logs', 'smt.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const line = logged.find((l) => l.message === 'ingest: file processed' && l.file === path.basename(renamed));
+    expect(line).to.include({ loadedBy: 'operator', osUser: os.userInfo().username, senderDuns: '100000002' });
+  });
+
+  it("refuses (09) another sender's records in a file loaded --for a TDSP, naming both DUNS, and reports to that TDSP only", async () => {
+    const file = path.join(cli.dataDir, '100000002IntervalData20250702060000001.lse');
+    fs.copyFileSync(lseFixture('100000002IntervalData20250702060000001.lse'), file);
+    const { results } = await cli.ingestJson('--for', '100000001', file);
+    expect(results[0].records.byCode).to.deep.equal({ '09': 1 });
+    expect(results[0].rejected[0].reason).to.match(/sender 100000002 is not the uploader's DUNS: the file came from Demo TDSP \(DUNS 100000001\)/);
+    expect(rows()).to.equal(0);
+    expect(fs.readdirSync(path.join(cli.dataDir, 'ftps'))).to.deep.equal(['100000001']);
+    const bad = await cli.run('ingest', '--for', 'Demo REP', file);
+    expect(bad.status).to.equal(2);
+    expect(bad.err).to.contain(`--for "Demo REP" is not a registered TDSP's name or DUNS`);
+  });
+
+  it('refuses (10) a record older than the history kept, and loads the rest of its file', async () => {
+    const old = formatLseRecord({ esiid: '10443720000000001', channel: 4, day: OLD_DAY, version: '20221102060000', sender: '100000001', rep: '200000001', values: Array(96).fill(0.5) });
+    const file = path.join(cli.dataDir, 'old-and-new.lse');
+    fs.writeFileSync(file, old + fs.readFileSync(lseFixture(NORMAL_DAY), 'latin1'), 'latin1');
+    const { results } = await cli.ingestJson(file);
+    expect(results[0].records.byCode).to.deep.equal({ '00': 12, '10': 1 });
+    expect(results[0].rejected[0]).to.include({ operatingDay: OLD_DAY, code: '10' });
+    expect(results[0].rejected[0].reason).to.contain(`the oldest day loadable today is ${historyStart('INTERVAL', cptToday())}`);
+    expect(rows(`operating_day = '${OLD_DAY}'`)).to.equal(0);
   });
 
   it('says which path does not exist and exits non-zero', async () => {

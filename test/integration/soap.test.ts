@@ -17,7 +17,7 @@ describe('MeterUsage over mutual TLS and WS-Security (node-soap client)', functi
   before(async () => {
     await harness.start();
     rep = harness.files(harness.rep);
-    const ingest = (await harness.app.ingestService()).newRun();
+    const ingest = (await harness.app.ingestService()).newRun({ kind: 'operator', osUser: 'test' });
     const file = lseFixture('100000001IntervalData20250702060000001.lse');
     await ingest.loadFile({ displayName: path.basename(file), lsePath: file, sizeBytes: fs.statSync(file).size });
     await (await harness.app.reportWorker()).start();
