@@ -38,7 +38,7 @@ import { TdspClient } from './tdsp/tdsp.client';
 import type { SigningCredentials } from './security/ws-security.signer';
 import { WsSecurityPool } from './security/ws-security.pool';
 import { meterUsageMethods } from './soap/meter-usage.handler';
-import { startSoapServer, type RunningSoapServer } from './soap/soap-server';
+import { publicUrlOnPort, startSoapServer, type RunningSoapServer } from './soap/soap-server';
 import { CredentialsService } from './security/credentials.service';
 import { FtpAccountsService, type FtpAccount } from './security/ftp-accounts.service';
 import { startFtpsServer, type RunningFtpsServer } from './delivery/ftps/ftps-server';
@@ -151,7 +151,7 @@ export class App {
 
   /** The base URL TDSPs and integrators call; with SMT_SOAP_PORT=0, the port the server got. */
   soapPublicUrl(): string {
-    return this.soapPort === null ? this.config.soap.publicUrl : this.config.soap.publicUrl.replace(/:0$/, `:${this.soapPort}`);
+    return this.soapPort === null ? this.config.soap.publicUrl : publicUrlOnPort(this.config.soap.publicUrl, this.soapPort);
   }
 
   private soapPort: number | null = null;

@@ -11,6 +11,7 @@ import type { SigningCredentials } from '../security/ws-security.signer';
 import type { WsSecurityPool } from '../security/ws-security.pool';
 import { contractPath } from './contract';
 import { sendFault, verifyMessage, type MessageSecurityOptions, type MessageSigner } from './soap-security.middleware';
+import { publicUrlOnPort, withServiceAddress } from './wsdl-address';
 
 /** One WSDL service served at a path, with the methods node-soap calls. */
 export interface SoapService {
@@ -35,6 +36,11 @@ export interface SoapHostOptions extends Omit<MessageSecurityOptions, 'operation
   clientCaPem: string;
   /** Schema files the WSDLs include or import, served beside them for clients that read ?wsdl. */
   schemaFiles: readonly string[];
+  /**
+   * The base URL clients call (no trailing slash); each WSDL served at `<path>?wsdl` names
+   * `<publicUrl><path>` as its address. Port 0 stands for the port the server got. Default https://localhost:0.
+   */
+  publicUrl?: string;
 }
 
 export interface SoapHostDeps {
@@ -53,6 +59,7 @@ export interface RunningSoapServer {
 
 const SOAP_TYPES = ['text/xml', 'application/soap+xml', 'application/xml'];
 const KEEP_ALIVE_MS = 65_000;
+const DEFAULT_PUBLIC_URL = 'https://localhost:0';
 
 /**
  * A SOAP server the way the platform (and the mock TDSP) runs one: HTTPS with mutual TLS (TLS 1.2+),
@@ -63,10 +70,14 @@ export async function startSoapHost(services: readonly SoapService[], deps: Soap
   const app = express();
   app.disable('x-powered-by');
   const replay = new ReplayCache();
+  const wsdls = new Map(services.map((service) => [service, fs.readFileSync(contractPath(service.wsdlFile), 'utf8')]));
+  let port = 0;
   for (const service of services) {
     const priority: CallPriority = service.urgent ? 'urgent' : 'normal';
     app.use(service.path, signResponses(deps.security, options.responseSigner ?? options.server, priority, deps.logger));
     app.use(service.path, deps.authenticate);
+    // Before node-soap, which would serve the contract's placeholder address.
+    app.get(service.path, servedWsdl(() => withServiceAddress(wsdls.get(service)!, `${publicUrlOnPort(options.publicUrl ?? DEFAULT_PUBLIC_URL, port)}${service.path}`)));
     app.post(service.path,
       express.raw({ type: SOAP_TYPES, limit: options.maxBodyBytes }),
       verifyMessage(deps.security, replay, deps.signerOf, { ...options, operations: { namespace: service.namespace, names: service.operations }, priority }, deps.logger));
@@ -92,12 +103,12 @@ export async function startSoapHost(services: readonly SoapService[], deps: Soap
   // Clients and load balancers commonly keep connections a minute, so the server keeps them longer.
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1000;
-  for (const service of services) await listen(app, service);
+  for (const service of services) await listen(app, service, wsdls.get(service)!);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   deps.logger.info('soap: listening', { host: options.host, port, services: services.map((s) => s.path) });
   return {
     port,
@@ -108,12 +119,23 @@ export async function startSoapHost(services: readonly SoapService[], deps: Soap
   };
 }
 
-function listen(app: express.Express, service: SoapService): Promise<void> {
+/** Answers `<path>?wsdl` (any case, as node-soap reads it) with the WSDL naming the address clients call. */
+function servedWsdl(wsdl: () => string): RequestHandler {
+  let text: string | null = null;
+  return (req, res, next) => {
+    const query = req.originalUrl.indexOf('?');
+    if (query < 0 || !req.originalUrl.slice(query).toLowerCase().startsWith('?wsdl')) return next();
+    text ??= wsdl();
+    res.type('application/xml').send(text);
+  };
+}
+
+function listen(app: express.Express, service: SoapService, wsdl: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     soap.listen(app, {
       path: service.path,
       services: { [service.service]: { [service.port]: service.methods as unknown as soap.IServices[string][string] } },
-      xml: fs.readFileSync(contractPath(service.wsdlFile), 'utf8'),
+      xml: wsdl,
       // Resolves the WSDL's includes and imports of the schemas next to it.
       uri: contractPath(service.wsdlFile),
       forceUseSchemaXmlns: true,

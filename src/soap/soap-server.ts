@@ -11,6 +11,7 @@ import { startSoapHost, type RunningSoapServer } from './soap-host';
 import { TDSP_CALLBACK_OPERATIONS, TDSP_CALLBACK_WSDL_FILE, TDSP_HAN_NAMESPACE, TDSP_HAN_XSD_FILE, type TdspCallbackMethods } from './tdsp-han.types';
 
 export type { RunningSoapServer } from './soap-host';
+export { publicUrlOnPort } from './wsdl-address';
 
 export interface SoapServerOptions extends Omit<MessageSecurityOptions, 'operations' | 'priority'> {
   host: string;
@@ -19,6 +20,8 @@ export interface SoapServerOptions extends Omit<MessageSecurityOptions, 'operati
   server: SigningCredentials;
   /** PEM bundle of the CA(s) client certificates must chain to. */
   clientCaPem: string;
+  /** SMT_SOAP_PUBLIC_URL: the served WSDLs name <publicUrl>/MeterUsage, /HAN and /TdspCallback (port 0: the port the server got). */
+  publicUrl: string;
 }
 
 export interface SoapServerDeps {

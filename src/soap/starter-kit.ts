@@ -10,8 +10,8 @@ import { HAN_KIT_FILES, KIT_FILES, samplePath, TDSP_KIT_FILES } from './starter-
 import { readme } from './starter-kit.readme';
 import { hanSampleRequests, sampleRequests, type SampleOptions } from './starter-kit.samples';
 import { soapUiProject, type SoapUiInterface } from './starter-kit.soapui';
-import { escapeXml } from './starter-kit.xml';
 import { TDSP_CALLBACK_WSDL_FILE, TDSP_HAN_WSDL_FILE, TDSP_HAN_XSD_FILE } from './tdsp-han.types';
+import { withServiceAddress } from './wsdl-address';
 
 /**
  * The soapUI starter kit an integrator gets at onboarding: the contracts, a soapUI project with one
@@ -66,13 +66,13 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
   const contract = (file: string) => fs.readFile(contractPath(file), 'utf8');
 
   const endpoints = kitEndpoints(options.endpoint, options.requesterType ?? 'ROR');
-  const wsdl = withEndpoint(await contract(METER_USAGE_WSDL_FILE), endpoints.MeterUsage);
+  const wsdl = withServiceAddress(await contract(METER_USAGE_WSDL_FILE), endpoints.MeterUsage);
   const xsd = await contract(METER_USAGE_XSD_FILE);
   const faultXsd = await contract(FAULT_XSD_FILE);
   const samples = sampleRequests(options);
   const han = endpoints.HAN === null ? null : {
     endpoint: endpoints.HAN,
-    wsdl: withEndpoint(await contract(HAN_WSDL_FILE), endpoints.HAN),
+    wsdl: withServiceAddress(await contract(HAN_WSDL_FILE), endpoints.HAN),
     xsd: await contract(HAN_XSD_FILE),
     samples: hanSampleRequests(options),
   };
@@ -91,7 +91,7 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
   if (endpoints.TdspCallback !== null) {
     // TdspHan.wsdl keeps its placeholder address: the TDSP implements that service at an address of its own.
     await write(TDSP_KIT_FILES.tdspHanWsdl, await contract(TDSP_HAN_WSDL_FILE), PUBLIC);
-    await write(TDSP_KIT_FILES.callbackWsdl, withEndpoint(await contract(TDSP_CALLBACK_WSDL_FILE), endpoints.TdspCallback), PUBLIC);
+    await write(TDSP_KIT_FILES.callbackWsdl, withServiceAddress(await contract(TDSP_CALLBACK_WSDL_FILE), endpoints.TdspCallback), PUBLIC);
     await write(TDSP_KIT_FILES.xsd, await contract(TDSP_HAN_XSD_FILE), PUBLIC);
   }
   await write(KIT_FILES.serverCa, options.serverCaPem.endsWith('\n') ? options.serverCaPem : `${options.serverCaPem}\n`, PUBLIC);
@@ -115,11 +115,6 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
   return {
     outDir, files, endpoints, operations: Object.keys(samples) as MeterUsageOperation[], samples, hanSamples: han?.samples ?? null, keystoreAlias,
   };
-}
-
-/** The copied WSDL names the endpoint the integrator calls instead of the placeholder. */
-function withEndpoint(wsdl: string, endpoint: string): string {
-  return wsdl.replace(/(<soap:address location=")[^"]*(")/, `$1${escapeXml(endpoint)}$2`);
 }
 
 /** The alias soapUI lists for the keystore's key: its friendlyName. null when the keystore cannot be opened. */

@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { runTool } from '../support/run-tool';
+import { SoapHarness, type ClientFiles } from '../support/soap-harness';
+
+/** GET over mutual TLS; resolves to the status and the body. */
+function fetchOverTls(url: string, harness: SoapHarness, client: ClientFiles | null): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    https.get(url, { agent: harness.agent(client) }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+const addressOf = (wsdl: string) => /<soap:address location="([^"]*)"/.exec(wsdl)?.[1];
+
+/**
+ * zeep, a stock client, built from the served WSDL URL alone: it calls whatever address the WSDL
+ * names (client.service), over mutual TLS, signing with WS-Security (Timestamp, BinarySecurityToken,
+ * RSA-SHA256 over Body and Timestamp, by libxmlsec) and checking the server's signed answers.
+ */
+const ZEEP_SCRIPT = String.raw`
+import datetime, json, sys
+import requests, xmlsec, zeep
+from lxml import etree
+from zeep.plugins import HistoryPlugin
+from zeep.transports import Transport
+from zeep.wsse.compose import Compose
+from zeep.wsse.signature import BinarySignature, _make_verify_key, _verify_envelope_with_key
+from zeep.wsse.utils import WSU, get_security_header
+
+wsdl, cert, key, ca, server_cert = sys.argv[1:6]
+stamp = lambda t: t.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+class Timestamp:
+    def apply(self, envelope, headers):
+        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        get_security_header(envelope).append(WSU.Timestamp(WSU.Created(stamp(now)), WSU.Expires(stamp(now + datetime.timedelta(minutes=5)))))
+        return envelope, headers
+    def verify(self, envelope):
+        return envelope
+
+class SignedByServer(BinarySignature):
+    def verify(self, envelope):
+        with open(server_cert, 'rb') as f:
+            _verify_envelope_with_key(envelope, _make_verify_key(f.read()))
+        return envelope
+
+session = requests.Session()
+session.trust_env = False  # REQUESTS_CA_BUNDLE in the environment would replace session.verify
+session.cert = (cert, key)
+session.verify = ca
+signature = SignedByServer(key, cert, signature_method=xmlsec.Transform.RSA_SHA256, digest_method=xmlsec.Transform.SHA256)
+history = HistoryPlugin()
+client = zeep.Client(wsdl, transport=Transport(session=session), wsse=Compose([Timestamp(), signature]), plugins=[history])
+try:
+    submitted = client.service.SubmitUsageRequest(trans_id='Z-1', requestorID='demo-rep', requesterType='ROR', requesterAuthenticationID='200000001',
+        reportType='DAILY', startDate='07/01/2025', endDate='07/01/2025', version='L', readingType='C', esiid=['10443720000000001'])
+except Exception:
+    for kind in ('last_sent', 'last_received'):
+        message = getattr(history, kind)
+        print(kind, message and etree.tostring(message['envelope']).decode(), file=sys.stderr)
+    raise
+status = client.service.GetUsageRequestStatus(trans_id='Z-2', requestorID='demo-rep', correlationId=submitted.correlationId)
+print(json.dumps({'address': client.service._binding_options['address'], 'submitted': submitted.statusCode, 'correlationId': submitted.correlationId,
+    'status': status.correlationId}))
+`;
+
+describe('served WSDLs name the address clients must call (SMT_SOAP_PUBLIC_URL, SMT_SOAP_PORT=0)', function () {
+  this.timeout(120_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-wsdl-address-'));
+  // Port 0 in the public URL: the port the server got, as App.soapPublicUrl() reports it.
+  const harness = new SoapHarness(dataDir, { SMT_SOAP_PUBLIC_URL: 'https://127.0.0.1:0' });
+  let rep: ClientFiles;
+  let base: string;
+
+  before(async () => {
+    await harness.start();
+    rep = harness.files(harness.rep);
+    base = `https://127.0.0.1:${harness.server.port}`;
+  });
+  after(async () => {
+    await harness.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves every WSDL with <public URL><path> as its soap:address, whatever the ?wsdl spelling', async () => {
+    expect(harness.app.soapPublicUrl()).to.equal(base);
+    for (const service of ['MeterUsage', 'HAN', 'TdspCallback']) {
+      for (const query of ['?wsdl', '?WSDL']) {
+        const served = await fetchOverTls(`${base}/${service}${query}`, harness, rep);
+        expect(served.status, served.body).to.equal(200);
+        expect(served.body).to.match(/^<\?xml[^]*<wsdl:definitions/);
+        expect(addressOf(served.body), `${service}${query}`).to.equal(`${base}/${service}`);
+      }
+    }
+  });
+
+  it('lets zeep, created from the served WSDL URL, call the service at the address the WSDL names', async () => {
+    const serverCert = path.join(dataDir, 'pki', 'server.crt');
+    const out = await runTool('/usr/bin/python3', ['-c', ZEEP_SCRIPT, `${base}/MeterUsage?wsdl`, harness.rep.clientCertPath, harness.rep.clientKeyPath,
+      path.join(dataDir, 'pki', 'ca.crt'), serverCert]);
+    const answer = JSON.parse(out.toString('utf8').trim().split('\n').pop()!) as Record<string, string>;
+    expect(answer.address).to.equal(`${base}/MeterUsage`);
+    expect(answer.submitted).to.equal('PEN');
+    expect(answer.status).to.equal(answer.correlationId);
+  });
+});
+
+describe('served WSDLs behind a public URL with a host and path of its own', function () {
+  this.timeout(120_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-wsdl-public-'));
+  const harness = new SoapHarness(dataDir, { SMT_SOAP_PUBLIC_URL: 'https://smt.example.test:9443/market/' });
+
+  before(() => harness.start());
+  after(async () => {
+    await harness.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('names the configured URL, not the port the server listens on', async () => {
+    for (const service of ['MeterUsage', 'HAN', 'TdspCallback']) {
+      const served = await fetchOverTls(`https://127.0.0.1:${harness.server.port}/${service}?wsdl`, harness, harness.files(harness.rep));
+      expect(addressOf(served.body)).to.equal(`https://smt.example.test:9443/market/${service}`);
+    }
+  });
+
+  it('still serves the WSDL only to a registered client certificate', async () => {
+    const error = await fetchOverTls(`https://127.0.0.1:${harness.server.port}/MeterUsage?wsdl`, harness, null).then(() => null, (e: Error) => e);
+    expect(error, 'a client without a certificate must not get the WSDL').to.be.instanceOf(Error);
+  });
+});
