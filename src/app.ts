@@ -201,7 +201,7 @@ export class App {
   }
 
   dailyPostings(): Promise<DailyPostingService> {
-    return this.once('dailyPostings', async () => new DailyPostingService(await this.db(), await this.reportRequests(), this.logger));
+    return this.once('dailyPostings', async () => new DailyPostingService(await this.db(), await this.reportRequests(), this.logger, () => cptToday()));
   }
 
   reportCsv(): Promise<ReportCsvProducer> {

@@ -14,9 +14,9 @@ export const postDailyCommand: Command = {
     const results = await (await app.dailyPostings()).post(day, { duns: values.duns as string | undefined, force: true });
     if (results.length === 0) term.out('No REP DUNS registered: nothing to post.\n');
     for (const r of results) {
-      term.out(`${r.duns}: ${r.status}${r.esiids ? ` (${r.esiids} ESI IDs; requests ${r.correlationIds.join(', ')})` : ''}\n`);
+      term.out(`${r.duns}: ${r.status}${r.esiids ? ` (${r.esiids} ESI IDs; requests ${r.correlationIds.join(', ')})` : ''}${r.error ? `: ${r.error}` : ''}\n`);
     }
     term.out('The report worker of `smt serve` produces the files (or run `smt reports run`).\n');
-    return 0;
+    return results.some((r) => r.status === 'failed') ? 1 : 0;
   },
 };

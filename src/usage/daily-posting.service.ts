@@ -1,31 +1,47 @@
 import type { DataSource } from 'typeorm';
+import { errorMessage, isSmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { placeholders } from '../db/bulk-sql';
 import { DailyPosting } from '../db/entities/daily-posting.entity';
+import { historyStart } from './report-request.rules';
 import type { ReportRequestService } from './report-request.service';
 
 export interface PostingResult {
   duns: string;
-  status: 'queued' | 'already posted' | 'no ESI IDs';
+  status: 'queued' | 'already posted' | 'no ESI IDs' | 'failed';
   esiids: number;
   correlationIds: string[];
+  /** Why a posting failed (it is tried again at the scheduler's next pass). */
+  error?: string;
 }
 
 /**
  * The morning files: for every REP DUNS, the previous operating day's interval and daily-read
  * files for every ESI ID it serves, in its daily/ folder. Records revised since the DUNS's last
- * posting ride along with the next one. A day is posted once unless asked again.
+ * posting ride along with the next one, back to the oldest day reports may cover. A day is posted
+ * once unless asked again. Each DUNS posts on its own: one that fails does not hold up the others.
  */
 export class DailyPostingService {
   constructor(
     private readonly db: DataSource,
     private readonly requests: ReportRequestService,
     private readonly logger: Logger,
+    /** The operating day in Central Prevailing Time, as the request service's own clock says. */
+    private readonly today: () => string,
   ) {}
 
   async post(day: string, options: { duns?: string; force?: boolean } = {}): Promise<PostingResult[]> {
     const results: PostingResult[] = [];
-    for (const duns of options.duns ? [options.duns] : await this.repDuns()) results.push(await this.postFor(day, duns, options.force === true));
+    for (const duns of options.duns ? [options.duns] : await this.repDuns()) {
+      try {
+        results.push(await this.postFor(day, duns, options.force === true));
+      } catch (error) {
+        // No daily_posting row is written, so posted(day) stays false and the next pass tries this DUNS again.
+        const reason = errorMessage(error);
+        this.logger.error('daily posting: failed for a REP DUNS; it is tried again at the next pass', { day, duns, code: isSmtError(error) ? error.code : null, error: reason });
+        results.push({ duns, status: 'failed', esiids: 0, correlationIds: [], error: reason });
+      }
+    }
     return results;
   }
 
@@ -57,13 +73,14 @@ export class DailyPostingService {
     const watermark = await this.fileWatermark();
     const since = previous?.fileWatermark ?? watermark;
     const firstRevised = previous ? await this.firstDayLoadedAfter(since, day) : null;
-    const esiids = await this.servedEsiids(duns, firstRevised ?? day, day);
+    const from = this.clampToHistory(firstRevised ?? day, day, duns);
+    const esiids = await this.servedEsiids(duns, from, day);
     if (esiids.length === 0) return { duns, status: 'no ESI IDs', esiids: 0, correlationIds: [] };
     const ids: number[] = [];
     const correlationIds: string[] = [];
     for (const reportType of ['INTERVAL', 'DAILY']) {
       const r = await this.requests.submit(
-        { requesterDuns: duns, reportType, startDate: firstRevised ?? day, endDate: day, version: 'L', readingType: reportType === 'INTERVAL' ? 'A' : 'C', esiids },
+        { requesterDuns: duns, reportType, startDate: from, endDate: day, version: 'L', readingType: reportType === 'INTERVAL' ? 'A' : 'C', esiids },
         // Stored with the request: a worker may claim it the moment it is saved.
         { kind: 'daily', revisionsAfterFileId: previous ? since : null },
       );
@@ -71,8 +88,20 @@ export class DailyPostingService {
       correlationIds.push(r.correlationId);
     }
     await repo.save({ operatingDay: day, repDuns: duns, fileWatermark: watermark, intervalRequestId: ids[0], dailyRequestId: ids[1], postedAt: new Date().toISOString() });
-    this.logger.info('daily posting: queued', { day, duns, esiids: esiids.length, revisionsFrom: firstRevised });
+    this.logger.info('daily posting: queued', { day, duns, esiids: esiids.length, revisionsFrom: from < day ? from : null });
     return { duns, status: 'queued', esiids: esiids.length, correlationIds };
+  }
+
+  /**
+   * Revisions are re-sent from `from`, but never from before the oldest day a report may cover
+   * (48 months for interval and daily reports): older revised days stay stored and are not re-sent.
+   * A day that is itself too old is left for the request rules to refuse with their reason.
+   */
+  private clampToHistory(from: string, day: string, duns: string): string {
+    const oldest = [historyStart('INTERVAL', this.today()), historyStart('DAILY', this.today())].sort().at(-1)!;
+    if (from >= oldest || day < oldest) return from;
+    this.logger.warn('daily posting: revisions older than the history kept are not re-sent', { day, duns, revisedFrom: from, resentFrom: oldest });
+    return oldest;
   }
 
   private async repDuns(): Promise<string[]> {

@@ -12,7 +12,8 @@ export interface SchedulerOptions {
 
 /**
  * The morning routine: post the previous operating day as soon as every TDSP's files for it are
- * loaded (or at the configured time), then apply the retention period once a day.
+ * loaded (or at the configured time), then apply the retention period once a day, whatever the
+ * postings did.
  */
 export class PostingScheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -43,18 +44,31 @@ export class PostingScheduler {
     await this.running;
   }
 
+  /** Postings and retention are independent: a failure of one is logged, and the other still runs. */
   async tick(now: Date): Promise<void> {
     const today = cptToday(now);
-    const yesterday = addDays(today, -1);
     const pastPostingTime = String(cptTimestamp(now)).slice(8, 12) >= this.options.postingTime.replace(':', '');
-    if (!(await this.postings.posted(yesterday)) && (pastPostingTime || (await this.postings.dayLoaded(yesterday)))) {
-      const results = await this.postings.post(yesterday);
-      this.logger.info('scheduler: daily posting', { day: yesterday, queued: results.filter((r) => r.status === 'queued').length });
-    }
+    await this.postYesterday(addDays(today, -1), pastPostingTime).catch((error) => {
+      this.logger.error('scheduler: daily posting failed; it is tried again at the next check', { error: errorMessage(error) });
+    });
     if (pastPostingTime && this.retainedOn !== today) {
       this.retainedOn = today;
-      const r = await this.retention.run(now);
-      this.logger.info('scheduler: retention applied', { ...r });
+      try {
+        const r = await this.retention.run(now);
+        this.logger.info('scheduler: retention applied', { ...r });
+      } catch (error) {
+        this.retainedOn = null;
+        this.logger.error('scheduler: retention failed; it is tried again at the next check', { error: errorMessage(error) });
+      }
     }
+  }
+
+  /** Posts the day once every TDSP has sent it, or at the posting time; DUNS that failed are retried at the next check. */
+  private async postYesterday(yesterday: string, pastPostingTime: boolean): Promise<void> {
+    if (await this.postings.posted(yesterday)) return;
+    if (!pastPostingTime && !(await this.postings.dayLoaded(yesterday))) return;
+    const results = await this.postings.post(yesterday);
+    const failed = results.filter((r) => r.status === 'failed').map((r) => r.duns);
+    this.logger.info('scheduler: daily posting', { day: yesterday, queued: results.filter((r) => r.status === 'queued').length, failed });
   }
 }
