@@ -1,12 +1,14 @@
 import { createHash, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
-import { ExclusiveCanonicalization, type NamespacePrefix } from 'xml-crypto';
+import type { NamespacePrefix } from 'xml-crypto';
 import { errorMessage } from '../core/errors';
+import { ExclusiveC14n } from './ws-security.c14n';
 import type { SignatureParts } from './ws-security.signature';
 import { DSIG_NS, RSA_SHA1, SHA1, signatureInvalid } from './ws-security.xml';
 
 /**
  * XML-DSig core validation on the document the verifier already parsed and checked, with
- * xml-crypto's exclusive canonicalization fed exactly what xml-crypto's SignedXml feeds it
+ * xml-crypto's exclusive canonicalization (in the specification's attribute and namespace order:
+ * ws-security.c14n.ts) fed exactly what xml-crypto's SignedXml feeds it
  * (`validateReference`, `getCanonSignedInfoXml`, `canonicalize`), so digests and the signed bytes are
  * the ones xml-crypto (and node-soap, which signs with it) computes. Re-parsing the raw XML and
  * resolving references by XPath, as `checkSignature` does, cost most of the verification time.
@@ -20,7 +22,7 @@ export function checkReferenceDigests(parts: SignatureParts, targets: Element[],
   parts.references.forEach((reference, i) => {
     const target = reference.enveloped && below(signature, targets[i]) ? copyWithout(targets[i], signature) : targets[i];
     const canonical = canonicalize(target, () =>
-      new ExclusiveCanonicalization().process(target, {
+      new ExclusiveC14n().process(target, {
         inclusiveNamespacesPrefixList: reference.inclusivePrefixes,
         ancestorNamespaces: ancestorNamespaces(targets[i]),
         defaultNsForPrefix: DEFAULT_NS_FOR_PREFIX,
@@ -38,7 +40,7 @@ export function checkSignatureValue(parts: SignatureParts, publicKey: KeyObject)
   const signedInfo = parts.signedInfo;
   // No PrefixList given: the canonicalization reads SignedInfo's CanonicalizationMethod/InclusiveNamespaces.
   const canonical = canonicalize(signedInfo, () =>
-    new ExclusiveCanonicalization().process(signedInfo, {
+    new ExclusiveC14n().process(signedInfo, {
       ancestorNamespaces: ancestorNamespaces(signedInfo),
       defaultNsForPrefix: DEFAULT_NS_FOR_PREFIX,
     }),

@@ -2,6 +2,7 @@ import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { SmtError, errorMessage } from '../core/errors';
+import { ExclusiveC14n } from './ws-security.c14n';
 import { formatTimestamp } from './ws-security.timestamp';
 import {
   BASE64_ENCODING,
@@ -74,6 +75,8 @@ export function signSoapEnvelope(xml: string, credentials: SigningCredentials, n
     getKeyInfoContent: () =>
       `<wsse:SecurityTokenReference><wsse:Reference URI="#${ids.token}" ValueType="${X509V3_TOKEN}"/></wsse:SecurityTokenReference>`,
   });
+  // The specification's attribute and namespace order, the one the verifier and xmlsec1 use.
+  signer.CanonicalizationAlgorithms[EXC_C14N] = ExclusiveC14n;
   // Paths from the root, not `//*[@Id=…]`: xml-crypto evaluates each with xpath.js, and a search of
   // the whole document for an id cost more than the signing itself. Body and Timestamp carry their ids.
   for (const xpath of [BODY_PATH, TIMESTAMP_PATH]) {

@@ -19,6 +19,17 @@ export const SAMPLE_BODY =
   '<GetUsageRequestStatus xmlns="urn:smt:meterusage"><trans_id>T-1</trans_id><requestorID>REP1</requestorID>' +
   '<correlationId>C-42</correlationId></GetUsageRequestStatus>';
 
+/**
+ * Attributes p0:a, p1:a and p10:a whose namespace URIs sort (urn:x < urn:x- < urn:x-y, so p1, p0,
+ * p10) unlike their qualified names (p0:a < p10:a < p1:a), and unlike URI and local name run together
+ * (`urn:x-a` < `urn:x-ya` < `urn:xa`, which is what xml-crypto compared). Prefixes B and a, whose
+ * declarations sort B before a by code point but a before B by localeCompare. Exclusive XML
+ * Canonicalization wants unqualified attributes first, then namespace URI, then local name, and
+ * declarations by prefix, all by code point.
+ */
+export const MIXED_NAMESPACES = ' xmlns:p0="urn:x-" xmlns:p1="urn:x" xmlns:p10="urn:x-y" xmlns:B="urn:upper" xmlns:a="urn:lower"';
+export const MIXED_ATTRIBUTES = ' p10:a="ten" z="plain" p0:a="zero" B:k="upper" a:k="lower" p1:a="one"';
+
 export function envelope(body = SAMPLE_BODY, header = ''): string {
   return `<soap:Envelope xmlns:soap="${SOAP}"><soap:Header>${header}</soap:Header><soap:Body>${body}</soap:Body></soap:Envelope>`;
 }
