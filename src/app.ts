@@ -197,7 +197,7 @@ export class App {
 
   reportRequests(): Promise<ReportRequestService> {
     return this.once('reportRequests', async () =>
-      new ReportRequestService(await this.db(), await this.registry(), () => this.usageSource(), this.logger, () => cptToday()));
+      new ReportRequestService(await this.db(), await this.registry(), () => this.usageSource(), this.logger, () => cptToday(), this.config.reports));
   }
 
   dailyPostings(): Promise<DailyPostingService> {

@@ -12,6 +12,10 @@ export const reportsRunCommand: Command = {
     let produced = 0;
     while (await worker.runOnce()) produced++;
     term.out(`${produced} request(s) processed; \`smt requests\` shows their status and files.\n`);
+    if (worker.pausedForSpace) {
+      term.err('production is paused: free space on the FTPS folders\' file system is below SMT_REPORT_MIN_FREE_MB; queued requests wait until space returns\n');
+      return 1;
+    }
     return 0;
   },
 };

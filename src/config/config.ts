@@ -20,6 +20,12 @@ export interface Config {
     retentionDays: number;
     claimTimeoutMs: number;
     dailyPostingTime: string;
+    /** Ad-hoc requests one participant may have waiting or in production at once. */
+    maxQueuedPerParticipant: number;
+    /** Estimated CSV rows one participant may ask for in any 24 hours (ad-hoc requests). */
+    maxRowsPerParticipant24h: number;
+    /** Production pauses while the FTPS root's file system has less free space than this; 0: never. */
+    minFreeBytes: number;
   };
   /** null: client certificates must chain to the development CA in <dataDir>/pki/ca.crt. */
   security: {
@@ -105,6 +111,9 @@ export function loadConfig(env: Env = process.env): Config {
       retentionDays: integer(env, 'SMT_RETENTION_DAYS', 10, 1, 3650),
       claimTimeoutMs: integer(env, 'SMT_REPORT_CLAIM_TIMEOUT_S', 120, 1, 86_400) * 1000,
       dailyPostingTime: clockTime(env, 'SMT_DAILY_POSTING_TIME', '06:00'),
+      maxQueuedPerParticipant: integer(env, 'SMT_REPORT_MAX_QUEUED_PER_PARTICIPANT', 20, 1, 100_000),
+      maxRowsPerParticipant24h: integer(env, 'SMT_REPORT_MAX_ROWS_PER_PARTICIPANT_24H', 100_000_000, 1, 1_000_000_000_000),
+      minFreeBytes: integer(env, 'SMT_REPORT_MIN_FREE_MB', 1024, 0, 1_000_000_000) * 1024 * 1024,
     },
     security: {
       clientCaFile: optionalFile(env, 'SMT_CLIENT_CA_FILE'),

@@ -57,6 +57,8 @@ export const FAULT_TABLE: Readonly<Record<ErrorCode, FaultEntry>> = {
   REPORT_START_TOO_OLD: client('The start date is older than the history kept'),
   REPORT_ESIID_INVALID: client('An ESI ID is missing or malformed'),
   REPORT_OPTION_INVALID: client('A report option is not valid'),
+  REPORT_QUEUE_FULL: client('Too many of your report requests are waiting; submit again when one is delivered'),
+  REPORT_ROW_LIMIT: client('The request would exceed the report rows allowed in 24 hours; ask for less or try again later'),
   DUNS_UNKNOWN: client('The DUNS is not registered'),
   DUNS_NOT_OWNED: client('The DUNS does not belong to the caller'),
   AUTH_NO_CERTIFICATE: client('A client certificate is required'),

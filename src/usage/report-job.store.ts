@@ -11,10 +11,23 @@ export interface StagedFile {
   bytes: number;
 }
 
+/** One participant's turn in the queue: its oldest waiting request of one kind, and when it was last served. */
+interface Turn {
+  participantId: number;
+  kind: string;
+  firstId: number;
+  lastServed: string | null;
+}
+
 /**
  * Claims and finishes report jobs. A claim is a conditional update, so two workers (processes
  * sharing a server database) never take the same request; a claim whose worker stops renewing it
  * goes back to the queue.
+ *
+ * Claims take turns between participants: daily postings first (bounded: two per REP DUNS and
+ * operating day), then ad-hoc requests; within each, the participant served least recently (the
+ * latest claimed_at of any of its requests, renewed while one is in production), and its oldest
+ * request. One participant's backlog never holds back another's next request.
  */
 export class ReportJobStore {
   constructor(private readonly db: DataSource, private readonly workerId: string) {}
@@ -22,14 +35,33 @@ export class ReportJobStore {
   async claim(now: Date): Promise<ReportRequest | null> {
     const repo = this.db.getRepository(ReportRequest);
     for (let tries = 0; tries < 5; tries++) {
-      const candidate = await repo.findOne({ where: { status: 'PEN' }, order: { id: 'ASC' } });
-      if (!candidate) return null;
-      const result = await repo.update({ id: candidate.id, status: 'PEN' }, {
-        status: 'PRC', claimedBy: this.workerId, claimedAt: now.toISOString(), attempts: candidate.attempts + 1,
-      });
-      if (result.affected === 1) return { ...candidate, status: 'PRC', attempts: candidate.attempts + 1 };
+      const next = await this.nextTurn();
+      if (!next) return null;
+      // Another worker may have taken it since: the update only succeeds while it is still waiting; then look again.
+      const result = await repo.createQueryBuilder().update(ReportRequest)
+        .set({ status: 'PRC', claimedBy: this.workerId, claimedAt: now.toISOString(), attempts: () => 'attempts + 1' })
+        .where('id = :id AND status = :status', { id: next.firstId, status: 'PEN' })
+        .execute();
+      if (result.affected === 1) return repo.findOneByOrFail({ id: next.firstId });
     }
     return null;
+  }
+
+  /** The request whose turn it is, or null when none is waiting. */
+  private async nextTurn(): Promise<Turn | null> {
+    const rows: { participantId: number | string; kind: string; firstId: number | string; lastServed: string | null }[] = await this.db.query(
+      `SELECT w.participant_id AS "participantId", w.kind AS "kind", w.first_id AS "firstId",
+         (SELECT max(s.claimed_at) FROM report_request s WHERE s.participant_id = w.participant_id) AS "lastServed"
+       FROM (SELECT participant_id, kind, min(id) AS first_id FROM report_request WHERE status = 'PEN' GROUP BY participant_id, kind) w`,
+    );
+    const turns: Turn[] = rows.map((r) => ({ participantId: Number(r.participantId), kind: r.kind, firstId: Number(r.firstId), lastServed: r.lastServed }));
+    turns.sort((a, b) => rank(a) - rank(b) || compareText(a.lastServed ?? '', b.lastServed ?? '') || a.firstId - b.firstId);
+    return turns[0] ?? null;
+  }
+
+  /** A request whose production stopped for want of disk space waits again, keeping its place among its participant's. */
+  async requeue(requestId: number): Promise<void> {
+    await this.db.getRepository(ReportRequest).update({ id: requestId, claimedBy: this.workerId }, { status: 'PEN', claimedBy: null });
   }
 
   async renew(requestId: number, now: Date): Promise<void> {
@@ -64,4 +96,14 @@ export class ReportJobStore {
       status, statusReason: reason, finishedAt: now.toISOString(), expiresAt: expiresAt?.toISOString() ?? null, claimedBy: null,
     });
   }
+}
+
+/** Daily postings go before ad-hoc requests. */
+function rank(turn: Turn): number {
+  return turn.kind === 'daily' ? 0 : 1;
+}
+
+/** ISO times compare as plain text (never served sorts first). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

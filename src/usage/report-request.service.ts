@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { placeholders } from '../db/bulk-sql';
 import { ReportFile } from '../db/entities/report-file.entity';
 import { ReportRequest } from '../db/entities/report-request.entity';
 import type { RegistryService } from '../registry/registry.service';
 import { authorizedDays, type AccessScope } from './report-access';
+import { checkQueued, checkRowWindow, estimateRows, QUEUED_STATUSES, ROW_WINDOW_MS, type ReportQuota } from './report-quota';
 import { checkReportRequest, type ReportRequestInput, type ReportRequestSpec } from './report-request.rules';
 import type { UsageSource } from './usage.source';
 
@@ -55,6 +57,7 @@ export class ReportRequestService {
     private readonly source: () => Promise<UsageSource>,
     private readonly logger: Logger,
     private readonly today: () => string,
+    private readonly quota: ReportQuota,
   ) {}
 
   /** The access scope of whoever acts for `duns`; when `participantId` is given, the DUNS must be one of its own. */
@@ -82,18 +85,49 @@ export class ReportRequestService {
     const limit = options.kind === 'daily' ? Number.MAX_SAFE_INTEGER : undefined;
     const { spec, scope, authorized, notAuthorized } = await this.prepare(input, options.participantId, limit);
     const nothing = authorized.length === 0;
-    const saved = await this.db.getRepository(ReportRequest).save({
+    const row: Omit<ReportRequest, 'id' | 'claimedBy' | 'claimedAt' | 'expiresAt'> = {
       correlationId: randomUUID(), transId: spec.transId, participantId: scope.participantId, requesterDuns: spec.requesterDuns,
       reportType: spec.reportType, startDate: spec.startDate, endDate: spec.endDate, version: spec.version,
       readingType: spec.readingType, kind: options.kind ?? 'adhoc', status: nothing ? 'NAU' : 'PEN',
       statusReason: nothing ? REPORT_FAILURES.NAU : null, esiids: authorized.join('\n'), esiidCount: authorized.length,
       notAuthorized: notAuthorized.join('\n'), revisionsAfterFileId: options.revisionsAfterFileId ?? null, recordCount: 0, attempts: 0, createdAt: new Date().toISOString(),
       finishedAt: nothing ? new Date().toISOString() : null,
-    });
+    };
+    // Daily postings are the platform's own work; a request with nothing to produce costs nothing.
+    const saved = options.kind === 'daily' || nothing ? await this.db.getRepository(ReportRequest).save(row) : await this.saveWithinQuota(row);
     this.logger.info('report: request accepted', {
       correlationId: saved.correlationId, duns: spec.requesterDuns, type: spec.reportType, esiids: authorized.length, notAuthorized: notAuthorized.length,
     });
     return { requestId: saved.id, correlationId: saved.correlationId, transId: saved.transId, statusCode: saved.status, statusReason: saved.statusReason, notAuthorized };
+  }
+
+  /**
+   * Stores an ad-hoc request if its participant stays within its limits. The first statement writes
+   * (a no-op update of the participant's row): it locks that row on PostgreSQL and SQL Server and
+   * takes SQLite's write lock, so concurrent submissions of one participant are counted one after another.
+   */
+  private async saveWithinQuota(row: Omit<ReportRequest, 'id' | 'claimedBy' | 'claimedAt' | 'expiresAt'>): Promise<ReportRequest> {
+    return this.db.transaction(async (m) => {
+      await m.query(`UPDATE "market_participant" SET "kind" = "kind" WHERE "id" = ${placeholders(m, 1, 0)[0]}`, [row.participantId]);
+      const requests = m.getRepository(ReportRequest);
+      const waiting = { participantId: row.participantId, kind: 'adhoc', status: In([...QUEUED_STATUSES]) };
+      const queued = await requests.countBy(waiting);
+      if (queued >= this.quota.maxQueuedPerParticipant) {
+        checkQueued(queued, this.quota.maxQueuedPerParticipant, await requests.findOne({ where: waiting, order: { id: 'ASC' }, select: { correlationId: true, createdAt: true } }));
+      }
+      checkRowWindow(await this.recentRows(m, row.participantId), estimateRows(row), this.quota.maxRowsPerParticipant24h, new Date());
+      return requests.save(row);
+    });
+  }
+
+  /** The estimated rows of the participant's ad-hoc requests of the last 24 hours. */
+  private async recentRows(m: EntityManager, participantId: number): Promise<{ createdAt: string; rows: number }[]> {
+    const since = new Date(Date.now() - ROW_WINDOW_MS).toISOString();
+    const recent = await m.getRepository(ReportRequest).find({
+      where: { participantId, kind: 'adhoc', createdAt: MoreThan(since) },
+      select: { createdAt: true, reportType: true, startDate: true, endDate: true, readingType: true, esiidCount: true },
+    });
+    return recent.map((r) => ({ createdAt: r.createdAt, rows: estimateRows(r) }));
   }
 
   /** The status of a request; a requester only sees its own. */

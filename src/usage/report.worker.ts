@@ -6,6 +6,7 @@ import type { ReportRequest } from '../db/entities/report-request.entity';
 import { readPublicKey } from '../delivery/pgp';
 import { publishStaged, ReportFileWriter } from '../delivery/report-file.writer';
 import type { RegistryService } from '../registry/registry.service';
+import { FreeSpaceGuard, FreeSpaceLowError } from './free-space.guard';
 import type { ReportJobStore } from './report-job.store';
 import { REPORT_FAILURES } from './report-request.service';
 import { REPORT_NAMES, reportHeader, type ReportJob } from './report.generator';
@@ -18,12 +19,15 @@ export type ReportWorkerOptions = Omit<Config['reports'], 'dailyPostingTime'> & 
  * Produces queued report requests: claims one, streams it from the database through CSV, zip and
  * PGP into the requester's folder, and publishes its files all at once. A crash before publishing
  * re-runs the request; a crash while publishing finishes it — either way exactly one set of files.
+ * While the FTPS folders' file system is short of space, nothing is claimed, and a report being
+ * written stops and waits in the queue again.
  */
 export class ReportWorker {
   private stopped = true;
   private loops: Promise<void>[] = [];
   /** One per sleeping loop, so stop() and new work reach every loop. */
   private readonly wakers = new Set<() => void>();
+  private readonly space: FreeSpaceGuard;
 
   constructor(
     private readonly jobs: ReportJobStore,
@@ -31,7 +35,14 @@ export class ReportWorker {
     private readonly csv: ReportCsvProducer,
     private readonly logger: Logger,
     private readonly options: ReportWorkerOptions,
-  ) {}
+  ) {
+    this.space = new FreeSpaceGuard(options.ftpsRoot, () => this.options.minFreeBytes, logger);
+  }
+
+  /** True while production waits for free space (the log says so once). */
+  get pausedForSpace(): boolean {
+    return this.space.isPaused;
+  }
 
   async start(): Promise<void> {
     await this.recover();
@@ -56,14 +67,19 @@ export class ReportWorker {
     if (released > 0) this.logger.warn('report: re-queued requests whose worker stopped', { requests: released });
   }
 
-  /** Claims and produces one request; false when none is waiting. */
+  /** Claims and produces one request; false when none is waiting or production is paused for want of space. */
   async runOnce(now = new Date()): Promise<boolean> {
+    if (!(await this.space.roomToProduce())) return false;
     const request = await this.jobs.claim(now);
     if (!request) return false;
     const heartbeat = setInterval(() => void this.jobs.renew(request.id, new Date()).catch(() => undefined), Math.max(250, this.options.claimTimeoutMs / 4));
     try {
       await this.produce(request, now);
     } catch (error) {
+      if (error instanceof FreeSpaceLowError) {
+        await this.jobs.requeue(request.id);
+        return false;
+      }
       this.logger.error('report: request failed', { correlationId: request.correlationId, error: errorMessage(error), stack: (error as Error).stack });
       await this.jobs.finish(request.id, 'ERR', REPORT_FAILURES.ERR, new Date(), null);
     } finally {
@@ -120,6 +136,7 @@ export class ReportWorker {
       for await (const chunk of this.csv.chunks(job)) {
         if (chunk.records > 0) await writer.write(chunk.csv, chunk.records);
         records += chunk.records;
+        if (!(await this.space.roomToProduce())) throw new FreeSpaceLowError();
       }
       const staged = await writer.closeStaged();
       await this.jobs.stage(request.id, staged, records, new Date());

@@ -6,6 +6,8 @@ export type ReportStatus = 'PEN' | 'PRC' | 'PUB' | '0' | string;
 /** A usage report request (ad-hoc, CLI or daily posting) and its progress. */
 @Entity('report_request')
 @Index('idx_report_request_status', ['status', 'id'])
+@Index('idx_report_request_participant_claimed', ['participantId', 'claimedAt'])
+@Index('idx_report_request_participant_created', ['participantId', 'createdAt'])
 export class ReportRequest {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
