@@ -3,6 +3,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { ensureDevelopmentCertificate } from '../../src/security/dev-pki';
 import { runTool } from '../support/run-tool';
 import { SoapHarness, type ClientFiles } from '../support/soap-harness';
 
@@ -99,6 +100,14 @@ describe('served WSDLs name the address clients must call (SMT_SOAP_PUBLIC_URL, 
         expect(addressOf(served.body), `${service}${query}`).to.equal(`${base}/${service}`);
       }
     }
+  });
+
+  it('serves the mock TDSP\'s TdspHan WSDL with the port it got', async () => {
+    const mock = await harness.app.startMockTdsp({ tdspCert: harness.tdsp.clientCertPath, tdspKey: harness.tdsp.clientKeyPath, port: 0 });
+    const platform = await ensureDevelopmentCertificate(dataDir, 'platform-client');
+    const served = await fetchOverTls(`https://127.0.0.1:${mock.port}/TdspHan?wsdl`, harness, { certificatePem: platform.certPem, privateKeyPem: platform.keyPem });
+    expect(served.status, served.body).to.equal(200);
+    expect(addressOf(served.body)).to.equal(`https://localhost:${mock.port}/TdspHan`);
   });
 
   it('lets zeep, created from the served WSDL URL, call the service at the address the WSDL names', async () => {
