@@ -132,7 +132,7 @@ export class App {
     return this.once('dispatchWorker', async () => {
       const tdsp = this.config.tdsp;
       const tls = await this.tdspClientTls();
-      const soap = new SignedSoapClient(await this.securityPool(), await this.serverIdentity(), tdsp.timeoutMs);
+      const soap = new SignedSoapClient(await this.securityPool(), await this.identities.tdspSigner(), tdsp.timeoutMs);
       const client = new TdspClient(soap, await this.registry(), await this.credentials(), this.logger, { tls, callbackAddress: () => `${this.soapPublicUrl()}/TdspCallback` });
       const onEnd = hanDispatchEnds(await this.hanDeviceStatuses(), await this.hanMessageStatuses());
       const worker = new DispatchWorker(await this.dispatchStore(), client, onEnd, this.logger, {
@@ -256,7 +256,8 @@ export class App {
   /**
    * Starts the mock TDSP: it serves TdspHan with the development PKI's mock-tdsp certificate and calls
    * back as the TDSP whose client certificate and key it is given. Unless told otherwise it trusts
-   * this platform: its client certificate for calls in, its server certificate for signatures.
+   * this platform: its client certificate for calls in, its TDSP signing certificate for their
+   * signatures, and its server certificate for the signatures on its answers to callbacks.
    */
   async startMockTdsp(files: MockTdspFiles): Promise<RunningSoapServer> {
     const { dataDir, soap, mockTdsp } = this.config;
@@ -269,7 +270,8 @@ export class App {
       tdsp: { certificatePem: await readFileNamed(files.tdspCert, 'the TDSP certificate'), privateKeyPem: await readFileNamed(files.tdspKey, 'the TDSP key') },
       caPem: files.ca ? await readFileNamed(files.ca, 'the CA file') : pki.ca.certPem,
       platformClientFingerprint256: parseCertificate(platformClientPem).fingerprint256,
-      platformSignersPem: [files.platformSigner ? await readFileNamed(files.platformSigner, 'the platform signing certificate') : (await this.serverIdentity()).certificatePem],
+      platformSignersPem: [files.platformSigner ? await readFileNamed(files.platformSigner, 'the platform signing certificate') : (await this.identities.tdspSigner()).certificatePem],
+      platformAnswerSignersPem: [files.platformServerCert ? await readFileNamed(files.platformServerCert, 'the platform server certificate') : (await this.serverIdentity()).certificatePem],
       behaviour: loadBehaviour(files.behaviour ?? mockTdsp.behaviourFile),
       maxBodyBytes: soap.maxBodyBytes, clockSkewSeconds: soap.clockSkewSeconds, timestampWindowSeconds: soap.timestampWindowSeconds,
     }, await this.securityPool(), this.logger);
@@ -361,6 +363,8 @@ export interface MockTdspFiles {
   tdspKey: string;
   platformClientCert?: string | null;
   platformSigner?: string | null;
+  /** Signs the platform's answers to callbacks; default: this data dir's server certificate. */
+  platformServerCert?: string | null;
   ca?: string | null;
   behaviour?: string | null;
   port?: number;

@@ -2,7 +2,7 @@ import { ensureDevelopmentSetup } from '../security/development-setup';
 import { untilStopped, type Command } from './command';
 import { SmtError } from '../core/errors';
 
-const USAGE = 'mock-tdsp [--port N] [--behaviour FILE.json] [--tdsp-cert FILE --tdsp-key FILE] [--platform-client-cert FILE] [--platform-signing-cert FILE] [--ca FILE]';
+const USAGE = 'mock-tdsp [--port N] [--behaviour FILE.json] [--tdsp-cert FILE --tdsp-key FILE] [--platform-client-cert FILE] [--platform-signing-cert FILE] [--platform-server-cert FILE] [--ca FILE]';
 
 export const mockTdspCommand: Command = {
   name: ['mock-tdsp'],
@@ -15,6 +15,7 @@ export const mockTdspCommand: Command = {
     'tdsp-key': { type: 'string' },
     'platform-client-cert': { type: 'string' },
     'platform-signing-cert': { type: 'string' },
+    'platform-server-cert': { type: 'string' },
     ca: { type: 'string' },
   },
   allowPositionals: false,
@@ -37,6 +38,8 @@ export const mockTdspCommand: Command = {
     const mock = await app.startMockTdsp({
       tdspCert, tdspKey: tdspKey!, port, behaviour: text('behaviour'),
       platformClientCert: text('platform-client-cert'), platformSigner: text('platform-signing-cert'), ca: text('ca'),
+      // A platform that signs its calls with its server key: one certificate for both.
+      platformServerCert: text('platform-server-cert') ?? text('platform-signing-cert'),
     });
     term.err([
       `smt mock-tdsp: TdspHan at https://${app.config.mockTdsp.host}:${mock.port}/TdspHan (WSDL: ?wsdl)`,

@@ -27,7 +27,7 @@ function guardedPaths(config: Config): string[] {
     config.dataDir,
     pki.caKeyPath, pki.serverKeyPath, path.join(pki.dir, 'platform-client.key'), path.join(pki.dir, 'mock-tdsp.key'),
     platformKeyPaths(config.dataDir).privatePath,
-    config.security.serverKeyFile, config.tdsp.clientKeyFile,
+    config.security.serverKeyFile, config.tdsp.clientKeyFile, config.tdsp.signingKeyFile,
   ];
   if (config.db.type === 'sqlite') {
     const database = sqliteFile(config);

@@ -49,6 +49,9 @@ export interface Config {
   tdsp: {
     clientCertFile: string | null;
     clientKeyFile: string | null;
+    /** The certificate and key that sign the platform's requests to TDSPs; null: the server's (security.serverCertFile). */
+    signingCertFile: string | null;
+    signingKeyFile: string | null;
     caFile: string | null;
     timeoutMs: number;
     maxAttempts: number;
@@ -85,7 +88,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (dbType !== 'sqlite' && !dbUrl) {
     throw invalid('SMT_DB_URL', `is required when SMT_DB_TYPE=${dbType} (e.g. ${exampleUrl(dbType)})`);
   }
-  for (const [cert, key] of [['SMT_SERVER_CERT_FILE', 'SMT_SERVER_KEY_FILE'], ['SMT_TDSP_CLIENT_CERT_FILE', 'SMT_TDSP_CLIENT_KEY_FILE']]) {
+  for (const [cert, key] of [['SMT_SERVER_CERT_FILE', 'SMT_SERVER_KEY_FILE'], ['SMT_TDSP_CLIENT_CERT_FILE', 'SMT_TDSP_CLIENT_KEY_FILE'],
+    ['SMT_TDSP_SIGNING_CERT_FILE', 'SMT_TDSP_SIGNING_KEY_FILE']]) {
     if (!optionalFile(env, cert!) !== !optionalFile(env, key!)) {
       throw invalid(key!, `and ${cert} go together: set both (a certificate and its private key) or neither`);
     }
@@ -133,6 +137,8 @@ export function loadConfig(env: Env = process.env): Config {
     tdsp: {
       clientCertFile: optionalFile(env, 'SMT_TDSP_CLIENT_CERT_FILE'),
       clientKeyFile: optionalFile(env, 'SMT_TDSP_CLIENT_KEY_FILE'),
+      signingCertFile: optionalFile(env, 'SMT_TDSP_SIGNING_CERT_FILE'),
+      signingKeyFile: optionalFile(env, 'SMT_TDSP_SIGNING_KEY_FILE'),
       caFile: optionalFile(env, 'SMT_TDSP_CA_FILE'),
       timeoutMs: integer(env, 'SMT_TDSP_TIMEOUT_S', 30, 1, 600) * 1000,
       maxAttempts: integer(env, 'SMT_TDSP_MAX_ATTEMPTS', 8, 1, 100),

@@ -1,3 +1,4 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
 import tls from 'node:tls';
 import type { Config } from '../config/config';
@@ -33,6 +34,23 @@ export class PlatformIdentities {
     });
   }
 
+  /**
+   * What signs the platform's requests to TDSPs: its own certificate and key when configured, so the
+   * key that answers REPs need not also speak for the platform to every TDSP; otherwise the server's.
+   */
+  tdspSigner(): Promise<SigningCredentials> {
+    return this.once('tdspSigner', async () => {
+      const { signingCertFile, signingKeyFile } = this.config.tdsp;
+      if (!signingCertFile || !signingKeyFile) return this.server();
+      const certificatePem = await readFileNamed(signingCertFile, 'SMT_TDSP_SIGNING_CERT_FILE');
+      const privateKeyPem = await readFileNamed(signingKeyFile, 'SMT_TDSP_SIGNING_KEY_FILE');
+      if (!keyMatches(certificatePem, privateKeyPem)) {
+        throw new SmtError('CONFIG_INVALID', `SMT_TDSP_SIGNING_KEY_FILE ${signingKeyFile} is not the private key of SMT_TDSP_SIGNING_CERT_FILE ${signingCertFile} (or one of them is not PEM)`);
+      }
+      return { certificatePem, privateKeyPem };
+    });
+  }
+
   tdspClientTls(): Promise<TdspClientTls> {
     return this.once('tdspClientTls', async () => {
       const { clientCertFile, clientKeyFile, caFile } = this.config.tdsp;
@@ -53,6 +71,14 @@ export class PlatformIdentities {
       this.read.set(name, made);
     }
     return made;
+  }
+}
+
+function keyMatches(certificatePem: string, privateKeyPem: string): boolean {
+  try {
+    return new X509Certificate(certificatePem).checkPrivateKey(createPrivateKey(privateKeyPem));
+  } catch {
+    return false;
   }
 }
 

@@ -27,8 +27,10 @@ export interface MockTdspOptions {
   caPem: string;
   /** The platform's client certificate (SHA-256 fingerprint); null: any certificate from the CA. */
   platformClientFingerprint256: string | null;
-  /** Certificates whose signatures count as the platform's. */
+  /** Certificates whose signatures on requests count as the platform's (its TDSP signing certificate). */
   platformSignersPem: string[];
+  /** Certificates whose signatures on the answers to callbacks count as the platform's (its server certificate). */
+  platformAnswerSignersPem: string[];
   behaviour: MockBehaviour;
   maxBodyBytes: number;
   clockSkewSeconds: number;
@@ -61,7 +63,7 @@ export async function startMockTdsp(options: MockTdspOptions, security: WsSecuri
   const callback: Callback = async (url, operation, message) => {
     for (let attempt = 1; !closed; attempt++) {
       try {
-        const reply = await soap.call({ url, agent, trustedSignersPem: options.platformSignersPem }, TDSP_HAN_NAMESPACE, operation, message);
+        const reply = await soap.call({ url, agent, trustedSignersPem: options.platformAnswerSignersPem }, TDSP_HAN_NAMESPACE, operation, message);
         if (reply.kind === 'fault') logger.warn('mock-tdsp: the platform refused a callback', { operation, requestId: message.requestId, code: reply.code, message: reply.message });
         return;
       } catch (error) {
