@@ -122,6 +122,13 @@ for (const dbType of ['sqlite', 'postgres'] as const) {
       await drain();
     });
 
+    it('lets no more than the limit through when one REP submits many requests at the same moment', async () => {
+      const answers = await Promise.all(Array.from({ length: 12 }, () => submit(repA, '200000001', '10443720000000004')));
+      expect(answers.filter((a) => a.result?.statusCode === 'PEN')).to.have.length(8);
+      expect(answers.filter((a) => a.fault?.code === 'REPORT_QUEUE_FULL')).to.have.length(4);
+      await drain();
+    });
+
     it('refuses rows beyond the rolling 24-hour allowance, over SOAP and in the CLI, saying when the request fits', async () => {
       const tooBig = await submit(repC, '200000003', '10443720000000008', '05/01/2025', '06/29/2025');
       expect(tooBig.fault?.code).to.equal('REPORT_ROW_LIMIT');
