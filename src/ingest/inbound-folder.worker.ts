@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PARTIAL_PREFIX } from '../delivery/atomic-write';
 import type { Logger } from '../core/logger';
 import { errorMessage, isSmtError } from '../core/errors';
+import { makePrivateDir } from '../core/private-files';
 import type { IngestService } from './ingest.service';
 import { openLseInput } from './lse-input';
 import type { PrivateKey } from '../delivery/pgp';
@@ -92,7 +93,7 @@ export class InboundFolderWorker {
   /** A folder no TDSP owns was not filled through the FTPS site: nobody to bind its files to, nor to report to. */
   private async setAside(file: string, duns: string, done: string): Promise<void> {
     this.logger.warn('inbound: folder has no TDSP owner; file not loaded', { duns, file: path.basename(file), movedTo: done });
-    await fs.promises.mkdir(path.dirname(done), { recursive: true });
+    await makePrivateDir(path.dirname(done));
     await fs.promises.rename(file, done);
   }
 
@@ -117,7 +118,7 @@ export class InboundFolderWorker {
     } catch (error) {
       this.logger.warn('inbound: file could not be loaded', { file, error: errorMessage(error) });
     }
-    await fs.promises.mkdir(path.dirname(done), { recursive: true });
+    await makePrivateDir(path.dirname(done));
     await fs.promises.rename(file, done);
   }
 }

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { SmtError, errorMessage, isSmtError } from '../core/errors';
+import { makePrivateDir } from '../core/private-files';
 import { decryptToFile, type PrivateKey } from '../delivery/pgp';
 
 /** One plain LSE file ready to parse, wherever it came from (a folder, a zip, a PGP message). */
@@ -231,7 +232,7 @@ const tempSource = (displayName: string, lsePath: string, sizeBytes: number): Ls
 });
 
 async function newTempPath(tempDir: string): Promise<string> {
-  await fs.promises.mkdir(tempDir, { recursive: true });
+  await makePrivateDir(tempDir);
   return path.join(tempDir, `smt-input-${randomUUID()}.tmp`);
 }
 
