@@ -53,7 +53,7 @@ describe('file permissions: the data dir and everything written into it are owne
       fs.writeFileSync(keyFile, rep.publicArmored);
       expect((await cli.run('entity', 'update', 'Demo REP', '--pgp-key', keyFile)).status).to.equal(0);
       expect((await cli.run('keys', 'export-public')).status).to.equal(0);
-      expect((await cli.ingestJson(lseFixture('100000001IntervalData20250702060000001.lse'))).status).to.equal(0);
+      expect((await cli.ingestJson('--for', '100000001', lseFixture('100000001IntervalData20250702060000001.lse'))).status).to.equal(0);
       const queued = await cli.run('report', '--type', 'daily', '--duns', '200000001', '--from', '07/01/2025', '--to', '07/01/2025', '--esiid', '10443720000000001', '--deliver');
       expect(queued.status, queued.err).to.equal(0);
       expect((await cli.run('reports', 'run')).out).to.contain('1 request(s) processed');
