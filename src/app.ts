@@ -227,7 +227,7 @@ export class App {
   /** The WS-Security threads every signed call in and out shares. */
   securityPool(): Promise<WsSecurityPool> {
     return this.once('securityPool', async () => {
-      const pool = new WsSecurityPool({ threads: this.config.soap.securityThreads });
+      const pool = new WsSecurityPool({ threads: this.config.soap.securityThreads, verifyBudgetMs: this.config.soap.verifyBudgetMs });
       this.closers.push(() => pool.close());
       return pool;
     });

@@ -44,6 +44,12 @@ export interface Config {
     timestampWindowSeconds: number;
     allowSha1: boolean;
     securityThreads: number;
+    /** Caps checked on a request's bytes before it is parsed or verified (xml-limits.rules.ts). */
+    maxElements: number;
+    maxAttributesPerElement: number;
+    maxNamespacesInScope: number;
+    /** A signature verification running longer is abandoned and its thread replaced. */
+    verifyBudgetMs: number;
   };
   /** Calls to the TDSPs' HAN services; null files: the development PKI's platform client certificate, and the system CAs plus the development CA. */
   tdsp: {
@@ -133,6 +139,10 @@ export function loadConfig(env: Env = process.env): Config {
       timestampWindowSeconds: integer(env, 'SMT_SOAP_TIMESTAMP_WINDOW_S', 300, 1, 3600),
       allowSha1: oneOf(env, 'SMT_SOAP_ALLOW_SHA1', ['false', 'true'] as const, 'false') === 'true',
       securityThreads: integer(env, 'SMT_SOAP_SECURITY_THREADS', 2, 1, 16),
+      maxElements: integer(env, 'SMT_SOAP_MAX_ELEMENTS', 60_000, 100, 2_000_000),
+      maxAttributesPerElement: integer(env, 'SMT_SOAP_MAX_ATTRIBUTES', 32, 4, 1024),
+      maxNamespacesInScope: integer(env, 'SMT_SOAP_MAX_NAMESPACES', 64, 8, 4096),
+      verifyBudgetMs: integer(env, 'SMT_SOAP_VERIFY_BUDGET_MS', 2000, 50, 600_000),
     },
     tdsp: {
       clientCertFile: optionalFile(env, 'SMT_TDSP_CLIENT_CERT_FILE'),

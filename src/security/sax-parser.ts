@@ -7,7 +7,9 @@ export interface SaxTag {
   name: string;
   local: string;
   uri: string;
-  attributes: Record<string, { local: string; uri: string }>;
+  attributes: Record<string, { local: string; uri: string; value: string }>;
+  /** The namespace bindings in scope (prefix, '' for the default, to URI). */
+  ns: Record<string, string>;
 }
 export interface SaxParser {
   onerror: (error: Error) => void;

@@ -1,13 +1,17 @@
 import { SmtError } from '../core/errors';
 import { strictSaxParser, type SaxTag } from './sax-parser';
+import { checkNoSoapEncoding } from './soap-encoding.rules';
 import { SOAP11_NS } from './ws-security.xml';
+import { DEFAULT_MARKUP_LIMITS, MarkupCounter, type MarkupLimits } from './xml-limits.rules';
 
 /**
  * Cheap checks on a SOAP request's raw bytes before any DOM parser sees them. xmldom (used by
  * xml-crypto) is lenient: it ignores DTDs, keeps the first of two roots and repairs broken nesting,
  * and node-soap matches elements by local name only. Whatever this accepts, both parse the same way.
+ * The counts of xml-limits.rules are checked on the bytes before sax sees them, and SOAP encoding
+ * (href/id references, encoded arrays) is refused: what passes costs time in proportion to its size.
  */
-export interface EnvelopeLimits {
+export interface EnvelopeLimits extends Partial<MarkupLimits> {
   maxBytes: number;
   maxDepth: number;
 }
@@ -21,7 +25,7 @@ export function checkSoapEnvelope(raw: Buffer, limits: EnvelopeLimits): void {
   }
   checkEncoding(raw);
   rejectDtd(raw);
-  scanMarkup(raw, limits.maxDepth);
+  scanMarkup(raw, limits.maxDepth, new MarkupCounter({ ...DEFAULT_MARKUP_LIMITS, ...definedLimits(limits) }));
   let text: string;
   try {
     text = utf8.decode(raw);
@@ -54,8 +58,12 @@ function rejectDtd(raw: Buffer): void {
   }
 }
 
-/** One pass over the bytes: element depth, and attributes given twice in one start tag. */
-function scanMarkup(raw: Buffer, maxDepth: number): void {
+function definedLimits(limits: EnvelopeLimits): Partial<MarkupLimits> {
+  return Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
+}
+
+/** One pass over the bytes: element depth and counts, and attributes given twice in one start tag. */
+function scanMarkup(raw: Buffer, maxDepth: number, counter: MarkupCounter): void {
   let depth = 0;
   let at = raw.indexOf(LT);
   while (at !== -1) {
@@ -68,11 +76,13 @@ function scanMarkup(raw: Buffer, maxDepth: number): void {
     } else if (next === SLASH) {
       end = raw.indexOf(GT, at);
       depth--;
+      counter.end();
     } else {
       end = startTagEnd(raw, at);
       if (++depth > maxDepth) throw new SmtError('XML_TOO_DEEP', `elements are nested deeper than ${maxDepth} levels`);
-      if (raw[end - 1] === SLASH) depth--;
-      checkAttributeNames(raw.toString('latin1', at, end));
+      const selfClosing = raw[end - 1] === SLASH;
+      if (selfClosing) depth--;
+      counter.start(attributeNames(raw.toString('latin1', at, end)), selfClosing);
     }
     if (end <= 0) throw malformed('unterminated markup');
     at = raw.indexOf(LT, end + 1);
@@ -109,14 +119,15 @@ function startTagEnd(raw: Buffer, at: number): number {
 
 const ATTRIBUTE = /\s([^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')/g;
 
-/** sax keeps the first of two equal attributes silently, xmldom another: refuse the ambiguity. */
-function checkAttributeNames(tag: string): void {
-  if (!tag.includes('=')) return;
+/** The attribute names of a start tag. sax keeps the first of two equal attributes silently, xmldom another: refuse the ambiguity. */
+function attributeNames(tag: string): string[] {
+  if (!tag.includes('=')) return [];
   const names = new Set<string>();
   for (const match of tag.matchAll(ATTRIBUTE)) {
     if (names.has(match[1])) throw malformed(`attribute ${shown(match[1])} appears twice in one element`);
     names.add(match[1]);
   }
+  return [...names];
 }
 
 function checkStructure(text: string, maxDepth: number): void {
@@ -140,6 +151,7 @@ function checkStructure(text: string, maxDepth: number): void {
     depth++;
     if (depth > maxDepth) throw new SmtError('XML_TOO_DEEP', `elements are nested deeper than ${maxDepth} levels`);
     checkExpandedAttributeNames(tag);
+    checkNoSoapEncoding(tag);
     const isSoap = tag.uri === SOAP11_NS;
     if (depth === 1) {
       if (rootSeen) throw malformed('the document has more than one root element');

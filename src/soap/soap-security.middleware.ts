@@ -7,11 +7,13 @@ import type { ClientIdentity, CredentialsService } from '../security/credentials
 import { normalizeIp } from '../security/ip-address';
 import type { ReplayCache } from '../security/replay-cache';
 import type { WsSecurityPool } from '../security/ws-security.pool';
+import type { MarkupLimits } from '../security/xml-limits.rules';
 import { setAuthenticated } from './client-identity';
 import { faultEnvelope } from './fault-envelope';
 import { toSoapFault } from './fault-table';
 
-export interface MessageSecurityOptions {
+/** Element, attribute and namespace caps checked before parsing (defaults: DEFAULT_MARKUP_LIMITS). */
+export interface MessageSecurityOptions extends Partial<MarkupLimits> {
   /** Namespace and request element names of the service's operations. */
   operations: { namespace: string; names: readonly string[] };
   maxBodyBytes: number;
@@ -74,7 +76,10 @@ export function verifyMessage(pool: WsSecurityPool, replay: ReplayCache, identit
     pool.verify(raw, {
       trustedCertificatesPem: identity.signingCertificatesPem, now, maxSkewSeconds: options.clockSkewSeconds,
       maxAgeSeconds: options.timestampWindowSeconds, allowSha1: options.allowSha1,
-      envelopeLimits: { maxBytes: options.maxBodyBytes, maxDepth: 32 },
+      envelopeLimits: {
+        maxBytes: options.maxBodyBytes, maxDepth: 32, maxElements: options.maxElements,
+        maxAttributesPerElement: options.maxAttributesPerElement, maxNamespacesInScope: options.maxNamespacesInScope,
+      },
     }, options.priority).then((verified) => {
       if (replay.seen(verified.signatureDigest, verified.expires, now)) {
         throw new SmtError('WSS_REPLAY', 'this signed message was already received; sign every request anew');

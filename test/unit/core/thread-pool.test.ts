@@ -35,6 +35,35 @@ describe('core/thread-pool', () => {
     }
   });
 
+  it('abandons a call past its time limit, replaces the thread, and keeps serving', async () => {
+    const limited = pool.run({ op: 'spin', ms: 60_000 }, { timeLimitMs: 100, timeLimitError: () => new SmtError('WSS_VERIFY_TIMEOUT', 'too slow') });
+    const error = await limited.catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(SmtError);
+    expect((error as SmtError).code).to.equal('WSS_VERIFY_TIMEOUT');
+    expect(pool.size).to.equal(2);
+    const answers = await Promise.all([1, 2, 3, 4].map((i) => pool.run({ op: 'echo', value: String(i) })));
+    expect(answers.map((a) => a.split('@')[0])).to.deep.equal(['1', '2', '3', '4']);
+    expect(await pool.run({ op: 'spin', ms: 1 }, { timeLimitMs: 10_000 })).to.match(/^spun@/);
+  });
+
+  it('runs large calls on one thread less than all, so small calls overtake them', async () => {
+    // Both threads started: two calls at once land on two threads.
+    for (let i = 0; i < 100; i++) {
+      const threads = await Promise.all([1, 2].map(() => pool.run({ op: 'wait', ms: 20 })));
+      if (threads[0] !== threads[1]) break;
+    }
+    const order: string[] = [];
+    const large = [1, 2].map((i) => pool.run({ op: 'span', ms: 150 }, { large: true }).then((span) => {
+      order.push(`large-${i}`);
+      return span.split('-').map(Number);
+    }));
+    const small = pool.run({ op: 'echo', value: 'small' }).then(() => order.push('small'));
+    const [[, firstEnd], [secondStart]] = await Promise.all(large);
+    await small;
+    expect(order).to.deep.equal(['small', 'large-1', 'large-2']);
+    expect(secondStart).to.be.at.least(firstEnd);
+  });
+
   it('rebuilds SmtError with its code and cloneable details; other errors stay plain', async () => {
     const smt = await pool.run({ op: 'fail-smt' }).catch((e: unknown) => e);
     expect(smt).to.be.instanceOf(SmtError);

@@ -103,6 +103,56 @@ describe('security/xml-hardening', () => {
     expect(error.message.length).to.be.lessThan(200);
   });
 
+  describe('SOAP encoding (document/literal services only)', () => {
+    const SOAPENC = 'http://schemas.xmlsoap.org/soap/encoding/';
+    const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+    const refusedEncoding: Record<string, string> = {
+      'an href reference': '<x><a href="#r"/><r id="r"/></x>',
+      'an href in another namespace or case': '<x xmlns:l="http://www.w3.org/1999/xlink"><a l:HREF="#r"/></x>',
+      'an unqualified id': '<x id="r"/>',
+      'an Id outside wsu: on a payload element': '<x Id="r"/>',
+      'xml:id': '<x xml:id="r"/>',
+      'a soapenc attribute': `<x xmlns:enc="${SOAPENC}" enc:arrayType="xsd:string[2]"/>`,
+      'an arrayType in another namespace': '<x xmlns:w="http://schemas.xmlsoap.org/wsdl/" w:arrayType="x[2]"/>',
+      'encodingStyle': `<x xmlns:s="${SOAP}" s:encodingStyle="${SOAPENC}"/>`,
+      'an element of the SOAP encoding namespace': `<enc:Array xmlns:enc="${SOAPENC}"/>`,
+      'an xsi:type naming a SOAP encoding type': `<x xmlns:xsi="${XSI}" xmlns:enc="${SOAPENC}" xsi:type="enc:Array"/>`,
+    };
+    for (const [name, body] of Object.entries(refusedEncoding)) {
+      it(`refuses ${name}`, () => expectRefused(envelope(body), 'SOAP_ENCODING_FORBIDDEN', /SOAP encoding is not accepted/));
+    }
+    it('accepts the ids signed requests carry: wsu:Id anywhere, Id on XML-DSig elements; and xsi:nil', () => {
+      const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
+      const header = `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Id="SIG-1"><ds:KeyInfo Id="KI-1"/></ds:Signature>` +
+        `<t xmlns:u="${WSU}" u:Id="ts-1"/>`;
+      checkSoapEnvelope(Buffer.from(envelope(`<x xmlns:ns0="${WSU}" ns0:Id="b"><y xmlns:xsi="${XSI}" xsi:nil="true"/></x>`, header)), LIMITS);
+    });
+  });
+
+  describe('element, attribute and namespace caps', () => {
+    const limits = { ...LIMITS, maxElements: 100, maxAttributesPerElement: 4, maxNamespacesInScope: 6 };
+    const accepted = (xml: string) => checkSoapEnvelope(Buffer.from(xml), limits);
+    it('counts every element of the message', () => {
+      accepted(envelope(`<x>${'<y/>'.repeat(96)}</x>`));
+      expectRefused(envelope(`<x>${'<y/>'.repeat(97)}</x>`), 'XML_LIMIT_EXCEEDED', /more than 100 elements/, limits);
+    });
+    it('caps the attributes of one element, namespace declarations not counted', () => {
+      accepted(envelope('<x xmlns:a="urn:a" xmlns:b="urn:b" a="1" b="2" c="3" d="4"/>'));
+      expectRefused(envelope('<x a="1" b="2" c="3" d="4" e="5"/>'), 'XML_LIMIT_EXCEEDED', /5 attributes/, limits);
+    });
+    it('caps the namespace declarations in scope, on one element or on its ancestors, not on siblings', () => {
+      accepted(envelope(`<x xmlns:a="urn:a" xmlns:b="urn:b">${'<y xmlns:c="urn:c" xmlns:d="urn:d" xmlns:e="urn:e"/>'.repeat(20)}</x>`));
+      expectRefused(envelope('<x xmlns:a="urn:a" xmlns:b="urn:b"><y xmlns:c="urn:c" xmlns:d="urn:d" xmlns:e="urn:e" xmlns:f="urn:f"/></x>'),
+        'XML_LIMIT_EXCEEDED', /7 namespace declarations in scope/, limits);
+      expectRefused(envelope('<x xmlns:a="urn:a" xmlns:b="urn:b" xmlns:c="urn:c" xmlns:d="urn:d" xmlns:e="urn:e" xmlns:f="urn:f"/>'),
+        'XML_LIMIT_EXCEEDED', /in scope/, limits);
+    });
+    it('leaves room for a 50,000-ESI-ID request with the defaults, even one declaring its namespace on every element', () => {
+      const esiids = '<esiid xmlns="urn:smt:meterusage">10443720000000001</esiid>'.repeat(50_000);
+      checkSoapEnvelope(Buffer.from(envelope(`<SubmitUsageRequest xmlns="urn:smt:meterusage"><trans_id>T</trans_id>${esiids}</SubmitUsageRequest>`)), { maxBytes: 4 * 1024 * 1024, maxDepth: 32 });
+    });
+  });
+
   it('checks a 50,000-ESI-ID envelope quickly', () => {
     const body = `<SubmitUsageRequest xmlns="urn:smt:meterusage">${'<esiid>10443720000000001</esiid>'.repeat(50_000)}</SubmitUsageRequest>`;
     const raw = Buffer.from(envelope(body));
