@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 export interface PlatformProcess {
+  /** The `smt serve` process, e.g. to read its memory from /proc. */
+  pid: number;
   dataDir: string;
   soapPort: number;
   ftpsPort: number;
@@ -44,7 +46,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   }
   if (!fs.existsSync(path.join(dataDir, 'demo', 'demo-rep'))) throw new Error('smt serve started without the demo participants');
   return {
-    dataDir, soapPort, ftpsPort, mockTdspPort: base + 41,
+    pid: child.pid!, dataDir, soapPort, ftpsPort, mockTdspPort: base + 41,
     stop: async () => {
       child.kill('SIGINT');
       await new Promise((resolve) => child.on('exit', resolve));
