@@ -82,6 +82,11 @@ export interface Config {
     requireClientCertificate: boolean;
     maxUploadMb: number;
     idleTimeoutS: number;
+    /** Control connections at once; those not logged in may hold half, and per address `maxConnectionsPerIp`. */
+    maxConnections: number;
+    maxConnectionsPerIp: number;
+    /** From connecting to a successful login (AUTH TLS included). */
+    loginTimeoutS: number;
   };
 }
 
@@ -180,6 +185,9 @@ function ftpsSettings(env: Env): Config['ftps'] {
     requireClientCertificate: oneOf(env, 'SMT_FTPS_REQUIRE_CLIENT_CERT', ['false', 'true'] as const, 'false') === 'true',
     maxUploadMb: integer(env, 'SMT_FTPS_MAX_UPLOAD_MB', 512, 1, 100_000),
     idleTimeoutS: integer(env, 'SMT_FTPS_IDLE_TIMEOUT_S', 300, 1, 86_400),
+    maxConnections: integer(env, 'SMT_FTPS_MAX_CONNECTIONS', 256, 2, 100_000),
+    maxConnectionsPerIp: integer(env, 'SMT_FTPS_MAX_CONNECTIONS_PER_IP', 8, 1, 100_000),
+    loginTimeoutS: integer(env, 'SMT_FTPS_LOGIN_TIMEOUT_S', 30, 1, 3_600),
   };
 }
 

@@ -17,8 +17,9 @@ export class RawFtpClient {
     this.listen(socket);
   }
 
-  static async connect(port: number): Promise<RawFtpClient> {
-    const socket = net.connect(port, '127.0.0.1');
+  /** `from`: the local address to connect from (any 127.x.y.z on loopback). */
+  static async connect(port: number, from?: string): Promise<RawFtpClient> {
+    const socket = net.connect({ port, host: '127.0.0.1', localAddress: from });
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     const client = new RawFtpClient(socket);
     await client.reply();
@@ -49,16 +50,16 @@ export class RawFtpClient {
   }
 
   /** AUTH TLS, then the handshake on the same connection. */
-  async upgrade(caPem: string): Promise<void> {
+  async upgrade(caPem: string, options: tls.ConnectionOptions = {}): Promise<void> {
     const reply = await this.send('AUTH TLS');
     if (reply.code !== 234) throw new Error(`AUTH TLS: ${reply.code} ${reply.text}`);
-    await this.upgradeAfterReply(caPem);
+    await this.upgradeAfterReply(caPem, options);
   }
 
   /** The TLS handshake, once the 234 has been read. */
-  async upgradeAfterReply(caPem: string): Promise<void> {
+  async upgradeAfterReply(caPem: string, options: tls.ConnectionOptions = {}): Promise<void> {
     this.socket.removeAllListeners('data');
-    const secure = tls.connect({ socket: this.socket, ca: caPem, servername: 'localhost' });
+    const secure = tls.connect({ ...options, socket: this.socket, ca: caPem, servername: 'localhost' });
     await new Promise<void>((resolve, reject) => secure.once('secureConnect', resolve).once('error', reject));
     this.socket = secure;
     this.listen(secure);
@@ -83,6 +84,11 @@ export class RawFtpClient {
     data.on('error', () => undefined);
     await new Promise<void>((resolve) => data.once('secureConnect', resolve));
     return data;
+  }
+
+  /** The control connection's TLS session, as a client offers it to resume on data connections. */
+  get tlsSession(): Buffer | undefined {
+    return (this.socket as tls.TLSSocket).getSession?.();
   }
 
   async login(user: string, password: string): Promise<FtpReply> {

@@ -7,13 +7,20 @@ import { normalizeIp } from '../../security/ip-address';
 import { fileCommands } from './file-commands';
 import { FtpReplyError, formatReply, notImplementedReply, parseCommandLine, stripTelnetCommands, type FtpCommand, type Gate } from './ftp-protocol';
 import { DataTransfers } from './data-transfers';
+import type { DataBinding } from './passive-ports';
+import type { AdmissionSlot } from './session-admission';
 import { sessionCommands } from './session-commands';
 import type { SessionServices } from './session-services';
+import { dataConnectionRefusal, type SessionTls } from './session-tls';
 import { transferCommands } from './transfer-commands';
 import { VirtualFileSystem } from './virtual-fs';
 
 const COMMANDS: Readonly<Record<string, FtpCommand>> = { ...sessionCommands, ...fileCommands, ...transferCommands };
 const MAX_LINE_BYTES = 4096;
+/** Before login the longest line is a PASS: nothing longer has a reason to arrive. */
+const MAX_LINE_BYTES_BEFORE_LOGIN = 1024;
+/** AUTH, PBSZ, PROT, USER, PASS and a few FEAT/OPTS/TYPE: room for some wrong passwords, not for a NOOP flood. */
+const MAX_COMMANDS_BEFORE_LOGIN = 24;
 const MAX_QUEUED_COMMANDS = 32;
 
 /**
@@ -36,6 +43,9 @@ export class ControlSession {
   readonly localIp: string;
   readonly transfers: DataTransfers;
   private clientFingerprint: string | null = null;
+  private tls: SessionTls | null = null;
+  private commandsBeforeLogin = 0;
+  private loginTimer: NodeJS.Timeout | null;
   private pending: Buffer = Buffer.alloc(0);
   private readonly queue: string[] = [];
   private busy = false;
@@ -43,7 +53,12 @@ export class ControlSession {
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
 
-  constructor(socket: net.Socket, readonly services: SessionServices, private readonly onClosed: (session: ControlSession) => void) {
+  constructor(
+    socket: net.Socket,
+    readonly services: SessionServices,
+    private readonly slot: AdmissionSlot,
+    private readonly onClosed: (session: ControlSession) => void,
+  ) {
     this.socket = socket;
     this.ip = normalizeIp(socket.remoteAddress ?? '') ?? String(socket.remoteAddress);
     this.localIp = normalizeIp(socket.localAddress ?? '') ?? String(socket.localAddress);
@@ -51,6 +66,10 @@ export class ControlSession {
     this.attach(socket);
     this.reply(220, 'smt-platform FTPS: send AUTH TLS first, then PBSZ 0 and PROT P; plain FTP is refused');
     this.armIdleTimer();
+    this.loginTimer = setTimeout(() => {
+      this.services.logger.info('ftps: login deadline passed', { ip: this.ip, secure: this.secure, commands: this.commandsBeforeLogin });
+      this.close(421, `Not logged in within ${this.services.loginTimeoutMs / 1000} s of connecting (AUTH TLS, USER, PASS); closing the connection`);
+    }, this.services.loginTimeoutMs);
   }
 
   reply(code: number, text: string | string[]): void {
@@ -71,8 +90,9 @@ export class ControlSession {
     this.pending = Buffer.alloc(0);
     this.queue.length = 0;
     this.reply(234, 'AUTH TLS accepted; start the TLS handshake');
+    this.tls = this.services.newSessionTls();
     const secure = new tls.TLSSocket(plain, {
-      isServer: true, secureContext: this.services.secureContext, requestCert: this.services.requestClientCertificate, rejectUnauthorized: false,
+      isServer: true, secureContext: this.tls.control, requestCert: this.tls.requestClientCertificate, rejectUnauthorized: false,
     });
     this.socket = secure;
     this.attach(secure);
@@ -89,9 +109,23 @@ export class ControlSession {
       throw new FtpReplyError(421, 'Connection closed');
     }
     this.account = account;
+    this.slot.loggedIn();
+    if (this.loginTimer) clearTimeout(this.loginTimer);
     this.files = new VirtualFileSystem(this.services.realRoot, account, this.services.logger);
     this.cwd = '/';
     return account;
+  }
+
+  /** What a data connection must show to belong to this control connection: its TLS session, or its client certificate. */
+  dataBinding(): DataBinding {
+    const { tls: contexts, clientFingerprint } = this;
+    if (!contexts) throw new FtpReplyError(530, 'TLS required (AUTH TLS first)');
+    return {
+      secureContext: contexts.data,
+      requestCert: contexts.requestClientCertificate,
+      refusal: (connection) => dataConnectionRefusal(connection, clientFingerprint),
+      logFields: () => this.logFields(),
+    };
   }
 
   /** Restarts the idle clock; it does not run while a transfer is in progress. */
@@ -120,19 +154,26 @@ export class ControlSession {
     socket.once('close', () => this.cleanUp());
   }
 
+  /** Splits lines; a line (complete or not) past the length limit closes the connection, unread. */
   private receive(chunk: Buffer): void {
     this.pending = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
-    for (let newline = this.pending.indexOf(0x0a); newline >= 0 && !this.closed; newline = this.pending.indexOf(0x0a)) {
+    for (let newline = this.pending.indexOf(0x0a); !this.closed; newline = this.pending.indexOf(0x0a)) {
+      const maxLine = this.account ? MAX_LINE_BYTES : MAX_LINE_BYTES_BEFORE_LOGIN;
+      if ((newline < 0 ? this.pending.length : newline) > maxLine) return this.close(500, `Command line longer than ${maxLine} bytes; closing the connection`);
+      if (newline < 0) return;
       const line = stripTelnetCommands(this.pending.subarray(0, newline)).toString('utf8').replace(/\r$/, '');
       this.pending = this.pending.subarray(newline + 1);
       this.onLine(line);
     }
-    if (this.pending.length > MAX_LINE_BYTES) this.close(500, 'Command line too long; closing the connection');
   }
 
   private onLine(line: string): void {
     this.armIdleTimer();
     if (parseCommandLine(line).verb === 'ABOR' && this.transfers.active) return this.transfers.abort();
+    if (!this.account && ++this.commandsBeforeLogin > MAX_COMMANDS_BEFORE_LOGIN) {
+      this.services.logger.info('ftps: too many commands before login', { ip: this.ip, commands: MAX_COMMANDS_BEFORE_LOGIN });
+      return this.close(421, `More than ${MAX_COMMANDS_BEFORE_LOGIN} commands without logging in; closing the connection`);
+    }
     if (this.queue.length >= MAX_QUEUED_COMMANDS) return this.close(421, 'Too many commands queued; closing the connection');
     this.queue.push(line);
     if (!this.busy) void this.drain();
@@ -178,6 +219,8 @@ export class ControlSession {
     if (this.closed) return;
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.loginTimer) clearTimeout(this.loginTimer);
+    this.slot.release();
     this.transfers.close();
     if (this.account) this.services.logins.logOut(this.account);
     this.onClosed(this);

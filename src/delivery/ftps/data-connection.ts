@@ -30,11 +30,12 @@ export class DataConnection {
   private tcpEnded = false;
   private tlsEndedFirst = false;
   private failure: Error | null = null;
-  private readonly secured: Promise<void>;
+  /** Settles once the TLS handshake is done, or fails with it (a data connection that resumes nothing, say). */
+  readonly secured: Promise<void>;
 
-  constructor(private readonly raw: net.Socket, secureContext: tls.SecureContext, idleTimeoutMs: number) {
+  constructor(private readonly raw: net.Socket, secureContext: tls.SecureContext, idleTimeoutMs: number, requestCert = false) {
     const relay = relayOf(raw, () => (this.tcpEnded = true), (error) => (this.failure ??= error));
-    const socket = new EndObservingTlsSocket(relay as unknown as net.Socket, { isServer: true, secureContext });
+    const socket = new EndObservingTlsSocket(relay as unknown as net.Socket, { isServer: true, secureContext, requestCert, rejectUnauthorized: false });
     socket.onTlsEnd = () => {
       if (!this.tcpEnded) this.tlsEndedFirst = true;
     };
@@ -48,14 +49,9 @@ export class DataConnection {
     this.socket = socket;
   }
 
-  /** Resolves once the TLS handshake is done (resuming the control connection's session when the client offers it). */
-  whenSecure(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.secured.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+  /** Where the connection came from, for the log. */
+  get peer(): string {
+    return `${this.raw.remoteAddress}:${this.raw.remotePort}`;
   }
 
   /** The client ended its stream with a TLS close_notify and nothing failed: what it sent is complete. */
@@ -70,6 +66,11 @@ export class DataConnection {
 
   get sessionReused(): boolean {
     return this.socket.isSessionReused();
+  }
+
+  /** SHA-256 of the client certificate the handshake (or the resumed session) carries, if any. */
+  get peerFingerprint(): string | null {
+    return this.socket.getPeerX509Certificate()?.fingerprint256 ?? null;
   }
 
   /** Ends our side with close_notify and waits briefly for the client to close; cuts it otherwise. */

@@ -19,12 +19,12 @@ export class DataTransfers {
   async openPassive(): Promise<number> {
     this.passive?.close();
     this.passive = null;
-    this.passive = await this.session.services.ports.listen(this.session.localIp, this.session.ip);
+    this.passive = await this.session.services.ports.listen(this.session.localIp, this.session.ip, this.session.dataBinding());
     return this.passive.port;
   }
 
   /**
-   * One transfer: `150`, the client's data connection (TLS), the work, and the data connection
+   * One transfer: `150`, the client's data connection (TLS, bound to this session), the work, and the data connection
    * closed whatever happens. The caller replies 226 when this returns; failures become 425/426.
    */
   async run<T>(opening: string, work: (connection: DataConnection, signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -34,17 +34,12 @@ export class DataTransfers {
     const controller = new AbortController();
     this.current = controller;
     this.session.armIdleTimer();
-    const { services } = this.session;
     let connection: DataConnection | null = null;
     let succeeded = false;
     try {
       this.session.reply(150, opening);
+      // Only a connection bound to this control connection's TLS session (or client certificate) comes back.
       connection = await passive.accept(controller.signal);
-      await connection.whenSecure(controller.signal).catch((error: unknown) => {
-        if (controller.signal.aborted) throw error;
-        services.logger.info('ftps: data connection TLS handshake failed', { ...this.session.logFields(), error: String(error) });
-        throw new FtpReplyError(425, 'The data connection failed its TLS handshake');
-      });
       const result = await work(connection, controller.signal);
       succeeded = true;
       return result;

@@ -1,16 +1,19 @@
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
-import tls from 'node:tls';
 import type { Logger } from '../../core/logger';
 import type { FtpAccount } from '../../security/ftp-accounts.service';
+import { normalizeIp } from '../../security/ip-address';
 import { pemCertificates } from '../../security/pki';
 import { ControlSession } from './control-session';
 import { DataConnection } from './data-connection';
+import { formatReply } from './ftp-protocol';
 import { FtpsLogins, type Authenticate } from './ftps-logins';
 import type { LoginThrottleOptions } from './login-throttle';
 import { PassivePortPool } from './passive-ports';
+import { SessionAdmission } from './session-admission';
 import type { SessionServices } from './session-services';
+import { sessionTlsFactory } from './session-tls';
 
 export interface FtpsServerOptions {
   host: string;
@@ -39,8 +42,12 @@ export interface FtpsServerOptions {
   maxSessionsPerAccount?: number;
   /** Default: 5 failures in 15 minutes lock a user name or address for 15 minutes. */
   loginThrottle?: Partial<LoginThrottleOptions>;
-  /** Control connections at once, logged in or not. Default 256. */
+  /** Control connections at once, logged in or not (those not logged in get at most half). Default 256. */
   maxConnections?: number;
+  /** Connections from one address that have not logged in yet. Default 8. */
+  maxConnectionsPerIp?: number;
+  /** Time from connecting to a successful login, AUTH TLS included. Default 30 s. */
+  loginTimeoutMs?: number;
 }
 
 export interface RunningFtpsServer {
@@ -55,29 +62,29 @@ export interface RunningFtpsServer {
 export async function startFtpsServer(options: FtpsServerOptions): Promise<RunningFtpsServer> {
   const { logger } = options;
   await fs.promises.mkdir(options.ftpsRoot, { recursive: true, mode: 0o700 });
-  const secureContext = tls.createSecureContext({
-    cert: options.tls.certPem, key: options.tls.keyPem, ca: options.tls.caPem, minVersion: 'TLSv1.2',
-    // Data connections resume the control connection's session; OpenSSL refuses resumption without an id context once client certificates are requested.
-    sessionIdContext: 'smt-platform-ftps',
-  });
+  const requestClientCertificate = options.tls.requestClientCertificate === true;
   const services: SessionServices = {
-    secureContext,
-    requestClientCertificate: options.tls.requestClientCertificate === true,
+    newSessionTls: sessionTlsFactory({ ...options.tls, requestClientCertificate }),
     clientCas: pemCertificates(options.tls.caPem ?? '').map((pem) => new X509Certificate(pem)),
-    ports: new PassivePortPool(options.passivePortRange, (raw) => new DataConnection(raw, secureContext, options.idleTimeoutMs), logger),
+    ports: new PassivePortPool(options.passivePortRange, (raw, binding) => new DataConnection(raw, binding.secureContext, options.idleTimeoutMs, binding.requestCert), logger),
     logins: new FtpsLogins(options.authenticate, logger, { maxSessionsPerAccount: options.maxSessionsPerAccount ?? 8, throttle: options.loginThrottle }),
     // Compared with realpath() results, so it must be real itself (the data dir may sit behind a symlink).
     realRoot: await fs.promises.realpath(options.ftpsRoot),
     maxUploadBytes: options.maxUploadBytes,
     idleTimeoutMs: options.idleTimeoutMs,
+    loginTimeoutMs: options.loginTimeoutMs ?? 30_000,
     onUpload: options.onUpload,
     logger,
   };
+  const admission = new SessionAdmission({ maxConnections: options.maxConnections ?? 256, maxConnectionsPerIp: options.maxConnectionsPerIp ?? 8 }, logger);
   const sessions = new Set<ControlSession>();
   const server = net.createServer((socket) => {
-    sessions.add(new ControlSession(socket, services, (session) => sessions.delete(session)));
+    const slot = admission.admit(normalizeIp(socket.remoteAddress ?? '') ?? String(socket.remoteAddress));
+    if ('refusal' in slot) return refuse(socket, slot.refusal);
+    sessions.add(new ControlSession(socket, services, slot, (session) => sessions.delete(session)));
   });
-  server.maxConnections = options.maxConnections ?? 256;
+  // Refused connections are answered and closed at once; past twice the limit they are dropped unanswered.
+  server.maxConnections = 2 * admission.limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -87,14 +94,22 @@ export async function startFtpsServer(options: FtpsServerOptions): Promise<Runni
   });
   server.on('error', (error) => logger.error('ftps: server error', { error: error.message }));
   const port = (server.address() as AddressInfo).port;
-  logger.info('ftps: listening', { host: options.host, port, dataPorts: options.passivePortRange.join('-'), clientCertificates: services.requestClientCertificate });
+  logger.info('ftps: listening', { host: options.host, port, dataPorts: options.passivePortRange.join('-'), clientCertificates: requestClientCertificate, ...admission.limits, loginTimeoutMs: services.loginTimeoutMs });
   return {
     port,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const session of sessions) session.close(421, 'The server is shutting down');
       services.ports.closeAll();
+      admission.close();
       await closed;
     },
   };
+}
+
+/** A connection over the limits hears why (421) before it is closed. */
+function refuse(socket: net.Socket, text: string): void {
+  socket.on('error', () => undefined);
+  socket.end(formatReply(421, text));
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
