@@ -42,7 +42,9 @@ const daily = (inside: string) =>
  * and hundreds of MB before the handler ran.
  */
 export function multiRefRequest(references = 2500, children = 2500): HostileRequest {
-  return { body: daily(`${'<a href="#r"/>'.repeat(references)}<r id="r">${'<v>1</v>'.repeat(children)}</r>`) };
+  // Children of distinct names: each becomes a property that is copied into every referring object.
+  const inside = Array.from({ length: children }, (_, i) => `<c${i.toString(36)}/>`).join('');
+  return { body: daily(`${'<a href="#r"/>'.repeat(references)}<r id="r">${inside}</r>`) };
 }
 
 const prefixes = (count: number, from = 0) => Array.from({ length: count }, (_, i) => `n${(from + i).toString(36)}`);

@@ -67,7 +67,7 @@ describe('SOAP amplification', function () {
 
   describe('with a small verification time budget', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-soap-budget-'));
-    const harness = new SoapHarness(dataDir, { SMT_SOAP_VERIFY_BUDGET_MS: '100' });
+    const harness = new SoapHarness(dataDir, { SMT_SOAP_VERIFY_BUDGET_MS: '400' });
     let rep: ClientFiles;
     const sign = (request: HostileRequest) => signRequest(rep, request);
     /** Within every default limit, and still many times the budget to verify. */
