@@ -79,6 +79,20 @@ describe('FTPS site: connection floods and the login deadline', function () {
       expect(refusals[0]).to.include({ lastIp: '127.0.0.2', maxConnectionsPerIp: 8, maxConnections: 256 });
     });
 
+    it('lets a participant in during a NOOP flood from 256 addresses: the oldest connections that never started TLS make room', async () => {
+      const addresses = Array.from({ length: 256 }, (_, i) => `127.0.${1 + Math.floor(i / 250)}.${(i % 250) + 1}`);
+      const knocks = addresses.map((from) => Knock.open(harness.server.port, from));
+      open.push(...knocks);
+      expect(new Set(await Promise.all(knocks.map((k) => k.line())))).to.satisfy((greetings: Set<string>) => [...greetings].every((g) => g.startsWith('220 ')));
+      const answers = await Promise.all(knocks.map((k) => k.noop()));
+      const evicted = '421 Too many connections are waiting to log in; this one had not sent AUTH TLS and was closed to make room';
+      expect(answers.filter((a) => a === evicted).length).to.equal(128);
+      expect(answers.filter((a) => a === '200 NOOP ok').length).to.equal(128);
+      const rep = await harness.client('Demo REP', harness.rep.password);
+      open.push(rep);
+      expect((await rep.list('/')).map((f) => f.name)).to.deep.equal([REP_DUNS]);
+    });
+
     it('closes a connection that sends more than 24 commands before logging in', async () => {
       const knock = Knock.open(harness.server.port, '127.0.0.3');
       open.push(knock);
@@ -106,26 +120,28 @@ describe('FTPS site: connection floods and the login deadline', function () {
     });
   });
 
-  describe('with SMT_FTPS_MAX_CONNECTIONS=16 and a 6 s login deadline', () => {
-    const harness = new FtpsHarness({ SMT_FTPS_MAX_CONNECTIONS: '16', SMT_FTPS_LOGIN_TIMEOUT_S: '6' });
+  describe('with SMT_FTPS_MAX_CONNECTIONS=16 and an 8 s login deadline', () => {
+    const harness = new FtpsHarness({ SMT_FTPS_MAX_CONNECTIONS: '16', SMT_FTPS_LOGIN_TIMEOUT_S: '8' });
     before(() => harness.start());
     afterEach(closeAll);
     after(() => harness.stop());
 
-    it('lets a flood from 64 addresses take only the slots of those not logged in, then frees them at the deadline', async () => {
+    it('lets connections that started TLS but never log in hold only the slots of those not logged in, until the deadline', async () => {
       const early = await harness.client('Demo REP', harness.rep.password);
       open.push(early);
-      const { greeted, refused } = await flood(harness.server.port, Array.from({ length: 64 }, (_, i) => `127.0.1.${i + 1}`));
-      open.push(...greeted);
-      expect(greeted.length).to.equal(8);
-      expect(new Set(refused)).to.deep.equal(new Set(['421 Too many connections are waiting to log in (8); try again shortly']));
-      // A new client hears why it cannot come in, and the session that logged in before the flood keeps working.
-      expect(await expectFtpError(harness.client('Demo REP', harness.rep.password), 421)).to.contain('waiting to log in');
+      const holders: RawFtpClient[] = [];
+      for (let i = 1; i <= 8; i++) {
+        const raw = await RawFtpClient.connect(harness.server.port, `127.0.1.${i}`);
+        open.push(raw);
+        await raw.upgrade(harness.caPem);
+        holders.push(raw);
+      }
+      // A new client hears why it cannot come in, and the session that logged in before keeps working.
+      expect(await expectFtpError(harness.client('Demo REP', harness.rep.password), 421)).to.equal('421 Too many connections are waiting to log in (8); try again shortly');
       expect((await early.list('/')).map((f) => f.name)).to.deep.equal([REP_DUNS]);
-      // At the deadline each flood connection is told why and closed, which lets participants in again.
-      const goodbyes = await Promise.all(greeted.map(async (k) => [await k.line(), await k.line()]));
-      expect(new Set(goodbyes.map(([reply]) => reply))).to.deep.equal(new Set(['421 Not logged in within 6 s of connecting (AUTH TLS, USER, PASS); closing the connection']));
-      expect(goodbyes.every(([, after]) => after === null)).to.equal(true);
+      // At the deadline each holder is told why and closed, which lets participants in again.
+      const goodbyes = await Promise.all(holders.map((h) => h.reply(60_000)));
+      expect(new Set(goodbyes.map((g) => g.text))).to.deep.equal(new Set(['421 Not logged in within 8 s of connecting (AUTH TLS, USER, PASS); closing the connection']));
       const late = await harness.client('Demo REP', harness.rep.password);
       open.push(late);
       expect((await late.list('/')).map((f) => f.name)).to.deep.equal([REP_DUNS]);
@@ -136,7 +152,7 @@ describe('FTPS site: connection floods and the login deadline', function () {
       open.push(raw);
       await raw.upgrade(harness.caPem);
       expect((await raw.send('USER Demo REP')).code).to.equal(331);
-      expect(await raw.reply(60_000)).to.deep.equal({ code: 421, text: '421 Not logged in within 6 s of connecting (AUTH TLS, USER, PASS); closing the connection' });
+      expect(await raw.reply(60_000)).to.deep.equal({ code: 421, text: '421 Not logged in within 8 s of connecting (AUTH TLS, USER, PASS); closing the connection' });
       const deadlines = (await harness.logLines()).filter((l) => l.message === 'ftps: login deadline passed' && l.ip === '127.0.0.4');
       expect(deadlines).to.have.length(1);
       expect(deadlines[0]).to.include({ secure: true });

@@ -64,6 +64,8 @@ export class ControlSession {
     this.localIp = normalizeIp(socket.localAddress ?? '') ?? String(socket.localAddress);
     this.transfers = new DataTransfers(this);
     this.attach(socket);
+    // Counted in the admission's summary log line, not one line per connection of a flood.
+    slot.whenEvicted(() => this.close(421, 'Too many connections are waiting to log in; this one had not sent AUTH TLS and was closed to make room'));
     this.reply(220, 'smt-platform FTPS: send AUTH TLS first, then PBSZ 0 and PROT P; plain FTP is refused');
     this.armIdleTimer();
     this.loginTimer = setTimeout(() => {
@@ -90,6 +92,7 @@ export class ControlSession {
     this.pending = Buffer.alloc(0);
     this.queue.length = 0;
     this.reply(234, 'AUTH TLS accepted; start the TLS handshake');
+    this.slot.tlsStarted = true;
     this.tls = this.services.newSessionTls();
     const secure = new tls.TLSSocket(plain, {
       isServer: true, secureContext: this.tls.control, requestCert: this.tls.requestClientCertificate, rejectUnauthorized: false,

@@ -13,13 +13,17 @@ const REFUSAL_LOG_INTERVAL_MS = 10_000;
 /**
  * Who may hold a control connection. Connections that have not logged in share at most half of
  * the slots, and at most `maxConnectionsPerIp` from one address: a flood can never take the slots
- * logged-in participants use, and the login deadline frees what a flood from many addresses holds.
+ * logged-in participants use. When those slots are full, a new connection takes the place of the
+ * oldest one that has not even started TLS (a client sends AUTH TLS right after the greeting), so a
+ * plain flood from many addresses cannot keep clients out; the login deadline frees the rest.
  */
 export class SessionAdmission {
   private open = 0;
-  private waiting = 0;
+  /** Connections not logged in, oldest first. */
+  private readonly waiting = new Set<AdmissionSlot>();
   private readonly waitingPerIp = new Map<string, number>();
   private refusals = 0;
+  private evictions = 0;
   private lastRefusal: { ip: string; reason: string } | null = null;
   private refusalLog: NodeJS.Timeout | null = null;
 
@@ -33,18 +37,18 @@ export class SessionAdmission {
   /** A slot for a new connection from `ip`, or the text of the 421 it gets instead. */
   admit(ip: string): AdmissionSlot | { refusal: string } {
     const fromIp = this.waitingPerIp.get(ip) ?? 0;
-    let refusal: string | null = null;
-    if (this.open >= this.limits.maxConnections) refusal = `The server has ${this.open} connections, its maximum; try again later`;
-    else if (fromIp >= this.limits.maxConnectionsPerIp) refusal = `Your address already has ${fromIp} connections that have not logged in (at most ${this.limits.maxConnectionsPerIp}); log in on one or close it`;
-    else if (this.waiting >= this.maxWaiting) refusal = `Too many connections are waiting to log in (${this.waiting}); try again shortly`;
+    const refusal = fromIp >= this.limits.maxConnectionsPerIp
+      ? `Your address already has ${fromIp} connections that have not logged in (at most ${this.limits.maxConnectionsPerIp}); log in on one or close it`
+      : this.makeRoom();
     if (refusal !== null) {
       this.noteRefusal(ip, refusal);
       return { refusal };
     }
     this.open++;
-    this.waiting++;
     this.waitingPerIp.set(ip, fromIp + 1);
-    return new AdmissionSlot(() => this.leaveWaiting(ip), () => this.open--);
+    const slot: AdmissionSlot = new AdmissionSlot(() => this.leaveWaiting(slot, ip), () => this.open--);
+    this.waiting.add(slot);
+    return slot;
   }
 
   close(): void {
@@ -52,8 +56,24 @@ export class SessionAdmission {
     this.flushRefusals();
   }
 
-  private leaveWaiting(ip: string): void {
-    this.waiting--;
+  /** Null when a slot is free (closing the oldest connection that has not started TLS if need be), else why not. */
+  private makeRoom(): string | null {
+    const full = this.open >= this.limits.maxConnections || this.waiting.size >= this.maxWaiting;
+    if (!full) return null;
+    const oldestPlain = [...this.waiting].find((slot) => !slot.tlsStarted);
+    if (!oldestPlain) {
+      return this.open >= this.limits.maxConnections
+        ? `The server has ${this.open} connections, its maximum; try again later`
+        : `Too many connections are waiting to log in (${this.waiting.size}); try again shortly`;
+    }
+    this.evictions++;
+    this.scheduleLog();
+    oldestPlain.evict();
+    return null;
+  }
+
+  private leaveWaiting(slot: AdmissionSlot, ip: string): void {
+    this.waiting.delete(slot);
     const left = (this.waitingPerIp.get(ip) ?? 1) - 1;
     if (left > 0) this.waitingPerIp.set(ip, left);
     else this.waitingPerIp.delete(ip);
@@ -62,6 +82,10 @@ export class SessionAdmission {
   private noteRefusal(ip: string, reason: string): void {
     this.refusals++;
     this.lastRefusal = { ip, reason };
+    this.scheduleLog();
+  }
+
+  private scheduleLog(): void {
     if (this.refusalLog) return;
     this.flushRefusals();
     this.refusalLog = setTimeout(() => {
@@ -72,21 +96,36 @@ export class SessionAdmission {
   }
 
   private flushRefusals(): void {
-    if (this.refusals === 0 || !this.lastRefusal) return;
+    if (this.refusals === 0 && this.evictions === 0) return;
     this.logger.warn('ftps: connections refused', {
-      refused: this.refusals, lastIp: this.lastRefusal.ip, lastReason: this.lastRefusal.reason,
-      open: this.open, waitingToLogIn: this.waiting, ...this.limits,
+      refused: this.refusals, lastIp: this.lastRefusal?.ip, lastReason: this.lastRefusal?.reason,
+      closedToMakeRoom: this.evictions, open: this.open, waitingToLogIn: this.waiting.size, ...this.limits,
     });
     this.refusals = 0;
+    this.evictions = 0;
+    this.lastRefusal = null;
   }
 }
 
 /** One admitted connection's slot: it stops counting as waiting once logged in, and frees the slot once closed. */
 export class AdmissionSlot {
+  /** The connection sent AUTH TLS: it is no longer the first to go when room is needed. */
+  tlsStarted = false;
   private waiting = true;
   private held = true;
+  private onEvict: () => void = () => undefined;
 
   constructor(private readonly leaveWaiting: () => void, private readonly free: () => void) {}
+
+  /** What closing the connection to make room does (the slot itself is freed first). */
+  whenEvicted(close: () => void): void {
+    this.onEvict = close;
+  }
+
+  evict(): void {
+    this.release();
+    this.onEvict();
+  }
 
   loggedIn(): void {
     if (!this.waiting) return;
