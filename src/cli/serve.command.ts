@@ -45,6 +45,7 @@ export const serveCommand: Command = {
       `  SOAP (mutual TLS): https://${app.config.soap.host}:${soap.port}/MeterUsage and /HAN (WSDL: ?wsdl); TDSPs call back at ${app.soapPublicUrl()}/TdspCallback`,
       ...(mockEndpoint ? [`  mock TDSP:         ${mockEndpoint} (the demo TDSP's HAN endpoint; behaviour: ${app.config.mockTdsp.behaviourFile ?? 'built-in, SMT_MOCK_TDSP_BEHAVIOUR=FILE changes it'})`] : []),
       `  FTPS (explicit TLS): ftp://${app.config.ftps.host}:${ftps.port} (log in with the entity name and its password: smt entity set-password NAME)`,
+      `  FTPS for integrators: ${app.config.ftps.publicUrl} (SMT_FTPS_PUBLIC_URL: what starter kits name; curl --ssl-reqd)`,
       `  inbound LSE files: ${app.ftpsRoot}/<TDSP DUNS>/inbound/ (checked every ${pollMs / 1000} s; activity reports in .../reports/)`,
       `  report files:      ${app.ftpsRoot}/<DUNS>/adhoc/ and daily/ (daily postings at the latest ${app.config.reports.dailyPostingTime} CPT; kept ${app.config.reports.retentionDays} days)`,
       `  platform PGP key:  fingerprint ${key.fingerprint} (smt keys export-public prints it for TDSPs)`,

@@ -80,6 +80,8 @@ export interface Config {
     port: number;
     passivePorts: [number, number];
     requireClientCertificate: boolean;
+    /** The FTPS address as integrators reach it (no trailing slash), e.g. ftp://smt.example.com:2121: curl --ssl-reqd uses it. */
+    publicUrl: string;
     maxUploadMb: number;
     idleTimeoutS: number;
     /** Control connections at once; those not logged in may hold half, and per address `maxConnectionsPerIp`. */
@@ -184,6 +186,7 @@ function ftpsSettings(env: Env): Config['ftps'] {
     passivePorts,
     requireClientCertificate: oneOf(env, 'SMT_FTPS_REQUIRE_CLIENT_CERT', ['false', 'true'] as const, 'false') === 'true',
     maxUploadMb: integer(env, 'SMT_FTPS_MAX_UPLOAD_MB', 512, 1, 100_000),
+    publicUrl: ftpPublicUrl(env, 'SMT_FTPS_PUBLIC_URL', `ftp://localhost:${port}`),
     idleTimeoutS: integer(env, 'SMT_FTPS_IDLE_TIMEOUT_S', 300, 1, 86_400),
     maxConnections: integer(env, 'SMT_FTPS_MAX_CONNECTIONS', 256, 2, 100_000),
     maxConnectionsPerIp: integer(env, 'SMT_FTPS_MAX_CONNECTIONS_PER_IP', 8, 1, 100_000),
@@ -244,6 +247,23 @@ function publicUrl(env: Env, name: string, fallback: string): string {
 function optionalFile(env: Env, name: string): string | null {
   const value = env[name]?.trim();
   return value ? path.resolve(value) : null;
+/** An ftp:// URL (explicit TLS is negotiated on it: curl --ssl-reqd) without credentials, path, query or fragment. */
+function ftpPublicUrl(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  if (!value) return fallback;
+  const expected = 'expected ftp://HOST[:PORT] without credentials, path, query or fragment, e.g. ftp://smt.example.com:2121 (explicit TLS: clients use curl --ssl-reqd; ftps:// would mean implicit TLS, which the site does not speak)';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid(name, `is "${value}"; ${expected}`);
+  }
+  if (url.protocol !== 'ftp:' || url.search || url.hash || url.username || url.password || !['', '/'].includes(url.pathname)) {
+    throw invalid(name, `is "${value}"; ${expected}`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
 }
 
 function clockTime(env: Env, name: string, fallback: string): string {
