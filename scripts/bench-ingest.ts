@@ -1,9 +1,17 @@
 /**
- * Ingest benchmark: N synthetic records (many ESI IDs and days, DST days, ~1% broken) as LSE
- * files of 50,000 records, loaded into a fresh embedded database that first holds D days of
- * 50,000 ESI IDs — the steady state of a live system, not an empty table.
- *   npm run bench:ingest -- --records 2500000 --prefill-days 60
+ * Ingest benchmark: what a TDSP's day costs, measured as a user runs it. Real-shaped LSE files
+ * (~1,400 bytes a record, register reads in 00000002, REP= in 00000030, ~1% broken records) are
+ * loaded by `smt ingest --for <TDSP>` as a whole process (start-up, parsing, activity reports
+ * included) into a database that already holds D days of 50,000 ESI IDs, in both registry states:
+ *   learnt    REPs of record learnt from the stored days' files (each file extends them by its days)
+ *   imported  ESI IDs and REPs of record imported from the registry first (open stretches)
+ * In the same run, the insert ceiling (scripts/lib/insert-ceiling.ts) puts the same rows into the
+ * same prefilled table with better-sqlite3 alone; the figure to quote is ingest ÷ ceiling.
+ * Every measurement starts from a fresh copy of the prefilled database; runs interleave the three
+ * so a noisy neighbour hits them alike; medians of --runs.
+ *   npm run bench:ingest -- --records 500000 --prefill-days 60
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,57 +20,165 @@ import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/config';
 import { addDays } from '../src/core/cpt';
 import { sqliteFile } from '../src/db/data-source';
-import { BENCH_REP, BENCH_TDSP, benchEsiids, prefillDays, registerBenchParticipants } from './lib/bench-database';
+import { BENCH_REP, BENCH_TDSP, benchEsiids, prefillDays, registerBenchParticipants, type BenchRegistryState } from './lib/bench-database';
+import { log } from './lib/bench-common';
+import { insertCeiling, readCeilingRows } from './lib/insert-ceiling';
 import { generateLseSet } from './lib/lse-generator';
+import { smtBin } from './lib/platform-process';
 
-const PREFILL_ESIIDS = 50_000;
+const USAGE = `Usage: npm run bench:ingest -- [options]
+  --records N        records to load (default 500000: 10 files of 50,000)
+  --prefill-days D   days of 50,000 ESI IDs stored before the load (default 60, 3 million rows;
+                     --prefill-days 5 for a quick look: prefilling 60 days takes about a minute)
+  --esiids E         ESI IDs the files cycle over (default 50000, the prefilled ones)
+  --runs R           measurements of each kind; the median is reported (default 3)
+  --states LIST      registry states, comma-separated: learnt,imported (default both)
+  --node-flags TEXT  flags for the smt ingest process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+                     (default: SMT_BENCH_NODE_FLAGS)
+  --keep             keep the work folder (files, prefilled databases) and print its path`;
+
+const START_DAY = '2025-03-05';
+const STATES: readonly BenchRegistryState[] = ['learnt', 'imported'];
+
+interface Measure {
+  seconds: number;
+  recordsPerSecond: number;
+  peakRssMb: number | null;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       records: { type: 'string', default: '500000' },
       'prefill-days': { type: 'string', default: '60' },
-      esiids: { type: 'string', default: String(PREFILL_ESIIDS) },
+      esiids: { type: 'string', default: '50000' },
+      runs: { type: 'string', default: '3' },
+      states: { type: 'string', default: STATES.join(',') },
+      'node-flags': { type: 'string', default: process.env.SMT_BENCH_NODE_FLAGS ?? '' },
       keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const records = Number(values.records);
-  const prefillDayCount = Number(values['prefill-days']);
-  const esiids = Number(values.esiids);
-  const startDay = '2025-03-05';
+  if (values.help) return log(USAGE);
+  const records = wholeNumber('records', values.records);
+  const prefillDayCount = wholeNumber('prefill-days', values['prefill-days']);
+  const esiids = wholeNumber('esiids', values.esiids);
+  const runs = wholeNumber('runs', values.runs);
+  const states = values.states.split(',').map((s) => s.trim()) as BenchRegistryState[];
+  if (states.some((s) => !STATES.includes(s))) throw new Error(`--states takes ${STATES.join(', ')}; got "${values.states}"`);
+  const nodeFlags = values['node-flags'].split(' ').filter(Boolean);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-bench-ingest-'));
-  const config = loadConfig({ SMT_DATA_DIR: path.join(dir, 'data') });
-  const app = createApp(config);
   try {
-    await app.db();
-    registerBenchParticipants(sqliteFile(config));
     let t = Date.now();
-    prefillDays(sqliteFile(config), benchEsiids(PREFILL_ESIIDS), addDays(startDay, -prefillDayCount), prefillDayCount);
-    log(`prefilled ${prefillDayCount} days x ${PREFILL_ESIIDS} ESI IDs (${(prefillDayCount * PREFILL_ESIIDS).toLocaleString('en-US')} rows) in ${secs(t)} s`);
+    const lseDir = path.join(dir, 'lse');
+    const set = await generateLseSet({ out: lseDir, records, esiids, startDay: START_DAY, sender: BENCH_TDSP, rep: BENCH_REP, seed: 7 });
+    const bytes = set.files.reduce((n, f) => n + fs.statSync(f).size, 0);
+    log(`generated ${fmt(set.records)} records (${set.badRecords} broken, ${Math.round(bytes / set.records)} bytes a record) in ${set.files.length} files in ${secs(t)} s`);
+    const templates = new Map<BenchRegistryState, string>();
+    for (const state of new Set<BenchRegistryState>([...states, 'imported'])) {
+      t = Date.now();
+      templates.set(state, await prefilledDataDir(path.join(dir, `prefilled-${state}`), prefillDayCount, state));
+      log(`prefilled ${prefillDayCount} days x ${fmt(PREFILL_ESIIDS)} ESI IDs (${fmt(prefillDayCount * PREFILL_ESIIDS)} rows, REP of record ${state}) in ${secs(t)} s`);
+    }
     t = Date.now();
-    const set = await generateLseSet({ out: path.join(dir, 'lse'), records, esiids, startDay, sender: BENCH_TDSP, rep: BENCH_REP, seed: 7 });
-    log(`generated ${set.records.toLocaleString('en-US')} records (${set.badRecords} broken) in ${set.files.length} files in ${secs(t)} s`);
-    const ingest = (await app.ingestService()).newRun({ kind: 'operator', osUser: 'bench' });
-    t = Date.now();
-    let loaded = 0;
-    const files = set.files.map((file) => ({ displayName: path.basename(file), lsePath: file, sizeBytes: fs.statSync(file).size }));
-    for await (const summary of ingest.loadFiles(files)) loaded += summary.byCode['00'] ?? 0;
-    const seconds = (Date.now() - t) / 1000;
-    log(`ingested ${set.records.toLocaleString('en-US')} records (${loaded.toLocaleString('en-US')} loaded) in ${seconds.toFixed(2)} s`);
-    log(`RESULT ingest: ${Math.round(set.records / seconds).toLocaleString('en-US')} records/s; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+    const rows = readCeilingRows(set.files);
+    log(`ceiling probe: ${fmt(rows.rows)} loadable rows read in ${secs(t)} s (not timed)`);
+
+    const results = new Map<string, Measure[]>();
+    const add = (kind: string, m: Measure) => results.set(kind, [...(results.get(kind) ?? []), m]);
+    const work = path.join(dir, 'run');
+    for (let run = 1; run <= runs; run++) {
+      copyDataDir(templates.get('imported')!, work);
+      const seconds = insertCeiling(sqliteFile(loadConfig({ SMT_DATA_DIR: work })), rows);
+      add('ceiling', { seconds, recordsPerSecond: rows.rows / seconds, peakRssMb: null });
+      log(`run ${run} ceiling: ${fmt(rows.rows)} rows in ${seconds.toFixed(2)} s = ${fmt(rows.rows / seconds)} rows/s`);
+      for (const state of states) {
+        copyDataDir(templates.get(state)!, work);
+        const m = runIngest(work, lseDir, nodeFlags, set.records, rows.rows);
+        add(state, m);
+        log(`run ${run} ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB`);
+      }
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+
+    const ceiling = median(results.get('ceiling')!.map((m) => m.recordsPerSecond));
+    log(`\nmedians of ${runs} (${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end):`);
+    log(`RESULT ceiling: ${fmt(ceiling)} rows/s (better-sqlite3, one prepared INSERT per row, ${prefillDayCount} days stored)`);
+    for (const state of states) {
+      const list = results.get(state)!;
+      const rate = median(list.map((m) => m.recordsPerSecond));
+      const rss = median(list.map((m) => m.peakRssMb ?? 0));
+      log(`RESULT ingest (${state}): ${fmt(rate)} records/s = ${(rate / ceiling).toFixed(2)} of the ceiling; peak RSS ${Math.round(rss)} MB`);
+    }
   } finally {
-    await app.close();
     if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
     else log(`kept ${dir}`);
   }
 }
 
-function secs(from: number): string {
-  return ((Date.now() - from) / 1000).toFixed(1);
+const PREFILL_ESIIDS = 50_000;
+
+/** A data dir as a live system has it: schema, platform key, participants, ESI IDs, D stored days. */
+async function prefilledDataDir(dataDir: string, days: number, state: BenchRegistryState): Promise<string> {
+  const config = loadConfig({ SMT_DATA_DIR: dataDir });
+  const app = createApp(config);
+  try {
+    await app.db();
+    await app.platformKey();
+  } finally {
+    await app.close();
+  }
+  registerBenchParticipants(sqliteFile(config));
+  prefillDays(sqliteFile(config), benchEsiids(PREFILL_ESIIDS), addDays(START_DAY, -days), days, state);
+  return dataDir;
 }
 
-function log(text: string): void {
-  process.stdout.write(`${text}\n`);
+function copyDataDir(from: string, to: string): void {
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.cpSync(from, to, { recursive: true });
+}
+
+/**
+ * One `smt ingest --for <TDSP> --json <folder>` process under /usr/bin/time (its peak RSS, worker
+ * threads included). A figure is only taken when every file loaded every loadable record.
+ */
+function runIngest(dataDir: string, lseDir: string, nodeFlags: string[], records: number, loadable: number): Measure {
+  const rssFile = path.join(os.tmpdir(), `smt-bench-ingest-rss-${process.pid}`);
+  const started = process.hrtime.bigint();
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...nodeFlags, smtBin(), 'ingest', '--for', BENCH_TDSP, '--json', lseDir], {
+    env: { ...process.env, SMT_DATA_DIR: dataDir }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.error) throw run.error;
+  const lines = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { status: string; records: { total: number; byCode: Record<string, number> } });
+  const loaded = lines.reduce((n, l) => n + (l.records.byCode['00'] ?? 0), 0);
+  const total = lines.reduce((n, l) => n + l.records.total, 0);
+  if (run.status !== 0 || total !== records || loaded !== loadable) {
+    throw new Error(`smt ingest exited ${run.status} with ${loaded} of ${loadable} loadable records loaded (${total} of ${records} read): ${run.stderr.slice(0, 2000)}`);
+  }
+  const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+  fs.rmSync(rssFile, { force: true });
+  return { seconds, recordsPerSecond: records / seconds, peakRssMb: Math.round(kb / 1024) };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function wholeNumber(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number >= 1, got "${text}"`);
+  return n;
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function secs(from: number): string {
+  return ((Date.now() - from) / 1000).toFixed(1);
 }
 
 main().catch((error) => {

@@ -23,12 +23,21 @@ export function benchEsiids(count: number): string[] {
   return Array.from({ length: count }, (_, i) => generatedEsiid(i + 1)).sort();
 }
 
+/**
+ * How the REP of record got into the registry: `imported` (smt registry import: one open stretch
+ * per ESI ID) or `learnt` (from the REP= of the stored days' LSE records: one stretch per ESI ID
+ * covering exactly those days, as ingest leaves it).
+ */
+export type BenchRegistryState = 'imported' | 'learnt';
+
 /** Registers the ESI IDs under the bench TDSP and REP, then stores `days` days of 96 intervals from `firstDay`. */
-export function prefillDays(file: string, esiids: string[], firstDay: string, days: number): void {
+export function prefillDays(file: string, esiids: string[], firstDay: string, days: number, registry: BenchRegistryState = 'imported'): void {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  const ror = db.prepare(`INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, '${BENCH_REP}', '2000-01-01', NULL, 'registry')`);
+  const ror = registry === 'imported'
+    ? db.prepare(`INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, '${BENCH_REP}', '2000-01-01', NULL, 'registry')`)
+    : db.prepare(`INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, '${BENCH_REP}', '${firstDay}', '${addDays(firstDay, days - 1)}', 'lse')`);
   const esiid = db.prepare(`INSERT OR IGNORE INTO esiid (esiid, tdsp_duns) VALUES (?, '${BENCH_TDSP}')`);
   db.transaction(() => esiids.forEach((id) => (esiid.run(id), ror.run(id))))();
   const insert = db.prepare(`INSERT INTO interval_day (operating_day, channel, esiid, version, interval_count, interval_values,

@@ -24,6 +24,11 @@ export interface LseGeneratorOptions {
   seed?: number;
   /** Timestamp in the first file name (default: the day after startDay, 06:00:00). */
   createdAt?: string;
+  /**
+   * Midnight register reads in 00000002 of channel-4 records, as Oncor sends them (default true:
+   * real-shaped records, ~1,400 bytes each); false leaves both fields empty, as CenterPoint does.
+   */
+  registerReads?: boolean;
 }
 
 export interface LseGeneratedSet {
@@ -111,6 +116,7 @@ function withDefaults(options: LseGeneratorOptions): Options {
     perFile: options.perFile ?? 50_000,
     seed: options.seed ?? 1,
     createdAt: options.createdAt ?? compact(addDays(startDay, 1)) + '060000',
+    registerReads: options.registerReads ?? true,
   };
   if (!Number.isInteger(o.records) || o.records < 0) throw new RangeError('records must be a whole number >= 0');
   if (!Number.isInteger(o.esiids) || o.esiids < 1) throw new RangeError('esiids must be a whole number >= 1');
@@ -154,13 +160,16 @@ function goodRecord(o: Options, esiIndex: number, channel: number, day: string, 
   const scale = premiseScale(esiIndex);
   const values = scratchValues(shape.length);
   let noise = 0;
+  let totalMilli = 0;
   for (let j = 0; j < shape.length; j++) {
     // One 32-bit draw gives the noise of four intervals: a quarter of the PRNG calls.
     if ((j & 3) === 0) noise = (random() * 4294967296) >>> 0;
     const factor = 750 + ((noise >>> ((j & 3) * 8)) & 255) * NOISE_STEP;
     // Whole milli-kWh keep the printed values at three decimals or fewer (the writer rounds
     // to the thousandth, so multiplying by 0.001 instead of dividing changes nothing printed).
-    values[j] = Math.round(shape[j] * scale * factor) * 0.001;
+    const milli = Math.round(shape[j] * scale * factor);
+    totalMilli += milli;
+    values[j] = milli * 0.001;
   }
   let statuses: string[] | undefined;
   if (random() < 0.02) {
@@ -169,6 +178,7 @@ function goodRecord(o: Options, esiIndex: number, channel: number, day: string, 
     const from = Math.floor(random() * (values.length - 4));
     for (let j = from; j < from + 4; j++) statuses[j] = 'E';
   }
+  const reads = o.registerReads && channel === 4 ? registerReadsOf(esiIndex, day, totalMilli) : null;
   return {
     esiid: generatedEsiid(esiIndex),
     channel,
@@ -178,7 +188,24 @@ function goodRecord(o: Options, esiIndex: number, channel: number, day: string, 
     rep: o.rep,
     values,
     statuses,
+    startReading: reads?.[0],
+    stopReading: reads?.[1],
   };
+}
+
+/**
+ * Start and stop register reads (kWh, three decimals) that differ between premises and grow by
+ * about 30 kWh a day, with stop − start = the day's interval total, as a real meter's would.
+ */
+function registerReadsOf(esiIndex: number, day: string, totalMilli: number): [string, string] {
+  const dayNumber = Math.floor(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
+  const start = 10_000_000 + ((Math.imul(esiIndex, 40503) >>> 0) % 40_000_000) + dayNumber * 30_000;
+  return [milliText(start), milliText(start + totalMilli)];
+}
+
+function milliText(milli: number): string {
+  const whole = Math.floor(milli / 1000);
+  return `${whole}.${String(milli - whole * 1000).padStart(3, '0')}`;
 }
 
 // One values array per interval count, refilled for every record: records are formatted as soon

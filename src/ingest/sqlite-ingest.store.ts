@@ -27,6 +27,14 @@ function intervalParams(records: LseRecord[], from: number, count: number, fileI
 }
 
 
+/** The settings of the ingest connection (also those of bench:ingest's insert ceiling probe). */
+export function applyIngestPragmas(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -131072');
+  db.pragma('wal_autocheckpoint = 16384');
+}
+
 /**
  * The embedded database's ingest path: its own better-sqlite3 connection, prepared statements
  * and one IMMEDIATE transaction per file, so the write lock is taken up front and other
@@ -39,10 +47,7 @@ export class SqliteIngestStore implements IngestStore {
 
   constructor(file: string) {
     this.db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('cache_size = -131072');
-    this.db.pragma('wal_autocheckpoint = 16384');
+    applyIngestPragmas(this.db);
     const db = this.db;
     this.stmt = {
       latest: db.prepare('SELECT max(version) AS v FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid = ?').pluck(),
