@@ -1,13 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { cptToday } from '../core/cpt';
 import { SmtError } from '../core/errors';
+import { daysWithData, esiidsServedBy } from '../registry/kit-samples.query';
 import type { Participant } from '../registry/registry.service';
 import { developmentPkiPaths } from '../security/dev-pki';
 import { writeStarterKit } from '../soap/starter-kit';
-import { DEFAULT_SAMPLE_ESIID } from '../soap/starter-kit.samples';
+import { verifyStarterKit } from '../soap/starter-kit.verify';
 import { requiredOption, type Command } from './command';
 
-const USAGE = 'starter-kit --entity NAME --out DIR [--duns DUNS] [--server-ca FILE.pem] [--p12 FILE.p12 [--p12-password P]]';
+const USAGE = 'starter-kit --entity NAME --out DIR [--duns DUNS] [--server-ca FILE.pem] [--p12 FILE.p12 [--p12-password P]]\n'
+  + '       starter-kit --verify KIT_DIR [--p12-password P]   (sends every sample of the kit; exit 1 if any fails)';
+/** ESI IDs a kit's samples name at most (SubmitUsageRequest and the HAN messages take them all). */
+const SAMPLE_ESIIDS = 2;
 
 /** Where the development setup keeps a demo participant's client files: <dataDir>/demo/<name, lowercased, spaces to dashes>. */
 export function demoClientDir(dataDir: string, entityName: string): string {
@@ -25,9 +30,11 @@ export const starterKitCommand: Command = {
     'server-ca': { type: 'string' },
     p12: { type: 'string' },
     'p12-password': { type: 'string' },
+    verify: { type: 'string' },
   },
   allowPositionals: false,
   async run({ values }, app, term) {
+    if (typeof values.verify === 'string') return verifyKit(path.resolve(values.verify), values['p12-password'] as string | undefined, term);
     const entityName = requiredOption(values, 'entity', starterKitCommand);
     const outDir = path.resolve(requiredOption(values, 'out', starterKitCommand));
     const registry = await app.registry();
@@ -37,20 +44,30 @@ export const starterKitCommand: Command = {
     const serverCaPem = readServerCa(serverCaPath, values['server-ca'] === undefined);
     const keystore = findKeystore(app.config.dataDir, participant.name, values);
 
-    // ProvisionHanDevice names the meter of the sample ESI ID: the registered one when the registry knows it.
-    const sampleMeterNumber = (await registry.getEsiid(DEFAULT_SAMPLE_ESIID))?.meterNumber ?? undefined;
+    // The samples use the entity's own ESI IDs (and the registered meter of the first), and end on the newest day with data.
+    const db = await app.db();
+    const today = cptToday();
+    const served = await esiidsServedBy(db, participant.kind, duns, today, SAMPLE_ESIIDS);
+    const dataDays = await daysWithData(db, served.map((e) => e.esiid), 10);
 
     const kit = await writeStarterKit({
       outDir, endpoint: `${app.config.soap.publicUrl}/MeterUsage`, entityName: participant.name, duns,
       requesterType: participant.kind === 'TDSP' ? 'TDSP' : 'ROR', serverCaPem, retentionDays: app.config.reports.retentionDays,
-      sampleEsiids: [DEFAULT_SAMPLE_ESIID], sampleMeterNumber, ...keystore,
+      sampleEsiids: served.map((e) => e.esiid), sampleMeterNumber: served[0]?.meterNumber ?? undefined, today, dataDays,
+      ftpsUrl: app.config.ftps.publicUrl, demo: demoFiles(app.config.dataDir, participant.name, keystore), ...keystore,
     });
     app.logger.info('starter kit written', { entity: participant.name, duns, dir: kit.outDir, keystore: keystore.clientP12Path ?? null });
     const lines = [
       `Wrote the starter kit for ${participant.kind} "${participant.name}" (DUNS ${duns}) to ${kit.outDir}:`,
       ...kit.files.map((f) => `  ${f}`),
-      'Endpoints (under SMT_SOAP_PUBLIC_URL):',
+      `Endpoints (SMT_SOAP_PUBLIC_URL=${app.config.soap.publicUrl}, ${source('SMT_SOAP_PUBLIC_URL')}):`,
       ...Object.entries(kit.endpoints).flatMap(([service, url]) => (url === null ? [] : [`  ${service}: ${url}`])),
+      `FTPS: ${app.config.ftps.publicUrl} (SMT_FTPS_PUBLIC_URL, ${source('SMT_FTPS_PUBLIC_URL')})`,
+      'These come from this shell\'s environment: if the platform runs with other settings, the kit names the wrong addresses.',
+      `Check the kit against the running platform: smt starter-kit --verify ${kit.outDir}`,
+      served.length === 0
+        ? `"${participant.name}" has no ESI ID registered to DUNS ${duns}: the samples carry a placeholder ESI ID, marked in each.`
+        : `Samples: ESI IDs ${served.map((e) => e.esiid).join(', ')}; ${dataDays.length > 0 ? `usage on ${dataDays.length} day(s), the newest ${dataDays[0]}` : 'no usage stored for them yet'}.`,
     ];
     if (!keystore.clientP12Path) {
       lines.push(`No client keystore was found (${path.join(demoClientDir(app.config.dataDir, participant.name), 'client.p12')}): put the participant's PKCS#12 file at certs/client.p12 in the kit, or pass --p12.`);
@@ -62,6 +79,32 @@ export const starterKitCommand: Command = {
     return 0;
   },
 };
+
+function source(setting: string): string {
+  return process.env[setting]?.trim() ? 'from the environment' : 'the default: not set in this environment';
+}
+
+async function verifyKit(kitDir: string, p12Password: string | undefined, term: Parameters<Command['run']>[2]): Promise<number> {
+  const { checks, warnings } = await verifyStarterKit(kitDir, { p12Password });
+  const width = Math.max(...checks.map((c) => `${c.service} ${c.operation}`.length));
+  const lines = [
+    ...warnings.map((w) => `WARNING ${w}`),
+    ...checks.map((c) => `${c.ok ? 'OK  ' : 'FAIL'} ${`${c.service} ${c.operation}`.padEnd(width)}  ${c.detail}`),
+  ];
+  const failed = checks.filter((c) => !c.ok).length;
+  lines.push(failed === 0 ? `All ${checks.length} samples answered, every answer signed by the server.` : `${failed} of ${checks.length} samples failed.`, '');
+  term.out(lines.join('\n'));
+  return failed === 0 && checks.length > 0 ? 0 : 1;
+}
+
+/** A demo participant of the development setup (its keystore came from there): its FTPS password and PGP key go into the kit. */
+function demoFiles(dataDir: string, entityName: string, keystore: { clientP12Path?: string }): { ftpsPassword: string | null; pgpPrivateKeyPath: string | null } | undefined {
+  const dir = demoClientDir(dataDir, entityName);
+  if (keystore.clientP12Path !== path.join(dir, 'client.p12')) return undefined;
+  const file = (name: string) => (fs.existsSync(path.join(dir, name)) ? path.join(dir, name) : null);
+  const password = file('ftp-password.txt');
+  return { ftpsPassword: password ? fs.readFileSync(password, 'utf8').trim() : null, pgpPrivateKeyPath: file('pgp-private.asc') };
+}
 
 function findParticipant(participants: Participant[], name: string): Participant {
   const wanted = name.trim();

@@ -17,6 +17,9 @@ export const KIT_FILES = {
   readme: 'README.md',
 } as const;
 
+/** In a development kit for a demo participant: its PGP private key, to decrypt its report files. */
+export const DEMO_KIT_FILES = { pgpKey: 'certs/pgp-private.asc' } as const;
+
 /** In a REP's kit: the HAN service it calls. */
 export const HAN_KIT_FILES = {
   wsdl: `wsdl/${HAN_WSDL_FILE}`,

@@ -4,10 +4,12 @@ import { HAN_OPERATIONS } from './han.types';
 import type { KitEndpoints } from './starter-kit.endpoints';
 import { HAN_KIT_FILES, KIT_FILES, SAMPLE_DIRS, TDSP_KIT_FILES } from './starter-kit.files';
 import { OUTGOING_WSS, SIGNING } from './starter-kit.soapui';
+import { stockToolsSection, tdspUploadSection, type StockToolsInput } from './starter-kit.stock-tools';
+import { TDSP_CALLBACK_OPERATIONS, TDSP_HAN_OPERATIONS } from './tdsp-han.types';
 
 /** The starter kit's README: what each file is, the onboarding steps, the soapUI project, HAN (or a TDSP's side of it) and the faults. */
 
-export interface ReadmeInput {
+export interface ReadmeInput extends Omit<StockToolsInput, 'endpoint' | 'tdsp'> {
   entityName: string;
   duns: string;
   /** HAN set: a REP's kit; TdspCallback set: a TDSP's. */
@@ -21,6 +23,7 @@ export interface ReadmeInput {
 
 export function readme(input: ReadmeInput): string {
   const { HAN: han, TdspCallback: callback } = input.endpoints;
+  const stock: StockToolsInput = { ...input, endpoint: input.endpoints.MeterUsage, tdsp: callback !== null };
   const services = han ? 'MeterUsage and HAN SOAP services' : 'MeterUsage SOAP service';
   return `# SMT starter kit: ${input.entityName}
 
@@ -36,6 +39,7 @@ ${han ? `| \`${HAN_KIT_FILES.wsdl}\`, \`${HAN_KIT_FILES.xsd}\` | The HAN contrac
 | \`${KIT_FILES.keystore}\` | ${input.keystoreIncluded ? 'Your client certificate and private key (PKCS#12), for TLS and for signing.' : 'Not included: put your PKCS#12 keystore (client certificate and key) here under this name.'} |
 
 Endpoint: \`${input.endpoints.MeterUsage}\` (its WSDL: \`${input.endpoints.MeterUsage}?wsdl\`).${han ? ` HAN: \`${han}\`.` : ''}
+FTPS site (explicit TLS): \`${input.ftpsUrl}\`, your folders under \`/${input.duns}/\`.
 
 ## Onboarding steps
 1. **Certificate.** Every calling machine needs a client TLS certificate whose CN matches the calling host. For
@@ -63,12 +67,14 @@ Endpoint: \`${input.endpoints.MeterUsage}\` (its WSDL: \`${input.endpoints.Meter
    keystore for TLS (request property "SSL Keystore").
 4. Send **SubmitUsageRequest**: the answer carries a \`correlationId\` and the ESI IDs you may not see (\`notAuthorized\`).
    Put the correlation id into **GetUsageRequestStatus** and send it until \`statusCode\` is \`0\`; the files are then
-   in your FTPS folder \`/<DUNS>/adhoc/\`, kept ${input.retentionDays ?? 10} days, named \`<Report><yyyyMMddHHmmss><seq>.CSV.<DUNS>.asc\`
-   (PGP-encrypted zip of the CSV): \`gpg --decrypt FILE > report.zip\`.
+   in your FTPS folder \`${input.ftpsUrl}/${input.duns}/adhoc/\`, kept ${input.retentionDays ?? 10} days, named
+   \`<Report><yyyyMMddHHmmss><seq>.CSV.<DUNS>.asc\` (PGP-encrypted zip of the CSV): download and decrypt them as shown under
+   "With stock tools".
 5. **GetIntervalUsage** (up to 40 days), **GetDailyReads** (1200 days) and **GetMonthlyUsage** (24 months) answer
    at once for one ESI ID; larger ranges are refused with \`RANGE_TOO_LARGE\`: use SubmitUsageRequest.
-The sample dates are recent days; replace the ESI IDs with your own.
-${han ? hanSection(han) : ''}${callback ? tdspSection(callback) : ''}
+${input.ownEsiids.length > 0 ? `The samples use your ESI IDs ${input.ownEsiids.join(', ')}.` : 'The samples carry a placeholder ESI ID: replace it where its comment says so.'}
+
+${stockToolsSection(stock)}${han ? hanSection(han) : ''}${callback ? tdspUploadSection(stock) + tdspSection(callback) : ''}
 ${faultsSection()}`;
 }
 
@@ -97,8 +103,14 @@ function tdspSection(callbackEndpoint: string): string {
 TDSPs do not call the HAN service; REPs do, and the platform passes their requests on to you. Your contract is
 \`${TDSP_KIT_FILES.tdspHanWsdl}\`, the service you implement (device provisioning and Smart Energy messages for your meters;
 tell the operators its address), and \`${TDSP_KIT_FILES.callbackWsdl}\`, the service you call back with the statuses
-(ReportDeviceStatus, ReportMessageStatus) at \`${callbackEndpoint}\`. Both use \`${TDSP_KIT_FILES.xsd}\` and the same
-mutual TLS and signing as MeterUsage, both ways.
+at \`${callbackEndpoint}\`. Both use \`${TDSP_KIT_FILES.xsd}\` and the same mutual TLS and signing as MeterUsage, both ways.
+- **TdspHan** (you implement it; the platform calls it): ${Object.keys(TDSP_HAN_OPERATIONS).join(', ')}. Answer each call at once
+  (acknowledge it), then report the outcome through TdspCallback. The platform's requests are signed with its TDSP signing
+  certificate and arrive with its client certificate: ask the operators for both, and trust nothing else. Sign your answers.
+- **TdspCallback** (you call it, signed as above): ${Object.keys(TDSP_CALLBACK_OPERATIONS).join(', ')}: the device statuses
+  (\`Add Pending\`, \`Meter Ready\`, \`Device Added\`, \`Add Rejected\`/\`Add Failed\` with a reason, and alike for removals) and the
+  message statuses (\`ACK\`, \`PEN\`, \`STR\`, \`CON\`, \`OPT\`, \`FLR\`).
+- **A reference implementation:** \`smt mock-tdsp\` runs the platform's mock TDSP, which implements TdspHan and calls back.
 `;
 }
 

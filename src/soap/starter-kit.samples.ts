@@ -21,18 +21,20 @@ export interface SampleOptions {
   duns: string;
   /** ROR for a REP, TDSP for a TDSP. */
   requesterType?: RequesterType;
-  /** ESI IDs for the samples; default: DEFAULT_SAMPLE_ESIID. */
+  /** The entity's own ESI IDs for the samples; none: DEFAULT_SAMPLE_ESIID, marked in each sample as a value to replace. */
   sampleEsiids?: string[];
   /** The registered meter of the first sample ESI ID (ProvisionHanDevice names it); unknown: a marked placeholder. */
   sampleMeterNumber?: string;
   /** YYYY-MM-DD: usage samples ask for days before this one, the HAN log for this day (default: today in Central Prevailing Time). */
   today?: string;
+  /** YYYY-MM-DD, newest first: days the platform holds usage for the sample ESI IDs; the usage samples end on the newest. */
+  dataDays?: string[];
 }
 
 /** The samples' ESI ID when none is given: the first ESI ID of the development setup's demo REP. */
 export const DEFAULT_SAMPLE_ESIID = '10443720000000001';
 
-const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
+export const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
 const PLACEHOLDER_METER_NUMBER = 'ASK-GetMeterInfo';
 /** An EUI-64 as printed on a device (00124B: a ZigBee radio vendor's prefix). */
 const SAMPLE_MAC = '00124B0001A2B3C4';
@@ -56,10 +58,11 @@ const HAN_CONTRACT: Contract = { prefix: 'han', namespace: HAN_NAMESPACE, fields
 
 /** One MeterUsage sample request per operation, for the given entity. */
 export function sampleRequests(options: SampleOptions): Record<MeterUsageOperation, string> {
-  const yesterday = addDays(options.today ?? cptToday(), -1);
+  const yesterday = options.dataDays?.[0] ?? addDays(options.today ?? cptToday(), -1);
   const esiids = sampleEsiids(options);
-  const sample = <K extends MeterUsageOperation>(operation: K, values: Omit<MeterUsageRequest<K>, 'trans_id' | 'requestorID'>) =>
-    envelope(METER_USAGE_CONTRACT, METER_USAGE_OPERATIONS[operation].input, { trans_id: `${operation}-0001`, requestorID: requestorId(options.entityName), ...values });
+  const notes = (values: object) => ('esiid' in values ? { esiid: esiidNote(options) } : {});
+  const sample = <K extends MeterUsageOperation>(operation: K, values: Omit<MeterUsageRequest<K>, 'trans_id' | 'requestorID'>, extra: Notes<MeterUsageRequest<K>> = {}) =>
+    envelope(METER_USAGE_CONTRACT, METER_USAGE_OPERATIONS[operation].input, { trans_id: `${operation}-0001`, requestorID: requestorId(options.entityName), ...values }, { ...notes(values), ...extra });
   const single = (days: number) => ({
     requesterAuthenticationID: options.duns, esiid: esiids[0]!,
     startDate: usDate(addDays(yesterday, 1 - days)), endDate: usDate(yesterday), version: 'L', readingType: 'C',
@@ -69,7 +72,7 @@ export function sampleRequests(options: SampleOptions): Record<MeterUsageOperati
       requesterType: options.requesterType ?? 'ROR', requesterAuthenticationID: options.duns,
       reportType: 'INTERVAL', startDate: usDate(addDays(yesterday, -6)), endDate: usDate(yesterday), version: 'L', readingType: 'C', esiid: esiids,
     }),
-    GetUsageRequestStatus: sample('GetUsageRequestStatus', { correlationId: PLACEHOLDER_ID }),
+    GetUsageRequestStatus: sample('GetUsageRequestStatus', { correlationId: PLACEHOLDER_ID }, { correlationId: 'replace with the correlationId SubmitUsageRequest answered' }),
     GetIntervalUsage: sample('GetIntervalUsage', single(7)),
     GetDailyReads: sample('GetDailyReads', single(30)),
     GetMonthlyUsage: sample('GetMonthlyUsage', single(90)),
@@ -81,10 +84,11 @@ export function hanSampleRequests(options: SampleOptions): Record<HanOperation, 
   const today = usDate(options.today ?? cptToday());
   const esiids = sampleEsiids(options);
   const esiid = esiids[0]!;
+  const esiidNotes = (values: object) => ('esiid' in values ? { esiid: esiidNote(options) } : {});
   const sample = <K extends HanOperation>(operation: K, values: Omit<HanRequest<K>, 'trans_id' | 'requestorID' | 'requesterAuthenticationID'>, notes: Notes<HanRequest<K>> = {}) =>
     envelope(HAN_CONTRACT, HAN_OPERATIONS[operation].input, {
       trans_id: `${operation}-0001`, requestorID: requestorId(options.entityName), requesterAuthenticationID: options.duns, ...values,
-    }, notes);
+    }, { ...esiidNotes(values), ...notes });
   const device = { esiid, macAddress: SAMPLE_MAC };
   const deviceNotes = { macAddress: "the device's MAC address (EUI-64, 16 hex digits) from its label" };
   const requestIdNote = (operation: HanOperation) => `replace with the requestId ${operation} answered`;
@@ -94,8 +98,8 @@ export function hanSampleRequests(options: SampleOptions): Record<HanOperation, 
     }, {
       ...deviceNotes,
       meterNumber: options.sampleMeterNumber === undefined
-        ? `replace with the meterNumber GetMeterInfo answers for ESI ID ${esiid}`
-        : `the meter registered for ESI ID ${esiid}; GetMeterInfo answers it for any of your ESI IDs`,
+        ? `replace with the meterNumber GetMeterInfo answers for ${ownEsiids(options) ? `ESI ID ${esiid}` : 'your ESI ID'}`
+        : `the meter registered for ESI ID ${esiid} (GetMeterInfo answers it)`,
       installCode: "the install code from the device's label: the code followed by its CRC (CRC-16/X-25, low byte first). A secret: never log it",
     }),
     DeprovisionHanDevice: sample('DeprovisionHanDevice', device, deviceNotes),
@@ -128,7 +132,16 @@ export function hanSampleRequests(options: SampleOptions): Record<HanOperation, 
 }
 
 function sampleEsiids(options: SampleOptions): string[] {
-  return options.sampleEsiids && options.sampleEsiids.length > 0 ? options.sampleEsiids : [DEFAULT_SAMPLE_ESIID];
+  return ownEsiids(options) ? options.sampleEsiids! : [DEFAULT_SAMPLE_ESIID];
+}
+
+function ownEsiids(options: SampleOptions): boolean {
+  return (options.sampleEsiids?.length ?? 0) > 0;
+}
+
+/** Above the ESI IDs of a kit whose entity had none registered: the sample's ESI ID is not one to use. */
+function esiidNote(options: SampleOptions): string | undefined {
+  return ownEsiids(options) ? undefined : `replace with one of your ESI IDs: ${options.entityName.replace(/-/g, ' ')} had none registered when this kit was written`;
 }
 
 function requestorId(entityName: string): string {

@@ -1,12 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import forge from 'node-forge';
+import { cptToday } from '../core/cpt';
 import { contractPath } from './contract';
 import { FAULT_XSD_FILE } from './fault-table';
 import { HAN_NAMESPACE, HAN_WSDL_FILE, HAN_XSD_FILE, type HanOperation } from './han.types';
 import { METER_USAGE_NAMESPACE, METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE, type MeterUsageOperation } from './meter-usage.types';
 import { kitEndpoints, type KitEndpoints } from './starter-kit.endpoints';
-import { HAN_KIT_FILES, KIT_FILES, samplePath, TDSP_KIT_FILES } from './starter-kit.files';
+import { DEMO_KIT_FILES, HAN_KIT_FILES, KIT_FILES, samplePath, TDSP_KIT_FILES } from './starter-kit.files';
 import { readme } from './starter-kit.readme';
 import { hanSampleRequests, sampleRequests, type SampleOptions } from './starter-kit.samples';
 import { soapUiProject, type SoapUiInterface } from './starter-kit.soapui';
@@ -33,6 +34,10 @@ export interface StarterKitOptions extends SampleOptions {
   serverCaPem: string;
   /** Days delivered files stay in the FTPS folder (SMT_RETENTION_DAYS), for the README. */
   retentionDays?: number;
+  /** The FTPS site as integrators reach it (SMT_FTPS_PUBLIC_URL). */
+  ftpsUrl: string;
+  /** A development setup's demo participant: its passwords go into the README, its PGP private key into the kit. */
+  demo?: { ftpsPassword: string | null; pgpPrivateKeyPath: string | null };
 }
 
 export interface StarterKit {
@@ -96,6 +101,8 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
   }
   await write(KIT_FILES.serverCa, options.serverCaPem.endsWith('\n') ? options.serverCaPem : `${options.serverCaPem}\n`, PUBLIC);
   if (keystore) await write(KIT_FILES.keystore, keystore, PRIVATE);
+  const pgpKey = options.demo?.pgpPrivateKeyPath ? await fs.readFile(options.demo.pgpPrivateKeyPath) : null;
+  if (pgpKey) await write(DEMO_KIT_FILES.pgpKey, pgpKey, PRIVATE);
 
   const interfaces: SoapUiInterface[] = [{
     binding: 'MeterUsageBinding', namespace: METER_USAGE_NAMESPACE, endpoint: endpoints.MeterUsage, samples,
@@ -111,6 +118,8 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
   await write(KIT_FILES.project, soapUiProject({ ...options, keystoreAlias, interfaces }), PRIVATE);
   await write(KIT_FILES.readme, readme({
     ...options, endpoints, keystoreIncluded: keystore !== null, keystorePasswordKnown: options.p12Password !== undefined, keystoreAlias,
+    ownEsiids: options.sampleEsiids ?? [], dataDays: options.dataDays ?? [], writtenOn: options.today ?? cptToday(),
+    demo: options.demo ? { p12Password: options.p12Password ?? null, ftpsPassword: options.demo.ftpsPassword, pgpKeyFile: pgpKey ? DEMO_KIT_FILES.pgpKey : null } : null,
   }), PUBLIC);
   return {
     outDir, files, endpoints, operations: Object.keys(samples) as MeterUsageOperation[], samples, hanSamples: han?.samples ?? null, keystoreAlias,

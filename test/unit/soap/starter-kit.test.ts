@@ -88,7 +88,7 @@ describe('soap/starter-kit', () => {
       kit = await writeStarterKit({
         outDir, endpoint: ENDPOINT, entityName: 'Retail Power & Light', duns: '123456789', requesterType: 'ROR',
         clientP12Path: p12Path, p12Password: 'kit-secret', serverCaPem: keystore.certPem, sampleEsiids: ['10443720000000001', '10443720000000002'],
-        sampleMeterNumber: 'M0000001', today: '2026-03-01',
+        sampleMeterNumber: 'M0000001', today: '2026-03-01', ftpsUrl: 'ftp://smt.example.com:2121',
       });
       project = parse(readKit(outDir, KIT_FILES.project));
     });
@@ -256,7 +256,7 @@ describe('soap/starter-kit', () => {
 
   it('writes a TDSP kit without a keystore: no HAN samples, the TDSP side of HAN instead, and where to put a keystore', async () => {
     const outDir = path.join(tmp, 'tdsp');
-    const kit = await writeStarterKit({ outDir, endpoint: ENDPOINT, entityName: 'Wires Inc', duns: '1000000020001', requesterType: 'TDSP', serverCaPem: '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----' });
+    const kit = await writeStarterKit({ outDir, endpoint: ENDPOINT, entityName: 'Wires Inc', duns: '1000000020001', requesterType: 'TDSP', serverCaPem: '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----', ftpsUrl: 'ftp://smt.example.com:2121' });
     expect(fs.existsSync(path.join(outDir, KIT_FILES.keystore))).to.equal(false);
     expect(kit.keystoreAlias).to.equal(null);
     expect(kit.samples.SubmitUsageRequest).to.include('<mu:requesterType>TDSP</mu:requesterType>');
@@ -313,7 +313,7 @@ describe('soap/starter-kit', () => {
     };
 
     before(async () => {
-      const imported = await cli.run('registry', 'import', ...['participants.csv', 'esiids.csv'].map((f) => path.join(FIXTURES, 'registry', f)));
+      const imported = await cli.run('registry', 'import', ...['participants.csv', 'esiids.csv', 'rep-of-record.csv'].map((f) => path.join(FIXTURES, 'registry', f)));
       expect(imported.status, imported.err).to.equal(0);
     });
 
