@@ -5,6 +5,7 @@ import { loadConfig } from './config/config';
 import { errorMessage, isSmtError } from './core/errors';
 import { PRIVATE_UMASK } from './core/private-files';
 import { startWarnings } from './cli/start-warnings';
+import { commandHelp, DATES_NOTE, groupHelp } from './cli/command-help';
 
 const terminal: Terminal = {
   out: (text) => process.stdout.write(text),
@@ -23,6 +24,7 @@ export function helpText(): string {
     'Commands:',
     ...lines,
     '',
+    DATES_NOTE,
     'Settings come from SMT_* environment variables (see docs/settings.md).',
     '',
   ].join('\n');
@@ -52,12 +54,18 @@ export async function runCli(args: string[], term: Terminal): Promise<number> {
   }
   const found = findCommand(args);
   if (!found) {
-    term.err(`smt: unknown command "${args.join(' ')}".\n\n${helpText()}`);
+    const group = commands.filter((c) => c.name.length > 1 && c.name[0] === args[0]);
+    const asksHelp = args.length === 1 || args.slice(1).some((a) => a === '--help' || a === '-h' || a === 'help');
+    if (group.length > 0 && asksHelp) {
+      (args.length === 1 ? term.err : term.out)(groupHelp(args[0]!, group));
+      return args.length === 1 ? 2 : 0;
+    }
+    term.err(`smt: unknown command "${args.join(' ')}".\n\n${group.length > 0 ? groupHelp(args[0]!, group) : helpText()}`);
     return 2;
   }
   const { command, rest } = found;
   if (rest.includes('--help') || rest.includes('-h')) {
-    term.out(`smt ${command.usage}\n\n${command.summary}\n`);
+    term.out(commandHelp(command));
     return 0;
   }
   let app: Awaited<ReturnType<typeof createApp>> | null = null;

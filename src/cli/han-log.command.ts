@@ -4,13 +4,13 @@ import { PRIVATE_FILE_MODE } from '../core/private-files';
 import { EVENT_CATEGORIES } from '../db/entities/han-message.entity';
 import { LOG_COLUMNS, readMessageLog } from '../han/han-message-log';
 import { csvChunk, csvHeader } from '../usage/report-csv';
-import { readUsDate } from '../usage/report-request.rules';
+import { readDateOption, readRegisteredDuns } from './cli-inputs';
 import { requiredOption, type Command } from './command';
 
 export const hanLogCommand: Command = {
   name: ['han-log'],
   summary: "Export a REP's HAN messaging log as CSV (the columns of GetHanMessageLog)",
-  usage: 'han-log --duns REP_DUNS --from MM/DD/YYYY --to MM/DD/YYYY [--esiid X] [--request-id ID] [--category PRM|LCE|CLE|CAL|STM|CSM] [--out FILE.csv]',
+  usage: 'han-log --duns REP_DUNS --from DATE --to DATE [--esiid X] [--request-id ID] [--category PRM|LCE|CLE|CAL|STM|CSM] [--out FILE.csv]',
   options: {
     duns: { type: 'string' },
     from: { type: 'string' },
@@ -26,8 +26,13 @@ export const hanLogCommand: Command = {
     if (category !== undefined && !(EVENT_CATEGORIES as readonly string[]).includes(category)) {
       throw new SmtError('INPUT_INVALID', `--category "${values.category}" is not one of ${EVENT_CATEGORIES.join(', ')}.\nUsage: smt ${this.usage}`);
     }
+    const from = readDateOption(requiredOption(values, 'from', this), '--from');
+    const to = readDateOption(requiredOption(values, 'to', this), '--to');
+    if (to < from) throw new SmtError('INPUT_INVALID', `--to ${to} is before --from ${from}`);
+    const repDuns = requiredOption(values, 'duns', this).trim();
+    await readRegisteredDuns(app, repDuns, '--duns', 'REP');
     const entries = await readMessageLog(await app.db(), {
-      repDuns: requiredOption(values, 'duns', this), from: readUsDate(requiredOption(values, 'from', this), '--from'), to: readUsDate(requiredOption(values, 'to', this), '--to'),
+      repDuns, from, to,
       esiid: values.esiid as string | undefined, requestId: values['request-id'] as string | undefined, category,
     });
     const csv = csvHeader([...LOG_COLUMNS]) + csvChunk(entries.map((e) => LOG_COLUMNS.map((c) => (e[c] === null ? '' : String(e[c])))));

@@ -9,6 +9,7 @@ import { expandInputPaths, openLseInput, type LseSource } from '../ingest/lse-in
 import { FILE_CODES } from '../ingest/result-codes';
 import { participantUploader, uploaderLogFields, type Uploader } from '../ingest/uploader';
 import { isDuns } from '../registry/registry-formats';
+import { readDunsOption } from './cli-inputs';
 import type { Command } from './command';
 
 export const ingestCommand: Command = {
@@ -81,6 +82,7 @@ async function uploaderFor(app: App, forTdsp: string | undefined): Promise<Uploa
   if (forTdsp === undefined) return { kind: 'operator', osUser };
   const registry = await app.registry();
   const named = forTdsp.trim();
+  if (/^\d+$/.test(named) && !isDuns(named)) readDunsOption(named, '--for');
   const participant = isDuns(named)
     ? await registry.findParticipantByDuns(named)
     : (await registry.listParticipants()).find((p) => p.name === named) ?? null;

@@ -1,17 +1,16 @@
-import { isDay } from '../core/cpt';
-import { SmtError } from '../core/errors';
+import { readDateOption, readRegisteredDuns } from './cli-inputs';
 import { requiredOption, type Command } from './command';
 
 export const postDailyCommand: Command = {
   name: ['post-daily'],
   summary: "Queue a day's interval and daily-read files for every REP DUNS (or one), even if posted before",
-  usage: 'post-daily --date YYYY-MM-DD [--duns D]',
+  usage: 'post-daily --date MM/DD/YYYY|YYYY-MM-DD [--duns REP_DUNS]',
   options: { date: { type: 'string' }, duns: { type: 'string' } },
   allowPositionals: false,
   async run({ values }, app, term) {
-    const day = requiredOption(values, 'date', this);
-    if (!isDay(day)) throw new SmtError('INPUT_INVALID', `--date "${day}" is not a date; expected YYYY-MM-DD`);
-    const results = await (await app.dailyPostings()).post(day, { duns: values.duns as string | undefined, force: true });
+    const day = readDateOption(requiredOption(values, 'date', this), '--date');
+    const duns = typeof values.duns === 'string' ? (await readRegisteredDuns(app, values.duns, '--duns', 'REP'), values.duns.trim()) : undefined;
+    const results = await (await app.dailyPostings()).post(day, { duns, force: true });
     if (results.length === 0) term.out('No REP DUNS registered: nothing to post.\n');
     for (const r of results) {
       term.out(`${r.duns}: ${r.status}${r.esiids ? ` (${r.esiids} ESI IDs; requests ${r.correlationIds.join(', ')})` : ''}${r.error ? `: ${r.error}` : ''}\n`);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { SmtError } from '../core/errors';
 import { PRIVATE_FILE_MODE } from '../core/private-files';
-import { readUsDate } from '../usage/report-request.rules';
+import { readDateOption, readRegisteredDuns } from './cli-inputs';
 import { reportHeader } from '../usage/report.generator';
 import type { ReportType } from '../usage/usage-day';
 import { requiredOption, type Command } from './command';
@@ -9,7 +9,7 @@ import { requiredOption, type Command } from './command';
 export const reportCommand: Command = {
   name: ['report'],
   summary: 'Run a usage report (interval, daily, monthly) as CSV, or queue it for delivery with --deliver',
-  usage: 'report --type interval|daily|monthly --duns D --from MM/DD/YYYY --to MM/DD/YYYY (--esiid X ... | --esiids-file F) [--version L|A] [--reading C|G|A] [--out FILE.csv] [--deliver]',
+  usage: 'report --type interval|daily|monthly --duns D --from DATE --to DATE (--esiid X ... | --esiids-file F) [--version L|A] [--reading C|G|A] [--out FILE.csv] [--deliver]',
   options: {
     type: { type: 'string' },
     duns: { type: 'string' },
@@ -24,11 +24,13 @@ export const reportCommand: Command = {
   },
   allowPositionals: false,
   async run({ values }, app, term) {
+    const requesterDuns = requiredOption(values, 'duns', this).trim();
+    await readRegisteredDuns(app, requesterDuns, '--duns');
     const input = {
-      requesterDuns: requiredOption(values, 'duns', this),
+      requesterDuns,
       reportType: requiredOption(values, 'type', this).toUpperCase(),
-      startDate: readUsDate(requiredOption(values, 'from', this), '--from'),
-      endDate: readUsDate(requiredOption(values, 'to', this), '--to'),
+      startDate: readDateOption(requiredOption(values, 'from', this), '--from'),
+      endDate: readDateOption(requiredOption(values, 'to', this), '--to'),
       version: values.version as string,
       readingType: values.reading as string,
       esiids: esiidList(values),

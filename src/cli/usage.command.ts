@@ -1,14 +1,16 @@
 import { stringify } from 'csv-stringify/sync';
-import { dayKind, isDay, reportSlots } from '../core/cpt';
+import { dayKind, reportSlots } from '../core/cpt';
 import { SmtError } from '../core/errors';
 import { intervalKwh, intervalQuality } from '../ingest/lse-record';
+import { ESIID_EXPECTED, isEsiid } from '../registry/registry-formats';
 import { IntervalRepository, type StoredIntervalDay } from '../usage/interval.repository';
+import { readDateOption } from './cli-inputs';
 import { requiredOption, type Command } from './command';
 
 export const usageCommand: Command = {
   name: ['usage'],
   summary: 'Print the stored intervals of one ESI ID as CSV (an operator\'s check of a load)',
-  usage: 'usage ESIID --from YYYY-MM-DD --to YYYY-MM-DD [--channel 4|1] [--all-versions]',
+  usage: 'usage ESIID --from DATE --to DATE [--channel 4|1] [--all-versions]',
   options: {
     from: { type: 'string' },
     to: { type: 'string' },
@@ -18,15 +20,16 @@ export const usageCommand: Command = {
   allowPositionals: true,
   async run({ values, positionals }, app, term) {
     if (positionals.length !== 1) throw new SmtError('INPUT_INVALID', `Name exactly one ESI ID.\nUsage: smt ${this.usage}`);
-    const from = requiredOption(values, 'from', this);
-    const to = requiredOption(values, 'to', this);
-    for (const [name, day] of [['--from', from], ['--to', to]]) {
-      if (!isDay(day)) throw new SmtError('INPUT_INVALID', `${name} "${day}" is not a date; expected YYYY-MM-DD`);
-    }
+    if (!isEsiid(positionals[0]!)) throw new SmtError('INPUT_INVALID', `ESI ID "${positionals[0]!.slice(0, 70)}" is malformed: expected ${ESIID_EXPECTED}`);
+    const from = readDateOption(requiredOption(values, 'from', this), '--from');
+    const to = readDateOption(requiredOption(values, 'to', this), '--to');
     if (to < from) throw new SmtError('INPUT_INVALID', `--to ${to} is before --from ${from}`);
     const channel = values.channel === undefined ? null : Number(values.channel);
     if (channel !== null && channel !== 1 && channel !== 4) {
       throw new SmtError('INPUT_INVALID', `--channel "${values.channel}" must be 4 (consumption) or 1 (generation)`);
+    }
+    if (!(await (await app.registry()).getEsiid(positionals[0]!))) {
+      throw new SmtError('INPUT_INVALID', `ESI ID ${positionals[0]} is not registered (smt registry import loads ESI IDs)`);
     }
     const days = await new IntervalRepository(await app.db()).forEsiid(positionals[0], from, to, channel, values['all-versions'] === true);
     if (days.length === 0) {
