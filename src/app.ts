@@ -41,6 +41,8 @@ import { meterUsageMethods } from './soap/meter-usage.handler';
 import { publicUrlOnPort, startSoapServer, type RunningSoapServer } from './soap/soap-server';
 import { CredentialsService } from './security/credentials.service';
 import { FtpAccountsService, type FtpAccount } from './security/ftp-accounts.service';
+import { LoginThrottle } from './security/login-throttle';
+import { SeenSignatureStore } from './security/seen-signature.store';
 import { startFtpsServer, type RunningFtpsServer } from './delivery/ftps/ftps-server';
 import { DailyPostingService } from './usage/daily-posting.service';
 import { ReportJobStore } from './usage/report-job.store';
@@ -164,8 +166,11 @@ export class App {
   }
 
   ftpAccounts(): Promise<FtpAccountsService> {
-    return this.once('ftpAccounts', async () =>
-      new FtpAccountsService(await this.db(), this.logger, await this.credentials(), { requireClientCertificate: this.config.ftps.requireClientCertificate }));
+    return this.once('ftpAccounts', async () => {
+      const throttle = new LoginThrottle(await this.db(), this.logger);
+      this.closers.push(() => throttle.close());
+      return new FtpAccountsService(await this.db(), this.logger, await this.credentials(), throttle, { requireClientCertificate: this.config.ftps.requireClientCertificate });
+    });
   }
 
   platformKey(): Promise<PlatformKey> {
@@ -237,6 +242,8 @@ export class App {
   async startSoapServer(): Promise<RunningSoapServer> {
     const soapConfig = this.config.soap;
     const clientCa = await loadClientCa({ dataDir: this.config.dataDir, clientCaFile: this.config.security.clientCaFile });
+    const replay = new SeenSignatureStore(await this.db(), this.logger, { maxEntries: soapConfig.replayMaxEntries });
+    this.closers.push(() => replay.close());
     const server = await startSoapServer({
       credentials: await this.credentials(),
       security: await this.securityPool(),
@@ -246,6 +253,7 @@ export class App {
         ...hanMessageMethods({ db: await this.db(), messages: await this.hanMessages(), requests: new HanMessageRequests(await this.hanMessages()), logger: this.logger }),
       },
       tdspCallback: tdspCallbackMethods(await this.hanDeviceStatuses(), await this.hanMessageStatuses(), this.logger),
+      replay,
       logger: this.logger,
     }, { ...soapConfig, server: await this.serverIdentity(), clientCaPem: clientCa.certificatesPem.join('\n') });
     this.soapPort = server.port;

@@ -44,6 +44,8 @@ export interface Config {
     timestampWindowSeconds: number;
     allowSha1: boolean;
     securityThreads: number;
+    /** Replay records (accepted signatures) kept in the database at most. */
+    replayMaxEntries: number;
     /** Caps checked on a request's bytes before it is parsed or verified (xml-limits.rules.ts). */
     maxElements: number;
     maxAttributesPerElement: number;
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       timestampWindowSeconds: integer(env, 'SMT_SOAP_TIMESTAMP_WINDOW_S', 300, 1, 3600),
       allowSha1: oneOf(env, 'SMT_SOAP_ALLOW_SHA1', ['false', 'true'] as const, 'false') === 'true',
       securityThreads: integer(env, 'SMT_SOAP_SECURITY_THREADS', 2, 1, 16),
+      replayMaxEntries: integer(env, 'SMT_SOAP_REPLAY_MAX_ENTRIES', 1_000_000, 1000, 100_000_000),
       maxElements: integer(env, 'SMT_SOAP_MAX_ELEMENTS', 60_000, 100, 2_000_000),
       maxAttributesPerElement: integer(env, 'SMT_SOAP_MAX_ATTRIBUTES', 32, 4, 1024),
       maxNamespacesInScope: integer(env, 'SMT_SOAP_MAX_NAMESPACES', 64, 8, 4096),

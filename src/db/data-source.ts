@@ -27,13 +27,17 @@ import { Credentials1764374400000 } from './migrations/1764374400000-credentials
 import { ParticipantPasswords1764460800000 } from './migrations/1764460800000-participant-passwords';
 import { HanDevices1764547200000 } from './migrations/1764547200000-han-devices';
 import { HanMessages1764633600000 } from './migrations/1764633600000-han-messages';
+import { TrustState1764720000000 } from './migrations/1764720000000-trust-state';
+import { SeenSignature } from './entities/seen-signature.entity';
+import { LoginFailure } from './entities/login-failure.entity';
+import { LoginLock } from './entities/login-lock.entity';
 import { ReportFairness1764720000500 } from './migrations/1764720000500-report-fairness';
 import { HanCancellations1764720000700 } from './migrations/1764720000700-han-cancellations';
 
 export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection, ReportRequest, ReportFile, DailyPosting,
   ParticipantCertificate, ParticipantIp, RevokedCertificate, ParticipantPassword, HanDevice, HanDeviceEvent, TdspDispatch,
-  HanMessage, HanMessageTarget, HanMessageStatus];
-export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000, HanDevices1764547200000, HanMessages1764633600000, ReportFairness1764720000500, HanCancellations1764720000700];
+  HanMessage, HanMessageTarget, HanMessageStatus, SeenSignature, LoginFailure, LoginLock];
+export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000, HanDevices1764547200000, HanMessages1764633600000, TrustState1764720000000, ReportFairness1764720000500, HanCancellations1764720000700];
 
 export function sqliteFile(config: Config): string {
   return path.join(config.dataDir, 'smt.sqlite');

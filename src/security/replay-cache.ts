@@ -1,10 +1,20 @@
 /**
- * Remembers the signatures of accepted messages until they expire, so the same signed message is
- * refused the second time (the caller answers WSS_REPLAY). Memory is bounded: expired records go
- * first, and past `maxEntries` the oldest records are dropped (counted in `droppedUnexpired`, which
- * should stay at zero: raise the cap if it does not).
+ * Refuses a signed message the second time: `seen` records a message's signature digest until the
+ * message expires and says whether it was recorded already. Implementations: the database store
+ * (src/security/seen-signature.store.ts), which every process on the database shares and a restart
+ * keeps, for the platform; the in-memory ReplayCache below for servers without a database (the mock TDSP).
  */
-export class ReplayCache {
+export interface ReplayGuard {
+  /** True if `digest` was recorded and has not expired (a replay); otherwise records it until `expires`, atomically. */
+  seen(digest: string, expires: Date, now: Date): Promise<boolean>;
+}
+
+/**
+ * Remembers the signatures of accepted messages in this process's memory until they expire. Memory
+ * is bounded: expired records go first, and past `maxEntries` the oldest records are dropped (counted
+ * in `droppedUnexpired`, which should stay at zero: raise the cap if it does not).
+ */
+export class ReplayCache implements ReplayGuard {
   /** digest -> expiry (ms); a Map iterates in insertion order, which is close to expiry order. */
   private readonly entries = new Map<string, number>();
   private insertsSinceSweep = 0;
@@ -18,8 +28,12 @@ export class ReplayCache {
     return this.entries.size;
   }
 
-  /** True if `digest` was recorded and has not expired (a replay); otherwise records it until `expires`. */
-  seen(digest: string, expires: Date, now: Date): boolean {
+  seen(digest: string, expires: Date, now: Date): Promise<boolean> {
+    return Promise.resolve(this.seenNow(digest, expires, now));
+  }
+
+  /** `seen`, answered at once. */
+  seenNow(digest: string, expires: Date, now: Date): boolean {
     const at = now.getTime();
     const known = this.entries.get(digest);
     if (known !== undefined && known >= at) return true;

@@ -6,7 +6,7 @@ import * as soap from 'soap';
 import { SmtError, errorMessage } from '../core/errors';
 import type { CallPriority } from '../core/thread-pool';
 import type { Logger } from '../core/logger';
-import { ReplayCache } from '../security/replay-cache';
+import type { ReplayGuard } from '../security/replay-cache';
 import type { SigningCredentials } from '../security/ws-security.signer';
 import type { WsSecurityPool } from '../security/ws-security.pool';
 import { contractPath } from './contract';
@@ -49,6 +49,8 @@ export interface SoapHostDeps {
   authenticate: RequestHandler;
   /** The identified caller's signing certificates. */
   signerOf: (req: Request) => MessageSigner;
+  /** Remembers accepted signatures: a message signed once is accepted once (shared by every process on the database, for the platform). */
+  replay: ReplayGuard;
   logger: Logger;
 }
 
@@ -69,7 +71,6 @@ const DEFAULT_PUBLIC_URL = 'https://localhost:0';
 export async function startSoapHost(services: readonly SoapService[], deps: SoapHostDeps, options: SoapHostOptions): Promise<RunningSoapServer> {
   const app = express();
   app.disable('x-powered-by');
-  const replay = new ReplayCache();
   const wsdls = new Map(services.map((service) => [service, fs.readFileSync(contractPath(service.wsdlFile), 'utf8')]));
   let port = 0;
   for (const service of services) {
@@ -80,7 +81,7 @@ export async function startSoapHost(services: readonly SoapService[], deps: Soap
     app.get(service.path, servedWsdl(() => withServiceAddress(wsdls.get(service)!, `${publicUrlOnPort(options.publicUrl ?? DEFAULT_PUBLIC_URL, port)}${service.path}`)));
     app.post(service.path,
       express.raw({ type: SOAP_TYPES, limit: options.maxBodyBytes }),
-      verifyMessage(deps.security, replay, deps.signerOf, { ...options, operations: { namespace: service.namespace, names: service.operations }, priority }, deps.logger));
+      verifyMessage(deps.security, deps.replay, deps.signerOf, { ...options, operations: { namespace: service.namespace, names: service.operations }, priority }, deps.logger));
     app.use(service.path, (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
       const tooLarge = (error as { type?: string }).type === 'entity.too.large';
       sendFault(res, tooLarge ? new SmtError('BODY_TOO_LARGE', `the request is larger than ${options.maxBodyBytes} bytes; split it`) : error, deps.logger);

@@ -5,7 +5,7 @@ import type { CallPriority } from '../core/thread-pool';
 import type { Logger } from '../core/logger';
 import type { ClientIdentity, CredentialsService } from '../security/credentials.service';
 import { normalizeIp } from '../security/ip-address';
-import type { ReplayCache } from '../security/replay-cache';
+import type { ReplayGuard } from '../security/replay-cache';
 import type { WsSecurityPool } from '../security/ws-security.pool';
 import type { MarkupLimits } from '../security/xml-limits.rules';
 import { setAuthenticated } from './client-identity';
@@ -67,7 +67,7 @@ export function authenticateClient(credentials: CredentialsService, logger: Logg
  * worker threads with the entity's registered signing certificates; a signature seen before is a
  * replay. Leaves the raw body in req.body for the SOAP layer to parse the same bytes.
  */
-export function verifyMessage(pool: WsSecurityPool, replay: ReplayCache, identityOf: (req: Request) => MessageSigner, options: MessageSecurityOptions, logger: Logger): RequestHandler {
+export function verifyMessage(pool: WsSecurityPool, replay: ReplayGuard, identityOf: (req: Request) => MessageSigner, options: MessageSecurityOptions, logger: Logger): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const raw = req.body;
     if (!Buffer.isBuffer(raw) || raw.length === 0) return sendFault(res, new SmtError('XML_MALFORMED', 'the request has no SOAP envelope (send text/xml)'), logger);
@@ -80,8 +80,8 @@ export function verifyMessage(pool: WsSecurityPool, replay: ReplayCache, identit
         maxBytes: options.maxBodyBytes, maxDepth: 32, maxElements: options.maxElements,
         maxAttributesPerElement: options.maxAttributesPerElement, maxNamespacesInScope: options.maxNamespacesInScope,
       },
-    }, options.priority).then((verified) => {
-      if (replay.seen(verified.signatureDigest, verified.expires, now)) {
+    }, options.priority).then(async (verified) => {
+      if (await replay.seen(verified.signatureDigest, verified.expires, now)) {
         throw new SmtError('WSS_REPLAY', 'this signed message was already received; sign every request anew');
       }
       const ops = options.operations;

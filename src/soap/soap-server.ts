@@ -1,5 +1,6 @@
 import type { Logger } from '../core/logger';
 import type { CredentialsService } from '../security/credentials.service';
+import type { ReplayGuard } from '../security/replay-cache';
 import type { SigningCredentials } from '../security/ws-security.signer';
 import type { WsSecurityPool } from '../security/ws-security.pool';
 import { authenticatedCaller } from './client-identity';
@@ -30,6 +31,8 @@ export interface SoapServerDeps {
   meterUsage: MeterUsageMethods;
   han: HanMethods;
   tdspCallback: TdspCallbackMethods;
+  /** The replay records every process on the database shares. */
+  replay: ReplayGuard;
   logger: Logger;
 }
 
@@ -56,6 +59,7 @@ export function startSoapServer(deps: SoapServerDeps, options: SoapServerOptions
     security: deps.security,
     authenticate: authenticateClient(deps.credentials, deps.logger),
     signerOf: authenticatedCaller,
+    replay: deps.replay,
     logger: deps.logger,
   }, { ...options, schemaFiles: [METER_USAGE_XSD_FILE, HAN_XSD_FILE, TDSP_HAN_XSD_FILE, FAULT_XSD_FILE] });
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -67,10 +68,18 @@ export class FtpsHarness {
     return dir;
   }
 
-  async client(user: string, password: string, options: { port?: number; cert?: string; key?: string } = {}): Promise<Client> {
+  /** A basic-ftp client logged in; `from` is the local address its control connection comes from (any 127.x.y.z on loopback). */
+  async client(user: string, password: string, options: { port?: number; cert?: string; key?: string; from?: string } = {}): Promise<Client> {
     const client = new Client(15_000);
+    if (options.from) fromAddress(client, options.from);
     const secureOptions = { ca: this.caPem, ...(options.cert ? { cert: options.cert, key: options.key } : {}) };
-    await client.access({ host: '127.0.0.1', port: options.port ?? this.server.port, user, password, secure: true, secureOptions });
+    try {
+      await client.access({ host: '127.0.0.1', port: options.port ?? this.server.port, user, password, secure: true, secureOptions });
+    } catch (error) {
+      // A refused login leaves the connection open; closed here so it does not count against the address's connections.
+      client.close();
+      throw error;
+    }
     return client;
   }
 
@@ -104,6 +113,17 @@ export class FtpsHarness {
     await this.app.close();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** Makes the client's control connections come from `localAddress` (basic-ftp has no option for it). */
+function fromAddress(client: Client, localAddress: string): void {
+  const ftp = client.ftp as unknown as { _newSocket(): net.Socket };
+  ftp._newSocket = () => {
+    const socket = new net.Socket();
+    const connect = socket.connect.bind(socket) as (options: net.TcpSocketConnectOpts, listener?: () => void) => net.Socket;
+    socket.connect = ((options: net.TcpSocketConnectOpts, listener?: () => void) => connect({ ...options, localAddress }, listener)) as typeof socket.connect;
+    return socket;
+  };
 }
 
 export async function download(client: Client, remotePath: string, startAt = 0): Promise<Buffer> {

@@ -9,7 +9,6 @@ import { ControlSession } from './control-session';
 import { DataConnection } from './data-connection';
 import { formatReply } from './ftp-protocol';
 import { FtpsLogins, type Authenticate } from './ftps-logins';
-import type { LoginThrottleOptions } from './login-throttle';
 import { PassivePortPool } from './passive-ports';
 import { SessionAdmission } from './session-admission';
 import type { SessionServices } from './session-services';
@@ -33,15 +32,13 @@ export interface FtpsServerOptions {
   ftpsRoot: string;
   maxUploadBytes: number;
   idleTimeoutMs: number;
-  /** The account behind a login, or an SmtError with an AUTH_* code (counted by the login throttle). */
+  /** The account behind a login, or an SmtError with an AUTH_* code (refused with one text, logged with its reason). */
   authenticate: Authenticate;
   /** A complete upload got its final name (called once per upload, never for an interrupted one). */
   onUpload(account: FtpAccount, duns: string, path: string): void;
   logger: Logger;
   /** Default 8. */
   maxSessionsPerAccount?: number;
-  /** Default: 5 failures in 15 minutes lock a user name or address for 15 minutes. */
-  loginThrottle?: Partial<LoginThrottleOptions>;
   /** Control connections at once, logged in or not (those not logged in get at most half). Default 256. */
   maxConnections?: number;
   /** Connections from one address that have not logged in yet. Default 8. */
@@ -67,7 +64,7 @@ export async function startFtpsServer(options: FtpsServerOptions): Promise<Runni
     newSessionTls: sessionTlsFactory({ ...options.tls, requestClientCertificate }),
     clientCas: pemCertificates(options.tls.caPem ?? '').map((pem) => new X509Certificate(pem)),
     ports: new PassivePortPool(options.passivePortRange, (raw, binding) => new DataConnection(raw, binding.secureContext, options.idleTimeoutMs, binding.requestCert), logger),
-    logins: new FtpsLogins(options.authenticate, logger, { maxSessionsPerAccount: options.maxSessionsPerAccount ?? 8, throttle: options.loginThrottle }),
+    logins: new FtpsLogins(options.authenticate, logger, { maxSessionsPerAccount: options.maxSessionsPerAccount ?? 8 }),
     // Compared with realpath() results, so it must be real itself (the data dir may sit behind a symlink).
     realRoot: await fs.promises.realpath(options.ftpsRoot),
     maxUploadBytes: options.maxUploadBytes,

@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { SmtError, errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { normalizeFingerprint } from '../../security/pki';
+import { ReplayCache } from '../../security/replay-cache';
 import type { SigningCredentials } from '../../security/ws-security.signer';
 import type { WsSecurityPool } from '../../security/ws-security.pool';
 import { FAULT_XSD_FILE } from '../../soap/fault-table';
@@ -91,6 +92,8 @@ export async function startMockTdsp(options: MockTdspOptions, security: WsSecuri
       next();
     },
     signerOf: () => platform,
+    // The mock keeps no database: its replay records live in its memory.
+    replay: new ReplayCache(),
     logger,
   }, {
     // Answers are signed as the TDSP, with the certificate the platform has registered for it.

@@ -2,16 +2,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/config';
 import { silentLogger } from '../../../src/core/logger';
 import { openDatabase } from '../../../src/db/data-source';
+import { LoginFailure } from '../../../src/db/entities/login-failure.entity';
+import { LoginLock } from '../../../src/db/entities/login-lock.entity';
 import { ParticipantPassword } from '../../../src/db/entities/participant-password.entity';
 import { RegistryService } from '../../../src/registry/registry.service';
 import { loadClientCa } from '../../../src/security/client-ca';
 import { CredentialsService } from '../../../src/security/credentials.service';
 import { ensureDevelopmentPki, type DevelopmentPki } from '../../../src/security/dev-pki';
 import { FtpAccountsService } from '../../../src/security/ftp-accounts.service';
+import { LoginThrottle } from '../../../src/security/login-throttle';
+import * as password from '../../../src/security/password';
 import { certificateInfo, issueCertificate } from '../../../src/security/pki';
 import { expectSmtError } from '../../support/run-tool';
 
@@ -22,7 +27,10 @@ describe('security/FtpAccountsService', () => {
   let db: DataSource;
   let pki: DevelopmentPki;
   let credentials: CredentialsService;
-  const accounts = (requireClientCertificate = false) => new FtpAccountsService(db, silentLogger(), credentials, { requireClientCertificate });
+  let now = Date.parse('2025-07-01T12:00:00Z');
+  // A limit the tests below never reach, except those about the lockout, which set their own.
+  const accounts = (requireClientCertificate = false, maxFailures = 1000) =>
+    new FtpAccountsService(db, silentLogger(), credentials, new LoginThrottle(db, silentLogger(), { maxFailures, now: () => now }), { requireClientCertificate });
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-ftp-accounts-'));
@@ -33,6 +41,7 @@ describe('security/FtpAccountsService', () => {
     await registry.addParticipant({ name: 'Demo REP', kind: 'REP', duns: ['200000001', '2000000011234'] });
     await registry.addParticipant({ name: 'Demo TDSP', kind: 'TDSP', duns: ['100000001'] });
     await credentials.setIps('Demo REP', ['127.0.0.1', '2001:db8::10']);
+    await credentials.setIps('Demo TDSP', ['127.0.0.1']);
     await accounts().setPassword('Demo REP', PASSWORD);
   });
 
@@ -64,12 +73,61 @@ describe('security/FtpAccountsService', () => {
     }
   });
 
-  it('refuses a wrong password and an unknown user alike, and an unregistered address only after the password', async () => {
-    const wrong = await expectSmtError(accounts().authenticateFtpUser('Demo REP', 'not the password', '127.0.0.1', null), 'AUTH_PASSWORD_INVALID');
-    const unknown = await expectSmtError(accounts().authenticateFtpUser('Nobody', PASSWORD, '127.0.0.1', null), 'AUTH_PASSWORD_INVALID');
-    expect(wrong.message).to.equal(unknown.message);
-    await expectSmtError(accounts().authenticateFtpUser('Demo REP', 'not the password', '198.51.100.7', null), 'AUTH_PASSWORD_INVALID');
-    await expectSmtError(accounts().authenticateFtpUser('Demo REP', PASSWORD, '198.51.100.7', null), 'AUTH_IP_NOT_REGISTERED');
+  it('refuses a wrong password and an unknown user, and checks the source address before it hashes any password', async () => {
+    await expectSmtError(accounts().authenticateFtpUser('Demo REP', 'not the password', '127.0.0.1', null), 'AUTH_PASSWORD_INVALID');
+    const verify = sinon.spy(password, 'verifyPassword');
+    try {
+      await expectSmtError(accounts().authenticateFtpUser('Nobody', PASSWORD, '127.0.0.1', null), 'AUTH_PASSWORD_INVALID');
+      await expectSmtError(accounts().authenticateFtpUser('Demo REP', 'not the password', '198.51.100.7', null), 'AUTH_IP_NOT_REGISTERED');
+      await expectSmtError(accounts().authenticateFtpUser('Demo REP', PASSWORD, '198.51.100.7', null), 'AUTH_IP_NOT_REGISTERED');
+      expect(verify.callCount, 'no password was hashed for an unknown user or an unregistered address').to.equal(0);
+    } finally {
+      verify.restore();
+    }
+  });
+
+  describe('lockout', () => {
+    beforeEach(async () => {
+      await db.manager.clear(LoginFailure);
+      await db.manager.clear(LoginLock);
+    });
+
+    it('counts every name of a participant together, from its registered addresses, and locks it there for 15 minutes', async () => {
+      const strict = accounts(false, 5);
+      for (const [user, ip] of [['Demo REP', '127.0.0.1'], ['200000001', '2001:db8::10'], ['2000000011234', '127.0.0.1'], ['demo rep', '2001:db8::10']]) {
+        await expectSmtError(strict.authenticateFtpUser(user!, 'not the password', ip!, null), 'AUTH_PASSWORD_INVALID');
+      }
+      const fifth = await expectSmtError(strict.authenticateFtpUser('200000001', 'not the password', '2001:db8::10', null), 'AUTH_PASSWORD_INVALID');
+      expect(fifth.details).to.include({ failuresForParticipant: 5, failuresFromAddress: 3, lockedUntil: '2025-07-01T12:15:00.000Z' });
+      const verify = sinon.spy(password, 'verifyPassword');
+      try {
+        const locked = await expectSmtError(strict.authenticateFtpUser('Demo REP', PASSWORD, '127.0.0.1', null), 'AUTH_LOCKED');
+        expect(locked.details).to.include({ entity: 'Demo REP', lockedUntil: '2025-07-01T12:15:00.000Z' });
+        expect(verify.callCount, 'a locked participant is refused before its password is checked').to.equal(0);
+      } finally {
+        verify.restore();
+      }
+      now += 15 * 60_000;
+      expect(await strict.authenticateFtpUser('Demo REP', PASSWORD, '127.0.0.1', null)).to.include({ name: 'Demo REP' });
+    });
+
+    it('counts failures from an unregistered address against that address only', async () => {
+      const strict = accounts(false, 5);
+      for (let i = 0; i < 5; i++) await expectSmtError(strict.authenticateFtpUser('Demo REP', PASSWORD, '198.51.100.7', null), 'AUTH_IP_NOT_REGISTERED');
+      await expectSmtError(strict.authenticateFtpUser('Demo REP', PASSWORD, '198.51.100.7', null), 'AUTH_LOCKED');
+      expect(await strict.authenticateFtpUser('Demo REP', PASSWORD, '127.0.0.1', null)).to.include({ name: 'Demo REP' });
+    });
+
+    it('locks an address that fails with many names, and forgets a participant\'s failures when it logs in', async () => {
+      const strict = accounts(false, 5);
+      for (let i = 0; i < 4; i++) await expectSmtError(strict.authenticateFtpUser(`Nobody ${i}`, PASSWORD, '2001:db8::10', null), 'AUTH_PASSWORD_INVALID');
+      await expectSmtError(strict.authenticateFtpUser('Demo REP', 'not the password', '127.0.0.1', null), 'AUTH_PASSWORD_INVALID');
+      await strict.authenticateFtpUser('Demo REP', PASSWORD, '127.0.0.1', null);
+      const fifth = await expectSmtError(strict.authenticateFtpUser('Demo REP', 'not the password', '2001:db8::10', null), 'AUTH_PASSWORD_INVALID');
+      expect(fifth.details).to.include({ failuresFromAddress: 5, failuresForParticipant: 1 });
+      await expectSmtError(strict.authenticateFtpUser('Demo REP', PASSWORD, '2001:db8::10', null), 'AUTH_LOCKED');
+      await strict.authenticateFtpUser('Demo REP', PASSWORD, '127.0.0.1', null);
+    });
   });
 
   it('requires, when configured, a client certificate registered to the entity and not revoked', async () => {
