@@ -43,7 +43,14 @@ const IDS_FROM: Record<string, [string, string]> = {
 };
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
-export async function verifyStarterKit(kitDir: string, options: { p12Password?: string; timeoutMs?: number } = {}): Promise<KitVerification> {
+export interface KitVerifyOptions {
+  p12Password?: string;
+  timeoutMs?: number;
+  /** How long to wait for the TDSP to report a provisioned device (messages reach only Device Added devices); default 60 s. */
+  deviceWaitMs?: number;
+}
+
+export async function verifyStarterKit(kitDir: string, options: KitVerifyOptions = {}): Promise<KitVerification> {
   const kit = readKit(kitDir, options.p12Password);
   const agent = new https.Agent({ ca: kit.caPem, cert: kit.credentials.certificatePem, key: kit.credentials.privateKeyPem, keepAlive: true });
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -55,12 +62,17 @@ export async function verifyStarterKit(kitDir: string, options: { p12Password?: 
       const served = await servedAddress(endpoint, agent, timeoutMs).catch((error: unknown) => `unreachable (${errorMessage(error)})`);
       if (served !== endpoint) warnings.push(`${service}: the kit names ${endpoint}, the platform's WSDL at ${endpoint}?wsdl names ${served}`);
     }
-    for (const sample of listSamples(kitDir, Object.keys(kit.endpoints) as KitCheck['service'][])) {
+    const samples = listSamples(kitDir, Object.keys(kit.endpoints) as KitCheck['service'][]);
+    for (const sample of samples) {
       const source = IDS_FROM[sample.operation];
       let xml = fs.readFileSync(sample.file, 'utf8');
       const issued = source ? answers.get(source[0]) && elementText(answers.get(source[0])!, source[1]) : null;
       if (issued && xml.includes(PLACEHOLDER_ID)) xml = xml.split(PLACEHOLDER_ID).join(issued);
       const check = await send(kit, agent, sample, xml, timeoutMs);
+      const details = samples.find((s) => s.operation === 'GetHanDeviceDetails');
+      if (sample.operation === 'ProvisionHanDevice' && check.ok && details) {
+        check.detail += `; ${await untilDeviceSettles(kit, agent, details, timeoutMs, options.deviceWaitMs ?? 60_000)}`;
+      }
       if (check.answer !== null) answers.set(sample.operation, check.answer);
       checks.push({ service: sample.service, operation: sample.operation, ok: check.ok, detail: check.detail });
     }
@@ -69,6 +81,23 @@ export async function verifyStarterKit(kitDir: string, options: { p12Password?: 
   }
   return { checks, warnings };
 }
+
+/** Provisioning is asynchronous: asks GetHanDeviceDetails (signed afresh each time) until the TDSP's status is final. */
+async function untilDeviceSettles(kit: Kit, agent: https.Agent, details: Sample, timeoutMs: number, waitMs: number): Promise<string> {
+  const xml = fs.readFileSync(details.file, 'utf8');
+  const started = Date.now();
+  let status = 'unknown';
+  while (Date.now() - started < waitMs) {
+    const check = await send(kit, agent, details, xml, timeoutMs);
+    status = check.answer ? elementText(check.answer, 'deviceStatus') ?? status : status;
+    if (!check.ok) return `GetHanDeviceDetails: ${check.detail}`;
+    if (['Device Added', 'Add Rejected', 'Add Failed'].includes(status)) return `the TDSP reported ${status} after ${Math.round((Date.now() - started) / 1000)} s`;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return `the device is still ${status} after ${waitMs / 1000} s: the message samples need a device in Device Added`;
+}
+
+type Sample = { service: KitCheck['service']; operation: string; file: string };
 
 interface Kit {
   caPem: string;
@@ -108,7 +137,7 @@ function openKeystore(p12: Buffer, password: string): SigningCredentials {
   return { certificatePem: forge.pki.certificateToPem(cert), privateKeyPem: forge.pki.privateKeyToPem(key) };
 }
 
-function listSamples(kitDir: string, services: KitCheck['service'][]): { service: KitCheck['service']; operation: string; file: string }[] {
+function listSamples(kitDir: string, services: KitCheck['service'][]): Sample[] {
   const rank = (operation: string) => (ORDER.includes(operation) ? ORDER.indexOf(operation) : ORDER.length);
   return services.flatMap((service) => {
     const dir = path.join(kitDir, SAMPLE_DIRS[service]);
