@@ -52,6 +52,7 @@ import { ReportWorker } from './usage/report.worker';
 import { SqliteUsageSource } from './usage/sqlite-usage.source';
 import { TypeormUsageSource } from './usage/typeorm-usage.source';
 import type { UsageSource } from './usage/usage.source';
+import { startPortal, type StartedPortal } from './portal/portal.wiring';
 
 /**
  * The composition root: the one place that creates concrete adapters and wires services.
@@ -348,6 +349,13 @@ export class App {
   /** The server's TLS certificate and key: configured files, or the development PKI's. */
   serverIdentity(): Promise<SigningCredentials> {
     return this.identities.server();
+  }
+
+  /** Starts the web portal (HTTPS, same certificate); its services are built in src/portal/portal.wiring.ts. */
+  async startPortal(): Promise<StartedPortal> {
+    const portal = await startPortal(this);
+    this.closers.push(() => portal.close());
+    return portal;
   }
 
   private parserThread(): LseParserThread {

@@ -6,6 +6,7 @@ import { entityAddCommand, entityListCommand, entityUpdateCommand } from './enti
 import { entitySetPasswordCommand } from './entity-password.command';
 import { ingestCommand } from './ingest.command';
 import { hanLogCommand } from './han-log.command';
+import { auditCommand } from './audit.command';
 import { keysExportPublicCommand } from './keys.command';
 import { mockTdspCommand } from './mock-tdsp.command';
 import { pkiInitCommand, pkiIssueCommand } from './pki.command';
@@ -38,6 +39,7 @@ export const commands: Command[] = [
   pkiIssueCommand,
   certRevokeCommand,
   hanLogCommand,
+  auditCommand,
   dispatchesCommand,
   starterKitCommand,
   mockTdspCommand,

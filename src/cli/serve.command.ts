@@ -39,6 +39,7 @@ export const serveCommand: Command = {
     const mockEndpoint = await app.startDevelopmentMockTdsp(setup);
     // An upload that completed is loaded at once rather than at the next poll.
     const ftps = await app.startFtpsServer(() => worker.wake());
+    const portal = app.config.portal.mode === 'on' ? await app.startPortal() : null;
     app.logger.info('serve: started', { dataDir: app.config.dataDir, db: app.config.db.type, soapPort: soap.port, ftpsPort: ftps.port });
     term.err([
       `smt serve: running on ${app.config.db.type === 'sqlite' ? `the embedded database in ${app.config.dataDir}` : `the ${app.config.db.type} server`}`,
@@ -49,6 +50,8 @@ export const serveCommand: Command = {
       `  inbound LSE files: ${app.ftpsRoot}/<TDSP DUNS>/inbound/ (checked every ${pollMs / 1000} s; activity reports in .../reports/)`,
       `  report files:      ${app.ftpsRoot}/<DUNS>/adhoc/ and daily/ (daily postings at the latest ${app.config.reports.dailyPostingTime} CPT; kept ${app.config.reports.retentionDays} days)`,
       `  platform PGP key:  fingerprint ${key.fingerprint} (smt keys export-public prints it for TDSPs)`,
+      ...(portal ? [`  web portal:        ${portal.url}/${portal.demoLogins ? ` (demo logins demo-customer, demo-rep, demo-tdsp, demo-regulator: passwords in ${portal.demoLogins})` : ''}`] : []),
+      ...(portal?.mailDir ? [`  portal mail:       caught in ${portal.mailDir} (no SMT_SMTP_URL), listed at ${portal.url}/dev/mail`] : []),
       ...describeDevelopmentSetup(setup).map((line) => `  ${line}`),
       `  logs:              ${app.config.log.file}`,
       '  Ctrl-C stops.',

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { SmtError } from '../core/errors';
+import { portalSettings, type PortalSettings } from './portal-settings';
 
 export type DbType = 'sqlite' | 'postgres' | 'mssql';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -77,6 +78,8 @@ export interface Config {
     behaviourFile: string | null;
   };
   /** The FTPS site (explicit TLS): passivePorts is the inclusive range data connections listen on. */
+  /** The web portal (HTTPS) and its mail. */
+  portal: PortalSettings;
   ftps: {
     host: string;
     port: number;
@@ -174,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
       behaviourFile: optionalFile(env, 'SMT_MOCK_TDSP_BEHAVIOUR'),
     },
     ftps: ftpsSettings(env),
+    portal: portalSettings(env),
   };
 }
 

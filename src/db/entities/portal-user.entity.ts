@@ -1,0 +1,55 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export type PortalUserKind = 'CUSTOMER' | 'REP' | 'TDSP' | 'REGULATOR';
+export type PortalUserStatus = 'PENDING' | 'ACTIVE' | 'DISABLED';
+
+/** A person who logs in to the web portal: a residential customer, or staff of a REP, a TDSP or the regulator. */
+@Entity('portal_user')
+export class PortalUser {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  /** The user ID typed at login, lower-cased. */
+  @Index('idx_portal_user_login', { unique: true })
+  @Column({ type: 'varchar', length: 64 })
+  login!: string;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 200 })
+  passwordHash!: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  kind!: PortalUserKind;
+
+  @Column({ type: 'varchar', length: 10 })
+  status!: PortalUserStatus;
+
+  /** The REP or TDSP the user works for; null for customers and the regulator. */
+  @Column({ name: 'participant_id', type: 'integer', nullable: true })
+  participantId!: number | null;
+
+  @Column({ name: 'first_name', type: 'varchar', length: 60 })
+  firstName!: string;
+
+  @Column({ name: 'middle_initial', type: 'varchar', length: 1, default: '' })
+  middleInitial!: string;
+
+  @Column({ name: 'last_name', type: 'varchar', length: 60 })
+  lastName!: string;
+
+  @Column({ type: 'varchar', length: 10, default: '' })
+  suffix!: string;
+
+  @Column({ type: 'varchar', length: 40, default: '' })
+  phone!: string;
+
+  @Index('idx_portal_user_email')
+  @Column({ type: 'varchar', length: 254 })
+  email!: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  language!: string;
+
+  /** ISO 8601 UTC. */
+  @Column({ name: 'created_at', type: 'varchar', length: 30 })
+  createdAt!: string;
+}

@@ -1,0 +1,167 @@
+import crypto from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { PortalMeter } from '../db/entities/portal-meter.entity';
+import { PortalToken, type PortalTokenPurpose } from '../db/entities/portal-token.entity';
+import { PortalUser, type PortalUserKind } from '../db/entities/portal-user.entity';
+import type { RegistryService } from '../registry/registry.service';
+import { hashPassword, verifyPassword } from '../security/password';
+import type { AuditLog } from './audit.log';
+import type { LoginGuard } from './login-guard';
+import type { Mailer } from './mailer';
+import { matchMeter } from './meter-check';
+import { loginProblem, passwordProblem } from './password-rules';
+import { hash } from './session.service';
+
+export interface Registration {
+  firstName: string; middleInitial: string; lastName: string; suffix: string; phone: string;
+  email: string; emailAgain: string; language: string; login: string; password: string;
+  esiid: string; meterNumber: string; acceptedTerms: boolean;
+}
+
+/** What a form got wrong, by field; `cr001` when no smart meter matched. */
+export interface FormProblems { fields: Record<string, string>; cr001: boolean }
+
+export type LoginOutcome = { ok: true; user: PortalUser } | { ok: false; lockedUntil: Date | null };
+
+const TOKEN_HOURS: Record<PortalTokenPurpose, number> = { CONFIRM: 48, RESET: 1 };
+/** Checked against when the user ID is unknown, so a failed login costs the same either way. */
+const DUMMY_HASH = 'scrypt$16384$8$1$c29tZSBzYWx0IGhlcmU=$ZmFrZSBoYXNoIGZha2UgaGFzaCBmYWtlIGhhc2g=';
+
+/** Portal accounts: registration with its confirmation email, login with lockout, password reset, customers' meters. */
+export class AccountsService {
+  constructor(private readonly db: DataSource, private readonly registry: RegistryService, private readonly guard: LoginGuard,
+    private readonly mailer: Mailer, private readonly audit: AuditLog, private readonly portalUrl: () => string) {}
+
+  async register(r: Registration, address: string): Promise<FormProblems | null> {
+    const fields: Record<string, string> = {};
+    const login = r.login.trim().toLowerCase();
+    if (!r.firstName.trim() || r.firstName.length > 60) fields.firstName = 'Enter your first name (at most 60 characters).';
+    if (!r.lastName.trim() || r.lastName.length > 60) fields.lastName = 'Enter your last name (at most 60 characters).';
+    if (r.middleInitial.length > 1) fields.middleInitial = 'The middle initial is one letter.';
+    if (r.suffix.length > 10 || r.phone.length > 40) fields.phone = 'The suffix is at most 10 characters and the phone number 40.';
+    if (!/^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/.test(r.email.trim())) fields.email = 'Enter a valid email address.';
+    else if (r.email.trim().toLowerCase() !== r.emailAgain.trim().toLowerCase()) fields.emailAgain = 'The two email addresses differ.';
+    if (!['en', 'es'].includes(r.language)) fields.language = 'Choose English or Spanish.';
+    const badLogin = loginProblem(login);
+    if (badLogin) fields.login = badLogin;
+    else if (await this.db.manager.existsBy(PortalUser, { login })) fields.login = 'This user ID is taken; choose another.';
+    const badPassword = passwordProblem(r.password, login);
+    if (badPassword) fields.password = badPassword;
+    if (!r.acceptedTerms) fields.acceptedTerms = 'Accept the Terms and Conditions to register.';
+    if (Object.keys(fields).length > 0) return { fields, cr001: false };
+    const meter = await matchMeter(this.registry, r.esiid, r.meterNumber);
+    if (!meter) {
+      await this.audit.record('METER_REFUSED', login, address, 'registration');
+      return { fields, cr001: true };
+    }
+    const user = await this.createUser({ login, password: r.password, kind: 'CUSTOMER', status: 'PENDING', participantId: null, firstName: r.firstName.trim(),
+      middleInitial: r.middleInitial.trim(), lastName: r.lastName.trim(), suffix: r.suffix.trim(), phone: r.phone.trim(), email: r.email.trim(), language: r.language });
+    await this.db.manager.insert(PortalMeter, { userId: user.id, esiid: meter.esiid, description: '', visibleFrom: meter.visibleFrom, registeredAt: new Date().toISOString() });
+    const token = await this.issueToken(user.id, 'CONFIRM');
+    await this.mailer.send({ to: user.email, subject: 'Smart Meter Texas: confirm your registration',
+      text: `Hello ${user.firstName},\n\nTo complete your registration for user ID ${user.login}, open this link within 48 hours:\n\n${this.portalUrl()}/confirm?token=${token}\n\nIf you did not register, ignore this message.\n` });
+    await this.audit.record('REGISTER', login, address, `esiid ${meter.esiid}`);
+    return null;
+  }
+
+  async createUser(u: Omit<PortalUser, 'id' | 'passwordHash' | 'createdAt'> & { password: string }): Promise<PortalUser> {
+    const { password, ...rest } = u;
+    const row = { ...rest, passwordHash: await hashPassword(password), createdAt: new Date().toISOString() };
+    const inserted = await this.db.manager.insert(PortalUser, row);
+    return { ...row, id: Number(inserted.identifiers[0]!.id) };
+  }
+
+  /** True when the link was valid: the account is active from now on. */
+  async confirm(token: string, address: string): Promise<boolean> {
+    const userId = await this.useToken(token, 'CONFIRM');
+    if (userId === null) return false;
+    await this.db.manager.update(PortalUser, { id: userId, status: 'PENDING' }, { status: 'ACTIVE' });
+    await this.audit.record('CONFIRM', (await this.user(userId))?.login ?? '', address);
+    return true;
+  }
+
+  async login(loginInput: string, password: string, address: string): Promise<LoginOutcome> {
+    const login = loginInput.trim().toLowerCase().slice(0, 64);
+    const locked = await this.guard.lockedUntil(login, address);
+    if (locked) {
+      await this.audit.record('LOGIN_LOCKED', login, address, `locked until ${locked.toISOString()}`);
+      return { ok: false, lockedUntil: locked };
+    }
+    const user = await this.db.manager.findOneBy(PortalUser, { login });
+    const matches = await verifyPassword(password.slice(0, 200), user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !matches || user.status !== 'ACTIVE') {
+      const lock = await this.guard.failed(login, address);
+      await this.audit.record('LOGIN_FAILED', login, address, !user ? 'unknown user ID' : !matches ? 'wrong password' : `account ${user.status.toLowerCase()}`);
+      return { ok: false, lockedUntil: lock };
+    }
+    await this.guard.succeeded(login);
+    await this.audit.record('LOGIN', login, address);
+    return { ok: true, user };
+  }
+
+  /** Sends a reset link when the user ID or email belongs to an active account; says nothing either way. */
+  async forgotPassword(loginOrEmail: string, address: string): Promise<void> {
+    const key = loginOrEmail.trim().toLowerCase().slice(0, 254);
+    const users = (await this.db.manager.find(PortalUser, { where: [{ login: key }, { email: key }], take: 5 })).filter((u) => u.status === 'ACTIVE');
+    for (const user of users) {
+      const token = await this.issueToken(user.id, 'RESET');
+      await this.mailer.send({ to: user.email, subject: 'Smart Meter Texas: reset your password',
+        text: `Hello ${user.firstName},\n\nTo choose a new password for user ID ${user.login}, open this link within an hour:\n\n${this.portalUrl()}/reset-password?token=${token}\n\nIf you did not ask for this, ignore this message: your password is unchanged.\n` });
+    }
+    await this.audit.record('RESET_ASKED', key.slice(0, 64), address, users.length > 0 ? 'link sent' : 'no active account');
+  }
+
+  /** Null when done; otherwise what is wrong. */
+  async resetPassword(token: string, password: string, address: string): Promise<string | null> {
+    const row = await this.db.manager.findOneBy(PortalToken, { tokenHash: hash(token), purpose: 'RESET' });
+    const user = row && row.expiresAt > new Date().toISOString() ? await this.user(row.userId) : null;
+    if (!user) return 'This link is not valid any more: ask for a new one.';
+    const problem = passwordProblem(password, user.login);
+    if (problem) return problem;
+    await this.useToken(token, 'RESET');
+    await this.db.manager.update(PortalUser, { id: user.id }, { passwordHash: await hashPassword(password) });
+    await this.audit.record('PASSWORD_CHANGED', user.login, address, 'reset by email');
+    return null;
+  }
+
+  /** "Add a Smart Meter": false (show CR001) when no smart meter matches. */
+  async addMeter(user: PortalUser, esiid: string, meterNumber: string, description: string, address: string): Promise<boolean> {
+    const meter = await matchMeter(this.registry, esiid, meterNumber);
+    if (!meter) {
+      await this.audit.record('METER_REFUSED', user.login, address, 'add a smart meter');
+      return false;
+    }
+    if (!(await this.db.manager.existsBy(PortalMeter, { userId: user.id, esiid: meter.esiid }))) {
+      await this.db.manager.insert(PortalMeter, { userId: user.id, esiid: meter.esiid, description: description.trim().slice(0, 60), visibleFrom: meter.visibleFrom, registeredAt: new Date().toISOString() });
+    }
+    await this.audit.record('METER_ADDED', user.login, address, `esiid ${meter.esiid}`);
+    return true;
+  }
+
+  meters(userId: number): Promise<PortalMeter[]> {
+    return this.db.manager.find(PortalMeter, { where: { userId }, order: { esiid: 'ASC' } });
+  }
+
+  user(id: number): Promise<PortalUser | null> {
+    return this.db.manager.findOneBy(PortalUser, { id });
+  }
+
+  async anyUser(kind?: PortalUserKind): Promise<boolean> {
+    return this.db.manager.existsBy(PortalUser, kind ? { kind } : {});
+  }
+
+  private async issueToken(userId: number, purpose: PortalTokenPurpose): Promise<string> {
+    const token = crypto.randomBytes(32).toString('base64url');
+    await this.db.manager.insert(PortalToken, { tokenHash: hash(token), userId, purpose, expiresAt: new Date(Date.now() + TOKEN_HOURS[purpose] * 3_600_000).toISOString() });
+    return token;
+  }
+
+  /** Consumes a valid token: its user, or null. */
+  private async useToken(token: string, purpose: PortalTokenPurpose): Promise<number | null> {
+    if (typeof token !== 'string' || token.length > 100) return null;
+    const row = await this.db.manager.findOneBy(PortalToken, { tokenHash: hash(token), purpose });
+    if (!row) return null;
+    const deleted = await this.db.manager.delete(PortalToken, { tokenHash: row.tokenHash });
+    return row.expiresAt > new Date().toISOString() && (deleted.affected ?? 1) > 0 ? row.userId : null;
+  }
+}

@@ -1,0 +1,72 @@
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { PortalUser } from '../db/entities/portal-user.entity';
+import type { Logger } from '../core/logger';
+import type { AccountsService } from './accounts.service';
+import type { AuditLog } from './audit.log';
+import type { Viewer } from './energy-access';
+import type { EnergyDataService } from './energy-data.service';
+import { html } from './html';
+import type { MailCatcher } from './mailer';
+import { accountRoutes } from './pages/account.routes';
+import { devRoutes } from './pages/dev.routes';
+import { meterRoutes } from './pages/meters.routes';
+import { publicRoutes } from './pages/public.routes';
+import { usageRoutes } from './pages/usage.routes';
+import { page, sessionMiddleware } from './portal-context';
+import { securityHeaders } from './security-headers';
+import type { SessionService } from './session.service';
+
+export interface PortalServices {
+  accounts: AccountsService;
+  sessions: SessionService;
+  audit: AuditLog;
+  energy: EnergyDataService;
+  viewerOf: (user: PortalUser) => Promise<Viewer>;
+  /** The development mail catcher, when mail is not sent over SMTP. */
+  catcher: MailCatcher | null;
+  logger: Logger;
+}
+
+export interface RunningPortal {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The portal's express app: headers, sessions and CSRF first, then the pages. */
+export function portalApp(s: PortalServices): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(securityHeaders);
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
+  app.use(sessionMiddleware(s.sessions, (id) => s.accounts.user(id), s.catcher !== null));
+  const address = (req: Request) => req.socket.remoteAddress ?? 'unknown';
+  app.use(publicRoutes(s.sessions));
+  app.use(accountRoutes(s.accounts, s.sessions, s.audit, address));
+  app.use(meterRoutes(s.accounts, s.sessions, address));
+  app.use(usageRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address));
+  if (s.catcher) app.use(devRoutes(s.catcher, s.sessions));
+  app.use((req, res) => page(req, res.status(404), s.sessions, 'Page not found', html`<p>There is no such page. <a href="/">Home</a></p>`));
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number }).status;
+    if (status && status >= 400 && status < 500) return void res.status(status).type('text').send('Request refused.');
+    const ref = Math.random().toString(36).slice(2, 10);
+    s.logger.error('portal: request failed', { ref, path: req.path, error: error instanceof Error ? error.stack : String(error) });
+    res.status(500).type('text').send(`Something went wrong on our side (reference ${ref}).`);
+  });
+  return app;
+}
+
+export async function startPortalServer(s: PortalServices, options: { host: string; port: number; certificatePem: string; privateKeyPem: string }): Promise<RunningPortal> {
+  const server = https.createServer({ cert: options.certificatePem, key: options.privateKeyPem, minVersion: 'TLSv1.2' }, portalApp(s));
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return { port, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+}
