@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { App } from '../app';
 import { errorMessage, isSmtError, SmtError } from '../core/errors';
 import { noProgress, terminalProgress, type Progress } from '../core/progress';
 import { toJsonLine, type FileLoadSummary } from '../ingest/ingest-result';
 import type { LseFileToLoad } from '../ingest/ingest.service';
 import { expandInputPaths, openLseInput, type LseSource } from '../ingest/lse-input';
-import { FILE_CODES } from '../ingest/result-codes';
+import { FILE_CODES, RECORD_CODES, type RecordCode } from '../ingest/result-codes';
 import { participantUploader, uploaderLogFields, type Uploader } from '../ingest/uploader';
 import { isDuns } from '../registry/registry-formats';
 import { readDunsOption } from './cli-inputs';
@@ -32,7 +33,10 @@ export const ingestCommand: Command = {
       return 2;
     }
     const json = values.json === true;
-    const { files, skipped } = await expandInputPaths(positionals);
+    const expanded = await expandInputPaths(positionals);
+    // `smt ingest fixtures/lse fixtures/lse/broken`: the folder is recursed, so broken/ is named twice; each file loads once.
+    const files = [...new Map(expanded.files.map((f) => [path.resolve(f), f])).values()];
+    const skipped = expanded.skipped.filter((f, i, all) => all.findIndex((g) => path.resolve(g) === path.resolve(f)) === i);
     for (const file of skipped) term.err(`smt ingest: skipped ${file} (not .lse, .zip, .pgp, .gpg or .asc)\n`);
     const uploader = await uploaderFor(app, values.for as string | undefined);
     app.logger.info('ingest: loading files from the command line', { ...uploaderLogFields(uploader), paths: positionals });
@@ -101,16 +105,27 @@ function operatorOsUser(): string {
   }
 }
 
+/** Rejected records shown per result code; the rest are counted (the activity report and --json have them all). */
+const SHOWN_PER_CODE = 3;
+
 function describe(s: FileLoadSummary): string {
   const lines: string[] = [];
   if (s.fileCode) {
     lines.push(`${s.file}: REJECTED ${s.fileCode} (${FILE_CODES[s.fileCode]}): ${s.fileReason}`);
   } else {
-    const counts = Object.entries(s.byCode).map(([code, n]) => `${code}: ${n}`).join(', ');
-    const unchanged = s.total > 0 && s.byCode['08'] === s.total ? ' (already loaded: nothing changed)' : '';
-    lines.push(`${s.file}: loaded ${s.total} record(s) [${counts}]${unchanged}`);
-    for (const r of s.rejected) {
-      lines.push(`  line ${r.line}: ${r.code} ${r.esiid ?? '-'} ${r.operatingDay ?? '-'} ch ${r.channel ?? '-'}: ${r.reason}`);
+    const stored = s.byCode['00'] ?? 0;
+    const unchanged = s.byCode['08'] ?? 0;
+    const rejectedCodes = Object.entries(s.byCode).filter(([code]) => code !== '00' && code !== '08') as [RecordCode, number][];
+    const rejected = rejectedCodes.reduce((n, [, count]) => n + count, 0);
+    const parts = [`read ${s.total} record(s)`, `stored ${stored}`, ...(unchanged > 0 ? [`unchanged ${unchanged} (08)`] : []),
+      `rejected ${rejected}${rejected > 0 ? ` (${rejectedCodes.map(([code, n]) => `${code}: ${n}`).join(', ')})` : ''}`];
+    const nothingChanged = s.total > 0 && unchanged === s.total ? ' (already loaded: nothing changed)' : '';
+    lines.push(`${s.file}: ${parts.join(', ')}${nothingChanged}`);
+    for (const [code, count] of rejectedCodes) {
+      const examples = s.rejected.filter((r) => r.code === code).slice(0, SHOWN_PER_CODE);
+      lines.push(`  ${code} (${RECORD_CODES[code]}): ${count} record(s)${count > examples.length ? `, e.g.` : ''}`);
+      for (const r of examples) lines.push(`    line ${r.line}: ${r.esiid ?? '-'} ${r.operatingDay ?? '-'} ch ${r.channel ?? '-'}: ${r.reason}`);
+      if (count > examples.length) lines.push(`    … and ${count - examples.length} more (every one is in the activity report, and in --json)`);
     }
   }
   if (s.reportPath) lines.push(`  activity report: ${s.reportPath}`);

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { writeFileAtomic } from '../delivery/atomic-write';
+import { partialPathFor } from '../delivery/atomic-write';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files';
 import type { FileLoadSummary } from './ingest-result';
 import { FILE_CODES, RECORD_CODES, type RecordCode } from './result-codes';
 
@@ -33,7 +35,26 @@ export function activityReportPath(ftpsRoot: string, tdspDuns: string, s: FileLo
   return path.join(ftpsRoot, tdspDuns, 'reports', activityReportName(s));
 }
 
-/** Writes the report where activityReportPath said, atomically. */
-export async function writeActivityReport(target: string, s: FileLoadSummary): Promise<void> {
-  await writeFileAtomic(target, formatActivityReport(s));
+/**
+ * Writes the report where activityReportPath said, atomically, and never over another report: when
+ * that name is taken (the same file loaded twice within a second, by this process or another), the
+ * report goes to <name>.2.activity.csv, .3, ... Returns the path written.
+ */
+export async function writeActivityReport(target: string, s: FileLoadSummary): Promise<string> {
+  await makePrivateDir(path.dirname(target));
+  const partial = partialPathFor(target);
+  await fs.promises.writeFile(partial, formatActivityReport(s), { flag: 'wx', mode: PRIVATE_FILE_MODE });
+  try {
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? target : target.replace(/\.activity\.csv$/, `.${n}.activity.csv`);
+      try {
+        await fs.promises.link(partial, candidate); // fails if the name exists: no report is replaced
+        return candidate;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 1000) throw error;
+      }
+    }
+  } finally {
+    await fs.promises.rm(partial, { force: true });
+  }
 }

@@ -93,7 +93,7 @@ export class IngestService {
       await this.store.failFile(fileId, error.summary);
       return error.summary;
     });
-    if (summary.reportPath) await writeActivityReport(summary.reportPath, summary);
+    if (summary.reportPath) summary.reportPath = await writeActivityReport(summary.reportPath, summary);
     this.logger.info('ingest: file processed', {
       file: summary.file, ...uploaderLogFields(uploader), senderDuns: summary.senderDuns, status: summary.status, fileCode: summary.fileCode,
       total: summary.total, byCode: summary.byCode, reportPath: summary.reportPath,
@@ -115,7 +115,7 @@ export class IngestService {
     };
     summary.reportPath = this.reportPathFor(summary, uploader);
     await this.store.failFile(fileId, summary);
-    if (summary.reportPath) await writeActivityReport(summary.reportPath, summary);
+    if (summary.reportPath) summary.reportPath = await writeActivityReport(summary.reportPath, summary);
     this.logger.warn('ingest: file could not be opened', { file: displayName, ...uploaderLogFields(uploader), reason });
     return summary;
   }
