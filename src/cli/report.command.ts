@@ -46,8 +46,8 @@ export const reportCommand: Command = {
     const { spec, scope, authorized, notAuthorized } = await requests.prepare(input);
     if (notAuthorized.length > 0) term.err(`not authorized for DUNS ${spec.requesterDuns} (${notAuthorized.length}): ${notAuthorized.join(' ')}\n`);
     const out = typeof values.out === 'string' ? fs.createWriteStream(values.out, { mode: PRIVATE_FILE_MODE }) : null;
-    const write = async (text: string): Promise<void> => {
-      if (!out) return term.out(text);
+    const write = async (text: string | Uint8Array): Promise<void> => {
+      if (!out) return term.out(typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString());
       if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     };
     let records = 0;

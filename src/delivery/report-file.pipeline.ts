@@ -52,11 +52,13 @@ export class ReportFilePipeline {
   }
 
   /** Resolves once the stream can take more; rejects as soon as any stage has failed. */
-  async write(text: string, records: number): Promise<void> {
+  async write(text: string | Uint8Array, records: number): Promise<void> {
     this.throwIfFailed();
+    // A view, not a copy: CSV built in another thread arrives as a Uint8Array.
+    const bytes = typeof text === 'string' ? Buffer.from(text) : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
     this.records += records;
-    this.csvBytes += Buffer.byteLength(text);
-    if (text.length > 0 && !this.csv.write(text)) await this.drained();
+    this.csvBytes += bytes.length;
+    if (bytes.length > 0 && !this.csv.write(bytes)) await this.drained();
     this.throwIfFailed();
   }
 

@@ -70,8 +70,8 @@ export class ReportFileWriter {
     this.stamp = String(cptTimestamp(spec.createdAt));
   }
 
-  /** Appends CSV text holding `records` data rows; respects backpressure (await it). */
-  write(csv: string, records: number): Promise<void> {
+  /** Appends CSV text (or its UTF-8 bytes) holding `records` data rows; respects backpressure (await it). */
+  write(csv: string | Uint8Array, records: number): Promise<void> {
     if (!Number.isInteger(records) || records < 0) {
       return Promise.reject(new SmtError('INPUT_INVALID', `records must be a non-negative integer, not ${records}`));
     }

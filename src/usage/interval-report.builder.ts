@@ -1,5 +1,6 @@
-import { reportSlots } from '../core/cpt';
+import { reportSlots, type IntervalSlot } from '../core/cpt';
 import { BLANK_INTERVAL } from '../ingest/lse-record';
+import { csvChunk } from './report-csv';
 import { esiidCell, kwh3, revisionDate, usDate } from './report-format';
 import { isEstimated, packedInterval, packedWh, type UsageDay } from './usage-day';
 
@@ -29,4 +30,103 @@ export function intervalRows(day: UsageDay): string[][] {
     const flag = blank ? '' : isEstimated(packed) ? 'E' : 'A';
     return [esiid, usageDate, revision, slot.start, slot.end, kwh, flag, direction];
   });
+}
+
+/** Longest `USAGE_KWH` cell: MAX_WH is 1073741.823 kWh. */
+const KWH_MAX_CHARS = 11;
+const DIRECTION_BYTES: Record<1 | 4, Uint8Array> = { 4: latin1(`,${directionCell(4)}\r\n`), 1: latin1(`,${directionCell(1)}\r\n`) };
+/** `HH:MM,HH:MM,` of each slot, per day shape (reportSlots caches one array per shape). */
+const slotBytes = new WeakMap<readonly IntervalSlot[], Uint8Array[]>();
+/** Cells that need no CSV quoting: the ESI ID is the only cell from outside that is not built here. */
+const PLAIN_ESIID = /^[0-9A-Za-z]+$/;
+const COMMA = 44;
+const DOT = 46;
+const ZERO = 48;
+
+/**
+ * The rows of intervalRows() for several days, as CSV bytes written straight into one buffer of
+ * its own (transferable to another thread without a copy): byte for byte what csv-stringify makes
+ * of those rows, at a fraction of the cost, since a report has millions of them. Every cell is
+ * built here from digits and fixed text, so none needs quoting; an ESI ID that would goes the
+ * csv-stringify way.
+ */
+export function intervalCsv(days: readonly UsageDay[]): Uint8Array {
+  const quoted = new Map<UsageDay, Uint8Array>();
+  let capacity = 0;
+  for (const day of days) {
+    if (!PLAIN_ESIID.test(day.esiid)) {
+      const bytes = Buffer.from(csvChunk(intervalRows(day)));
+      quoted.set(day, bytes);
+      capacity += bytes.length;
+    } else {
+      capacity += reportSlots(day.operatingDay).length * (day.esiid.length + 33 + 12 + KWH_MAX_CHARS + 2 + DIRECTION_BYTES[day.channel].length);
+    }
+  }
+  const out = Buffer.from(new ArrayBuffer(capacity));
+  let at = 0;
+  for (const day of days) {
+    const ready = quoted.get(day);
+    if (ready) {
+      out.set(ready, at);
+      at += ready.length;
+      continue;
+    }
+    const prefixStart = at;
+    const prefixLength = out.write(`${esiidCell(day.esiid)},${usDate(day.operatingDay)},${revisionDate(day.version)},`, at, 'latin1');
+    const slots = reportSlots(day.operatingDay);
+    const times = slotTimes(slots);
+    const direction = DIRECTION_BYTES[day.channel];
+    const values = day.values;
+    const count = day.intervalCount;
+    for (let s = 0; s < slots.length; s++) {
+      if (s > 0) for (let i = 0; i < prefixLength; i++) out[at + i] = out[prefixStart + i];
+      at += prefixLength;
+      const time = times[s];
+      for (let i = 0; i < time.length; i++) out[at++] = time[i];
+      const index = slots[s].index;
+      let flag = 0;
+      if (index !== null && index < count) {
+        const b = index * 4;
+        const packed = values[b] | (values[b + 1] << 8) | (values[b + 2] << 16) | (values[b + 3] << 24);
+        if (packed !== BLANK_INTERVAL) {
+          const wh = packedWh(packed);
+          const fraction = wh % 1000;
+          at = writeDigits(out, at, (wh - fraction) / 1000);
+          out[at++] = DOT;
+          out[at++] = ZERO + ((fraction / 100) | 0);
+          out[at++] = ZERO + (((fraction / 10) | 0) % 10);
+          out[at++] = ZERO + (fraction % 10);
+          flag = isEstimated(packed) ? 69 /* E */ : 65 /* A */;
+        }
+      }
+      out[at++] = COMMA;
+      if (flag !== 0) out[at++] = flag;
+      for (let i = 0; i < direction.length; i++) out[at++] = direction[i];
+    }
+  }
+  return new Uint8Array(out.buffer, 0, at);
+}
+
+function writeDigits(out: Uint8Array, at: number, value: number): number {
+  if (value < 10) {
+    out[at] = ZERO + value;
+    return at + 1;
+  }
+  let digits = 1;
+  for (let v = value; v >= 10; v = (v - (v % 10)) / 10) digits++;
+  for (let i = digits - 1, v = value; i >= 0; i--, v = (v - (v % 10)) / 10) out[at + i] = ZERO + (v % 10);
+  return at + digits;
+}
+
+function slotTimes(slots: readonly IntervalSlot[]): Uint8Array[] {
+  let times = slotBytes.get(slots);
+  if (!times) {
+    times = slots.map((slot) => latin1(`${slot.start},${slot.end},`));
+    slotBytes.set(slots, times);
+  }
+  return times;
+}
+
+function latin1(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'latin1'));
 }

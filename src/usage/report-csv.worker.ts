@@ -18,4 +18,5 @@ async function* produce(request: ReportCsvRequest): AsyncGenerator<CsvChunk> {
   }
 }
 
-serveStreams(produce);
+// Each chunk's bytes are handed to the reading thread, not copied.
+serveStreams(produce, (chunk) => [chunk.csv.buffer as ArrayBuffer]);

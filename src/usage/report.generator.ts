@@ -1,9 +1,9 @@
-import { addDays } from '../core/cpt';
+import { addDays, reportSlots } from '../core/cpt';
 import { authorizedDays, inRanges, type AccessScope, type DayRange } from './report-access';
 import { csvChunk, csvHeader } from './report-csv';
 import type { ReadingType, ReportRequestSpec, VersionOption } from './report-request.rules';
 import { DAILY_HEADER, dailyRow } from './daily-report.builder';
-import { INTERVAL_HEADER, intervalRows } from './interval-report.builder';
+import { INTERVAL_HEADER, intervalCsv, intervalRows } from './interval-report.builder';
 import { billingPeriods, MONTHLY_HEADER, MonthlyAccumulator } from './monthly-report.builder';
 import type { ReportType, UsageDay } from './usage-day';
 import type { EsiidFacts, UsageSource } from './usage.source';
@@ -16,7 +16,8 @@ export interface ReportJob extends Pick<ReportRequestSpec, 'reportType' | 'start
 }
 
 export interface CsvChunk {
-  csv: string;
+  /** UTF-8 CSV text of whole rows. */
+  csv: Uint8Array;
   records: number;
 }
 
@@ -58,20 +59,35 @@ function channels(readingType: ReadingType): (1 | 4)[] {
  * exactly its own days.
  */
 export async function* reportSections(source: UsageSource, job: ReportJob, part: ReportPart = WHOLE_REPORT): AsyncGenerator<string[][]> {
-  const facts = await source.facts(job.esiids);
+  for await (const section of daySections(source, job, part)) {
+    yield section.rows ?? section.days.flatMap((usage) => (job.reportType === 'INTERVAL' ? intervalRows(usage) : [dailyRow(usage)]));
+  }
+}
+
+/** A section: the stored days it prints (interval and daily reports), or its finished rows (monthly). */
+type Section = { days: UsageDay[]; rows?: undefined } | { rows: string[][] };
+
+/**
+ * Sections are runs of SECTION_ESIIDS of the requested ESI IDs in order, authorized or not, so a
+ * part needs the facts (registry, REP of record) of its own sections' ESI IDs only.
+ */
+async function* daySections(source: UsageSource, job: ReportJob, part: ReportPart): AsyncGenerator<Section> {
+  const sorted = [...new Set(job.esiids)].sort();
+  const sections = Math.ceil(sorted.length / SECTION_ESIIDS);
+  const owned = (first: number) => (section: number) => (first + section) % part.count === part.index;
+  const sectionOf = new Map(sorted.map((esiid, i) => [esiid, Math.floor(i / SECTION_ESIIDS)]));
+  // Day and channel k start at section k * sections: unless that is a multiple of count, a part's ESI IDs change from day to day.
+  const sameEveryDay = job.reportType === 'MONTHLY' || sections % part.count === 0;
+  const asked = part.count === 1 || !sameEveryDay ? sorted : sorted.filter((e) => owned(0)(sectionOf.get(e)!));
+  const facts = await source.facts(asked);
   const access = new Map<string, DayRange[]>();
-  for (const esiid of job.esiids) {
+  for (const esiid of asked) {
     const ranges = authorizedDays(job.scope, facts.get(esiid), job.startDate, job.endDate);
     if (ranges.length > 0) access.set(esiid, ranges);
   }
-  const sorted = [...access.keys()].sort();
-  const sectionOf = new Map(sorted.map((esiid, i) => [esiid, Math.floor(i / SECTION_ESIIDS)]));
-  const sections = Math.ceil(sorted.length / SECTION_ESIIDS);
-  const owned = (first: number) => (section: number) => (first + section) % part.count === part.index;
-  const esiidsOf = (owns: (section: number) => boolean) =>
-    new Set(part.count === 1 ? sorted : sorted.filter((e) => owns(sectionOf.get(e)!)));
+  const esiidsOf = (owns: (section: number) => boolean) => new Set(sorted.filter((e) => access.has(e) && owns(sectionOf.get(e)!)));
   if (job.reportType === 'MONTHLY') {
-    yield* monthlySections(source, job, facts, access, sorted, owned(0), sections);
+    for await (const rows of monthlySections(source, job, facts, access, sorted, owned(0), sections)) yield { rows };
     return;
   }
   let first = 0;
@@ -79,19 +95,19 @@ export async function* reportSections(source: UsageSource, job: ReportJob, part:
     for (const channel of channels(job.readingType)) {
       const owns = owned(first);
       let current = 0;
-      let group: string[][] = [];
+      let days: UsageDay[] = [];
       // Rows arrive in ESI ID order, so sections complete one after the other.
-      const closeSectionsBefore = function* (section: number) {
+      const closeSectionsBefore = function* (section: number): Generator<Section> {
         for (; current < section; current++) {
-          if (owns(current)) yield group;
-          group = [];
+          if (owns(current)) yield { days };
+          days = [];
         }
       };
       for await (const usage of pick(source.dayRows(day, channel, esiidsOf(owns)), job.version)) {
         yield* closeSectionsBefore(sectionOf.get(usage.esiid)!);
         if (!inRanges(access.get(usage.esiid)!, day)) continue;
         if (job.revisionsAfterFileId != null && day < job.endDate && (usage.fileId ?? 0) <= job.revisionsAfterFileId) continue;
-        for (const row of job.reportType === 'INTERVAL' ? intervalRows(usage) : [dailyRow(usage)]) group.push(row);
+        days.push(usage);
       }
       yield* closeSectionsBefore(sections);
       first += sections;
@@ -101,7 +117,7 @@ export async function* reportSections(source: UsageSource, job: ReportJob, part:
 
 async function* monthlySections(source: UsageSource, job: ReportJob, facts: Map<string, EsiidFacts>, access: Map<string, DayRange[]>,
   sorted: string[], owns: (section: number) => boolean, sections: number): AsyncGenerator<string[][]> {
-  const mine = sorted.filter((_, i) => owns(Math.floor(i / SECTION_ESIIDS)));
+  const mine = sorted.filter((esiid, i) => access.has(esiid) && owns(Math.floor(i / SECTION_ESIIDS)));
   const accumulators = new Map(mine.map((esiid) => [esiid, new MonthlyAccumulator(esiid, billingPeriods(job.startDate, job.endDate, facts.get(esiid)?.readCycle ?? null))]));
   const wanted = new Set(mine);
   for (let day = job.startDate; day <= job.endDate; day = addDays(day, 1)) {
@@ -111,17 +127,31 @@ async function* monthlySections(source: UsageSource, job: ReportJob, facts: Map<
   }
   for (let section = 0; section < sections; section++) {
     if (!owns(section)) continue;
-    yield sorted.slice(section * SECTION_ESIIDS, (section + 1) * SECTION_ESIIDS).flatMap((esiid) => accumulators.get(esiid)!.rows());
+    yield sorted.slice(section * SECTION_ESIIDS, (section + 1) * SECTION_ESIIDS).flatMap((esiid) => accumulators.get(esiid)?.rows() ?? []);
   }
 }
 
-/** The same sections as CSV text, one chunk per section (empty ones too, so parts stay in step). */
+/**
+ * The same sections as CSV bytes, one chunk per section (empty ones too, so parts stay in step).
+ * Each chunk owns its ArrayBuffer, so a thread can hand it over without a copy.
+ */
 export async function* reportChunks(source: UsageSource, job: ReportJob, part: ReportPart = WHOLE_REPORT): AsyncGenerator<CsvChunk> {
-  for await (const rows of reportSections(source, job, part)) {
+  for await (const section of daySections(source, job, part)) {
+    if (section.rows === undefined && job.reportType === 'INTERVAL') {
+      yield { csv: intervalCsv(section.days), records: section.days.reduce((n, day) => n + reportSlots(day.operatingDay).length, 0) };
+      continue;
+    }
+    const rows = section.rows ?? section.days.map(dailyRow);
     let csv = '';
     for (let i = 0; i < rows.length; i += STRINGIFY_ROWS) csv += csvChunk(rows.slice(i, i + STRINGIFY_ROWS));
-    yield { csv, records: rows.length };
+    yield { csv: ownBytes(csv), records: rows.length };
   }
+}
+
+function ownBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(Buffer.byteLength(text));
+  Buffer.from(bytes.buffer).write(text);
+  return bytes;
 }
 
 /** Version L keeps the newest version of each ESI ID's day; A keeps every revision (rows come sorted by version). */

@@ -33,7 +33,7 @@ describe('report parts built side by side', function () {
     const sources = Array.from({ length: count }, () => new SqliteUsageSource(sqliteFile(config)));
     const parts = sources.map((source, index) => reportChunks(source, job(reportType), { index, count }));
     let csv = '';
-    for await (const section of interleave(parts)) csv += section.csv;
+    for await (const section of interleave(parts)) csv += Buffer.from(section.csv).toString();
     await Promise.all(sources.map((s) => s.close()));
     return csv;
   };

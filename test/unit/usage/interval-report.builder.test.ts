@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { INTERVAL_HEADER, intervalRows } from '../../../src/usage/interval-report.builder';
+import { INTERVAL_HEADER, intervalCsv, intervalRows } from '../../../src/usage/interval-report.builder';
 import { csvChunk, csvHeader } from '../../../src/usage/report-csv';
 import type { UsageDay } from '../../../src/usage/usage-day';
 
@@ -98,5 +98,23 @@ describe('usage/interval-report.builder', () => {
       "'10443720009255964,07/01/2025,07/02/2025 07:37:17,00:00,00:15,0.580,A,Consumption\r\n" +
       "'10443720009255964,07/01/2025,07/02/2025 07:37:17,00:15,00:30,,,Consumption\r\n",
     );
+  });
+
+  it('writes the same bytes as csv-stringify of intervalRows, on every day shape and value kind', () => {
+    const mixed = Array.from({ length: 96 }, (_, i) =>
+      i % 7 === 0 ? BLANK : i % 5 === 0 ? (i * 1013) | E : i === 3 ? 0x3fffffff : i === 4 ? 999_999 : i === 6 ? 1_000 : i * 37);
+    const days = [
+      day('2025-07-01', mixed),
+      day('2025-07-01', mixed, 1),
+      day('2025-03-09', mixed.slice(0, 92)),
+      day('2025-11-02', [...mixed, 7, 8 | E, BLANK, 10]),
+      day('2025-07-02', [580, 9]),
+      day('2025-07-03', []),
+      { ...day('2025-07-04', [1, 2, 3]), esiid: 'ABC,"1"' },
+    ];
+    const bytes = intervalCsv(days);
+    expect(Buffer.from(bytes).toString()).to.equal(csvChunk(days.flatMap(intervalRows)));
+    expect(bytes.byteOffset).to.equal(0);
+    expect(intervalCsv([]).byteLength).to.equal(0);
   });
 });
