@@ -16,6 +16,11 @@ export interface RorStretch {
   source: RepOfRecordSource;
 }
 
+export interface StretchBounds {
+  effectiveFrom?: string;
+  effectiveTo?: string | null;
+}
+
 /**
  * What the loader needs from the database while one file loads. Everything a file writes happens
  * in one transaction, so a crash or a file-level rejection leaves no trace of the file's records.
@@ -28,7 +33,10 @@ export interface IngestTransaction {
   esiidTdsps(esiids: string[]): Promise<Map<string, string>>;
   registerEsiids(rows: { esiid: string; tdspDuns: string }[]): Promise<void>;
   repsOfRecord(esiids: string[]): Promise<Map<string, RorStretch[]>>;
-  saveLseStretches(esiid: string, stretches: RorStretch[]): Promise<void>;
+  /** Stores REP-of-record stretches learnt from LSE files, and sets their ids. */
+  addLseStretches(rows: { esiid: string; stretch: RorStretch }[]): Promise<void>;
+  /** Moves the bounds of many stored stretches at once: those given are set, the others kept. */
+  moveStretches(ids: number[], bounds: StretchBounds): Promise<void>;
   insertIntervals(records: LseRecord[], fileId: number): Promise<void>;
   finishFile(fileId: number, summary: FileLoadSummary): Promise<void>;
 }

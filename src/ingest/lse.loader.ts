@@ -1,8 +1,8 @@
 import type { LseRecord } from './lse-record';
-import type { IngestTransaction, IntervalKey, RorStretch } from './ingest.store';
+import type { IngestTransaction, IntervalKey, RorStretch, StretchBounds } from './ingest.store';
 import type { RejectedRecord } from './ingest-result';
 import type { RecordCode } from './result-codes';
-import { learnRepOfRecord } from './rep-of-record.stretches';
+import { dayNeighbours, learnRepOfRecord, type DayNeighbours } from './rep-of-record.stretches';
 import type { SenderBinding } from './uploader';
 
 /**
@@ -32,11 +32,14 @@ export class RegistryCache {
 export class LseFileLoader {
   private readonly byCode = new Map<RecordCode, number>();
   readonly rejected: RejectedRecord[] = [];
-  private readonly seen = new Set<string>();
+  private readonly firstVersions = new Map<string, number>();
+  private readonly otherVersions = new Set<string>();
   private readonly newestInFile = new Map<string, number>();
   private readonly esiidTdsp: Map<string, string>;
   private readonly stretches: Map<string, RorStretch[]>;
-  private readonly changedStretches = new Map<string, Set<RorStretch>>();
+  /** Stretches this file created or moved, with their ESI ID and which bounds moved. */
+  private readonly changedStretches = new Map<RorStretch, { esiid: string; from: boolean; to: boolean }>();
+  private readonly neighbours = new Map<string, DayNeighbours>();
   /** The sender of the first record loaded, else of the first record read. */
   senderDuns: string | null = null;
   loadedAny = false;
@@ -61,13 +64,22 @@ export class LseFileLoader {
 
   async load(batch: LseRecord[]): Promise<void> {
     this.senderDuns ??= batch.find((r) => r.senderDuns)?.senderDuns ?? null;
-    const candidates = batch.filter((r) => this.checkInFile(r));
+    const candidates: LseRecord[] = [];
+    // Each candidate's day|channel|ESI ID, built once per record for both checks.
+    const keys: string[] = [];
+    for (const r of batch) {
+      const key = this.checkInFile(r);
+      if (key !== null) {
+        candidates.push(r);
+        keys.push(key);
+      }
+    }
     await this.lookUp(candidates);
     const versions = await this.tx.latestVersions(candidates as IntervalKey[]);
     const accepted: LseRecord[] = [];
-    candidates.forEach((r, i) => {
-      if (this.checkAgainstStore(r, versions[i])) accepted.push(r);
-    });
+    for (let i = 0; i < candidates.length; i++) {
+      if (this.checkAgainstStore(candidates[i], versions[i], keys[i])) accepted.push(candidates[i]);
+    }
     await this.registerNewEsiids(accepted);
     await this.learnRepsOfRecord(accepted);
     await this.tx.insertIntervals(accepted, this.fileId);
@@ -92,19 +104,35 @@ export class LseFileLoader {
     if (n > 0) this.byCode.set(code, (this.byCode.get(code) ?? 0) + n);
   }
 
-  private checkInFile(r: LseRecord): boolean {
-    if (r.code !== '00') return this.reject(r, r.code, r.reason ?? '');
-    const key = `${r.operatingDay}|${r.channel}|${r.esiid}|${r.version}`;
-    if (this.seen.has(key)) {
-      return this.reject(r, '07', `record at line ${r.line} repeats ESI ID ${r.esiid} channel ${r.channel} ${r.operatingDay} version ${r.version}`);
+  /** The record's day|channel|ESI ID key when it may load, null when it is rejected. */
+  private checkInFile(r: LseRecord): string | null {
+    if (r.code !== '00') return this.reject(r, r.code, r.reason ?? ''), null;
+    const key = r.operatingDay + '|' + r.channel + '|' + r.esiid;
+    if (this.isRepeat(key, r.version!)) {
+      return this.reject(r, '07', `record at line ${r.line} repeats ESI ID ${r.esiid} channel ${r.channel} ${r.operatingDay} version ${r.version}`), null;
     }
-    this.seen.add(key);
     // The binding to the uploader: one set look-up per record.
-    if (!this.senders.allowed.has(r.senderDuns!)) return this.reject(r, '09', `record at line ${r.line}: ${this.senders.refusal(r.senderDuns)}`);
+    if (!this.senders.allowed.has(r.senderDuns!)) return this.reject(r, '09', `record at line ${r.line}: ${this.senders.refusal(r.senderDuns)}`), null;
     if (r.operatingDay! < this.oldestDay) {
-      return this.reject(r, '10', `record at line ${r.line}: operating day ${r.operatingDay} is older than the history kept for reports (the oldest day loadable today is ${this.oldestDay})`);
+      return this.reject(r, '10', `record at line ${r.line}: operating day ${r.operatingDay} is older than the history kept for reports (the oldest day loadable today is ${this.oldestDay})`), null;
     }
-    return true;
+    return key;
+  }
+
+  /** Whether this version of the key was read before in the file; notes it otherwise. */
+  private isRepeat(key: string, version: number): boolean {
+    // Most keys come once per file: their first version is a number in a map, and only a key read
+    // again in another version costs a string in a set.
+    const first = this.firstVersions.get(key);
+    if (first === undefined) {
+      this.firstVersions.set(key, version);
+      return false;
+    }
+    if (first === version) return true;
+    const other = key + '|' + version;
+    if (this.otherVersions.has(other)) return true;
+    this.otherVersions.add(other);
+    return false;
   }
 
   private async lookUp(records: LseRecord[]): Promise<void> {
@@ -113,12 +141,11 @@ export class LseFileLoader {
     for (const [esiid, tdsp] of await this.tx.esiidTdsps(unknown)) this.esiidTdsp.set(esiid, tdsp);
   }
 
-  private checkAgainstStore(r: LseRecord, stored: number | null): boolean {
+  private checkAgainstStore(r: LseRecord, stored: number | null, key: string): boolean {
     const owner = this.esiidTdsp.get(r.esiid!);
     if (owner !== undefined && owner !== r.senderDuns) {
       return this.reject(r, '09', `record at line ${r.line}: ESI ID ${r.esiid} belongs to TDSP ${owner}, not sender ${r.senderDuns}`);
     }
-    const key = `${r.operatingDay}|${r.channel}|${r.esiid}`;
     const newest = Math.max(stored ?? 0, this.newestInFile.get(key) ?? 0);
     if (r.version! < newest) {
       return this.reject(r, '05', `record at line ${r.line}: version ${r.version} is older than loaded version ${newest}`);
@@ -141,21 +168,45 @@ export class LseFileLoader {
   }
 
   private async learnRepsOfRecord(records: LseRecord[]): Promise<void> {
-    const withRep = records.filter((r) => r.repDuns);
-    const unknown = [...new Set(withRep.map((r) => r.esiid!).filter((e) => !this.stretches.has(e)))];
-    if (unknown.length > 0) for (const [esiid, list] of await this.tx.repsOfRecord(unknown)) this.stretches.set(esiid, list);
-    for (const r of withRep) {
-      for (const stretch of learnRepOfRecord(this.stretches.get(r.esiid!)!, r.repDuns!, r.operatingDay!)) {
-        let changed = this.changedStretches.get(r.esiid!);
-        if (!changed) this.changedStretches.set(r.esiid!, (changed = new Set()));
-        changed.add(stretch);
+    const unknown = new Set<string>();
+    for (const r of records) if (r.repDuns && !this.stretches.has(r.esiid!)) unknown.add(r.esiid!);
+    if (unknown.size > 0) for (const [esiid, list] of await this.tx.repsOfRecord([...unknown])) this.stretches.set(esiid, list);
+    for (const r of records) {
+      if (!r.repDuns) continue;
+      const day = r.operatingDay!;
+      let around = this.neighbours.get(day);
+      if (!around) this.neighbours.set(day, (around = dayNeighbours(day)));
+      for (const stretch of learnRepOfRecord(this.stretches.get(r.esiid!)!, r.repDuns, day, around)) {
+        let moved = this.changedStretches.get(stretch);
+        if (!moved) this.changedStretches.set(stretch, (moved = { esiid: r.esiid!, from: false, to: false }));
+        // A stored stretch grows by the day at one end: forward (its end is now the day) or backward.
+        if (stretch.effectiveTo === day) moved.to = true;
+        else moved.from = true;
       }
     }
   }
 
-  /** Writes what the file taught about REPs of record: once per ESI ID, not once per record. */
+  /**
+   * Writes what the file taught about REPs of record, in bulk: new stretches one by one (few), and
+   * stored stretches grouped by the bound that moved (a day's file extends most of them to that day).
+   */
   async finish(): Promise<void> {
-    for (const [esiid, changed] of this.changedStretches) await this.tx.saveLseStretches(esiid, [...changed]);
+    const added: { esiid: string; stretch: RorStretch }[] = [];
+    const moves = new Map<string, { bounds: StretchBounds; ids: number[] }>();
+    const move = (bounds: StretchBounds, id: number) => {
+      const key = JSON.stringify(bounds);
+      const group = moves.get(key);
+      if (group) group.ids.push(id);
+      else moves.set(key, { bounds, ids: [id] });
+    };
+    for (const [stretch, moved] of this.changedStretches) {
+      if (stretch.id === null) added.push({ esiid: moved.esiid, stretch });
+      else if (!moved.from) move({ effectiveTo: stretch.effectiveTo }, stretch.id);
+      else if (!moved.to) move({ effectiveFrom: stretch.effectiveFrom }, stretch.id);
+      else move({ effectiveFrom: stretch.effectiveFrom, effectiveTo: stretch.effectiveTo }, stretch.id);
+    }
+    if (added.length > 0) await this.tx.addLseStretches(added);
+    for (const { bounds, ids } of moves.values()) await this.tx.moveStretches(ids, bounds);
     this.changedStretches.clear();
   }
 }

@@ -7,10 +7,10 @@ import type { RorStretch } from './ingest.store';
  * no stretch covers that day yet: an adjacent stretch of the same REP learnt from LSE files
  * grows by the day, otherwise a one-day stretch starts. Returns the stretches to save, or none.
  */
-export function learnRepOfRecord(stretches: RorStretch[], repDuns: string, day: string): RorStretch[] {
-  if (stretches.some((s) => covers(s, day))) return [];
-  const before = stretches.find((s) => s.source === 'lse' && s.repDuns === repDuns && s.effectiveTo === addDays(day, -1));
-  const after = stretches.find((s) => s.source === 'lse' && s.repDuns === repDuns && s.effectiveFrom === addDays(day, 1));
+export function learnRepOfRecord(stretches: RorStretch[], repDuns: string, day: string, around: DayNeighbours = dayNeighbours(day)): RorStretch[] {
+  for (const s of stretches) if (covers(s, day)) return [];
+  const before = stretches.find((s) => s.source === 'lse' && s.repDuns === repDuns && s.effectiveTo === around.before);
+  const after = stretches.find((s) => s.source === 'lse' && s.repDuns === repDuns && s.effectiveFrom === around.after);
   if (before) {
     before.effectiveTo = day;
     return [before];
@@ -23,4 +23,14 @@ export function learnRepOfRecord(stretches: RorStretch[], repDuns: string, day: 
   stretches.push(created);
   stretches.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
   return [created];
+}
+
+/** The days before and after a day (a loader computes them once per day, not once per record). */
+export interface DayNeighbours {
+  before: string;
+  after: string;
+}
+
+export function dayNeighbours(day: string): DayNeighbours {
+  return { before: addDays(day, -1), after: addDays(day, 1) };
 }

@@ -53,7 +53,6 @@ export class SqliteIngestStore implements IngestStore {
       latest: db.prepare('SELECT max(version) AS v FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid = ?').pluck(),
       addEsiid: db.prepare("INSERT INTO esiid (esiid, tdsp_duns, updated_at) VALUES (?, ?, datetime('now'))"),
       addStretch: db.prepare('INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, ?, ?, ?, ?)'),
-      moveStretch: db.prepare('UPDATE rep_of_record SET effective_from = ?, effective_to = ? WHERE id = ?'),
       insertInterval: db.prepare(insertIntervalsSql(1)),
       insertMany: db.prepare(insertIntervalsSql(ROWS_PER_INSERT)),
       startFile: db.prepare("INSERT INTO ingest_file (file_name, status, started_at) VALUES (?, 'loading', ?)"),
@@ -99,10 +98,15 @@ export class SqliteIngestStore implements IngestStore {
 
   /** Statements of the form `… WHERE esiid IN (?, …)`, prepared once per list length. */
   private byEsiids(sql: string, esiids: string[]): Database.Statement {
-    const key = `${sql}|${esiids.length}`;
+    return this.byList(sql, esiids.length);
+  }
+
+  /** A statement ending in an IN list of `length` parameters, prepared once per SQL and length. */
+  private byList(sql: string, length: number): Database.Statement {
+    const key = `${sql}|${length}`;
     let stmt = this.inStatements.get(key);
     if (!stmt) {
-      stmt = this.db.prepare(`${sql} (${esiids.map(() => '?').join(',')})`);
+      stmt = this.db.prepare(`${sql} (${Array(length).fill('?').join(',')})`);
       this.inStatements.set(key, stmt);
     }
     return stmt;
@@ -146,10 +150,17 @@ export class SqliteIngestStore implements IngestStore {
       for (const list of found.values()) list.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
       return found;
     },
-    saveLseStretches: async (esiid, stretches) => {
-      for (const s of stretches) {
-        if (s.id === null) s.id = Number(this.stmt.addStretch.run(esiid, s.repDuns, s.effectiveFrom, s.effectiveTo, s.source).lastInsertRowid);
-        else this.stmt.moveStretch.run(s.effectiveFrom, s.effectiveTo, s.id);
+    addLseStretches: async (rows) => {
+      for (const { esiid, stretch: s } of rows) {
+        s.id = Number(this.stmt.addStretch.run(esiid, s.repDuns, s.effectiveFrom, s.effectiveTo, s.source).lastInsertRowid);
+      }
+    },
+    moveStretches: async (ids, bounds) => {
+      // One statement per IN_LIST ids: a day's file extends every ESI ID's stretch to the same day.
+      const sets = Object.keys(bounds).map((k) => (k === 'effectiveFrom' ? 'effective_from = ?' : 'effective_to = ?')).join(', ');
+      const values = Object.values(bounds);
+      for (const part of chunks(ids, IN_LIST)) {
+        this.byList(`UPDATE rep_of_record SET ${sets} WHERE id IN`, part.length).run(...values, ...part);
       }
     },
     insertIntervals: async (records, fileId) => {

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { chunks, rowsPerStatement } from '../db/bulk-sql';
 import { IngestFile } from '../db/entities/ingest-file.entity';
 import { IngestRejection } from '../db/entities/ingest-rejection.entity';
@@ -100,15 +100,14 @@ export class TypeormIngestStore implements IngestStore {
         }
         return found;
       },
-      saveLseStretches: async (esiid, stretches) => {
-        for (const s of stretches) {
-          if (s.id === null) {
-            const saved = await m.getRepository(RepOfRecord).save({ esiid, repDuns: s.repDuns, effectiveFrom: s.effectiveFrom, effectiveTo: s.effectiveTo, source: s.source });
-            s.id = saved.id;
-          } else {
-            await m.getRepository(RepOfRecord).update({ id: s.id }, { effectiveFrom: s.effectiveFrom, effectiveTo: s.effectiveTo });
-          }
+      addLseStretches: async (rows) => {
+        for (const { esiid, stretch: s } of rows) {
+          const saved = await m.getRepository(RepOfRecord).save({ esiid, repDuns: s.repDuns, effectiveFrom: s.effectiveFrom, effectiveTo: s.effectiveTo, source: s.source });
+          s.id = saved.id;
         }
+      },
+      moveStretches: async (ids, bounds) => {
+        for (const part of this.chunk(ids, 1)) await m.getRepository(RepOfRecord).update({ id: In(part) }, bounds);
       },
       insertIntervals: async (records: LseRecord[], fileId) => {
         const rows = records.map((r) => ({
