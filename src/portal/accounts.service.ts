@@ -111,17 +111,17 @@ export class AccountsService {
     await this.audit.record('RESET_ASKED', key.slice(0, 64), address, users.length > 0 ? 'link sent' : 'no active account');
   }
 
-  /** Null when done; otherwise what is wrong. */
-  async resetPassword(token: string, password: string, address: string): Promise<string | null> {
+  /** The user whose password changed (her sessions should end), or what is wrong. */
+  async resetPassword(token: string, password: string, address: string): Promise<{ userId: number } | { problem: string }> {
     const row = await this.db.manager.findOneBy(PortalToken, { tokenHash: hash(token), purpose: 'RESET' });
     const user = row && row.expiresAt > new Date().toISOString() ? await this.user(row.userId) : null;
-    if (!user) return 'This link is not valid any more: ask for a new one.';
+    if (!user) return { problem: 'This link is not valid any more: ask for a new one.' };
     const problem = passwordProblem(password, user.login);
-    if (problem) return problem;
-    await this.useToken(token, 'RESET');
+    if (problem) return { problem };
+    if ((await this.useToken(token, 'RESET')) === null) return { problem: 'This link is not valid any more: ask for a new one.' };
     await this.db.manager.update(PortalUser, { id: user.id }, { passwordHash: await hashPassword(password) });
     await this.audit.record('PASSWORD_CHANGED', user.login, address, 'reset by email');
-    return null;
+    return { userId: user.id };
   }
 
   /** "Add a Smart Meter": false (show CR001) when no smart meter matches. */

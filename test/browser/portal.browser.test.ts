@@ -75,6 +75,63 @@ describe('web portal in a real browser', function () {
     await snap(page, 'my-meters');
   });
 
+  it('adds a smart meter (CR001 when it does not match) and shows it from the start of the current REP-of-record stretch only', async () => {
+    const page = await newPage();
+    expect(await logIn(page, 'maria.lopez', 'Sunny-day-42')).to.equal(200);
+    const add = async (esiid: string, meterNumber: string) => {
+      await go(page, '/meters/add');
+      await page.type('#esiid', esiid);
+      await page.type('#meterNumber', meterNumber);
+      await Promise.all([page.waitForNavigation(), page.click('#add-meter button')]);
+    };
+    await add('10443720000000099', '0000006');
+    expect(await text(page, '#cr001')).to.contain(CR001_REASONS[1]);
+    await add(ESI.moving, 'M0000006');
+    expect(await text(page, '#meters')).to.contain(ESI.moving);
+    await go(page, `/usage/${ESI.moving}/daily?from=${addDays(world.today, -20)}&to=${addDays(world.today, -1)}`);
+    expect(await bars(page)).to.equal(10);
+    const rows = await page.$$eval('#usage tbody tr:not(.nodata)', (r) => r.map((e) => (e as HTMLElement).innerText));
+    expect(rows[0]).to.contain(`${world.switchDay.slice(5, 7)}/${world.switchDay.slice(8, 10)}/${world.switchDay.slice(0, 4)}`);
+    await snap(page, 'customer-added-meter');
+  });
+
+  it('resets a forgotten password through the emailed link; the old password stops working', async () => {
+    const before = await newPage();
+    expect(await logIn(before, 'demo-regulator', world.logins['demo-regulator']!)).to.equal(200);
+    const page = await newPage();
+    await go(page, '/forgot-password');
+    await page.type('#who', 'demo-regulator');
+    await Promise.all([page.waitForNavigation(), page.click('form button')]);
+    await go(page, '/dev/mail');
+    expect(await text(page, '#mail')).to.contain('reset your password');
+    await Promise.all([page.waitForNavigation(), page.click('#mail a')]);
+    await Promise.all([page.waitForNavigation(), page.click('a.mail-link')]);
+    await page.type('#password', 'short1');
+    await Promise.all([page.waitForNavigation(), page.click('main form button')]);
+    expect(await text(page, 'main')).to.contain('8 to 64 characters');
+    await page.type('#password', 'New-regulator-pass-9');
+    await Promise.all([page.waitForNavigation(), page.click('main form button')]);
+    expect(await text(page, 'main')).to.contain('Your password is changed');
+    await before.goto(`${world.portal.url}/meters`);
+    expect(new URL(before.url()).pathname).to.equal('/login');
+    expect(await logIn(page, 'demo-regulator', world.logins['demo-regulator']!)).to.equal(401);
+    expect(await logIn(page, 'demo-regulator', 'New-regulator-pass-9')).to.equal(200);
+    world.logins['demo-regulator'] = 'New-regulator-pass-9';
+  });
+
+  it('answers every page with the security headers and a Secure HttpOnly SameSite=Lax session cookie', async () => {
+    const page = await newPage();
+    const response = (await page.goto(`${world.portal.url}/login`))!;
+    const headers = response.headers();
+    expect(headers['content-security-policy']).to.contain("script-src 'self'").and.contain("frame-ancestors 'none'");
+    expect(headers['x-frame-options']).to.equal('DENY');
+    expect(headers['x-content-type-options']).to.equal('nosniff');
+    expect(headers['referrer-policy']).to.equal('no-referrer');
+    expect(headers['strict-transport-security']).to.match(/max-age=\d+/);
+    const cookie = (await page.cookies()).find((c) => c.name === '__Host-smt-session')!;
+    expect(cookie).to.include({ secure: true, httpOnly: true, sameSite: 'Lax', path: '/' });
+  });
+
   it('locks an account after the failures allowed, even for the right password, and audits it', async () => {
     const page = await newPage();
     for (let i = 0; i < 3; i++) expect(await logIn(page, 'demo-tdsp', 'wrong-password-1')).to.be.oneOf([401, 429]);

@@ -82,8 +82,9 @@ export function accountRoutes(accounts: AccountsService, sessions: SessionServic
   router.get('/reset-password', (req, res) => page(req, res, sessions, 'Choose a new password', resetForm(pageContext(res, sessions), String(req.query.token ?? '').slice(0, 100), '')));
   router.post('/reset-password', async (req, res) => {
     const token = field(req.body as Form, 'token');
-    const problem = await accounts.resetPassword(token, field(req.body as Form, 'password'), address(req));
-    if (problem) return page(req, res.status(400), sessions, 'Choose a new password', resetForm(pageContext(res, sessions), token, problem));
+    const outcome = await accounts.resetPassword(token, field(req.body as Form, 'password'), address(req));
+    if ('problem' in outcome) return page(req, res.status(400), sessions, 'Choose a new password', resetForm(pageContext(res, sessions), token, outcome.problem));
+    await sessions.endAllOf(outcome.userId);
     page(req, res, sessions, 'Password changed', html`<p class="notice">Your password is changed. <a href="/login">Log in</a>.</p>`);
   });
   return router;
