@@ -1,7 +1,8 @@
 /**
  * The newcomer demo: the whole flow as the demo TDSP and the demo REP live it.
  *   npm run demo                 (starts its own platform on a temporary data dir)
- *   npm run demo -- --data var   (against a running `npm start` and its data dir)
+ *   npm run demo -- --data var   (against a running `npm start` and its data dir; its ports and addresses are
+ *                                 read from SMT_SOAP_PORT, SMT_SOAP_PUBLIC_URL, SMT_FTPS_PORT, SMT_FTPS_PUBLIC_URL as smt serve reads them)
  * 1. The TDSP uploads LSE files over FTPS and waits for their activity report.
  * 2. The REP calls SubmitUsageRequest over SOAP (mutual TLS, signed message).
  * 3. It polls GetUsageRequestStatus until the file is delivered.
@@ -16,6 +17,7 @@ import { Client as FtpClient } from 'basic-ftp';
 import * as openpgp from 'openpgp';
 import * as soap from 'soap';
 import yauzl from 'yauzl';
+import { ADDRESS_HELP, platformAddress } from './lib/platform-address';
 import { startPlatform, type PlatformProcess } from './lib/platform-process';
 
 const ROOT = path.join(__dirname, '../..');
@@ -23,18 +25,25 @@ const FIXTURES = path.join(ROOT, 'fixtures', 'lse');
 const UPLOADS = ['100000001IntervalData20250702060000001.lse', '100000001IntervalData20250716060000001.lse'];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { data: { type: 'string' } } });
+  const { values } = parseArgs({ options: { data: { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', default: false } } });
+  if (values.help) {
+    console.log(['npm run demo [-- --data DIR [--url URL]]: without --data, the demo starts its own platform on a temporary data dir and free ports;',
+      'with --data, it runs against the platform running on that data dir (npm start: --data var).', ...ADDRESS_HELP].join('\n'));
+    return;
+  }
   const platform = values.data === undefined ? await startOwnPlatform() : null;
-  const dataDir = platform?.dataDir ?? path.resolve(values.data!);
-  const soapPort = platform?.soapPort ?? 8443;
-  const ftpsPort = platform?.ftpsPort ?? 2121;
+  const running = platform ? null : platformAddress(process.env, { data: values.data });
+  const dataDir = platform?.dataDir ?? running!.dataDir;
+  const soapUrl = values.url ?? (platform ? `https://localhost:${platform.soapPort}` : running!.soapUrl);
+  const ftpsHost = platform ? 'localhost' : running!.ftpsHost;
+  const ftpsPort = platform?.ftpsPort ?? running!.ftpsPort;
   try {
     const ca = fs.readFileSync(path.join(dataDir, 'pki', 'ca.crt'), 'utf8');
     const tdsp = demo(dataDir, 'demo-tdsp');
     const rep = demo(dataDir, 'demo-rep');
 
     step('1. Demo TDSP logs in over FTPS (AUTH TLS, PROT P) and uploads LSE files to inbound/');
-    const tdspFtp = await ftps(ftpsPort, 'Demo TDSP', tdsp.ftpPassword, ca);
+    const tdspFtp = await ftps(ftpsHost, ftpsPort, 'Demo TDSP', tdsp.ftpPassword, ca);
     const earlier = new Set((await tdspFtp.list('/100000001/reports')).map((f) => f.name));
     const newReports = async () => (await tdspFtp.list('/100000001/reports')).filter((f) => !earlier.has(f.name));
     for (const name of UPLOADS) {
@@ -48,7 +57,7 @@ async function main(): Promise<void> {
 
     step('2. Demo REP calls SubmitUsageRequest over SOAP (mutual TLS with its certificate, WS-Security signature)');
     const agent = new https.Agent({ cert: rep.cert, key: rep.key, ca, keepAlive: true });
-    const endpoint = `https://localhost:${soapPort}/MeterUsage`;
+    const endpoint = `${soapUrl.replace(/\/+$/, '')}/MeterUsage`;
     const client = await soap.createClientAsync(`${endpoint}?wsdl`, { wsdl_options: { httpsAgent: agent } });
     client.setEndpoint(endpoint);
     client.setSecurity(new soap.WSSecurityCert(rep.key, rep.cert, '', {
@@ -73,7 +82,7 @@ async function main(): Promise<void> {
     say(`delivered ${file.fileName} (${file.recordCount} records)`);
 
     step('4. Demo REP downloads the file over FTPS, decrypts it with its PGP key and unzips it');
-    const repFtp = await ftps(ftpsPort, 'Demo REP', rep.ftpPassword, ca);
+    const repFtp = await ftps(ftpsHost, ftpsPort, 'Demo REP', rep.ftpPassword, ca);
     const chunks: Buffer[] = [];
     await repFtp.downloadTo(new Writable({ write(chunk, _e, done) { chunks.push(chunk); done(); } }), `/200000001/adhoc/${file.fileName}`);
     repFtp.close();
@@ -102,9 +111,9 @@ function demo(dataDir: string, name: string) {
   return { cert: read('client.crt'), key: read('client.key'), pgpPrivate: read('pgp-private.asc'), ftpPassword: read('ftp-password.txt').trim() };
 }
 
-async function ftps(port: number, user: string, password: string, ca: string): Promise<FtpClient> {
+async function ftps(host: string, port: number, user: string, password: string, ca: string): Promise<FtpClient> {
   const client = new FtpClient(30_000);
-  await client.access({ host: 'localhost', port, user, password, secure: true, secureOptions: { ca } });
+  await client.access({ host, port, user, password, secure: true, secureOptions: { ca } });
   return client;
 }
 

@@ -3,7 +3,8 @@
  * Device Added as the mock TDSP reports each status, reads the meter and the device's history, then
  * sends the device a text message and a load control event and prints the HAN messaging log.
  * Runs against `npm start` (which runs the mock TDSP as the demo TDSP).
- *   npm run example:han [-- --data var --esiid 10443720000000001 --mac 00124B0001A2B3C4]
+ *   npm run example:han [-- --data DIR --url URL --esiid 10443720000000001 --mac 00124B0001A2B3C4]
+ * The platform is found through the settings smt serve reads (SMT_DATA_DIR, SMT_SOAP_PORT, SMT_SOAP_PUBLIC_URL).
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -11,17 +12,25 @@ import { cptToday } from '../src/core/cpt';
 import { appendInstallCodeCrc } from '../src/han/install-code';
 import { usDate } from '../src/usage/report-format';
 import { demoRepClient, describeFailure } from './lib/demo-soap-client';
+import { ADDRESS_HELP, platformAddress } from './lib/platform-address';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      data: { type: 'string', default: 'var' },
-      url: { type: 'string', default: 'https://localhost:8443/HAN' },
+      data: { type: 'string' },
+      url: { type: 'string' },
       esiid: { type: 'string', default: '10443720000000001' },
       mac: { type: 'string', default: `00124B${randomBytes(5).toString('hex').toUpperCase()}` },
+      help: { type: 'boolean', default: false },
     },
   });
-  const { client, call } = await demoRepClient(values.data!, values.url!);
+  if (values.help) {
+    console.log(['npm run example:han [-- OPTIONS]: a HAN device provisioned on a demo meter, a text message, a load control event, the messaging log', ...ADDRESS_HELP,
+      '  --esiid X    the ESI ID (default 10443720000000001)', '  --mac M      the device\'s MAC address (default: a random one)'].join('\n'));
+    return;
+  }
+  const address = platformAddress(process.env, { data: values.data });
+  const { client, call } = await demoRepClient(address.dataDir, values.url ?? `${address.soapUrl}/HAN`);
   const head = { requestorID: 'demo-rep', requesterAuthenticationID: '200000001' };
 
   const [meter] = await client.GetMeterInfoAsync({ trans_id: 'han-1', ...head, esiid: values.esiid }, call);

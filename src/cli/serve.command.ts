@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { makePrivateDir } from '../core/private-files';
 import { InboundFolderWorker } from '../ingest/inbound-folder.worker';
 import { describeDevelopmentSetup, ensureDevelopmentSetup } from '../security/development-setup';
 import { PostingScheduler } from '../usage/posting.scheduler';
@@ -14,6 +16,10 @@ export const serveCommand: Command = {
   async run({ values }, app, term) {
     const pollMs = Math.max(1, Number(values['poll-seconds']) || 5) * 1000;
     const setup = await ensureDevelopmentSetup(app);
+    // Every TDSP's inbound/ folder exists from the start, so files can be dropped there before any FTPS login.
+    for (const tdsp of (await (await app.registry()).listParticipants()).filter((p) => p.kind === 'TDSP')) {
+      for (const duns of tdsp.duns) await makePrivateDir(path.join(app.ftpsRoot, duns, 'inbound'));
+    }
     const ingest = await app.ingestService();
     const key = await app.platformKey();
     await fs.promises.mkdir(app.tempDir, { recursive: true, mode: 0o700 });

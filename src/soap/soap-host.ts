@@ -12,6 +12,7 @@ import type { WsSecurityPool } from '../security/ws-security.pool';
 import { contractPath } from './contract';
 import { sendFault, verifyMessage, type MessageSecurityOptions, type MessageSigner } from './soap-security.middleware';
 import { publicUrlOnPort, withServiceAddress } from './wsdl-address';
+import { TlsRefusalLog } from './tls-refusal-log';
 
 /** One WSDL service served at a path, with the methods node-soap calls. */
 export interface SoapService {
@@ -99,7 +100,8 @@ export async function startSoapHost(services: readonly SoapService[], deps: Soap
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
   }, app);
-  server.on('tlsClientError', (error) => deps.logger.warn('soap: TLS handshake refused', { error: error.message }));
+  const refusals = new TlsRefusalLog(deps.logger, 'soap');
+  server.on('tlsClientError', (error, socket) => refusals.refused(error, socket));
   // Node closes idle keep-alive connections after 5 s; a client that reuses one just then sees a reset.
   // Clients and load balancers commonly keep connections a minute, so the server keeps them longer.
   server.keepAliveTimeout = KEEP_ALIVE_MS;
