@@ -114,6 +114,16 @@ const HELP: Record<string, HelpText> = {
     options: { reason: 'a note kept with the revocation' },
     examples: ['smt cert revoke ./acme/rep1.example.com.crt --reason "key lost"', 'smt cert revoke 4F:2A:91'],
   },
+  audit: {
+    options: {
+      event: 'only this kind of entry (LOGIN, LOGIN_FAILED, LOGIN_LOCKED, EXPORT, ...)',
+      user: 'only entries of this portal user ID',
+      since: 'only entries from this day on (YYYY-MM-DD, UTC)',
+      limit: 'at most this many entries, the latest (default 100)',
+      json: 'one JSON object per entry instead of the text columns',
+    },
+    examples: ['smt audit', 'smt audit --event LOGIN_FAILED --since 2026-12-01', 'smt audit --user demo-rep --json'],
+  },
   'han-log': {
     options: {
       duns: 'the REP\'s DUNS',
