@@ -45,14 +45,14 @@ export interface Config {
     timestampWindowSeconds: number;
     allowSha1: boolean;
     securityThreads: number;
-    /** Replay records (accepted signatures) kept in the database at most. */
-    replayMaxEntries: number;
     /** Caps checked on a request's bytes before it is parsed or verified (xml-limits.rules.ts). */
     maxElements: number;
     maxAttributesPerElement: number;
     maxNamespacesInScope: number;
     /** A signature verification running longer is abandoned and its thread replaced. */
     verifyBudgetMs: number;
+    /** Replay records (accepted signatures) kept in the database at most. */
+    replayMaxEntries: number;
   };
   /** Calls to the TDSPs' HAN services; null files: the development PKI's platform client certificate, and the system CAs plus the development CA. */
   tdsp: {
@@ -83,10 +83,10 @@ export interface Config {
   ftps: {
     host: string;
     port: number;
-    passivePorts: [number, number];
-    requireClientCertificate: boolean;
     /** The FTPS address as integrators reach it (no trailing slash), e.g. ftp://smt.example.com:2121: curl --ssl-reqd uses it. */
     publicUrl: string;
+    passivePorts: [number, number];
+    requireClientCertificate: boolean;
     maxUploadMb: number;
     idleTimeoutS: number;
     /** Control connections at once; those not logged in may hold half, and per address `maxConnectionsPerIp`. */
@@ -151,11 +151,11 @@ export function loadConfig(env: Env = process.env): Config {
       timestampWindowSeconds: integer(env, 'SMT_SOAP_TIMESTAMP_WINDOW_S', 300, 1, 3600),
       allowSha1: oneOf(env, 'SMT_SOAP_ALLOW_SHA1', ['false', 'true'] as const, 'false') === 'true',
       securityThreads: integer(env, 'SMT_SOAP_SECURITY_THREADS', 2, 1, 16),
-      replayMaxEntries: integer(env, 'SMT_SOAP_REPLAY_MAX_ENTRIES', 1_000_000, 1000, 100_000_000),
       maxElements: integer(env, 'SMT_SOAP_MAX_ELEMENTS', 60_000, 100, 2_000_000),
       maxAttributesPerElement: integer(env, 'SMT_SOAP_MAX_ATTRIBUTES', 32, 4, 1024),
       maxNamespacesInScope: integer(env, 'SMT_SOAP_MAX_NAMESPACES', 64, 8, 4096),
       verifyBudgetMs: integer(env, 'SMT_SOAP_VERIFY_BUDGET_MS', 2000, 50, 600_000),
+      replayMaxEntries: integer(env, 'SMT_SOAP_REPLAY_MAX_ENTRIES', 1_000_000, 1000, 100_000_000),
     },
     tdsp: {
       clientCertFile: optionalFile(env, 'SMT_TDSP_CLIENT_CERT_FILE'),
@@ -190,10 +190,10 @@ function ftpsSettings(env: Env): Config['ftps'] {
   return {
     host: text(env, 'SMT_FTPS_HOST', '127.0.0.1'),
     port,
+    publicUrl: ftpPublicUrl(env, 'SMT_FTPS_PUBLIC_URL', `ftp://localhost:${port}`),
     passivePorts,
     requireClientCertificate: oneOf(env, 'SMT_FTPS_REQUIRE_CLIENT_CERT', ['false', 'true'] as const, 'false') === 'true',
     maxUploadMb: integer(env, 'SMT_FTPS_MAX_UPLOAD_MB', 512, 1, 100_000),
-    publicUrl: ftpPublicUrl(env, 'SMT_FTPS_PUBLIC_URL', `ftp://localhost:${port}`),
     idleTimeoutS: integer(env, 'SMT_FTPS_IDLE_TIMEOUT_S', 300, 1, 86_400),
     maxConnections: integer(env, 'SMT_FTPS_MAX_CONNECTIONS', 256, 2, 100_000),
     maxConnectionsPerIp: integer(env, 'SMT_FTPS_MAX_CONNECTIONS_PER_IP', 8, 1, 100_000),
@@ -251,9 +251,6 @@ function publicUrl(env: Env, name: string, fallback: string): string {
   return value.replace(/\/+$/, '');
 }
 
-function optionalFile(env: Env, name: string): string | null {
-  const value = env[name]?.trim();
-  return value ? path.resolve(value) : null;
 /** An ftp:// URL (explicit TLS is negotiated on it: curl --ssl-reqd) without credentials, path, query or fragment. */
 function ftpPublicUrl(env: Env, name: string, fallback: string): string {
   const value = env[name]?.trim();
@@ -271,6 +268,9 @@ function ftpPublicUrl(env: Env, name: string, fallback: string): string {
   return value.replace(/\/+$/, '');
 }
 
+function optionalFile(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? path.resolve(value) : null;
 }
 
 function clockTime(env: Env, name: string, fallback: string): string {
