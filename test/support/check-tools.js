@@ -10,7 +10,7 @@ const TOOLS = [
   { command: 'unzip', apt: 'unzip', why: 'reads delivered zip files as a REP would' },
   { command: 'xmlsec1', apt: 'xmlsec1', why: 'an independent WS-Security peer' },
   { command: 'curl', apt: 'curl', why: 'an independent FTPS client' },
-  { command: 'python3', apt: 'python3 python3-zeep python3-xmlsec', why: 'zeep, a stock SOAP client built from the served WSDL', check: ['python3', ['-c', 'import zeep, xmlsec']] },
+  { command: 'python3', apt: 'python3 python3-zeep python3-xmlsec', why: 'zeep, a stock SOAP client built from the served WSDL', check: ['/usr/bin/python3', ['-c', 'import zeep, xmlsec']] },
   { command: 'chromium', apt: 'chromium', why: 'the browser the portal tests drive' },
 ];
 
