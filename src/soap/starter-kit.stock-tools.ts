@@ -67,8 +67,8 @@ curl ${login} -o ${REPORT_FILE_PLACEHOLDER} ${folder}${REPORT_FILE_PLACEHOLDER}
 \`\`\`
 5. Decrypt it with your PGP private key (the one whose public key the operators registered) and unzip the CSV:
 \`\`\`sh
-gpg --import ${demo?.pgpKeyFile ?? 'your-pgp-private-key.asc'}
-gpg --output report.zip --decrypt ${REPORT_FILE_PLACEHOLDER}
+gpg --batch --import ${demo?.pgpKeyFile ?? 'your-pgp-private-key.asc'}
+gpg --batch --output report.zip --decrypt ${REPORT_FILE_PLACEHOLDER}
 unzip report.zip
 \`\`\`
 `}
