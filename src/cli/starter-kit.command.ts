@@ -6,7 +6,7 @@ import { daysWithData, esiidsServedBy } from '../registry/kit-samples.query';
 import type { Participant } from '../registry/registry.service';
 import { developmentPkiPaths } from '../security/dev-pki';
 import { writeStarterKit } from '../soap/starter-kit';
-import { verifyStarterKit } from '../soap/starter-kit.verify';
+import { checkKitAddresses, verifyStarterKit } from '../soap/starter-kit.verify';
 import { requiredOption, type Command } from './command';
 
 const USAGE = 'starter-kit --entity NAME --out DIR [--duns DUNS] [--server-ca FILE.pem] [--p12 FILE.p12 [--p12-password P]]\n'
@@ -63,7 +63,7 @@ export const starterKitCommand: Command = {
       `Endpoints (SMT_SOAP_PUBLIC_URL=${app.config.soap.publicUrl}, ${source('SMT_SOAP_PUBLIC_URL')}):`,
       ...Object.entries(kit.endpoints).flatMap(([service, url]) => (url === null ? [] : [`  ${service}: ${url}`])),
       `FTPS: ${app.config.ftps.publicUrl} (SMT_FTPS_PUBLIC_URL, ${source('SMT_FTPS_PUBLIC_URL')})`,
-      'These come from this shell\'s environment: if the platform runs with other settings, the kit names the wrong addresses.',
+      ...(await addressCheck(kit.outDir, keystore)),
       `Check the kit against the running platform: smt starter-kit --verify ${kit.outDir}`,
       served.length === 0
         ? `"${participant.name}" has no ESI ID registered to DUNS ${duns}: the samples carry a placeholder ESI ID, marked in each.`
@@ -79,6 +79,18 @@ export const starterKitCommand: Command = {
     return 0;
   },
 };
+
+/** With the kit's keystore, asks the running platform which addresses it serves; without one, says the addresses come from this shell. */
+async function addressCheck(kitDir: string, keystore: { clientP12Path?: string; p12Password?: string }): Promise<string[]> {
+  const unchecked = 'These come from this shell\'s environment: if the platform runs with other settings, the kit names the wrong addresses.';
+  if (!keystore.clientP12Path || keystore.p12Password === undefined) return [unchecked];
+  try {
+    const warnings = await checkKitAddresses(kitDir, { p12Password: keystore.p12Password, timeoutMs: 3000 });
+    return warnings.length === 0 ? ['The running platform serves the same SOAP addresses (checked with the kit\'s keystore).'] : warnings.map((w) => `WARNING ${w}`);
+  } catch {
+    return [unchecked];
+  }
+}
 
 function source(setting: string): string {
   return process.env[setting]?.trim() ? 'from the environment' : 'the default: not set in this environment';

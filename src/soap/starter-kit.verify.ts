@@ -58,10 +58,7 @@ export async function verifyStarterKit(kitDir: string, options: KitVerifyOptions
   const warnings: string[] = [];
   const answers = new Map<string, string>();
   try {
-    for (const [service, endpoint] of Object.entries(kit.endpoints) as [KitCheck['service'], string][]) {
-      const served = await servedAddress(endpoint, agent, timeoutMs).catch((error: unknown) => `unreachable (${errorMessage(error)})`);
-      if (served !== endpoint) warnings.push(`${service}: the kit names ${endpoint}, the platform's WSDL at ${endpoint}?wsdl names ${served}`);
-    }
+    warnings.push(...await addressMismatches(kit, agent, timeoutMs));
     const samples = listSamples(kitDir, Object.keys(kit.endpoints) as KitCheck['service'][]);
     for (const sample of samples) {
       const source = IDS_FROM[sample.operation];
@@ -80,6 +77,29 @@ export async function verifyStarterKit(kitDir: string, options: KitVerifyOptions
     agent.destroy();
   }
   return { checks, warnings };
+}
+
+/**
+ * Asks the platform at each endpoint of a kit for its WSDL (mutual TLS with the kit's keystore) and
+ * says where the address it serves differs from the kit's, or that nothing answered there.
+ */
+export async function checkKitAddresses(kitDir: string, options: { p12Password?: string; timeoutMs?: number } = {}): Promise<string[]> {
+  const kit = readKit(kitDir, options.p12Password);
+  const agent = new https.Agent({ ca: kit.caPem, cert: kit.credentials.certificatePem, key: kit.credentials.privateKeyPem });
+  try {
+    return await addressMismatches(kit, agent, options.timeoutMs ?? 5000);
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function addressMismatches(kit: Kit, agent: https.Agent, timeoutMs: number): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const [service, endpoint] of Object.entries(kit.endpoints) as [KitCheck['service'], string][]) {
+    const served = await servedAddress(endpoint, agent, timeoutMs).catch((error: unknown) => `nothing: no platform answered there (${errorMessage(error)})`);
+    if (served !== endpoint) warnings.push(`${service}: the kit names ${endpoint}, the platform's WSDL at ${endpoint}?wsdl names ${served}`);
+  }
+  return warnings;
 }
 
 /** Provisioning is asynchronous: asks GetHanDeviceDetails (signed afresh each time) until the TDSP's status is final. */

@@ -39,7 +39,8 @@ describe('smt starter-kit --verify through the real server', function () {
     const written = await cli.run('starter-kit', '--entity', 'Demo REP', '--out', out);
     expect(written.status, written.err).to.equal(0);
     expect(written.out).to.include(`SMT_SOAP_PUBLIC_URL=https://localhost:${harness.server.port}`).and.include('SMT_FTPS_PUBLIC_URL')
-      .and.include('ESI IDs 10443720000000001, 10443720000000002').and.include('the newest 2025-07-01');
+      .and.include('ESI IDs 10443720000000001, 10443720000000002').and.include('the newest 2025-07-01')
+      .and.include('The running platform serves the same SOAP addresses');
     const sample = fs.readFileSync(path.join(out, 'requests', 'GetIntervalUsage.xml'), 'utf8');
     expect(sample).to.include('<mu:endDate>07/01/2025</mu:endDate>').and.include('<mu:esiid>10443720000000001</mu:esiid>');
     const readme = fs.readFileSync(path.join(out, KIT_FILES.readme), 'utf8');
@@ -114,7 +115,9 @@ describe('smt starter-kit --verify through the real server', function () {
   it('warns when the platform serves another address than the kit names, and fails a kit whose keystore the platform does not know', async () => {
     const out = path.join(dataDir, 'kit-elsewhere');
     const other = new CliHarness('', { SMT_SOAP_PUBLIC_URL: `https://127.0.0.1:${harness.server.port}` }, dataDir);
-    expect((await other.run('starter-kit', '--entity', 'Demo TDSP', '--out', out)).status).to.equal(0);
+    const written = await other.run('starter-kit', '--entity', 'Demo TDSP', '--out', out);
+    expect(written.status, written.err).to.equal(0);
+    expect(written.out).to.include(`WARNING MeterUsage: the kit names https://127.0.0.1:${harness.server.port}/MeterUsage`);
     const verified = await cli.run('starter-kit', '--verify', out);
     expect(verified.out).to.include(`WARNING MeterUsage: the kit names https://127.0.0.1:${harness.server.port}/MeterUsage, the platform's WSDL`)
       .and.include(`names https://localhost:${harness.server.port}/MeterUsage`);

@@ -329,7 +329,8 @@ describe('soap/starter-kit', () => {
       const r = await runWithPublicUrl('https://smt.example.net/', 'starter-kit', '--entity', 'demo rep', '--out', out, '--server-ca', ca);
       expect(r.status, r.err).to.equal(0);
       expect(r.out).to.include('DUNS 200000001').and.include('soapui-project.xml').and.include('requests/HAN/ProvisionHanDevice.xml')
-        .and.include('HAN: https://smt.example.net/HAN');
+        .and.include('HAN: https://smt.example.net/HAN').and.include('WARNING MeterUsage: the kit names https://smt.example.net/MeterUsage')
+        .and.include('nothing: no platform answered there');
       expect(fs.readFileSync(path.join(out, KIT_FILES.keystore))).to.deep.equal(keystore.p12);
       const project = fs.readFileSync(path.join(out, KIT_FILES.project), 'utf8');
       expect(project).to.include('<con:endpoint>https://smt.example.net/MeterUsage</con:endpoint>');
