@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { RunningFtpsServer } from '../../src/delivery/ftps/ftps-server';
+import { InboundFolderWorker } from '../../src/ingest/inbound-folder.worker';
 import { KIT_FILES } from '../../src/soap/starter-kit.files';
-import { REPORT_FILE_PLACEHOLDER } from '../../src/soap/starter-kit.stock-tools';
+import { LSE_FILE_PLACEHOLDER, REPORT_FILE_PLACEHOLDER } from '../../src/soap/starter-kit.stock-tools';
 import { verifyStarterKit } from '../../src/soap/starter-kit.verify';
 import { CliHarness, lseFixture } from '../support/cli-harness';
 import { randomPortRange } from '../support/ftps-harness';
@@ -29,13 +30,24 @@ describe('starter kit README, followed with openssl, curl and gpg', function () 
   const gnupgHome = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-kit-gnupg-'));
   const harness = new SoapHarness(dataDir, { SMT_FTPS_PORT: '0', SMT_FTPS_PASSIVE_PORTS: randomPortRange(10).join('-'), SMT_REPORT_POLL_MS: '100', SMT_MOCK_TDSP: 'off' });
   let ftps: RunningFtpsServer;
+  let inbound: InboundFolderWorker;
 
   before(async () => {
     await harness.start();
-    ftps = await harness.app.startFtpsServer(() => undefined);
+    // As smt serve wires it: uploads to inbound/ are loaded and answered with an activity report.
+    const app = harness.app;
+    const key = await app.platformKey();
+    fs.mkdirSync(app.tempDir, { recursive: true, mode: 0o700 });
+    inbound = new InboundFolderWorker(await app.ingestService(), app.logger, {
+      ftpsRoot: app.ftpsRoot, tempDir: app.tempDir, maxFileBytes: app.config.ingest.maxFileBytes, pollMs: 200,
+      platformKey: async () => key.privateKey, ownerOf: async (duns) => (await app.registry()).findParticipantByDuns(duns),
+    });
+    inbound.start();
+    ftps = await app.startFtpsServer(() => inbound.wake());
     await (await harness.app.reportWorker()).start();
   });
   after(async () => {
+    await inbound.stop();
     await (await harness.app.reportWorker()).stop();
     await harness.stop();
     try {
@@ -78,5 +90,29 @@ describe('starter kit README, followed with openssl, curl and gpg', function () 
     const csvName = execFileSync('unzip', ['-Z1', path.join(kit, 'report.zip')]).toString().trim();
     const csv = fs.readFileSync(path.join(kit, csvName), 'utf8');
     expect(csv).to.include('10443720000000001').and.include('07/01/2025');
+  });
+
+  it('uploads an LSE file as the TDSP\'s README says and collects its activity report', async () => {
+    const cli = new CliHarness('', { SMT_SOAP_PUBLIC_URL: `https://localhost:${harness.server.port}`, SMT_FTPS_PUBLIC_URL: `ftp://localhost:${ftps.port}` }, dataDir);
+    const kit = path.join(dataDir, 'kit-tdsp');
+    const written = await cli.run('starter-kit', '--entity', 'Demo TDSP', '--out', kit);
+    expect(written.status, written.err).to.equal(0);
+    const upload = '100000001IntervalData20250716060000001.lse';
+    fs.copyFileSync(lseFixture(upload), path.join(kit, upload));
+    const block = shellBlocks(fs.readFileSync(path.join(kit, KIT_FILES.readme), 'utf8')).find((b) => b.includes(' -T '))!;
+    const [exportLine, uploadLine, listLine, downloadLine] = block.trim().split('\n');
+    const run = async (lines: string[]) => (await runTool('bash', ['-euc', `cd '${kit}'\n${lines.join('\n')}`])).toString('utf8');
+    await run([exportLine!, uploadLine!.split(LSE_FILE_PLACEHOLDER).join(upload)]);
+    const reports = path.join(dataDir, 'ftps', '100000001', 'reports');
+    const deadline = Date.now() + 60_000;
+    let report: string | undefined;
+    while (report === undefined && Date.now() < deadline) {
+      report = fs.existsSync(reports) ? fs.readdirSync(reports).find((f) => f.startsWith(upload)) : undefined;
+      if (report === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(report, 'an activity report in reports/').to.be.a('string');
+    expect(await run([exportLine!, listLine!])).to.include(report);
+    await run([exportLine!, downloadLine!.split(REPORT_FILE_PLACEHOLDER).join(report!)]);
+    expect(fs.readFileSync(path.join(kit, 'activity-report.txt'), 'utf8')).to.include(upload);
   });
 });
