@@ -151,9 +151,10 @@ const HELP: Record<string, HelpText> = {
       duns: 'the DUNS the samples use (default: its first)',
       'server-ca': 'the CA the SOAP server\'s certificate chains to (default: the development CA)',
       p12: 'a PKCS#12 keystore to include',
-      'p12-password': 'the keystore\'s password',
+      'p12-password': 'the keystore\'s password (with --verify: when the kit\'s soapUI project does not hold it)',
+      verify: 'check the kit KIT_DIR instead: send every sample with its keystore, signed afresh, check each answer\'s signature; exit 1 if any failed',
     },
-    examples: ['smt starter-kit --entity "Demo REP" --out kit'],
+    examples: ['smt starter-kit --entity "Demo REP" --out kit', 'smt starter-kit --verify kit'],
   },
   'mock-tdsp': {
     options: {
