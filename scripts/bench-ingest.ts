@@ -33,8 +33,10 @@ const USAGE = `Usage: npm run bench:ingest -- [options]
   --esiids E         ESI IDs the files cycle over (default 50000, the prefilled ones)
   --runs R           measurements of each kind; the median is reported (default 3)
   --states LIST      registry states, comma-separated: learnt,imported (default both)
-  --node-flags TEXT  flags for the smt ingest process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --node-flags=TEXT  flags for the smt ingest process, e.g. --node-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"
                      (default: SMT_BENCH_NODE_FLAGS)
+  --baseline=BIN     also measure another build's smt (e.g. a git worktree of the commit before a
+                     change, built: --baseline=/tmp/base/bin/smt) in the same runs, for before/after
   --keep             keep the work folder (files, prefilled databases) and print its path`;
 
 const START_DAY = '2025-03-05';
@@ -44,6 +46,8 @@ interface Measure {
   seconds: number;
   recordsPerSecond: number;
   peakRssMb: number | null;
+  /** User + system CPU seconds of the process (all its threads): less sensitive to a busy machine than the wall time. */
+  cpuSeconds: number | null;
 }
 
 async function main(): Promise<void> {
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       states: { type: 'string', default: STATES.join(',') },
       'node-flags': { type: 'string', default: process.env.SMT_BENCH_NODE_FLAGS ?? '' },
+      baseline: { type: 'string' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -84,19 +89,23 @@ async function main(): Promise<void> {
     const rows = readCeilingRows(set.files);
     log(`ceiling probe: ${fmt(rows.rows)} loadable rows read in ${secs(t)} s (not timed)`);
 
+    const builds: [string, string][] = [['', smtBin()]];
+    if (values.baseline) builds.push(['baseline ', path.resolve(values.baseline)]);
     const results = new Map<string, Measure[]>();
     const add = (kind: string, m: Measure) => results.set(kind, [...(results.get(kind) ?? []), m]);
     const work = path.join(dir, 'run');
     for (let run = 1; run <= runs; run++) {
       copyDataDir(templates.get('imported')!, work);
       const seconds = insertCeiling(sqliteFile(loadConfig({ SMT_DATA_DIR: work })), rows);
-      add('ceiling', { seconds, recordsPerSecond: rows.rows / seconds, peakRssMb: null });
+      add('ceiling', { seconds, recordsPerSecond: rows.rows / seconds, peakRssMb: null, cpuSeconds: null });
       log(`run ${run} ceiling: ${fmt(rows.rows)} rows in ${seconds.toFixed(2)} s = ${fmt(rows.rows / seconds)} rows/s`);
       for (const state of states) {
-        copyDataDir(templates.get(state)!, work);
-        const m = runIngest(work, lseDir, nodeFlags, set.records, rows.rows);
-        add(state, m);
-        log(`run ${run} ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB`);
+        for (const [label, bin] of builds) {
+          copyDataDir(templates.get(state)!, work);
+          const m = runIngest(bin, work, lseDir, nodeFlags, set.records, rows.rows);
+          add(label + state, m);
+          log(`run ${run} ${label}ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
+        }
       }
     }
     fs.rmSync(work, { recursive: true, force: true });
@@ -105,10 +114,14 @@ async function main(): Promise<void> {
     log(`\nmedians of ${runs} (${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end):`);
     log(`RESULT ceiling: ${fmt(ceiling)} rows/s (better-sqlite3, one prepared INSERT per row, ${prefillDayCount} days stored)`);
     for (const state of states) {
-      const list = results.get(state)!;
-      const rate = median(list.map((m) => m.recordsPerSecond));
-      const rss = median(list.map((m) => m.peakRssMb ?? 0));
-      log(`RESULT ingest (${state}): ${fmt(rate)} records/s = ${(rate / ceiling).toFixed(2)} of the ceiling; peak RSS ${Math.round(rss)} MB`);
+      for (const [label] of builds) {
+        const list = results.get(label + state)!;
+        const rate = median(list.map((m) => m.recordsPerSecond));
+        const rss = median(list.map((m) => m.peakRssMb ?? 0));
+        const cpu = median(list.map((m) => m.cpuSeconds ?? 0));
+        log(`RESULT ${label}ingest (${state}): ${fmt(rate)} records/s = ${(rate / ceiling).toFixed(2)} of the ceiling; peak RSS ${Math.round(rss)} MB; ` +
+          `CPU ${(cpu * 1e6 / set.records).toFixed(1)} µs a record (both threads)`);
+      }
     }
   } finally {
     if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
@@ -142,10 +155,10 @@ function copyDataDir(from: string, to: string): void {
  * One `smt ingest --for <TDSP> --json <folder>` process under /usr/bin/time (its peak RSS, worker
  * threads included). A figure is only taken when every file loaded every loadable record.
  */
-function runIngest(dataDir: string, lseDir: string, nodeFlags: string[], records: number, loadable: number): Measure {
+function runIngest(bin: string, dataDir: string, lseDir: string, nodeFlags: string[], records: number, loadable: number): Measure {
   const rssFile = path.join(os.tmpdir(), `smt-bench-ingest-rss-${process.pid}`);
   const started = process.hrtime.bigint();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...nodeFlags, smtBin(), 'ingest', '--for', BENCH_TDSP, '--json', lseDir], {
+  const run = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...nodeFlags, bin, 'ingest', '--for', BENCH_TDSP, '--json', lseDir], {
     env: { ...process.env, SMT_DATA_DIR: dataDir }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -156,9 +169,9 @@ function runIngest(dataDir: string, lseDir: string, nodeFlags: string[], records
   if (run.status !== 0 || total !== records || loaded !== loadable) {
     throw new Error(`smt ingest exited ${run.status} with ${loaded} of ${loadable} loadable records loaded (${total} of ${records} read): ${run.stderr.slice(0, 2000)}`);
   }
-  const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+  const [kb, user, system] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   fs.rmSync(rssFile, { force: true });
-  return { seconds, recordsPerSecond: records / seconds, peakRssMb: Math.round(kb / 1024) };
+  return { seconds, recordsPerSecond: records / seconds, peakRssMb: Math.round(kb / 1024), cpuSeconds: user + system };
 }
 
 function median(values: number[]): number {

@@ -8,9 +8,16 @@ import type { RorStretch } from './ingest.store';
  * grows by the day, otherwise a one-day stretch starts. Returns the stretches to save, or none.
  */
 export function learnRepOfRecord(stretches: RorStretch[], repDuns: string, day: string, around: DayNeighbours = dayNeighbours(day)): RorStretch[] {
-  for (const s of stretches) if (covers(s, day)) return [];
-  const before = stretches.find((s) => s.source === 'lse' && s.repDuns === repDuns && s.effectiveTo === around.before);
-  const after = stretches.find((s) => s.source === 'lse' && s.repDuns === repDuns && s.effectiveFrom === around.after);
+  // One pass (a loader calls this for every record): the covering stretch, else the first stretch
+  // of the same REP learnt from LSE that ends the day before, and the first that starts the day after.
+  let before: RorStretch | undefined;
+  let after: RorStretch | undefined;
+  for (const s of stretches) {
+    if (covers(s, day)) return [];
+    if (s.source !== 'lse' || s.repDuns !== repDuns) continue;
+    if (s.effectiveTo === around.before) before ??= s;
+    else if (s.effectiveFrom === around.after) after ??= s;
+  }
   if (before) {
     before.effectiveTo = day;
     return [before];

@@ -6,7 +6,10 @@ import type { IngestStore, IngestTransaction, IntervalKey, RorStretch } from './
 import type { LseRecord } from './lse-record';
 
 const IN_LIST = 500;
+// Every stored version of the ESI IDs' day (seldom more than one); the loader wants the newest.
+const VERSIONS_SQL = 'SELECT esiid, version FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN';
 const ROWS_PER_INSERT = 64;
+const COLUMNS = 11;
 
 function insertIntervalsSql(rows: number): string {
   const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
@@ -14,14 +17,26 @@ function insertIntervalsSql(rows: number): string {
     origin, start_reading, stop_reading, transaction_id, file_id) VALUES ${Array(rows).fill(row).join(', ')}`;
 }
 
-/** The bound values of `count` records from `from`, in insertIntervalsSql's column order. */
-function intervalParams(records: LseRecord[], from: number, count: number, fileId: number): unknown[] {
-  const params: unknown[] = [];
+/**
+ * The bound values of `count` records from `from`, in insertIntervalsSql's column order, written
+ * into `params` (reused from statement to statement: the driver reads it during run()).
+ */
+function intervalParams(params: unknown[], records: LseRecord[], from: number, count: number, fileId: number): unknown[] {
+  let p = 0;
   for (let i = from; i < from + count; i++) {
     const r = records[i];
+    params[p++] = r.operatingDay;
+    params[p++] = r.channel;
+    params[p++] = r.esiid;
+    params[p++] = r.version;
+    params[p++] = r.intervalCount;
     // Records cross from the parser thread as plain Uint8Arrays; the driver binds Buffers.
-    const values = Buffer.from(r.values.buffer, r.values.byteOffset, r.values.byteLength);
-    params.push(r.operatingDay, r.channel, r.esiid, r.version, r.intervalCount, values, r.origin, r.startReading, r.stopReading, r.transactionId, fileId);
+    params[p++] = Buffer.from(r.values.buffer, r.values.byteOffset, r.values.byteLength);
+    params[p++] = r.origin;
+    params[p++] = r.startReading;
+    params[p++] = r.stopReading;
+    params[p++] = r.transactionId;
+    params[p++] = fileId;
   }
   return params;
 }
@@ -50,7 +65,6 @@ export class SqliteIngestStore implements IngestStore {
     applyIngestPragmas(this.db);
     const db = this.db;
     this.stmt = {
-      latest: db.prepare('SELECT max(version) AS v FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid = ?').pluck(),
       addEsiid: db.prepare("INSERT INTO esiid (esiid, tdsp_duns, updated_at) VALUES (?, ?, datetime('now'))"),
       addStretch: db.prepare('INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, ?, ?, ?, ?)'),
       insertInterval: db.prepare(insertIntervalsSql(1)),
@@ -121,11 +135,28 @@ export class SqliteIngestStore implements IngestStore {
   }
 
   private readonly transaction: IngestTransaction = {
-    latestVersions: async (keys: IntervalKey[]) =>
-      keys.map((k) => {
-        const v = this.stmt.latest.get(k.operatingDay, k.channel, k.esiid) as number | bigint | null;
-        return v === null ? null : Number(v);
-      }),
+    latestVersions: async (keys: IntervalKey[]) => {
+      // One statement per day, channel and IN_LIST ESI IDs (index seeks all the same), not one per record.
+      const groups = new Map<string, { day: string; channel: number; esiids: string[] }>();
+      for (const k of keys) {
+        const g = k.operatingDay + '|' + k.channel;
+        const group = groups.get(g);
+        if (group) group.esiids.push(k.esiid);
+        else groups.set(g, { day: k.operatingDay, channel: k.channel, esiids: [k.esiid] });
+      }
+      const found = new Map<string, number>();
+      for (const [g, { day, channel, esiids }] of groups) {
+        for (const part of chunks(esiids, IN_LIST)) {
+          const rows = this.byList(VERSIONS_SQL, part.length).raw().all(day, channel, ...part) as [string, number | bigint][];
+          for (const [esiid, v] of rows) {
+            const key = g + '|' + esiid;
+            found.set(key, Math.max(Number(v), found.get(key) ?? 0));
+          }
+        }
+      }
+      if (found.size === 0) return keys.map(() => null);
+      return keys.map((k) => found.get(k.operatingDay + '|' + k.channel + '|' + k.esiid) ?? null);
+    },
     esiidTdsps: async (esiids) => {
       const found = new Map<string, string>();
       for (const part of chunks(esiids, IN_LIST)) {
@@ -166,10 +197,12 @@ export class SqliteIngestStore implements IngestStore {
     insertIntervals: async (records, fileId) => {
       // Many rows per statement: each run() crosses into the driver once for ROWS_PER_INSERT rows.
       let i = 0;
+      const many = new Array<unknown>(ROWS_PER_INSERT * COLUMNS);
       for (; i + ROWS_PER_INSERT <= records.length; i += ROWS_PER_INSERT) {
-        this.stmt.insertMany.run(intervalParams(records, i, ROWS_PER_INSERT, fileId));
+        this.stmt.insertMany.run(intervalParams(many, records, i, ROWS_PER_INSERT, fileId));
       }
-      for (; i < records.length; i++) this.stmt.insertInterval.run(intervalParams(records, i, 1, fileId));
+      const one = new Array<unknown>(COLUMNS);
+      for (; i < records.length; i++) this.stmt.insertInterval.run(intervalParams(one, records, i, 1, fileId));
     },
     finishFile: async (fileId, summary) => this.writeSummary(fileId, summary),
   };
