@@ -61,7 +61,9 @@ export function portalApp(s: PortalServices): express.Express {
 
 export async function startPortalServer(s: PortalServices, options: { host: string; port: number; certificatePem: string; privateKeyPem: string }): Promise<RunningPortal> {
   const server = https.createServer({ cert: options.certificatePem, key: options.privateKeyPem, minVersion: 'TLSv1.2' }, portalApp(s));
-  server.headersTimeout = 20_000;
+  // Longer than Node's 5 s, so a browser's (or a client agent's) idle keep-alive socket is not closed as it is reused.
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 40_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
