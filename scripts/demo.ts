@@ -17,7 +17,7 @@ import { Client as FtpClient } from 'basic-ftp';
 import * as openpgp from 'openpgp';
 import * as soap from 'soap';
 import yauzl from 'yauzl';
-import { ADDRESS_HELP, platformAddress } from './lib/platform-address';
+import { addressHelp, platformAddress } from './lib/platform-address';
 import { startPlatform, type PlatformProcess } from './lib/platform-process';
 
 const ROOT = path.join(__dirname, '../..');
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { data: { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', default: false } } });
   if (values.help) {
     console.log(['npm run demo [-- --data DIR [--url URL]]: without --data, the demo starts its own platform on a temporary data dir and free ports;',
-      'with --data, it runs against the platform running on that data dir (npm start: --data var).', ...ADDRESS_HELP].join('\n'));
+      'with --data, it runs against the platform running on that data dir (npm start: --data var).', ...addressHelp('MeterUsage')].join('\n'));
     return;
   }
   const platform = values.data === undefined ? await startOwnPlatform() : null;

@@ -12,7 +12,7 @@ import { cptToday } from '../src/core/cpt';
 import { appendInstallCodeCrc } from '../src/han/install-code';
 import { usDate } from '../src/usage/report-format';
 import { demoRepClient, describeFailure } from './lib/demo-soap-client';
-import { ADDRESS_HELP, platformAddress } from './lib/platform-address';
+import { addressHelp, platformAddress } from './lib/platform-address';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log(['npm run example:han [-- OPTIONS]: a HAN device provisioned on a demo meter, a text message, a load control event, the messaging log', ...ADDRESS_HELP,
+    console.log(['npm run example:han [-- OPTIONS]: a HAN device provisioned on a demo meter, a text message, a load control event, the messaging log', ...addressHelp('HAN'),
       '  --esiid X    the ESI ID (default 10443720000000001)', '  --mac M      the device\'s MAC address (default: a random one)'].join('\n'));
     return;
   }

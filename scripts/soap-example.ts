@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { demoRepClient, describeFailure } from './lib/demo-soap-client';
-import { ADDRESS_HELP, platformAddress } from './lib/platform-address';
+import { addressHelp, platformAddress } from './lib/platform-address';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log(['npm run example:soap [-- OPTIONS]: SubmitUsageRequest, GetUsageRequestStatus until done, GetDailyReads, as the demo REP', ...ADDRESS_HELP,
+    console.log(['npm run example:soap [-- OPTIONS]: SubmitUsageRequest, GetUsageRequestStatus until done, GetDailyReads, as the demo REP', ...addressHelp('MeterUsage'),
       '  --esiid X    the ESI ID (default 10443720000000001)', '  --from D --to D   the days, MM/DD/YYYY (default 07/01/2025)'].join('\n'));
     return;
   }

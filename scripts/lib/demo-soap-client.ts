@@ -10,6 +10,9 @@ import * as soap from 'soap';
  */
 export async function demoRepClient(dataDir: string, url: string): Promise<{ client: soap.Client; call: { httpsAgent: https.Agent } }> {
   const demo = path.join(dataDir, 'demo', 'demo-rep');
+  if (!fs.existsSync(path.join(demo, 'client.crt'))) {
+    throw new Error(`${dataDir} holds no demo REP (${demo}): start the platform first (npm start makes ./var), or name its data dir with --data DIR or SMT_DATA_DIR`);
+  }
   const cert = fs.readFileSync(path.join(demo, 'client.crt'), 'utf8');
   const key = fs.readFileSync(path.join(demo, 'client.key'), 'utf8');
   const agent = new https.Agent({ cert, key, ca: fs.readFileSync(path.join(dataDir, 'pki', 'ca.crt')), keepAlive: true });

@@ -26,8 +26,10 @@ export function platformAddress(env: NodeJS.ProcessEnv = process.env, overrides:
 }
 
 /** The usage lines every script prints for --help: its options and the settings it reads. */
-export const ADDRESS_HELP = [
-  '  --data DIR   the platform\'s data dir (default: SMT_DATA_DIR, or ./var)',
-  '  --url URL    the service address (default: SMT_SOAP_PUBLIC_URL, or https://localhost:SMT_SOAP_PORT, then /MeterUsage or /HAN)',
-  'Settings read as smt serve reads them: SMT_DATA_DIR, SMT_SOAP_PORT, SMT_SOAP_PUBLIC_URL, SMT_FTPS_PORT, SMT_FTPS_PUBLIC_URL.',
-];
+export function addressHelp(service: string): string[] {
+  return [
+    '  --data DIR   the platform\'s data dir (default: SMT_DATA_DIR, or ./var)',
+    `  --url URL    the ${service} service's address (default: SMT_SOAP_PUBLIC_URL, or https://localhost:SMT_SOAP_PORT, followed by /${service})`,
+    'Settings read as smt serve reads them: SMT_DATA_DIR, SMT_SOAP_PORT, SMT_SOAP_PUBLIC_URL, SMT_FTPS_PORT, SMT_FTPS_PUBLIC_URL.',
+  ];
+}
