@@ -10,7 +10,7 @@ import { checkKitAddresses, verifyStarterKit } from '../soap/starter-kit.verify'
 import { requiredOption, type Command } from './command';
 
 const USAGE = 'starter-kit --entity NAME --out DIR [--duns DUNS] [--server-ca FILE.pem] [--p12 FILE.p12 [--p12-password P]]\n'
-  + '       starter-kit --verify KIT_DIR [--p12-password P]   (sends every sample of the kit; exit 1 if any fails)';
+  + '       smt starter-kit --verify KIT_DIR [--p12-password P]   (sends every sample of the kit; exit 1 if any fails)';
 /** ESI IDs a kit's samples name at most (SubmitUsageRequest and the HAN messages take them all). */
 const SAMPLE_ESIIDS = 2;
 
@@ -21,7 +21,7 @@ export function demoClientDir(dataDir: string, entityName: string): string {
 
 export const starterKitCommand: Command = {
   name: ['starter-kit'],
-  summary: 'Write the soapUI starter kit for a participant: WSDLs/XSDs (MeterUsage; HAN for a REP, TdspHan/TdspCallback for a TDSP), soapUI project, certificates and onboarding README',
+  summary: 'Write the soapUI starter kit for a participant: WSDLs/XSDs (MeterUsage; HAN for a REP, TdspHan/TdspCallback for a TDSP), soapUI project, certificates and onboarding README; --verify KIT checks a kit against the platform',
   usage: USAGE,
   options: {
     entity: { type: 'string' },

@@ -93,7 +93,7 @@ Operations: ${Object.keys(HAN_OPERATIONS).join(', ')}.
   \`Device Added\`; each answers a \`requestId\` (the Cancel samples need it) and the ESI IDs without such a device.
 - **GetHanMessageLog** (MM/DD/YYYY days, at most 366) lists every status of your messages per ESI ID and device:
   \`RQA\` accepted, \`ACK\` acknowledged, \`PEN\` pending, \`STR\` started, \`CON\` confirmed, \`OPT\` opted out, \`FLR\` failed.
-The sample MAC, install code and meter number are examples: see the comment above each in the samples.
+The sample MAC and install code are examples (and so is the meter number where the comment says to replace it): see the comment above each in the samples.
 `;
 }
 

@@ -41,6 +41,7 @@ export function stockToolsSection(input: StockToolsInput): string {
 **Keystore password.** ${demo?.p12Password
     ? `This is a development kit: the password of \`${KIT_FILES.keystore}\` is \`${demo.p12Password}\` (also in the soapUI project).`
     : 'Not in this kit: the operators deliver it with your keystore, over another channel than the kit (or you chose it when you made the keystore yourself).'}
+
 **FTPS login.** User \`${input.duns}\` (or your entity's name); ${demo?.ftpsPassword
     ? `password \`${demo.ftpsPassword}\` (development kit).`
     : 'the password the operators set (`smt entity set-password`) and deliver separately.'}

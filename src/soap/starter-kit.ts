@@ -120,7 +120,7 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
     ...options, endpoints, keystoreIncluded: keystore !== null, keystorePasswordKnown: options.p12Password !== undefined, keystoreAlias,
     ownEsiids: options.sampleEsiids ?? [], dataDays: options.dataDays ?? [], writtenOn: options.today ?? cptToday(),
     demo: options.demo ? { p12Password: options.p12Password ?? null, ftpsPassword: options.demo.ftpsPassword, pgpKeyFile: pgpKey ? DEMO_KIT_FILES.pgpKey : null } : null,
-  }), PUBLIC);
+  }), options.demo ? PRIVATE : PUBLIC); // a demo kit's README carries its passwords: owner-only, like the keystore
   return {
     outDir, files, endpoints, operations: Object.keys(samples) as MeterUsageOperation[], samples, hanSamples: han?.samples ?? null, keystoreAlias,
   };

@@ -130,15 +130,15 @@ function readKit(kitDir: string, password: string | undefined): Kit {
     try {
       return fs.readFileSync(path.join(kitDir, file));
     } catch {
-      throw new SmtError('FILE_UNREADABLE', `${path.join(kitDir, file)} is missing: ${what}.`, { file });
+      throw new SmtError('FILE_UNREADABLE', `${path.join(kitDir, file)} is missing (${what}).`, { file });
     }
   };
-  const caPem = read(KIT_FILES.serverCa, 'is this a starter kit folder?').toString('utf8');
+  const caPem = read(KIT_FILES.serverCa, 'is this a folder smt starter-kit wrote?').toString('utf8');
   const p12 = read(KIT_FILES.keystore, 'put your PKCS#12 keystore (client certificate and key) there');
-  const projectPassword = /<con:crypto>[\s\S]*?<con:password>([^<]*)<\/con:password>/.exec(read(KIT_FILES.project, 'is this a starter kit folder?').toString('utf8'))?.[1];
+  const projectPassword = /<con:crypto>[\s\S]*?<con:password>([^<]*)<\/con:password>/.exec(read(KIT_FILES.project, 'is this a folder smt starter-kit wrote?').toString('utf8'))?.[1];
   const secret = password ?? (projectPassword ? unescapeXml(projectPassword) : undefined);
   if (secret === undefined) throw new SmtError('INPUT_INVALID', 'The kit does not hold its keystore password: pass it with --p12-password.');
-  const endpoints: Kit['endpoints'] = { MeterUsage: serviceAddress(read(KIT_FILES.wsdl, 'is this a starter kit folder?').toString('utf8')) };
+  const endpoints: Kit['endpoints'] = { MeterUsage: serviceAddress(read(KIT_FILES.wsdl, 'is this a folder smt starter-kit wrote?').toString('utf8')) };
   if (fs.existsSync(path.join(kitDir, HAN_KIT_FILES.wsdl))) endpoints.HAN = serviceAddress(read(HAN_KIT_FILES.wsdl, '').toString('utf8'));
   return { caPem, credentials: openKeystore(p12, secret), endpoints };
 }

@@ -45,6 +45,7 @@ describe('smt starter-kit --verify through the real server', function () {
     expect(sample).to.include('<mu:endDate>07/01/2025</mu:endDate>').and.include('<mu:esiid>10443720000000001</mu:esiid>');
     const readme = fs.readFileSync(path.join(out, KIT_FILES.readme), 'utf8');
     const password = fs.readFileSync(path.join(dataDir, 'demo', 'demo-rep', 'p12-password.txt'), 'utf8').trim();
+    expect(fs.statSync(path.join(out, KIT_FILES.readme)).mode & 0o777, 'a README with passwords is owner-only').to.equal(0o600);
     expect(readme).to.include(`export P12_PASSWORD='${password}'`).and.include('on 07/01/2025').and.include('ftp://localhost:2121/200000001/adhoc/');
 
     const verified = await cli.run('starter-kit', '--verify', out);
@@ -92,6 +93,7 @@ describe('smt starter-kit --verify through the real server', function () {
       .to.match(/<!-- replace with one of your ESI IDs: Own REP had none registered when this kit was written -->\s*<han:esiid>/);
     const bareReadme = fs.readFileSync(path.join(bare, KIT_FILES.readme), 'utf8');
     expect(bareReadme).to.include('operators deliver it with your keystore').and.not.include('own-secret-1');
+    expect(fs.statSync(path.join(bare, KIT_FILES.readme)).mode & 0o777).to.equal(0o644);
     const noPassword = await cli.run('starter-kit', '--verify', bare);
     expect(noPassword.status).to.not.equal(0);
     expect(noPassword.err).to.include('--p12-password');
