@@ -8,7 +8,7 @@ import { hashPassword, verifyPassword } from '../security/password';
 import type { AuditLog } from './audit.log';
 import type { LoginGuard } from './login-guard';
 import type { Mailer } from './mailer';
-import { matchMeter } from './meter-check';
+import { matchMeter, type MatchedMeter } from './meter-check';
 import { loginProblem, passwordProblem } from './password-rules';
 import { hash } from './session.service';
 
@@ -49,11 +49,8 @@ export class AccountsService {
     if (badPassword) fields.password = badPassword;
     if (!r.acceptedTerms) fields.acceptedTerms = 'Accept the Terms and Conditions to register.';
     if (Object.keys(fields).length > 0) return { fields, cr001: false };
-    const meter = await matchMeter(this.registry, r.esiid, r.meterNumber);
-    if (!meter) {
-      await this.audit.record('METER_REFUSED', login, address, 'registration');
-      return { fields, cr001: true };
-    }
+    const meter = await this.checkMeter(r.esiid, r.meterNumber, login, address, 'registration');
+    if (!meter) return { fields, cr001: true };
     const user = await this.createUser({ login, password: r.password, kind: 'CUSTOMER', status: 'PENDING', participantId: null, firstName: r.firstName.trim(),
       middleInitial: r.middleInitial.trim(), lastName: r.lastName.trim(), suffix: r.suffix.trim(), phone: r.phone.trim(), email: r.email.trim(), language: r.language });
     await this.db.manager.insert(PortalMeter, { userId: user.id, esiid: meter.esiid, description: '', visibleFrom: meter.visibleFrom, registeredAt: new Date().toISOString() });
@@ -126,11 +123,8 @@ export class AccountsService {
 
   /** "Add a Smart Meter": false (show CR001) when no smart meter matches. */
   async addMeter(user: PortalUser, esiid: string, meterNumber: string, description: string, address: string): Promise<boolean> {
-    const meter = await matchMeter(this.registry, esiid, meterNumber);
-    if (!meter) {
-      await this.audit.record('METER_REFUSED', user.login, address, 'add a smart meter');
-      return false;
-    }
+    const meter = await this.checkMeter(esiid, meterNumber, user.login, address, 'add a smart meter');
+    if (!meter) return false;
     if (!(await this.db.manager.existsBy(PortalMeter, { userId: user.id, esiid: meter.esiid }))) {
       await this.db.manager.insert(PortalMeter, { userId: user.id, esiid: meter.esiid, description: description.trim().slice(0, 60), visibleFrom: meter.visibleFrom, registeredAt: new Date().toISOString() });
     }
@@ -148,6 +142,20 @@ export class AccountsService {
 
   async anyUser(kind?: PortalUserKind): Promise<boolean> {
     return this.db.manager.existsBy(PortalUser, kind ? { kind } : {});
+  }
+
+  /**
+   * A meter check counts as a failure against the address when nothing matches, and a locked
+   * address gets no check at all: ESI IDs are printed on bills, meter numbers are short, and
+   * guessing pairs here must cost as much as guessing passwords.
+   */
+  private async checkMeter(esiid: string, meterNumber: string, login: string, address: string, where: string): Promise<MatchedMeter | null> {
+    const locked = await this.guard.addressLockedUntil(address);
+    const meter = locked ? null : await matchMeter(this.registry, esiid, meterNumber);
+    if (meter) return meter;
+    if (!locked) await this.guard.addressFailed(address);
+    await this.audit.record('METER_REFUSED', login, address, `${where}${locked ? `: address locked until ${locked.toISOString()}` : ''}`);
+    return null;
   }
 
   private async issueToken(userId: number, purpose: PortalTokenPurpose): Promise<string> {

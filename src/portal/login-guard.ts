@@ -30,6 +30,15 @@ export class LoginGuard {
     return a.lockedUntil ?? b.lockedUntil;
   }
 
+  /** Meter checks (registration, Add a Smart Meter) count per address only: guessing meter numbers locks the address. */
+  async addressLockedUntil(address: string): Promise<Date | null> {
+    return this.addresses.lockedUntil([portalAddress(address)]);
+  }
+
+  async addressFailed(address: string): Promise<Date | null> {
+    return (await this.addresses.recordFailure([portalAddress(address)])).lockedUntil;
+  }
+
   async succeeded(login: string): Promise<void> {
     await this.accounts.recordSuccess(accountSubject(login));
   }
