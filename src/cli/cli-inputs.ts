@@ -1,7 +1,7 @@
 import type { App } from '../app';
 import { isDay } from '../core/cpt';
 import { SmtError } from '../core/errors';
-import { DUNS_EXPECTED, isDuns } from '../registry/registry-formats';
+import { DUNS_EXPECTED, ESIID_EXPECTED, isDuns, isEsiid } from '../registry/registry-formats';
 import type { Participant } from '../registry/registry.service';
 import type { ParticipantKind } from '../db/entities/market-participant.entity';
 
@@ -21,6 +21,14 @@ export function readDunsOption(value: string, option: string): string {
   const duns = value.trim();
   if (!isDuns(duns)) throw new SmtError('INPUT_INVALID', `${option} "${duns.slice(0, 20)}" is malformed: expected ${DUNS_EXPECTED}`);
   return duns;
+}
+
+/** An ESI ID that must be well formed and registered (smt registry import loads them). */
+export async function readRegisteredEsiid(app: App, value: string, what: string): Promise<string> {
+  const esiid = value.trim();
+  if (!isEsiid(esiid)) throw new SmtError('INPUT_INVALID', `${what} "${esiid.slice(0, 70)}" is malformed: expected ${ESIID_EXPECTED}`);
+  if (!(await (await app.registry()).getEsiid(esiid))) throw new SmtError('INPUT_INVALID', `${what} ${esiid} is not registered (smt registry import loads ESI IDs)`);
+  return esiid;
 }
 
 /** A well-formed DUNS that must belong to a registered participant (of `kind`, when given). */

@@ -4,7 +4,7 @@ import { PRIVATE_FILE_MODE } from '../core/private-files';
 import { EVENT_CATEGORIES } from '../db/entities/han-message.entity';
 import { LOG_COLUMNS, readMessageLog } from '../han/han-message-log';
 import { csvChunk, csvHeader } from '../usage/report-csv';
-import { readDateOption, readRegisteredDuns } from './cli-inputs';
+import { readDateOption, readRegisteredDuns, readRegisteredEsiid } from './cli-inputs';
 import { requiredOption, type Command } from './command';
 
 export const hanLogCommand: Command = {
@@ -31,6 +31,7 @@ export const hanLogCommand: Command = {
     if (to < from) throw new SmtError('INPUT_INVALID', `--to ${to} is before --from ${from}`);
     const repDuns = requiredOption(values, 'duns', this).trim();
     await readRegisteredDuns(app, repDuns, '--duns', 'REP');
+    if (typeof values.esiid === 'string') await readRegisteredEsiid(app, values.esiid, '--esiid');
     const entries = await readMessageLog(await app.db(), {
       repDuns, from, to,
       esiid: values.esiid as string | undefined, requestId: values['request-id'] as string | undefined, category,

@@ -2,9 +2,8 @@ import { stringify } from 'csv-stringify/sync';
 import { dayKind, reportSlots } from '../core/cpt';
 import { SmtError } from '../core/errors';
 import { intervalKwh, intervalQuality } from '../ingest/lse-record';
-import { ESIID_EXPECTED, isEsiid } from '../registry/registry-formats';
 import { IntervalRepository, type StoredIntervalDay } from '../usage/interval.repository';
-import { readDateOption } from './cli-inputs';
+import { readDateOption, readRegisteredEsiid } from './cli-inputs';
 import { requiredOption, type Command } from './command';
 
 export const usageCommand: Command = {
@@ -20,7 +19,6 @@ export const usageCommand: Command = {
   allowPositionals: true,
   async run({ values, positionals }, app, term) {
     if (positionals.length !== 1) throw new SmtError('INPUT_INVALID', `Name exactly one ESI ID.\nUsage: smt ${this.usage}`);
-    if (!isEsiid(positionals[0]!)) throw new SmtError('INPUT_INVALID', `ESI ID "${positionals[0]!.slice(0, 70)}" is malformed: expected ${ESIID_EXPECTED}`);
     const from = readDateOption(requiredOption(values, 'from', this), '--from');
     const to = readDateOption(requiredOption(values, 'to', this), '--to');
     if (to < from) throw new SmtError('INPUT_INVALID', `--to ${to} is before --from ${from}`);
@@ -28,9 +26,7 @@ export const usageCommand: Command = {
     if (channel !== null && channel !== 1 && channel !== 4) {
       throw new SmtError('INPUT_INVALID', `--channel "${values.channel}" must be 4 (consumption) or 1 (generation)`);
     }
-    if (!(await (await app.registry()).getEsiid(positionals[0]!))) {
-      throw new SmtError('INPUT_INVALID', `ESI ID ${positionals[0]} is not registered (smt registry import loads ESI IDs)`);
-    }
+    await readRegisteredEsiid(app, positionals[0]!, 'ESI ID');
     const days = await new IntervalRepository(await app.db()).forEsiid(positionals[0], from, to, channel, values['all-versions'] === true);
     if (days.length === 0) {
       term.err(`No stored intervals for ESI ID ${positionals[0]} from ${from} to ${to}.\n`);

@@ -89,12 +89,17 @@ describe('smt --help and identifiers (a newcomer\'s first hour)', () => {
     expect(tdsp.err).to.contain('not to a REP');
   });
 
-  it('refuses a malformed or unregistered ESI ID in usage with exit status 2', async () => {
+  it('refuses a malformed or unregistered ESI ID in usage and han-log with exit status 2', async () => {
     const malformed = await cli.run('usage', '1044-3720', '--from', '2025-11-02', '--to', '2025-11-02');
     expect(malformed.status).to.equal(2);
     expect(malformed.err).to.contain('is malformed');
     const unknown = await cli.run('usage', '10443799999999999', '--from', '2025-11-02', '--to', '2025-11-02');
     expect(unknown.status).to.equal(2);
     expect(unknown.err).to.contain('is not registered');
+    for (const esiid of ['bad!id', '10443799999999999']) {
+      const log = await cli.run('han-log', '--duns', '200000001', '--from', '2025-07-01', '--to', '2025-07-01', '--esiid', esiid);
+      expect(log.status, esiid).to.equal(2);
+      expect(log.err, esiid).to.match(/is malformed|is not registered/);
+    }
   });
 });
