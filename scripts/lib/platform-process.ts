@@ -36,7 +36,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   const child: ChildProcess = spawn(process.execPath, [...flags, smtBin(), 'serve', '--poll-seconds', '1'], {
     env: {
       ...inherited, SMT_DATA_DIR: dataDir, SMT_SOAP_PORT: String(soapPort), SMT_FTPS_PORT: String(ftpsPort),
-      SMT_FTPS_PASSIVE_PORTS: `${base + 2}-${base + 40}`, SMT_MOCK_TDSP_PORT: String(base + 41), SMT_REPORT_POLL_MS: '200', SMT_LOG_LEVEL: 'warn', ...env,
+      SMT_FTPS_PASSIVE_PORTS: `${base + 2}-${base + 40}`, SMT_MOCK_TDSP_PORT: String(base + 41), SMT_PORTAL_PORT: String(base + 42), SMT_REPORT_POLL_MS: '200', SMT_LOG_LEVEL: 'warn', ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
