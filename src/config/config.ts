@@ -126,7 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     reports: {
       concurrency: integer(env, 'SMT_REPORT_CONCURRENCY', 1, 1, 16),
-      csvThreads: integer(env, 'SMT_REPORT_CSV_THREADS', 2, 1, 16),
+      csvThreads: integer(env, 'SMT_REPORT_CSV_THREADS', 1, 1, 16),
       pollMs: integer(env, 'SMT_REPORT_POLL_MS', 1000, 50, 600_000),
       maxFileCsvBytes: integer(env, 'SMT_REPORT_MAX_FILE_MB', 1024, 1, 100_000) * 1024 * 1024,
       compressionLevel: integer(env, 'SMT_REPORT_COMPRESSION_LEVEL', 1, 0, 9),

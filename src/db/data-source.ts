@@ -35,6 +35,7 @@ import { ReportFairness1764720000500 } from './migrations/1764720000500-report-f
 import { Portal1764720001000 } from './migrations/1764720001000-portal';
 import { portalEntities } from './entities/portal.entities';
 import { HanCancellations1764720000700 } from './migrations/1764720000700-han-cancellations';
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings';
 
 export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection, ReportRequest, ReportFile, DailyPosting,
   ParticipantCertificate, ParticipantIp, RevokedCertificate, ParticipantPassword, HanDevice, HanDeviceEvent, TdspDispatch,
@@ -45,8 +46,8 @@ export function sqliteFile(config: Config): string {
   return path.join(config.dataDir, 'smt.sqlite');
 }
 
-/** SQLite settings shared by every connection to the embedded database. */
-export const SQLITE_BUSY_TIMEOUT_MS = 30_000;
+/** SQLite settings shared by every connection to the embedded database (see sqlite-settings.ts). */
+export { SQLITE_BUSY_TIMEOUT_MS };
 
 export function createDataSource(config: Config): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;

@@ -79,7 +79,7 @@ export function intervalCsv(days: readonly UsageDay[]): Uint8Array {
     const values = day.values;
     const count = day.intervalCount;
     for (let s = 0; s < slots.length; s++) {
-      if (s > 0) for (let i = 0; i < prefixLength; i++) out[at + i] = out[prefixStart + i];
+      if (s > 0) out.copyWithin(at, prefixStart, prefixStart + prefixLength);
       at += prefixLength;
       const time = times[s];
       for (let i = 0; i < time.length; i++) out[at++] = time[i];

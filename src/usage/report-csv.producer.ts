@@ -54,7 +54,7 @@ export class ThreadedCsvProducer implements ReportCsvProducer {
   private create(): StreamingThread<ReportCsvRequest, CsvChunk> {
     // A bounded heap: CSV building makes garbage fast, and an unbounded heap would grow to match.
     const thread = new StreamingThread<ReportCsvRequest, CsvChunk>(path.join(__dirname, `report-csv.worker${path.extname(__filename)}`), {
-      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
+      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 4 },
     });
     this.all.push(thread);
     return thread;

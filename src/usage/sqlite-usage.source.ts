@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { SQLITE_BUSY_TIMEOUT_MS } from '../db/data-source';
+import { SQLITE_BUSY_TIMEOUT_MS } from '../db/sqlite-settings';
 import type { UsageDay } from './usage-day';
 import type { EsiidFacts, UsageSource } from './usage.source';
 

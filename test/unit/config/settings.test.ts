@@ -35,7 +35,7 @@ describe('config: settings checked at start', () => {
     const config = loadConfig({});
     expect(config.db).to.deep.equal({ type: 'sqlite', url: null });
     expect(config.soap).to.include({ host: '127.0.0.1', port: 8443, maxBodyBytes: 4 * 1024 * 1024, allowSha1: false });
-    expect(config.reports).to.include({ concurrency: 1, csvThreads: 2, retentionDays: 10, dailyPostingTime: '06:00', compressionLevel: 1 });
+    expect(config.reports).to.include({ concurrency: 1, csvThreads: 1, retentionDays: 10, dailyPostingTime: '06:00', compressionLevel: 1 });
     expect(config.soap.publicUrl).to.equal('https://localhost:8443');
     expect(config.tdsp).to.deep.equal({ clientCertFile: null, clientKeyFile: null, signingCertFile: null, signingKeyFile: null, caFile: null, timeoutMs: 30_000, maxAttempts: 8, retryBaseMs: 5000, concurrency: 16, pollMs: 1000 });
     expect(config.mockTdsp).to.deep.equal({ mode: 'auto', host: '127.0.0.1', port: 9443, behaviourFile: null });
