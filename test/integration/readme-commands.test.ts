@@ -98,7 +98,10 @@ describe('the README quick start, as written, on a fresh folder with moved ports
   });
   after(async () => {
     await stop(serve?.child);
-    if (work) fs.rmSync(work, { recursive: true, force: true });
+    if (!work) return;
+    // The README's gpg commands started an agent for this GNUPGHOME: it goes with the folder.
+    await run('gpgconf --kill gpg-agent', os.tmpdir(), { ...process.env, GNUPGHOME: path.join(work, '.gnupg') });
+    fs.rmSync(work, { recursive: true, force: true });
   });
 
   it('runs every quick-start command and each does what its comment says', async () => {
