@@ -5,8 +5,8 @@ import { SmtError } from '../core/errors';
 import { daysWithData, esiidsServedBy } from '../registry/kit-samples.query';
 import type { Participant } from '../registry/registry.service';
 import { developmentPkiPaths } from '../security/dev-pki';
-import { writeStarterKit } from '../soap/starter-kit';
-import { checkKitAddresses, verifyStarterKit } from '../soap/starter-kit.verify';
+import { writeStarterKit } from '../soap/starter-kit/starter-kit';
+import { checkKitAddresses, verifyStarterKit } from '../soap/starter-kit/starter-kit.verify';
 import { requiredOption, type Command } from './command';
 
 const USAGE = 'starter-kit --entity NAME --out DIR [--duns DUNS] [--server-ca FILE.pem] [--p12 FILE.p12 [--p12-password P]]\n'

@@ -1,4 +1,4 @@
-import { escapeXml } from './starter-kit.xml';
+import { escapeXml } from './starter-kit/starter-kit.xml';
 
 /**
  * The address a WSDL gives its service. The contracts in wsdl/ carry a placeholder

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { generatePgpKeyPair } from '../../src/delivery/pgp';
 import { writeClientBundle } from '../../src/security/client-bundle';
 import { ensureDevelopmentPki } from '../../src/security/dev-pki';
-import { KIT_FILES } from '../../src/soap/starter-kit.files';
+import { KIT_FILES } from '../../src/soap/starter-kit/starter-kit.files';
 import { CliHarness, lseFixture } from '../support/cli-harness';
 import { randomPortRange } from '../support/ftps-harness';
 import { HanHarness } from '../support/han-harness';

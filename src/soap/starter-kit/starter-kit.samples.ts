@@ -1,11 +1,11 @@
-import { addDays, cptToday } from '../core/cpt';
-import { appendInstallCodeCrc } from '../han/install-code';
-import { usDate } from '../usage/report-format';
-import { fieldName, type MessageFields } from './contract';
-import { HAN_MESSAGE_FIELDS, HAN_NAMESPACE, HAN_OPERATIONS, type HanMethods, type HanOperation } from './han.types';
+import { addDays, cptToday } from '../../core/cpt';
+import { appendInstallCodeCrc } from '../../han/install-code';
+import { usDate } from '../../usage/report-format';
+import { fieldName, type MessageFields } from '../contract';
+import { HAN_MESSAGE_FIELDS, HAN_NAMESPACE, HAN_OPERATIONS, type HanMethods, type HanOperation } from '../han.types';
 import {
   MESSAGE_FIELDS, METER_USAGE_NAMESPACE, METER_USAGE_OPERATIONS, type MeterUsageMethods, type MeterUsageOperation, type RequesterType,
-} from './meter-usage.types';
+} from '../meter-usage.types';
 import { escapeXml, SOAP_ENVELOPE_NAMESPACE, xmlComment } from './starter-kit.xml';
 
 /**

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import forge from 'node-forge';
-import { SmtError, errorMessage } from '../core/errors';
-import { signSoapEnvelope, type SigningCredentials } from '../security/ws-security.signer';
-import { verifyWsSecurity } from '../security/ws-security.verifier';
+import { SmtError, errorMessage } from '../../core/errors';
+import { signSoapEnvelope, type SigningCredentials } from '../../security/ws-security.signer';
+import { verifyWsSecurity } from '../../security/ws-security.verifier';
 import { HAN_KIT_FILES, KIT_FILES, SAMPLE_DIRS } from './starter-kit.files';
 import { PLACEHOLDER_ID } from './starter-kit.samples';
 

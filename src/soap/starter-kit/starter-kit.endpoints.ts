@@ -1,4 +1,4 @@
-import type { RequesterType } from './meter-usage.types';
+import type { RequesterType } from '../meter-usage.types';
 
 /**
  * The service addresses a starter kit names: MeterUsage for everyone, HAN for a REP, and for a TDSP

@@ -1,7 +1,7 @@
-import { FAULT_XSD_FILE } from './fault-table';
-import { HAN_WSDL_FILE, HAN_XSD_FILE } from './han.types';
-import { METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE } from './meter-usage.types';
-import { TDSP_CALLBACK_WSDL_FILE, TDSP_HAN_WSDL_FILE, TDSP_HAN_XSD_FILE } from './tdsp-han.types';
+import { FAULT_XSD_FILE } from '../fault-table';
+import { HAN_WSDL_FILE, HAN_XSD_FILE } from '../han.types';
+import { METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE } from '../meter-usage.types';
+import { TDSP_CALLBACK_WSDL_FILE, TDSP_HAN_WSDL_FILE, TDSP_HAN_XSD_FILE } from '../tdsp-han.types';
 
 /** Where each file of the starter kit goes, relative to the kit's folder. */
 

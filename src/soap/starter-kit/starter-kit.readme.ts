@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { FAULT_NAMESPACE, FAULT_TABLE } from './fault-table';
-import { HAN_OPERATIONS } from './han.types';
+import { FAULT_NAMESPACE, FAULT_TABLE } from '../fault-table';
+import { HAN_OPERATIONS } from '../han.types';
 import type { KitEndpoints } from './starter-kit.endpoints';
 import { HAN_KIT_FILES, KIT_FILES, SAMPLE_DIRS, TDSP_KIT_FILES } from './starter-kit.files';
 import { OUTGOING_WSS, SIGNING } from './starter-kit.soapui';
 import { stockToolsSection, tdspUploadSection, type StockToolsInput } from './starter-kit.stock-tools';
-import { TDSP_CALLBACK_OPERATIONS, TDSP_HAN_OPERATIONS } from './tdsp-han.types';
+import { TDSP_CALLBACK_OPERATIONS, TDSP_HAN_OPERATIONS } from '../tdsp-han.types';
 
 /** The starter kit's README: what each file is, the onboarding steps, the soapUI project, HAN (or a TDSP's side of it) and the faults. */
 

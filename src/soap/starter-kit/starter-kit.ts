@@ -1,18 +1,18 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import forge from 'node-forge';
-import { cptToday } from '../core/cpt';
-import { contractPath } from './contract';
-import { FAULT_XSD_FILE } from './fault-table';
-import { HAN_NAMESPACE, HAN_WSDL_FILE, HAN_XSD_FILE, type HanOperation } from './han.types';
-import { METER_USAGE_NAMESPACE, METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE, type MeterUsageOperation } from './meter-usage.types';
+import { cptToday } from '../../core/cpt';
+import { contractPath } from '../contract';
+import { FAULT_XSD_FILE } from '../fault-table';
+import { HAN_NAMESPACE, HAN_WSDL_FILE, HAN_XSD_FILE, type HanOperation } from '../han.types';
+import { METER_USAGE_NAMESPACE, METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE, type MeterUsageOperation } from '../meter-usage.types';
 import { kitEndpoints, type KitEndpoints } from './starter-kit.endpoints';
 import { DEMO_KIT_FILES, HAN_KIT_FILES, KIT_FILES, samplePath, TDSP_KIT_FILES } from './starter-kit.files';
 import { readme } from './starter-kit.readme';
 import { hanSampleRequests, sampleRequests, type SampleOptions } from './starter-kit.samples';
 import { soapUiProject, type SoapUiInterface } from './starter-kit.soapui';
-import { TDSP_CALLBACK_WSDL_FILE, TDSP_HAN_WSDL_FILE, TDSP_HAN_XSD_FILE } from './tdsp-han.types';
-import { withServiceAddress } from './wsdl-address';
+import { TDSP_CALLBACK_WSDL_FILE, TDSP_HAN_WSDL_FILE, TDSP_HAN_XSD_FILE } from '../tdsp-han.types';
+import { withServiceAddress } from '../wsdl-address';
 
 /**
  * The soapUI starter kit an integrator gets at onboarding: the contracts, a soapUI project with one

@@ -1,4 +1,4 @@
-import { usDate } from '../usage/report-format';
+import { usDate } from '../../usage/report-format';
 import { KIT_FILES } from './starter-kit.files';
 
 /**
