@@ -46,7 +46,7 @@ function intervalParams(params: unknown[], records: LseRecord[], from: number, c
 export function applyIngestPragmas(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -131072');
+  db.pragma('cache_size = -32768');
   db.pragma('wal_autocheckpoint = 16384');
 }
 
