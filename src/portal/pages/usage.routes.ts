@@ -67,7 +67,11 @@ function table(view: UsageView): Html {
   let body = '';
   for (const g of view.groups) {
     if (g.rows.length === 0) body += `<tr class="nodata"><td colspan="${view.header.length}">${escapeHtml(g.label)}: no data</td></tr>`;
-    for (const r of g.rows) body += `<tr${r[estimatedColumn] === 'E' ? ' class="est"' : ''}><td>${r.map(escapeHtml).join('</td><td>')}</td></tr>\n`;
+    for (const r of g.rows) {
+      body += r[estimatedColumn] === 'E' ? '<tr class="est">' : '<tr>';
+      for (let c = 0; c < r.length; c++) body += `<td>${escapeHtml(r[c]!)}</td>`;
+      body += '</tr>';
+    }
   }
   return html`<table id="usage"><thead><tr>${view.header.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${trusted(body)}</tbody></table>`;
 }
