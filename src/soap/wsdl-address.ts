@@ -1,4 +1,4 @@
-import { escapeXml } from './starter-kit/starter-kit.xml';
+import { escapeXml } from './xml-text';
 
 /**
  * The address a WSDL gives its service. The contracts in wsdl/ carry a placeholder

@@ -6,7 +6,7 @@ import { HAN_MESSAGE_FIELDS, HAN_NAMESPACE, HAN_OPERATIONS, type HanMethods, typ
 import {
   MESSAGE_FIELDS, METER_USAGE_NAMESPACE, METER_USAGE_OPERATIONS, type MeterUsageMethods, type MeterUsageOperation, type RequesterType,
 } from '../meter-usage.types';
-import { escapeXml, SOAP_ENVELOPE_NAMESPACE, xmlComment } from './starter-kit.xml';
+import { escapeXml, SOAP_ENVELOPE_NAMESPACE, xmlComment } from '../xml-text';
 
 /**
  * The starter kit's sample requests, one per operation, for the entity the kit is for: its DUNS, the

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { KIT_FILES } from './starter-kit.files';
-import { cdata, escapeXml, SOAP_ENVELOPE_NAMESPACE } from './starter-kit.xml';
+import { cdata, escapeXml, SOAP_ENVELOPE_NAMESPACE } from '../xml-text';
 
 /**
  * The starter kit's soapUI 5 project: one WsdlInterface per service with its contract cached inline

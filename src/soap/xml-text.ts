@@ -1,4 +1,4 @@
-/** XML text in the starter kit's files: escaped values, CDATA sections and comments. */
+/** XML text the soap layer writes (the starter kit's files, the served WSDLs' addresses): escaped values, CDATA sections and comments. */
 
 export const SOAP_ENVELOPE_NAMESPACE = 'http://schemas.xmlsoap.org/soap/envelope/';
 
