@@ -108,6 +108,30 @@ export class AccountsService {
     await this.audit.record('RESET_ASKED', key.slice(0, 64), address, users.length > 0 ? 'link sent' : 'no active account');
   }
 
+  /** Emails the user IDs of the active accounts with this address; says nothing either way. */
+  async forgotUserId(emailInput: string, address: string): Promise<void> {
+    const email = emailInput.trim().slice(0, 254);
+    const users = email.includes('@') ? (await this.db.manager.find(PortalUser, { where: { email }, take: 20 })).filter((u) => u.status === 'ACTIVE') : [];
+    if (users.length > 0) {
+      await this.mailer.send({ to: users[0]!.email, subject: 'Smart Meter Texas: your user ID',
+        text: `Hello,\n\nThe user ID${users.length > 1 ? 's' : ''} registered with this email address: ${users.map((u) => u.login).join(', ')}\n\nLog in at ${this.portalUrl()}/login\n` });
+    }
+    await this.audit.record('USER_ID_ASKED', email.slice(0, 64), address, users.length > 0 ? 'sent' : 'no active account');
+  }
+
+  /** Changes a logged-in user's password after checking the current one; null when done. */
+  async changePassword(user: PortalUser, current: string, next: string, address: string): Promise<string | null> {
+    if (!(await verifyPassword(current.slice(0, 200), user.passwordHash))) {
+      await this.guard.failed(user.login, address);
+      return 'The current password is not correct.';
+    }
+    const problem = passwordProblem(next, user.login);
+    if (problem) return problem;
+    await this.db.manager.update(PortalUser, { id: user.id }, { passwordHash: await hashPassword(next) });
+    await this.audit.record('PASSWORD_CHANGED', user.login, address, 'changed when logged in');
+    return null;
+  }
+
   /** The user whose password changed (her sessions should end), or what is wrong. */
   async resetPassword(token: string, password: string, address: string): Promise<{ userId: number } | { problem: string }> {
     const row = await this.db.manager.findOneBy(PortalToken, { tokenHash: hash(token), purpose: 'RESET' });

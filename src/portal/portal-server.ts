@@ -12,6 +12,7 @@ import type { MailCatcher } from './mailer';
 import { accountRoutes } from './pages/account.routes';
 import { devRoutes } from './pages/dev.routes';
 import { meterRoutes } from './pages/meters.routes';
+import { profileRoutes } from './pages/profile.routes';
 import { publicRoutes } from './pages/public.routes';
 import { usageRoutes } from './pages/usage.routes';
 import { page, sessionMiddleware } from './portal-context';
@@ -46,6 +47,7 @@ export function portalApp(s: PortalServices): express.Express {
   app.use(publicRoutes(s.sessions));
   app.use(accountRoutes(s.accounts, s.sessions, s.audit, address));
   app.use(meterRoutes(s.accounts, s.sessions, address));
+  app.use(profileRoutes(s.accounts, s.sessions, address));
   app.use(usageRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address));
   if (s.catcher) app.use(devRoutes(s.catcher, s.sessions));
   app.use((req, res) => page(req, res.status(404), s.sessions, 'Page not found', html`<p>There is no such page. <a href="/">Home</a></p>`));

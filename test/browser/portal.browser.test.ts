@@ -95,6 +95,34 @@ describe('web portal in a real browser', function () {
     await snap(page, 'customer-added-meter');
   });
 
+  it('changes a password from the profile (other sessions end, this one goes on) and emails a forgotten user ID', async () => {
+    const other = await newPage();
+    expect(await logIn(other, 'maria.lopez', 'Sunny-day-42')).to.equal(200);
+    const page = await newPage();
+    expect(await logIn(page, 'maria.lopez', 'Sunny-day-42')).to.equal(200);
+    await go(page, '/profile');
+    expect(await text(page, '#profile')).to.contain('maria@example.test');
+    await page.type('#current', 'Not-my-password-1');
+    await page.type('#new-password', 'Rainy-day-43');
+    await Promise.all([page.waitForNavigation(), page.click('#change-password button')]);
+    expect(await text(page, '#password-problem')).to.contain('current password is not correct');
+    await page.type('#current', 'Sunny-day-42');
+    await page.type('#new-password', 'Rainy-day-43');
+    await Promise.all([page.waitForNavigation(), page.click('#change-password button')]);
+    expect(await page.$('#password-changed')).to.not.equal(null);
+    await snap(page, 'password-changed');
+    await other.goto(`${world.portal.url}/meters`);
+    expect(new URL(other.url()).pathname).to.equal('/login');
+    expect(await go(page, '/meters')).to.equal(200);
+    expect(new URL(page.url()).pathname).to.equal('/meters');
+    await go(page, '/forgot-user-id');
+    await page.type('#email', 'maria@example.test');
+    await Promise.all([page.waitForNavigation(), page.click('main form button')]);
+    await go(page, '/dev/mail');
+    await Promise.all([page.waitForNavigation(), page.click('#mail a')]);
+    expect(await text(page, '#message')).to.contain('Subject: Smart Meter Texas: your user ID').and.contain('maria.lopez');
+  });
+
   it('resets a forgotten password through the emailed link; the old password stops working', async () => {
     const before = await newPage();
     expect(await logIn(before, 'demo-regulator', world.logins['demo-regulator']!)).to.equal(200);

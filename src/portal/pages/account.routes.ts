@@ -24,7 +24,7 @@ export function accountRoutes(accounts: AccountsService, sessions: SessionServic
 <label>User ID <input name="login" id="login" autocomplete="username" required maxlength="64"></label>
 <label>Password <input type="password" name="password" id="password" autocomplete="current-password" required maxlength="200"></label>
 <button type="submit" id="login-submit">Log in</button></form>
-<p><a href="/forgot-password">Forgot your password?</a> · <a href="/register">Register</a></p>`;
+<p><a href="/forgot-password">Forgot your password?</a> · <a href="/forgot-user-id">Forgot your user ID?</a> · <a href="/register">Register</a></p>`;
   const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) ? next : '/meters');
 
   router.get('/login', (req, res) => page(req, res, sessions, 'Log in', loginForm(pageContext(res, sessions), '', safeNext(req.query.next))));
