@@ -34,6 +34,8 @@ interface Case {
 
 interface Measured {
   seconds: number;
+  /** User + system CPU of the whole process, every thread: less sensitive to load from elsewhere than wall time. */
+  cpuSeconds: number;
   peakRssMb: number;
 }
 
@@ -96,24 +98,27 @@ async function runCase(c: Case, esiids: string[], dir: string, env: NodeJS.Proce
     const id = /correlation id (\S+):/.exec(submit.stdout)?.[1];
     if (!id) throw new Error(`smt report --deliver printed no correlation id: ${submit.stdout}${submit.stderr}`);
     const produce = await smt(['reports', 'run'], env);
-    whole.push({ seconds: submit.seconds + produce.seconds, peakRssMb: Math.max(submit.peakRssMb, produce.peakRssMb) });
+    whole.push({ seconds: submit.seconds + produce.seconds, cpuSeconds: submit.cpuSeconds + produce.cpuSeconds, peakRssMb: Math.max(submit.peakRssMb, produce.peakRssMb) });
     const status = JSON.parse((await smt(['requests', '--id', id, '--json'], env)).stdout.trim().split('\n')[0]);
     if (status.statusCode !== '0') throw new Error(`${c.label}: request ${id} ended ${status.statusCode} ${status.statusReason ?? ''}`);
     rows = status.recordCount;
     delivered = `${(status.files.reduce((n: number, f: { bytes: number }) => n + f.bytes, 0) / 1e6).toFixed(1)} MB in ${status.files.length} file(s)`;
     fs.rmSync(path.join(dir, 'ftps', BENCH_REP, 'adhoc'), { recursive: true, force: true });
-    log(`  run ${run + 1}: whole path ${submit.seconds.toFixed(2)} + ${produce.seconds.toFixed(2)} s, peak RSS ${submit.peakRssMb} / ${produce.peakRssMb} MB`);
+    log(`  run ${run + 1}: whole path ${submit.seconds.toFixed(2)} + ${produce.seconds.toFixed(2)} s (CPU ${submit.cpuSeconds.toFixed(2)} + ${produce.cpuSeconds.toFixed(2)} s), peak RSS ${submit.peakRssMb} / ${produce.peakRssMb} MB`);
     const alone = await stageAlone(csvFile, keyFile, level, maxCsvBytes, env);
     if (alone.rows !== rows) throw new Error(`${c.label}: the stage alone pushed ${alone.rows} rows, the report has ${rows}`);
     stage.push(alone);
-    log(`  run ${run + 1}: zip + PGP stage alone ${alone.seconds.toFixed(2)} s, peak RSS ${alone.peakRssMb} MB`);
+    log(`  run ${run + 1}: zip + PGP stage alone ${alone.seconds.toFixed(2)} s (CPU ${alone.cpuSeconds.toFixed(2)} s), peak RSS ${alone.peakRssMb} MB (the CSV held in memory included)`);
   }
   const total = median(whole.map((m) => m.seconds));
   const ceiling = median(stage.map((s) => s.seconds));
   const rss = median(whole.map((m) => m.peakRssMb));
+  const cpu = median(whole.map((m) => m.cpuSeconds));
+  const stageCpu = median(stage.map((s) => s.cpuSeconds));
   log(`RESULT report ${c.label}: ${rows.toLocaleString('en-US')} rows, ${delivered}; ` +
     `whole path (smt report --deliver + smt reports run) ${total.toFixed(2)} s, peak RSS ${rss} MB; ` +
-    `zip + PGP stage alone ${ceiling.toFixed(2)} s; total / stage = ${(total / ceiling).toFixed(2)} (medians of ${whole.length})`);
+    `zip + PGP stage alone ${ceiling.toFixed(2)} s; total / stage = ${(total / ceiling).toFixed(2)}; ` +
+    `CPU ${cpu.toFixed(2)} s / ${stageCpu.toFixed(2)} s = ${(cpu / stageCpu).toFixed(2)} (medians of ${whole.length})`);
   fs.rmSync(csvFile, { force: true });
 }
 
@@ -135,7 +140,7 @@ function timed(command: string[], env: NodeJS.ProcessEnv): Promise<Measured & { 
   const rssFile = path.join(os.tmpdir(), `smt-bench-rss-${process.pid}`);
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(TIME, ['-f', '%M', '-o', rssFile, ...command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TIME, ['-f', '%M %U %S', '-o', rssFile, ...command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -144,9 +149,9 @@ function timed(command: string[], env: NodeJS.ProcessEnv): Promise<Measured & { 
     child.on('close', (status) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (status !== 0) return reject(new Error(`${command.slice(1).join(' ')} exited with ${status}: ${stderr}${stdout}`));
-      const peakRssMb = Math.round(Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024);
+      const [rssKb, user, system] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
       fs.rmSync(rssFile, { force: true });
-      resolve({ seconds, peakRssMb, stdout, stderr });
+      resolve({ seconds, cpuSeconds: user + system, peakRssMb: Math.round(rssKb / 1024), stdout, stderr });
     });
   });
 }
