@@ -31,9 +31,15 @@ export function activityReportName(s: FileLoadSummary): string {
   return `${path.basename(s.file).replace(/[^A-Za-z0-9._-]/g, '_')}.${stamp}.activity.csv`;
 }
 
+/** The report's path: the first of <name>.activity.csv, <name>.2.activity.csv, ... not taken yet (writeActivityReport still never overwrites). */
 export function activityReportPath(ftpsRoot: string, tdspDuns: string, s: FileLoadSummary): string {
-  return path.join(ftpsRoot, tdspDuns, 'reports', activityReportName(s));
+  const first = path.join(ftpsRoot, tdspDuns, 'reports', activityReportName(s));
+  let candidate = first;
+  for (let n = 2; n < 1000 && fs.existsSync(candidate); n++) candidate = numbered(first, n);
+  return candidate;
 }
+
+const numbered = (target: string, n: number): string => target.replace(/\.activity\.csv$/, `.${n}.activity.csv`);
 
 /**
  * Writes the report where activityReportPath said, atomically, and never over another report: when
@@ -45,8 +51,9 @@ export async function writeActivityReport(target: string, s: FileLoadSummary): P
   const partial = partialPathFor(target);
   await fs.promises.writeFile(partial, formatActivityReport(s), { flag: 'wx', mode: PRIVATE_FILE_MODE });
   try {
-    for (let n = 1; ; n++) {
-      const candidate = n === 1 ? target : target.replace(/\.activity\.csv$/, `.${n}.activity.csv`);
+    const base = target.replace(/\.(\d{1,3})\.activity\.csv$/, '.activity.csv');
+    for (let n = Number(/\.(\d{1,3})\.activity\.csv$/.exec(target)?.[1] ?? 1); ; n++) {
+      const candidate = n === 1 ? base : numbered(base, n);
       try {
         await fs.promises.link(partial, candidate); // fails if the name exists: no report is replaced
         return candidate;

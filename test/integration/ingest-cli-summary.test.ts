@@ -42,6 +42,13 @@ describe('smt ingest on the command line: each file once, reports never overwrit
     expect(fs.readFileSync(first, 'utf8')).to.contain(',00,12,');
     expect(fs.readFileSync(second, 'utf8')).to.contain(',00,7,');
     expect(fs.readdirSync(REPORTS(cli))).to.have.length(2);
+    // Named after the ones written: the path the database keeps is the file's.
+    const third = activityReportPath(path.join(cli.dataDir, 'ftps'), '100000001', summary(5));
+    expect(third).to.match(/\.20261204170000\.3\.activity\.csv$/);
+    expect(await writeActivityReport(third, summary(5))).to.equal(third);
+    // Taken meanwhile (another process): the next free name, still nothing overwritten.
+    expect(await writeActivityReport(third, summary(4))).to.match(/\.20261204170000\.4\.activity\.csv$/);
+    expect(fs.readFileSync(third, 'utf8')).to.contain(',00,5,');
   });
 
   it('says read N, stored M, rejected K by code, and summarises repeated errors', async () => {
