@@ -6,8 +6,7 @@ import { expect } from 'chai';
 import type { RunningFtpsServer } from '../../src/delivery/ftps/ftps-server';
 import { InboundFolderWorker } from '../../src/ingest/inbound-folder.worker';
 import { KIT_FILES } from '../../src/soap/starter-kit/starter-kit.files';
-import { LSE_FILE_PLACEHOLDER, REPORT_FILE_PLACEHOLDER } from '../../src/soap/starter-kit/starter-kit.stock-tools';
-import { verifyStarterKit } from '../../src/soap/starter-kit/starter-kit.verify';
+import { CORRELATION_ID_PLACEHOLDER, LSE_FILE_PLACEHOLDER, REPORT_FILE_PLACEHOLDER } from '../../src/soap/starter-kit/starter-kit.stock-tools';
 import { CliHarness, lseFixture } from '../support/cli-harness';
 import { randomPortRange } from '../support/ftps-harness';
 import { runTool } from '../support/run-tool';
@@ -20,9 +19,10 @@ function shellBlocks(readme: string): string[] {
 
 /**
  * The demo REP's kit README followed literally with stock tools: openssl turns the keystore into PEM
- * files, curl checks mutual TLS and then lists and downloads the report over FTPS (--ssl-reqd), gpg
- * imports the kit's key and decrypts it, unzip yields the CSV. Only the report's file name is filled
- * in, where the README says REPORT_FILE.
+ * files, curl checks mutual TLS, the kit's zeep script submits a signed request and asks for its status,
+ * curl lists and downloads the report over FTPS (--ssl-reqd), gpg imports the kit's key and decrypts
+ * it, unzip yields the CSV. Only the correlation id and the report's file name are filled in, where the
+ * README says CORRELATION_ID and REPORT_FILE.
  */
 describe('starter kit README, followed with openssl, curl and gpg', function () {
   this.timeout(180_000);
@@ -65,28 +65,36 @@ describe('starter kit README, followed with openssl, curl and gpg', function () 
     const written = await cli.run('starter-kit', '--entity', 'Demo REP', '--out', kit);
     expect(written.status, written.err).to.equal(0);
 
-    // The signed SubmitUsageRequest, as soapUI or --verify sends it; then wait for the worker to deliver the file.
-    const { checks } = await verifyStarterKit(kit, { deviceWaitMs: 0 });
-    expect(checks.find((c) => c.operation === 'SubmitUsageRequest')?.ok).to.equal(true);
-    const adhoc = path.join(dataDir, 'ftps', '200000001', 'adhoc');
-    const deadline = Date.now() + 60_000;
-    let delivered: string[] = [];
-    while (delivered.length === 0 && Date.now() < deadline) {
-      delivered = fs.existsSync(adhoc) ? fs.readdirSync(adhoc).filter((f) => f.endsWith('.asc') && !f.startsWith('.')) : [];
-      if (delivered.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(delivered, 'a report file in adhoc/').to.have.length.greaterThan(0);
-
     const blocks = shellBlocks(fs.readFileSync(path.join(kit, KIT_FILES.readme), 'utf8'));
-    expect(blocks.join('\n')).to.include('openssl pkcs12').and.include('curl --ssl-reqd').and.include('gpg --batch --output report.zip --decrypt');
-    // Run asynchronously: the servers answering curl live in this process.
+    expect(blocks.join('\n')).to.include('openssl pkcs12').and.include('python3 call-sample.py').and.include('curl --ssl-reqd')
+      .and.include('gpg --batch --output report.zip --decrypt');
+    // Run asynchronously: the servers answering curl and zeep live in this process. python3: Debian's, with zeep.
+    const run = async (commands: string) => (await runTool('bash', ['-euc', `cd '${kit}'\n${commands}`], { GNUPGHOME: gnupgHome, PATH: `/usr/bin:${process.env.PATH}` })).toString('utf8');
+    const adhoc = path.join(dataDir, 'ftps', '200000001', 'adhoc');
     const outputs: string[] = [];
+    let correlationId = '';
+    let delivered: string[] = [];
     for (const block of blocks) {
-      const script = `cd '${kit}'\n${block.split(REPORT_FILE_PLACEHOLDER).join(delivered[0]!)}`;
-      outputs.push((await runTool('bash', ['-euc', script], { GNUPGHOME: gnupgHome })).toString('utf8'));
+      if (block.includes('call-sample.py')) {
+        const [submit, status] = block.trim().split('\n');
+        correlationId = (JSON.parse(await run(submit!)) as { correlationId: string }).correlationId;
+        outputs.push(await run(status!.split(CORRELATION_ID_PLACEHOLDER).join(correlationId)));
+        continue;
+      }
+      if (block.includes(REPORT_FILE_PLACEHOLDER) && delivered.length === 0) {
+        const deadline = Date.now() + 60_000;
+        while (delivered.length === 0 && Date.now() < deadline) {
+          delivered = fs.existsSync(adhoc) ? fs.readdirSync(adhoc).filter((f) => f.endsWith('.asc') && !f.startsWith('.')) : [];
+          if (delivered.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        expect(delivered, 'a report file in adhoc/').to.have.length.greaterThan(0);
+      }
+      outputs.push(await run(block.split(REPORT_FILE_PLACEHOLDER).join(delivered[0] ?? '')));
     }
+    expect(correlationId).to.match(/^[0-9a-f-]{36}$/);
     expect(outputs[1], 'curl ?wsdl over mutual TLS').to.include(`<soap:address location="https://localhost:${harness.server.port}/MeterUsage"/>`);
-    expect(outputs[2], 'the FTPS listing').to.include(delivered[0]);
+    expect(JSON.parse(outputs[2]!), 'GetUsageRequestStatus through zeep').to.include({ correlationId });
+    expect(outputs[3], 'the FTPS listing').to.include(delivered[0]);
     const csvName = execFileSync('unzip', ['-Z1', path.join(kit, 'report.zip')]).toString().trim();
     const csv = fs.readFileSync(path.join(kit, csvName), 'utf8');
     expect(csv).to.include('10443720000000001').and.include('07/01/2025');

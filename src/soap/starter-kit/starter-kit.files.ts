@@ -15,6 +15,8 @@ export const KIT_FILES = {
   serverCa: 'certs/server-ca.pem',
   keystore: 'certs/client.p12',
   readme: 'README.md',
+  /** Sends one sample with zeep, signed, and checks the answer's signature: the stock-tool path without soapUI. */
+  zeepScript: 'call-sample.py',
 } as const;
 
 /** In a development kit for a demo participant: its PGP private key, to decrypt its report files. */

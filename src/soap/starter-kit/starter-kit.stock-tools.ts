@@ -26,6 +26,7 @@ export interface StockToolsInput {
 
 export const REPORT_FILE_PLACEHOLDER = 'REPORT_FILE';
 export const LSE_FILE_PLACEHOLDER = 'LSE_FILE';
+export const CORRELATION_ID_PLACEHOLDER = 'CORRELATION_ID';
 
 export function stockToolsSection(input: StockToolsInput): string {
   const { demo } = input;
@@ -56,9 +57,14 @@ openssl pkcs12 -in ${KIT_FILES.keystore} -passin env:P12_PASSWORD -nocerts -node
 \`\`\`sh
 curl --cacert ${KIT_FILES.serverCa} --cert certs/client.crt --key certs/client.key "${input.endpoint}?wsdl"
 \`\`\`
-3. Send the samples signed (see "Signing settings"): with soapUI (below), with zeep (\`BinarySignature\` with RSA-SHA256 and
-   SHA-256 and a \`wsu:Timestamp\`, over a session holding \`certs/client.crt\`/\`.key\` and \`${KIT_FILES.serverCa}\`), or with
-   \`smt starter-kit --verify KIT_DIR\` where the platform's CLI is at hand (it sends every sample and checks every answer).
+3. Send the samples signed (see "Signing settings"): with soapUI (below), or with zeep (Debian \`python3-zeep\`
+   \`python3-xmlsec\`) through \`${KIT_FILES.zeepScript}\`, which signs a sample, sends it over mutual TLS with the PEM files
+   above, checks that the answer is signed by a certificate of \`${KIT_FILES.serverCa}\`'s CA, and prints it
+   (\`NAME=VALUE\` replaces a field). Where the platform's CLI is at hand, \`smt starter-kit --verify KIT_DIR\` sends every sample.
+\`\`\`sh
+python3 ${KIT_FILES.zeepScript} requests/SubmitUsageRequest.xml
+python3 ${KIT_FILES.zeepScript} requests/GetUsageRequestStatus.xml correlationId=${CORRELATION_ID_PLACEHOLDER}
+\`\`\`
 ${input.tdsp ? '' : `4. Once GetUsageRequestStatus answers \`statusCode\` 0 with a \`fileName\`, list your folder and download the file over FTPS
    (explicit TLS: \`--ssl-reqd\`; the data connection resumes the control connection's TLS session, which curl does):
 \`\`\`sh

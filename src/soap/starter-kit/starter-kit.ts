@@ -13,6 +13,7 @@ import { hanSampleRequests, sampleRequests, type SampleOptions } from './starter
 import { soapUiProject, type SoapUiInterface } from './starter-kit.soapui';
 import { TDSP_CALLBACK_WSDL_FILE, TDSP_HAN_WSDL_FILE, TDSP_HAN_XSD_FILE } from '../tdsp-han.types';
 import { withServiceAddress } from '../wsdl-address';
+import { ZEEP_SCRIPT } from './starter-kit.zeep';
 
 /**
  * The soapUI starter kit an integrator gets at onboarding: the contracts, a soapUI project with one
@@ -99,6 +100,7 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
     await write(TDSP_KIT_FILES.callbackWsdl, withServiceAddress(await contract(TDSP_CALLBACK_WSDL_FILE), endpoints.TdspCallback), PUBLIC);
     await write(TDSP_KIT_FILES.xsd, await contract(TDSP_HAN_XSD_FILE), PUBLIC);
   }
+  await write(KIT_FILES.zeepScript, ZEEP_SCRIPT, PUBLIC);
   await write(KIT_FILES.serverCa, options.serverCaPem.endsWith('\n') ? options.serverCaPem : `${options.serverCaPem}\n`, PUBLIC);
   if (keystore) await write(KIT_FILES.keystore, keystore, PRIVATE);
   const pgpKey = options.demo?.pgpPrivateKeyPath ? await fs.readFile(options.demo.pgpPrivateKeyPath) : null;
