@@ -116,6 +116,7 @@ export async function startSoapHost(services: readonly SoapService[], deps: Soap
   return {
     port,
     close: () => new Promise<void>((resolve) => {
+      refusals.flush(); // the summary is written while the logger still is open; no timer outlives the server
       server.close(() => resolve());
       server.closeAllConnections();
     }),

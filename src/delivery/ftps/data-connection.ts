@@ -30,6 +30,8 @@ export class DataConnection {
   private tcpEnded = false;
   private tlsEndedFirst = false;
   private failure: Error | null = null;
+  /** Noted at the handshake: once the socket is closed, Node no longer knows. */
+  private resumed = false;
   /** Settles once the TLS handshake is done, or fails with it (a data connection that resumes nothing, say). */
   readonly secured: Promise<void>;
 
@@ -42,7 +44,10 @@ export class DataConnection {
     socket.on('error', (error) => (this.failure ??= error));
     raw.setTimeout(idleTimeoutMs, () => raw.destroy(new Error(`data connection stalled for ${idleTimeoutMs / 1000} s`)));
     this.secured = new Promise<void>((resolve, reject) => {
-      socket.once('secure', () => resolve());
+      socket.once('secure', () => {
+        this.resumed = socket.isSessionReused();
+        resolve();
+      });
       socket.once('close', () => reject(this.failure ?? new Error('the data connection closed during the TLS handshake')));
     });
     this.secured.catch(() => undefined);
@@ -65,7 +70,7 @@ export class DataConnection {
   }
 
   get sessionReused(): boolean {
-    return this.socket.isSessionReused();
+    return this.resumed;
   }
 
   /** SHA-256 of the client certificate the handshake (or the resumed session) carries, if any. */

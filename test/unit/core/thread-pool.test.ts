@@ -14,6 +14,8 @@ describe('core/thread-pool', () => {
   afterEach(() => pool.close());
 
   it('answers calls and spreads them over the least busy threads', async () => {
+    // Both threads up first: on a busy machine a thread still starting would leave every call to the other.
+    await Promise.all([pool.run({ op: 'echo', value: 'a' }), pool.run({ op: 'echo', value: 'b' })]);
     const slow = pool.run({ op: 'wait', ms: 300 });
     const answers = await Promise.all([1, 2, 3].map((i) => pool.run({ op: 'echo', value: String(i) })));
     const slowThread = (await slow).split('@')[1];
