@@ -52,6 +52,7 @@ const ZERO = 48;
  */
 export function intervalCsv(days: readonly UsageDay[]): Uint8Array {
   const quoted = new Map<UsageDay, Uint8Array>();
+  const slotsOf = daySlots();
   let capacity = 0;
   for (const day of days) {
     if (!PLAIN_ESIID.test(day.esiid)) {
@@ -59,7 +60,7 @@ export function intervalCsv(days: readonly UsageDay[]): Uint8Array {
       quoted.set(day, bytes);
       capacity += bytes.length;
     } else {
-      capacity += reportSlots(day.operatingDay).length * (day.esiid.length + 33 + 12 + KWH_MAX_CHARS + 2 + DIRECTION_BYTES[day.channel].length);
+      capacity += slotsOf(day.operatingDay).length * (day.esiid.length + 33 + 12 + KWH_MAX_CHARS + 2 + DIRECTION_BYTES[day.channel].length);
     }
   }
   const out = Buffer.from(new ArrayBuffer(capacity));
@@ -73,7 +74,7 @@ export function intervalCsv(days: readonly UsageDay[]): Uint8Array {
     }
     const prefixStart = at;
     const prefixLength = out.write(`${esiidCell(day.esiid)},${usDate(day.operatingDay)},${revisionDate(day.version)},`, at, 'latin1');
-    const slots = reportSlots(day.operatingDay);
+    const slots = slotsOf(day.operatingDay);
     const times = slotTimes(slots);
     const direction = DIRECTION_BYTES[day.channel];
     const values = day.values;
@@ -105,6 +106,19 @@ export function intervalCsv(days: readonly UsageDay[]): Uint8Array {
     }
   }
   return new Uint8Array(out.buffer, 0, at);
+}
+
+/** reportSlots() remembered for the last day asked: the days of a section mostly share one, and working out its shape is not free. */
+export function daySlots(): (operatingDay: string) => readonly IntervalSlot[] {
+  let last = '';
+  let slots: readonly IntervalSlot[] = [];
+  return (operatingDay) => {
+    if (operatingDay !== last) {
+      slots = reportSlots(operatingDay);
+      last = operatingDay;
+    }
+    return slots;
+  };
 }
 
 function writeDigits(out: Uint8Array, at: number, value: number): number {

@@ -1,9 +1,9 @@
-import { addDays, reportSlots } from '../core/cpt';
+import { addDays } from '../core/cpt';
 import { authorizedDays, inRanges, type AccessScope, type DayRange } from './report-access';
 import { csvChunk, csvHeader } from './report-csv';
 import type { ReadingType, ReportRequestSpec, VersionOption } from './report-request.rules';
 import { DAILY_HEADER, dailyRow } from './daily-report.builder';
-import { INTERVAL_HEADER, intervalCsv, intervalRows } from './interval-report.builder';
+import { daySlots, INTERVAL_HEADER, intervalCsv, intervalRows } from './interval-report.builder';
 import { billingPeriods, MONTHLY_HEADER, MonthlyAccumulator } from './monthly-report.builder';
 import type { ReportType, UsageDay } from './usage-day';
 import type { EsiidFacts, UsageSource } from './usage.source';
@@ -147,7 +147,8 @@ async function* monthlySections(source: UsageSource, job: ReportJob, facts: Map<
 export async function* reportChunks(source: UsageSource, job: ReportJob, part: ReportPart = WHOLE_REPORT): AsyncGenerator<CsvChunk> {
   for await (const section of daySections(source, job, part)) {
     if (section.rows === undefined && job.reportType === 'INTERVAL') {
-      yield { csv: intervalCsv(section.days), records: section.days.reduce((n, day) => n + reportSlots(day.operatingDay).length, 0) };
+      const slotsOf = daySlots();
+      yield { csv: intervalCsv(section.days), records: section.days.reduce((n, day) => n + slotsOf(day.operatingDay).length, 0) };
       continue;
     }
     const rows = section.rows ?? section.days.map(dailyRow);
