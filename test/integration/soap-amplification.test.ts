@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { multiRefRequest, signRequest, slowCanonicalizationRequest, statusRequest, type HostileRequest } from '../../scripts/lib/hostile-soap';
 import { SoapHarness, type ClientFiles } from '../support/soap-harness';
@@ -24,19 +21,11 @@ describe('SOAP amplification', function () {
   this.timeout(180_000);
 
   describe('with the default limits', () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-soap-amplification-'));
-    const harness = new SoapHarness(dataDir);
+    const harness = SoapHarness.forSuite('smt-soap-amplification-');
     let rep: ClientFiles;
     const sign = (request: HostileRequest) => signRequest(rep, request);
 
-    before(async () => {
-      await harness.start();
-      rep = harness.files(harness.rep);
-    });
-    after(async () => {
-      await harness.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    });
+    before(() => (rep = harness.repFiles));
 
     it('answers a small request signed the same way (the baseline)', async () => {
       const reply = await harness.post(await sign(statusRequest()), rep);
@@ -66,8 +55,7 @@ describe('SOAP amplification', function () {
   });
 
   describe('with a small verification time budget', () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-soap-budget-'));
-    const harness = new SoapHarness(dataDir, { SMT_SOAP_VERIFY_BUDGET_MS: '400' });
+    const harness = SoapHarness.forSuite('smt-soap-budget-', { SMT_SOAP_VERIFY_BUDGET_MS: '400' });
     let rep: ClientFiles;
     const sign = (request: HostileRequest) => signRequest(rep, request);
     /** Within every default limit, and still many times the budget to verify. */
@@ -76,14 +64,7 @@ describe('SOAP amplification', function () {
       return sign({ ...request, body: request.body.replace('<trans_id>H-1<', `<trans_id>${trans}<`) });
     };
 
-    before(async () => {
-      await harness.start();
-      rep = harness.files(harness.rep);
-    });
-    after(async () => {
-      await harness.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    });
+    before(() => (rep = harness.repFiles));
 
     it('abandons a verification past the budget with WSS_VERIFY_TIMEOUT, answers a small request sent meanwhile, and keeps serving', async () => {
       const order: string[] = [];

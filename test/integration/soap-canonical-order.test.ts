@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { verifyWsSecurity } from '../../src/security/ws-security.verifier';
@@ -18,18 +17,10 @@ const faultMessage = (body: string) => /<message>([^<]*)<\/message>/.exec(body)?
  */
 describe('MeterUsage over mutual TLS: a request signed by xmlsec1 with attributes of several namespaces', function () {
   this.timeout(120_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-soap-c14n-'));
-  const harness = new SoapHarness(dataDir);
+  const harness = SoapHarness.forSuite('smt-soap-c14n-');
   let rep: ClientFiles;
 
-  before(async () => {
-    await harness.start();
-    rep = harness.files(harness.rep);
-  });
-  after(async () => {
-    await harness.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  before(() => (rep = harness.repFiles));
 
   const body = (correlationId: string) =>
     `<GetUsageRequestStatus xmlns="${NS}"${MIXED_NAMESPACES}${MIXED_ATTRIBUTES}><trans_id>T-C14N</trans_id><requestorID>demo-rep</requestorID>` +
@@ -42,7 +33,7 @@ describe('MeterUsage over mutual TLS: a request signed by xmlsec1 with attribute
     // The service's own answer: no such report request; the signature was accepted.
     expect(faultCode(answer.body), faultMessage(answer.body)).to.equal('NOT_FOUND');
     expect(answer.body).to.contain('00000000-0000-0000-0000-00000000c14e');
-    verifyWsSecurity(answer.body, { trustedCertificatesPem: [fs.readFileSync(path.join(dataDir, 'pki', 'server.crt'), 'utf8')], now: new Date() });
+    verifyWsSecurity(answer.body, { trustedCertificatesPem: [fs.readFileSync(path.join(harness.dataDir, 'pki', 'server.crt'), 'utf8')], now: new Date() });
   });
 
   it('is still refused once one of those attributes is changed in transit', async () => {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
@@ -24,18 +23,10 @@ const faultCode = (body: string) => /<code>([A-Z_]+)<\/code>/.exec(body)?.[1];
 
 describe('MeterUsage refusals', function () {
   this.timeout(120_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-soap-refusals-'));
-  const harness = new SoapHarness(dataDir, { SMT_SOAP_MAX_BODY_MB: '1' });
+  const harness = SoapHarness.forSuite('smt-soap-refusals-', { SMT_SOAP_MAX_BODY_MB: '1' });
   let rep: ClientFiles;
 
-  before(async () => {
-    await harness.start();
-    rep = harness.files(harness.rep);
-  });
-  after(async () => {
-    await harness.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  before(() => (rep = harness.repFiles));
 
   it('accepts a properly signed request (the baseline the refusals below depart from)', async () => {
     const r = await harness.post(signed(rep), rep);
@@ -50,13 +41,13 @@ describe('MeterUsage refusals', function () {
   });
 
   it('closes the TLS handshake on an expired certificate', async () => {
-    const ca = { certPem: fs.readFileSync(path.join(dataDir, 'pki', 'ca.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(dataDir, 'pki', 'ca.key'), 'utf8') };
+    const ca = { certPem: fs.readFileSync(path.join(harness.dataDir, 'pki', 'ca.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(harness.dataDir, 'pki', 'ca.key'), 'utf8') };
     const old = await issueCertificate(ca, { commonName: 'old', kind: 'client', days: 1, notBefore: new Date(Date.now() - 10 * 86_400_000) });
     await expectTlsFailure(harness.post(signed(rep), { certificatePem: old.certPem, privateKeyPem: old.keyPem }));
   });
 
   it('refuses a CA-issued certificate that no entity registered', async () => {
-    const ca = { certPem: fs.readFileSync(path.join(dataDir, 'pki', 'ca.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(dataDir, 'pki', 'ca.key'), 'utf8') };
+    const ca = { certPem: fs.readFileSync(path.join(harness.dataDir, 'pki', 'ca.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(harness.dataDir, 'pki', 'ca.key'), 'utf8') };
     const unregistered = await issueCertificate(ca, { commonName: 'nobody', kind: 'client', days: 30 });
     const files = { certificatePem: unregistered.certPem, privateKeyPem: unregistered.keyPem };
     const r = await harness.post(signed(files), files);
@@ -112,7 +103,7 @@ describe('MeterUsage refusals', function () {
   });
 
   it('accepts a separately registered signing certificate, and then only that one signs', async () => {
-    const ca = { certPem: fs.readFileSync(path.join(dataDir, 'pki', 'ca.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(dataDir, 'pki', 'ca.key'), 'utf8') };
+    const ca = { certPem: fs.readFileSync(path.join(harness.dataDir, 'pki', 'ca.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(harness.dataDir, 'pki', 'ca.key'), 'utf8') };
     const signer = await issueCertificate(ca, { commonName: 'demo-rep-signing', kind: 'client', days: 30 });
     const signing = { certificatePem: signer.certPem, privateKeyPem: signer.keyPem };
     await (await harness.app.credentials()).registerCertificate('Demo REP', signer.certPem, 'signing');

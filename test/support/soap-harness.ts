@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import * as soap from 'soap';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
@@ -23,6 +25,25 @@ export class SoapHarness {
   tdsp!: DemoParticipantFiles;
 
   constructor(readonly dataDir: string, private readonly settings: Record<string, string> = {}) {}
+
+  /**
+   * A harness on a fresh temporary data dir, started before the enclosing mocha suite's tests and
+   * stopped (its data dir removed) after them.
+   */
+  static forSuite(prefix: string, settings: Record<string, string> = {}): SoapHarness {
+    const harness = new SoapHarness(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), settings);
+    before(() => harness.start());
+    after(async () => {
+      await harness.stop();
+      fs.rmSync(harness.dataDir, { recursive: true, force: true });
+    });
+    return harness;
+  }
+
+  /** The demo REP's client certificate and key (TLS and signing), once started. */
+  get repFiles(): ClientFiles {
+    return this.files(this.rep);
+  }
 
   async start(): Promise<void> {
     this.app = createApp(loadConfig({ SMT_DATA_DIR: this.dataDir, SMT_SOAP_PORT: '0', ...this.settings }));
