@@ -153,6 +153,7 @@ const HELP: Record<string, HelpText> = {
       p12: 'a PKCS#12 keystore to include',
       'p12-password': 'the keystore\'s password (with --verify: when the kit\'s soapUI project does not hold it)',
       verify: 'check the kit KIT_DIR instead: send every sample with its keystore, signed afresh, check each answer\'s signature; exit 1 if any failed',
+      'skip-messages': 'with --verify: leave out the HAN message and load control samples, which reach devices in homes (use it when the samples name real customers)',
     },
     examples: ['smt starter-kit --entity "Demo REP" --out kit', 'smt starter-kit --verify kit'],
   },

@@ -60,7 +60,8 @@ curl --cacert ${KIT_FILES.serverCa} --cert certs/client.crt --key certs/client.k
 3. Send the samples signed (see "Signing settings"): with soapUI (below), or with zeep (Debian \`python3-zeep\`
    \`python3-xmlsec\`) through \`${KIT_FILES.zeepScript}\`, which signs a sample, sends it over mutual TLS with the PEM files
    above, checks that the answer is signed by a certificate of \`${KIT_FILES.serverCa}\`'s CA, and prints it
-   (\`NAME=VALUE\` replaces a field). Where the platform's CLI is at hand, \`smt starter-kit --verify KIT_DIR\` sends every sample.
+   (\`NAME=VALUE\` replaces a field). Where the platform's CLI is at hand, \`smt starter-kit --verify KIT_DIR\` sends every sample
+   (with \`--skip-messages\` when the samples name real customers: the message samples reach their devices).
 \`\`\`sh
 python3 ${KIT_FILES.zeepScript} requests/SubmitUsageRequest.xml
 python3 ${KIT_FILES.zeepScript} requests/GetUsageRequestStatus.xml correlationId=${CORRELATION_ID_PLACEHOLDER}
