@@ -20,6 +20,8 @@ export interface PortalWorld {
   app: App;
   portal: StartedPortal;
   dir: string;
+  /** chromium's --user-data-dir, empty at start. */
+  profile: string;
   today: string;
   switchDay: string;
   dstDays: { springForward: string; fallBack: string };
@@ -57,14 +59,16 @@ export async function startPortalWorld(env: Record<string, string> = {}): Promis
     acceptInsecureCerts: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
   });
-  const shots = path.join(dir, 'screenshots');
-  fs.mkdirSync(shots);
-  return { app, portal, dir, today, switchDay, dstDays: recent, logins, browser, shots };
+  // Screenshots outlive the run (one folder per run, beside the other test output); the data dir and profile do not.
+  const shots = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-portal-screenshots-'));
+  return { app, portal, dir, profile, today, switchDay, dstDays: recent, logins, browser, shots };
 }
 
 export async function stopPortalWorld(world: PortalWorld | undefined): Promise<void> {
-  await world?.browser.close().catch(() => undefined);
-  await world?.app.close();
+  if (!world) return;
+  await world.browser.close().catch(() => undefined);
+  await world.app.close();
+  for (const dir of [world.dir, world.profile]) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /**
