@@ -39,9 +39,10 @@ export function readCeilingRows(files: string[]): CeilingRows {
   return { files: out, rows };
 }
 
-/** Inserts the rows into the database file; returns the seconds taken. */
-export function insertCeiling(dbFile: string, rows: CeilingRows): number {
+/** Inserts the rows into the database file; returns the seconds taken and the CPU seconds used. */
+export function insertCeiling(dbFile: string, rows: CeilingRows): { seconds: number; cpuSeconds: number } {
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const db = new Database(dbFile);
   applyIngestPragmas(db);
   const insert = db.prepare(`INSERT INTO interval_day (operating_day, channel, esiid, version, interval_count, interval_values,
@@ -51,5 +52,6 @@ export function insertCeiling(dbFile: string, rows: CeilingRows): number {
   });
   for (const fileRows of rows.files) loadFile(fileRows);
   db.close();
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (used.user + used.system) / 1e6 };
 }
