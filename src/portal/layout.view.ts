@@ -36,7 +36,7 @@ header a{color:#fff;margin-right:.8em}.brand{font-weight:bold;font-size:1.2em}.w
 main{padding:1em 2em;max-width:1100px}footer{padding:1em 2em;border-top:1px solid #ccc}
 form.inline{display:inline}label{display:block;margin:.4em 0}input,select{margin-left:.4em}
 .problems,.cr001{background:#fde8e8;border:1px solid #c33;padding:.6em 1.6em}.notice{background:#e8f4fd;border:1px solid #39c;padding:.6em 1em}
-table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}
+table{border-collapse:collapse;font-size:.85em;display:block;overflow-x:auto;max-width:100%}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right;white-space:nowrap}
 tr.nodata td{color:#999;font-style:italic;text-align:left}tr.est td{background:#fff6db}
 .chart{display:block;margin:1em 0;background:#fafafa;border:1px solid #ddd}.bar{fill:#2a7ab9}.bar.est{fill:#e0a526}.axis{font-size:11px;fill:#555}
 .legend span{display:inline-block;width:1em;height:1em;vertical-align:middle;margin:0 .3em}.legend .a{background:#2a7ab9}.legend .e{background:#e0a526}
