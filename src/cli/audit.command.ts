@@ -5,7 +5,7 @@ import type { Command } from './command';
 export const auditCommand: Command = {
   name: ['audit'],
   summary: "Read the web portal's audit log: logins, failures, lockouts, exports, registrations and password changes",
-  usage: 'audit [--event LOGIN|LOGIN_FAILED|LOGIN_LOCKED|LOGOUT|EXPORT|REGISTER|CONFIRM|RESET_ASKED|USER_ID_ASKED|PASSWORD_CHANGED|METER_ADDED|METER_REFUSED] [--user USER_ID] [--since YYYY-MM-DD] [--limit N] [--json]',
+  usage: 'audit [--event LOGIN|LOGIN_FAILED|LOGIN_LOCKED|LOGOUT|EXPORT|REGISTER|CONFIRM|RESET_ASKED|USER_ID_ASKED|PASSWORD_CHANGED|METER_ADDED|METER_REFUSED|USER_ADDED|USER_DISABLED] [--user USER_ID] [--since YYYY-MM-DD] [--limit N] [--json]',
   options: { event: { type: 'string' }, user: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string', default: '100' }, json: { type: 'boolean' } },
   allowPositionals: false,
   async run({ values }, app, term) {

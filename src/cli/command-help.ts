@@ -124,6 +124,31 @@ const HELP: Record<string, HelpText> = {
     },
     examples: ['smt audit', 'smt audit --event LOGIN_FAILED --since 2026-12-01', 'smt audit --user demo-rep --json'],
   },
+  'portal-user add': {
+    options: {
+      participant: 'the REP or TDSP the person works for, by its name in smt entity list',
+      regulator: 'a regulatory user instead (the regulator is no market participant; give this or --participant)',
+      'user-id': 'the login: 6 to 40 letters, digits or . _ - @ (compared without case)',
+      email: 'the person\'s email address (password resets and user ID reminders go there)',
+      'first-name': 'first name',
+      'last-name': 'last name',
+      admin: 'make the account its participant\'s (or the regulator\'s) portal administrator',
+      'password-file': 'read the password from this file instead of asking twice (piped stdin is read too)',
+    },
+    examples: [
+      'smt portal-user add --participant "Demo REP" --admin --user-id rep.admin --email admin@rep.example --first-name Ana --last-name Ruiz',
+      'smt portal-user add --regulator --user-id puc.analyst --email analyst@puc.example --first-name Lee --last-name Park --password-file pw.txt',
+    ],
+  },
+  'portal-user list': {
+    options: {
+      participant: 'only this REP\'s or TDSP\'s accounts',
+      regulator: 'only the regulator\'s accounts',
+      json: 'one JSON object per account instead of the text columns',
+    },
+    examples: ['smt portal-user list', 'smt portal-user list --participant "Demo REP" --json'],
+  },
+  'portal-user disable': { options: {}, examples: ['smt portal-user disable rep.admin'] },
   'han-log': {
     options: {
       duns: 'the REP\'s DUNS',

@@ -11,6 +11,7 @@ import { keysExportPublicCommand } from './keys.command';
 import { mockTdspCommand } from './mock-tdsp.command';
 import { pkiInitCommand, pkiIssueCommand } from './pki.command';
 import { postDailyCommand } from './post-daily.command';
+import { portalUserAddCommand, portalUserDisableCommand, portalUserListCommand } from './portal-user.command';
 import { registryImportCommand } from './registry.command';
 import { reportCommand } from './report.command';
 import { reportsRunCommand } from './reports-run.command';
@@ -40,6 +41,9 @@ export const commands: Command[] = [
   certRevokeCommand,
   hanLogCommand,
   auditCommand,
+  portalUserAddCommand,
+  portalUserListCommand,
+  portalUserDisableCommand,
   dispatchesCommand,
   starterKitCommand,
   mockTdspCommand,

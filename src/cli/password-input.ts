@@ -6,7 +6,7 @@ import { SmtError } from '../core/errors';
  * A new password from a file, from piped stdin, or typed twice without echo on a terminal.
  * One trailing line break is dropped (files and `echo` end with one); nothing else is changed.
  */
-export async function readNewPassword(source: { file: string | undefined; stdin: NodeJS.ReadStream; err: (text: string) => void }): Promise<string> {
+export async function readNewPassword(source: { file: string | undefined; stdin: NodeJS.ReadStream; err: (text: string) => void; prompt?: string }): Promise<string> {
   if (source.file !== undefined) {
     const text = await fs.readFile(source.file, 'utf8').catch((error: Error) => {
       throw new SmtError('FILE_UNREADABLE', `Cannot read the password file ${source.file}: ${error.message}`, { file: source.file });
@@ -14,7 +14,7 @@ export async function readNewPassword(source: { file: string | undefined; stdin:
     return withoutLineBreak(text);
   }
   if (!source.stdin.isTTY) return withoutLineBreak(await readAll(source.stdin));
-  const first = await promptHidden(source.stdin as ReadStream, source.err, 'New FTPS password: ');
+  const first = await promptHidden(source.stdin as ReadStream, source.err, source.prompt ?? 'New FTPS password: ');
   const second = await promptHidden(source.stdin as ReadStream, source.err, 'Repeat it: ');
   if (first !== second) throw new SmtError('INPUT_INVALID', 'The two entries differ; nothing was changed.');
   return first;

@@ -23,6 +23,19 @@ export interface FormProblems { fields: Record<string, string>; cr001: boolean }
 
 export type LoginOutcome = { ok: true; user: PortalUser } | { ok: false; lockedUntil: Date | null };
 
+export type NewPortalUser = Omit<PortalUser, 'id' | 'passwordHash' | 'createdAt' | 'admin'> & { password: string; admin?: boolean };
+
+/** Stores an account with its password's scrypt hash; callers have checked the rules (registration, `smt portal-user add`, the demo). */
+export async function insertPortalUser(db: DataSource, u: NewPortalUser): Promise<PortalUser> {
+  const { password, admin, ...rest } = u;
+  const row = { ...rest, admin: admin === true, passwordHash: await hashPassword(password), createdAt: new Date().toISOString() };
+  const inserted = await db.manager.insert(PortalUser, row);
+  return { ...row, id: Number(inserted.identifiers[0]!.id) };
+}
+
+/** What the portal accepts as an email address. */
+export const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/;
+
 const TOKEN_HOURS: Record<PortalTokenPurpose, number> = { CONFIRM: 48, RESET: 1 };
 /** Checked against when the user ID is unknown, so a failed login costs the same either way. */
 const DUMMY_HASH = 'scrypt$16384$8$1$c29tZSBzYWx0IGhlcmU=$ZmFrZSBoYXNoIGZha2UgaGFzaCBmYWtlIGhhc2g=';
@@ -39,7 +52,7 @@ export class AccountsService {
     if (!r.lastName.trim() || r.lastName.length > 60) fields.lastName = 'Enter your last name (at most 60 characters).';
     if (r.middleInitial.length > 1) fields.middleInitial = 'The middle initial is one letter.';
     if (r.suffix.length > 10 || r.phone.length > 40) fields.phone = 'The suffix is at most 10 characters and the phone number 40.';
-    if (!/^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/.test(r.email.trim())) fields.email = 'Enter a valid email address.';
+    if (!EMAIL_PATTERN.test(r.email.trim())) fields.email = 'Enter a valid email address.';
     else if (r.email.trim().toLowerCase() !== r.emailAgain.trim().toLowerCase()) fields.emailAgain = 'The two email addresses differ.';
     if (!['en', 'es'].includes(r.language)) fields.language = 'Choose English or Spanish.';
     const badLogin = loginProblem(login);
@@ -61,11 +74,8 @@ export class AccountsService {
     return null;
   }
 
-  async createUser(u: Omit<PortalUser, 'id' | 'passwordHash' | 'createdAt'> & { password: string }): Promise<PortalUser> {
-    const { password, ...rest } = u;
-    const row = { ...rest, passwordHash: await hashPassword(password), createdAt: new Date().toISOString() };
-    const inserted = await this.db.manager.insert(PortalUser, row);
-    return { ...row, id: Number(inserted.identifiers[0]!.id) };
+  createUser(u: NewPortalUser): Promise<PortalUser> {
+    return insertPortalUser(this.db, u);
   }
 
   /** True when the link was valid: the account is active from now on. */

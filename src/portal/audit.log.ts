@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { PortalAudit } from '../db/entities/portal-audit.entity';
 
-export type AuditEvent = 'LOGIN' | 'LOGIN_FAILED' | 'LOGIN_LOCKED' | 'LOGOUT' | 'EXPORT' | 'REGISTER' | 'CONFIRM' | 'RESET_ASKED' | 'USER_ID_ASKED' | 'PASSWORD_CHANGED' | 'METER_ADDED' | 'METER_REFUSED';
+export type AuditEvent = 'LOGIN' | 'LOGIN_FAILED' | 'LOGIN_LOCKED' | 'LOGOUT' | 'EXPORT' | 'REGISTER' | 'CONFIRM' | 'RESET_ASKED' | 'USER_ID_ASKED' | 'PASSWORD_CHANGED' | 'METER_ADDED' | 'METER_REFUSED' | 'USER_ADDED' | 'USER_DISABLED';
 
 export interface AuditEntry {
   at: string;

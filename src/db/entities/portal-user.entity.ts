@@ -49,6 +49,10 @@ export class PortalUser {
   @Column({ type: 'varchar', length: 10 })
   language!: string;
 
+  /** A participant's (or the regulator's) portal administrator; stored as 1 or 0 so every engine reads it alike. */
+  @Column({ name: 'is_admin', type: 'integer', default: 0, transformer: { to: (v?: boolean) => (v ? 1 : 0), from: (v: unknown) => Number(v) === 1 } })
+  admin!: boolean;
+
   /** ISO 8601 UTC. */
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;
