@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { errorMessage, isSmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { placeholders } from '../db/bulk-sql';
+import { lockRow, placeholders } from '../db/bulk-sql';
 import { DailyPosting } from '../db/entities/daily-posting.entity';
 import { historyStart } from './report-request.rules';
 import type { ReportRequestService } from './report-request.service';
@@ -36,7 +36,7 @@ export class DailyPostingService {
       try {
         results.push(await this.postFor(day, duns, options.force === true));
       } catch (error) {
-        // No daily_posting row is written, so posted(day) stays false and the next pass tries this DUNS again.
+        // Nothing of this DUNS's posting was committed, so posted(day) stays false and the next pass tries it again.
         const reason = errorMessage(error);
         this.logger.error('daily posting: failed for a REP DUNS; it is tried again at the next pass', { day, duns, code: isSmtError(error) ? error.code : null, error: reason });
         results.push({ duns, status: 'failed', esiids: 0, correlationIds: [], error: reason });
@@ -61,35 +61,43 @@ export class DailyPostingService {
   async posted(day: string): Promise<boolean> {
     const duns = await this.repDuns();
     const done = new Set((await this.db.getRepository(DailyPosting).findBy({ operatingDay: day })).map((p) => p.repDuns));
-    for (const d of duns) if (!done.has(d) && (await this.servedEsiids(d, day, day)).length > 0) return false;
+    for (const d of duns) if (!done.has(d) && (await this.servedEsiids(this.db.manager, d, day, day)).length > 0) return false;
     return duns.length > 0;
   }
 
+  /**
+   * One transaction per DUNS: its first statement locks the DUNS's row, so another process posting the
+   * same DUNS waits and then finds the posting; both requests and the posting row commit together or
+   * not at all, so a failure between the two submissions leaves nothing queued to be duplicated.
+   * Workers cannot claim the requests before the commit.
+   */
   private async postFor(day: string, duns: string, force: boolean): Promise<PostingResult> {
-    const repo = this.db.getRepository(DailyPosting);
-    const existing = await repo.findOneBy({ operatingDay: day, repDuns: duns });
-    if (existing && !force) return { duns, status: 'already posted', esiids: 0, correlationIds: [] };
-    const previous = await repo.findOne({ where: { repDuns: duns }, order: { fileWatermark: 'DESC' } });
-    const watermark = await this.fileWatermark();
-    const since = previous?.fileWatermark ?? watermark;
-    const firstRevised = previous ? await this.firstDayLoadedAfter(since, day) : null;
-    const from = this.clampToHistory(firstRevised ?? day, day, duns);
-    const esiids = await this.servedEsiids(duns, from, day);
-    if (esiids.length === 0) return { duns, status: 'no ESI IDs', esiids: 0, correlationIds: [] };
-    const ids: number[] = [];
-    const correlationIds: string[] = [];
-    for (const reportType of ['INTERVAL', 'DAILY']) {
-      const r = await this.requests.submit(
-        { requesterDuns: duns, reportType, startDate: from, endDate: day, version: 'L', readingType: reportType === 'INTERVAL' ? 'A' : 'C', esiids },
-        // Stored with the request: a worker may claim it the moment it is saved.
-        { kind: 'daily', revisionsAfterFileId: previous ? since : null },
-      );
-      ids.push(r.requestId);
-      correlationIds.push(r.correlationId);
-    }
-    await repo.save({ operatingDay: day, repDuns: duns, fileWatermark: watermark, intervalRequestId: ids[0], dailyRequestId: ids[1], postedAt: new Date().toISOString() });
-    this.logger.info('daily posting: queued', { day, duns, esiids: esiids.length, revisionsFrom: from < day ? from : null });
-    return { duns, status: 'queued', esiids: esiids.length, correlationIds };
+    return this.db.transaction(async (m): Promise<PostingResult> => {
+      await lockRow(m, 'participant_duns', 'duns', duns);
+      const repo = m.getRepository(DailyPosting);
+      const existing = await repo.findOneBy({ operatingDay: day, repDuns: duns });
+      if (existing && !force) return { duns, status: 'already posted', esiids: 0, correlationIds: [] };
+      const previous = await repo.findOne({ where: { repDuns: duns }, order: { fileWatermark: 'DESC' } });
+      const watermark = await this.fileWatermark(m);
+      const since = previous?.fileWatermark ?? watermark;
+      const firstRevised = previous ? await this.firstDayLoadedAfter(m, since, day) : null;
+      const from = this.clampToHistory(firstRevised ?? day, day, duns);
+      const esiids = await this.servedEsiids(m, duns, from, day);
+      if (esiids.length === 0) return { duns, status: 'no ESI IDs', esiids: 0, correlationIds: [] };
+      const ids: number[] = [];
+      const correlationIds: string[] = [];
+      for (const reportType of ['INTERVAL', 'DAILY']) {
+        const r = await this.requests.submit(
+          { requesterDuns: duns, reportType, startDate: from, endDate: day, version: 'L', readingType: reportType === 'INTERVAL' ? 'A' : 'C', esiids },
+          { kind: 'daily', revisionsAfterFileId: previous ? since : null, manager: m },
+        );
+        ids.push(r.requestId);
+        correlationIds.push(r.correlationId);
+      }
+      await repo.save({ operatingDay: day, repDuns: duns, fileWatermark: watermark, intervalRequestId: ids[0], dailyRequestId: ids[1], postedAt: new Date().toISOString() });
+      this.logger.info('daily posting: queued', { day, duns, esiids: esiids.length, revisionsFrom: from < day ? from : null });
+      return { duns, status: 'queued', esiids: esiids.length, correlationIds };
+    });
   }
 
   /**
@@ -111,24 +119,24 @@ export class DailyPostingService {
     return rows.map((r) => r.duns);
   }
 
-  private async fileWatermark(): Promise<number> {
-    const rows: { id: number | null }[] = await this.db.query("SELECT max(id) AS id FROM ingest_file WHERE status = 'loaded'");
+  private async fileWatermark(m: EntityManager): Promise<number> {
+    const rows: { id: number | null }[] = await m.query("SELECT max(id) AS id FROM ingest_file WHERE status = 'loaded'");
     return Number(rows[0].id ?? 0);
   }
 
   /** The earliest earlier day that files loaded after the watermark touched, if any. */
-  private async firstDayLoadedAfter(watermark: number, day: string): Promise<string | null> {
-    const p = placeholders(this.db.manager, 2, 0);
-    const rows: { first: string | null }[] = await this.db.query(
+  private async firstDayLoadedAfter(m: EntityManager, watermark: number, day: string): Promise<string | null> {
+    const p = placeholders(m, 2, 0);
+    const rows: { first: string | null }[] = await m.query(
       `SELECT min(first_day) AS first FROM ingest_file WHERE id > ${p[0]} AND status = 'loaded' AND first_day < ${p[1]}`,
       [watermark, day],
     );
     return rows[0].first ?? null;
   }
 
-  private async servedEsiids(duns: string, from: string, to: string): Promise<string[]> {
-    const p = placeholders(this.db.manager, 3, 0);
-    const rows: { esiid: string }[] = await this.db.query(
+  private async servedEsiids(m: EntityManager, duns: string, from: string, to: string): Promise<string[]> {
+    const p = placeholders(m, 3, 0);
+    const rows: { esiid: string }[] = await m.query(
       `SELECT DISTINCT esiid FROM rep_of_record WHERE rep_duns = ${p[0]} AND effective_from <= ${p[1]}
        AND (effective_to IS NULL OR effective_to >= ${p[2]}) ORDER BY esiid`,
       [duns, to, from],

@@ -79,8 +79,11 @@ export class ReportRequestService {
     return { spec, scope, authorized, notAuthorized };
   }
 
-  /** `revisionsAfterFileId` (daily postings): revised days ride along for files loaded after this one. */
-  async submit(input: ReportRequestInput, options: { participantId?: number; kind?: 'adhoc' | 'daily'; revisionsAfterFileId?: number | null } = {}): Promise<SubmitResult> {
+  /**
+   * `revisionsAfterFileId` (daily postings): revised days ride along for files loaded after this one.
+   * `manager` (daily postings): the posting's transaction, which stores the request with its posting or not at all.
+   */
+  async submit(input: ReportRequestInput, options: { participantId?: number; kind?: 'adhoc' | 'daily'; revisionsAfterFileId?: number | null; manager?: EntityManager } = {}): Promise<SubmitResult> {
     // Daily postings cover every ESI ID a DUNS serves, however many; requesters are held to 50,000.
     const limit = options.kind === 'daily' ? Number.MAX_SAFE_INTEGER : undefined;
     const { spec, scope, authorized, notAuthorized } = await this.prepare(input, options.participantId, limit);
@@ -94,7 +97,7 @@ export class ReportRequestService {
       finishedAt: nothing ? new Date().toISOString() : null,
     };
     // Daily postings are the platform's own work; a request with nothing to produce costs nothing.
-    const saved = options.kind === 'daily' || nothing ? await this.db.getRepository(ReportRequest).save(row) : await this.saveWithinQuota(row);
+    const saved = options.kind === 'daily' || nothing ? await (options.manager ?? this.db.manager).getRepository(ReportRequest).save(row) : await this.saveWithinQuota(row);
     this.logger.info('report: request accepted', {
       correlationId: saved.correlationId, duns: spec.requesterDuns, type: spec.reportType, esiids: authorized.length, notAuthorized: notAuthorized.length,
     });

@@ -94,6 +94,27 @@ describe('daily posting schedule', () => {
     expect(await postingCount()).to.equal(3);
   });
 
+  it('retries a DUNS whose daily-read request failed without queuing its interval request again', async () => {
+    await loadBothTdsps();
+    const requests = await app.reportRequests();
+    const submit = requests.submit.bind(requests);
+    let failures = 0;
+    sinon.stub(requests, 'submit').callsFake(async (input, options) => {
+      if (input.requesterDuns === '200000001' && input.reportType === 'DAILY' && failures++ === 0) throw new Error('the disk is full');
+      return submit(input, options);
+    });
+    await scheduler.tick(nextMorning);
+    await scheduler.tick(new Date(nextMorning.getTime() + 60_000));
+    expect(failures, 'the daily-read submission failed once, then went through').to.equal(2);
+    const db = await app.db();
+    const queued: { id: number; report_type: string }[] = await db.query(
+      "SELECT id, report_type FROM report_request WHERE kind = 'daily' AND requester_duns = '200000001' AND end_date = '2025-07-02' ORDER BY report_type");
+    expect(queued.map((r) => r.report_type)).to.deep.equal(['DAILY', 'INTERVAL']);
+    const [posting]: { interval_request_id: number; daily_request_id: number }[] = await db.query(
+      "SELECT interval_request_id, daily_request_id FROM daily_posting WHERE operating_day = '2025-07-02' AND rep_duns = '200000001'");
+    expect([posting.daily_request_id, posting.interval_request_id]).to.deep.equal(queued.map((r) => r.id));
+  });
+
   it('applies retention even when the daily posting cannot run at all', async () => {
     await loadBothTdsps();
     sinon.stub(await app.dailyPostings(), 'posted').rejects(new Error('the database is locked'));
