@@ -13,7 +13,14 @@ import { REPORT_NAMES, reportHeader, type ReportJob } from './report.generator';
 import type { ReportType } from './usage-day';
 import type { ReportCsvProducer } from './report-csv.producer';
 
-export type ReportWorkerOptions = Omit<Config['reports'], 'dailyPostingTime'> & { ftpsRoot: string };
+export type ReportWorkerOptions = Omit<Config['reports'], 'dailyPostingTime'> & {
+  ftpsRoot: string;
+  /** CSV bytes written between two free-space checks while a report is written (default 64 MiB; 0: after every chunk). */
+  spaceCheckBytes?: number;
+};
+
+/** A free-space check (a statfs call) every 64 MiB of CSV costs nothing next to writing them. */
+const SPACE_CHECK_BYTES = 64 * 1024 * 1024;
 
 /**
  * Produces queued report requests: claims one, streams it from the database through CSV, zip and
@@ -132,10 +139,15 @@ export class ReportWorker {
       compressionLevel: this.options.compressionLevel,
     });
     let records = 0;
+    let uncheckedBytes = 0;
+    const checkEvery = this.options.spaceCheckBytes ?? SPACE_CHECK_BYTES;
     try {
       for await (const chunk of this.csv.chunks(job)) {
         if (chunk.records > 0) await writer.write(chunk.csv, chunk.records);
         records += chunk.records;
+        uncheckedBytes += chunk.csv.length;
+        if (uncheckedBytes < checkEvery) continue;
+        uncheckedBytes = 0;
         if (!(await this.space.roomToProduce())) throw new FreeSpaceLowError();
       }
       const staged = await writer.closeStaged();

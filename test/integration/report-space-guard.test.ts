@@ -63,7 +63,7 @@ describe('report production pauses while free space is low', function () {
   });
 
   it('stops a report whose writing runs the space low, removes its partial files, and queues it again', async () => {
-    const options: ReportWorkerOptions = { ...harness.app.config.reports, ftpsRoot: harness.app.ftpsRoot, minFreeBytes: 0 };
+    const options: ReportWorkerOptions = { ...harness.app.config.reports, ftpsRoot: harness.app.ftpsRoot, minFreeBytes: 0, spaceCheckBytes: 0 };
     // CSV in two chunks, the disk "filling" while the first is written.
     const row = Buffer.from("'10443720000000001,07/01/2025,07/02/2025 06:00:00,00:00,00:15,0.554,A,Consumption\r\n");
     const filling: ReportCsvProducer = {
