@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -8,31 +7,7 @@ import { loadConfig } from '../../src/config/config';
 import type { StartedPortal } from '../../src/portal/portal.wiring';
 import { ensureDevelopmentSetup } from '../../src/security/development-setup';
 import { CliHarness } from '../support/cli-harness';
-
-interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
-
-function request(url: string, method: 'GET' | 'POST', cookie: string, form?: Record<string, string>): Promise<Answer> {
-  const body = form ? new URLSearchParams(form).toString() : '';
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, {
-      method, rejectUnauthorized: false,
-      headers: { cookie, ...(form ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {}) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** Logs in through the real login form: its session cookie and CSRF token first, then the POST. */
-async function portalLogin(portal: StartedPortal, login: string, password: string): Promise<number> {
-  const page = await request(`${portal.url}/login`, 'GET', '');
-  const cookie = String((page.headers['set-cookie'] as string[])[0]).split(';')[0]!;
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
-  return (await request(`${portal.url}/login`, 'POST', cookie, { _csrf: csrf, login, password, next: '/' })).status;
-}
+import { portalLogin } from '../support/portal-client';
 
 describe('smt portal-user', function () {
   this.timeout(120_000);
