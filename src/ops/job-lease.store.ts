@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { DataSource } from 'typeorm';
+import { JobLease } from '../db/entities/job-lease.entity';
+
+/** A lease this instance holds: when it took it, and the last period the work completed for. */
+export interface HeldLease {
+  name: string;
+  acquiredAt: string;
+  donePeriod: string | null;
+}
+
+/** A name for this process that no other instance (even one on the same host with a recycled pid) shares. */
+export function instanceId(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Leases in the job_lease table, shared by every instance on the database. Taking one is a
+ * conditional update (only a free or lapsed lease, or one this holder already has, changes hands),
+ * or an insert that the primary key lets only one instance win; so on any engine, at most one
+ * instance holds a lease at a time. Times are the instances' clocks: keep them in step (NTP) and
+ * leases well above the skew.
+ */
+export class JobLeaseStore {
+  constructor(private readonly db: DataSource, readonly holder: string) {}
+
+  async acquire(name: string, ttlMs: number, now = new Date()): Promise<HeldLease | null> {
+    const at = now.toISOString();
+    const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+    const taken = await this.db.createQueryBuilder().update(JobLease)
+      .set({ holder: this.holder, expiresAt, acquiredAt: at })
+      .where('name = :name AND (holder IS NULL OR holder = :holder OR expires_at < :at)', { name, holder: this.holder, at })
+      .execute();
+    if (taken.affected !== 1) {
+      try {
+        await this.db.getRepository(JobLease).insert({ name, holder: this.holder, expiresAt, acquiredAt: at, donePeriod: null });
+      } catch (error) {
+        if (await this.exists(name)) return null; // another instance holds it (or just took it)
+        throw error;
+      }
+    }
+    const row = await this.db.getRepository(JobLease).findOneBy({ name, holder: this.holder });
+    return row ? { name, acquiredAt: row.acquiredAt, donePeriod: row.donePeriod } : null;
+  }
+
+  /** Extends a lease this instance holds; false when it lapsed and another instance took it. */
+  async renew(name: string, ttlMs: number, now = new Date()): Promise<boolean> {
+    const result = await this.db.getRepository(JobLease).update({ name, holder: this.holder }, { expiresAt: new Date(now.getTime() + ttlMs).toISOString() });
+    return result.affected === 1;
+  }
+
+  /** Frees a lease; with `donePeriod`, records that the work is done for that period. */
+  async release(name: string, donePeriod?: string, now = new Date()): Promise<void> {
+    await this.db.getRepository(JobLease).update({ name, holder: this.holder }, {
+      holder: null, expiresAt: now.toISOString(), ...(donePeriod === undefined ? {} : { donePeriod }),
+    });
+  }
+
+  /** Removes a lease this instance holds (leases per file, once the file is done). */
+  async drop(name: string): Promise<void> {
+    await this.db.getRepository(JobLease).delete({ name, holder: this.holder });
+  }
+
+  /** Leases currently held (not released, not lapsed): for metrics. */
+  async held(now = new Date()): Promise<{ name: string; holder: string; acquiredAt: string }[]> {
+    const rows = await this.db.getRepository(JobLease).createQueryBuilder('l')
+      .where('l.holder IS NOT NULL AND l.expires_at >= :at', { at: now.toISOString() }).getMany();
+    return rows.map((r) => ({ name: r.name, holder: r.holder!, acquiredAt: r.acquiredAt }));
+  }
+
+  private async exists(name: string): Promise<boolean> {
+    return (await this.db.getRepository(JobLease).countBy({ name })) > 0;
+  }
+}
