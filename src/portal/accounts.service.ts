@@ -23,12 +23,13 @@ export interface FormProblems { fields: Record<string, string>; cr001: boolean }
 
 export type LoginOutcome = { ok: true; user: PortalUser } | { ok: false; lockedUntil: Date | null };
 
-export type NewPortalUser = Omit<PortalUser, 'id' | 'passwordHash' | 'createdAt' | 'admin'> & { password: string; admin?: boolean };
+export type NewPortalUser = Omit<PortalUser, 'id' | 'passwordHash' | 'createdAt' | 'admin' | 'functions' | 'companyId' | 'allMeters' | 'pendingEmail'>
+  & { password: string; admin?: boolean } & Partial<Pick<PortalUser, 'functions' | 'companyId' | 'allMeters'>>;
 
 /** Stores an account with its password's scrypt hash; callers have checked the rules (registration, `smt portal-user add`, the demo). */
 export async function insertPortalUser(db: DataSource, u: NewPortalUser): Promise<PortalUser> {
   const { password, admin, ...rest } = u;
-  const row = { ...rest, admin: admin === true, passwordHash: await hashPassword(password), createdAt: new Date().toISOString() };
+  const row = { functions: 'USAGE,HAN,MESSAGE_LOG', companyId: null, allMeters: true, pendingEmail: '', ...rest, admin: admin === true, passwordHash: await hashPassword(password), createdAt: new Date().toISOString() };
   const inserted = await db.manager.insert(PortalUser, row);
   return { ...row, id: Number(inserted.identifiers[0]!.id) };
 }
@@ -36,7 +37,7 @@ export async function insertPortalUser(db: DataSource, u: NewPortalUser): Promis
 /** What the portal accepts as an email address. */
 export const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/;
 
-const TOKEN_HOURS: Record<PortalTokenPurpose, number> = { CONFIRM: 48, RESET: 1 };
+const TOKEN_HOURS: Record<PortalTokenPurpose, number> = { CONFIRM: 48, RESET: 1, INVITE: 72, EMAIL: 48 };
 /** Checked against when the user ID is unknown, so a failed login costs the same either way. */
 const DUMMY_HASH = 'scrypt$16384$8$1$c29tZSBzYWx0IGhlcmU=$ZmFrZSBoYXNoIGZha2UgaGFzaCBmYWtlIGhhc2g=';
 

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type PortalTokenPurpose = 'CONFIRM' | 'RESET';
+/** CONFIRM a registration, RESET a password, INVITE a user made by an administrator to set hers, EMAIL confirm a new address. */
+export type PortalTokenPurpose = 'CONFIRM' | 'RESET' | 'INVITE' | 'EMAIL';
 
 /** A one-time link sent by email (registration confirmation, password reset); only the SHA-256 of its token is stored. */
 @Entity('portal_token')

@@ -3,7 +3,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 export type PortalUserKind = 'CUSTOMER' | 'REP' | 'TDSP' | 'REGULATOR';
 export type PortalUserStatus = 'PENDING' | 'ACTIVE' | 'DISABLED';
 
-/** A person who logs in to the web portal: a residential customer, or staff of a REP, a TDSP or the regulator. */
+/** A person who logs in to the web portal: a residential or business customer, or staff of a REP, a TDSP or the regulator. */
 @Entity('portal_user')
 export class PortalUser {
   @PrimaryGeneratedColumn({ type: 'integer' })
@@ -52,6 +52,22 @@ export class PortalUser {
   /** A participant's (or the regulator's) portal administrator; stored as 1 or 0 so every engine reads it alike. */
   @Column({ name: 'is_admin', type: 'integer', default: 0, transformer: { to: (v?: boolean) => (v ? 1 : 0), from: (v: unknown) => Number(v) === 1 } })
   admin!: boolean;
+
+  /** Portal functions granted by an administrator (REP, TDSP, regulator): comma-separated USAGE, HAN, MESSAGE_LOG (user-functions.ts). */
+  @Column({ type: 'varchar', length: 40, default: 'USAGE,HAN,MESSAGE_LOG' })
+  functions!: string;
+
+  /** A business customer's company; null for residential customers and staff. */
+  @Column({ name: 'company_id', type: 'integer', nullable: true, default: null })
+  companyId!: number | null;
+
+  /** A business user who sees every meter of the company (1) or only the meters granted to her (0). */
+  @Column({ name: 'all_meters', type: 'integer', default: 1, transformer: { to: (v?: boolean) => (v === false ? 0 : 1), from: (v: unknown) => Number(v) === 1 } })
+  allMeters!: boolean;
+
+  /** A new email address waiting for its confirmation link to be opened; '' when none. */
+  @Column({ name: 'pending_email', type: 'varchar', length: 254, default: '' })
+  pendingEmail!: string;
 
   /** ISO 8601 UTC. */
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
