@@ -193,14 +193,22 @@ export class AccountsService {
     return null;
   }
 
-  private async issueToken(userId: number, purpose: PortalTokenPurpose): Promise<string> {
+  /** A one-time link token of `purpose` for the user; only its hash is stored. */
+  async issueToken(userId: number, purpose: PortalTokenPurpose): Promise<string> {
     const token = crypto.randomBytes(32).toString('base64url');
     await this.db.manager.insert(PortalToken, { tokenHash: hash(token), userId, purpose, expiresAt: new Date(Date.now() + TOKEN_HOURS[purpose] * 3_600_000).toISOString() });
     return token;
   }
 
+  /** The user of a valid token without consuming it (to show a form before the token is used), or null. */
+  async peekToken(token: string, purpose: PortalTokenPurpose): Promise<number | null> {
+    if (typeof token !== 'string' || token.length > 100) return null;
+    const row = await this.db.manager.findOneBy(PortalToken, { tokenHash: hash(token), purpose });
+    return row && row.expiresAt > new Date().toISOString() ? row.userId : null;
+  }
+
   /** Consumes a valid token: its user, or null. */
-  private async useToken(token: string, purpose: PortalTokenPurpose): Promise<number | null> {
+  async useToken(token: string, purpose: PortalTokenPurpose): Promise<number | null> {
     if (typeof token !== 'string' || token.length > 100) return null;
     const row = await this.db.manager.findOneBy(PortalToken, { tokenHash: hash(token), purpose });
     if (!row) return null;

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { PortalAudit } from '../db/entities/portal-audit.entity';
 
-export type AuditEvent = 'LOGIN' | 'LOGIN_FAILED' | 'LOGIN_LOCKED' | 'LOGOUT' | 'EXPORT' | 'REGISTER' | 'CONFIRM' | 'RESET_ASKED' | 'USER_ID_ASKED' | 'PASSWORD_CHANGED' | 'METER_ADDED' | 'METER_REFUSED' | 'USER_ADDED' | 'USER_DISABLED';
+export type AuditEvent = 'LOGIN' | 'LOGIN_FAILED' | 'LOGIN_LOCKED' | 'LOGOUT' | 'EXPORT' | 'REGISTER' | 'CONFIRM' | 'RESET_ASKED' | 'USER_ID_ASKED' | 'PASSWORD_CHANGED' | 'METER_ADDED' | 'METER_REFUSED' | 'USER_ADDED' | 'USER_DISABLED'
+  | 'FUNCTION_GRANTED' | 'FUNCTION_REVOKED' | 'METERS_CHANGED' | 'PASSWORD_SET' | 'COMPANY_REGISTERED' | 'PROFILE_CHANGED' | 'EMAIL_CHANGE_ASKED' | 'EMAIL_CHANGED' | 'EXPORT_REQUESTED';
 
 export interface AuditEntry {
   at: string;

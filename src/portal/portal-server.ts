@@ -15,15 +15,18 @@ import { meterRoutes } from './pages/meters.routes';
 import { profileRoutes } from './pages/profile.routes';
 import { publicRoutes } from './pages/public.routes';
 import { usageRoutes } from './pages/usage.routes';
+import { userRoutes } from './pages/users.routes';
 import { page, sessionMiddleware } from './portal-context';
 import { securityHeaders } from './security-headers';
 import type { SessionService } from './session.service';
+import type { UserAdminService } from './user-admin.service';
 
 export interface PortalServices {
   accounts: AccountsService;
   sessions: SessionService;
   audit: AuditLog;
   energy: EnergyDataService;
+  admins: UserAdminService;
   viewerOf: (user: PortalUser) => Promise<Viewer>;
   /** The development mail catcher, when mail is not sent over SMTP. */
   catcher: MailCatcher | null;
@@ -49,6 +52,7 @@ export function portalApp(s: PortalServices): express.Express {
   app.use(meterRoutes(s.accounts, s.sessions, address));
   app.use(profileRoutes(s.accounts, s.sessions, address));
   app.use(usageRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address));
+  app.use(userRoutes(s.admins, s.sessions, address));
   if (s.catcher) app.use(devRoutes(s.catcher, s.sessions));
   app.use((req, res) => page(req, res.status(404), s.sessions, 'Page not found', html`<p>There is no such page. <a href="/">Home</a></p>`));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -15,6 +15,7 @@ import { MailCatcher, smtpMailer } from './mailer';
 import { ensurePortalDemo } from './portal-demo';
 import { startPortalServer, type RunningPortal } from './portal-server';
 import { SessionService } from './session.service';
+import { UserAdminService } from './user-admin.service';
 
 /** What the portal takes from the composition root (App provides all of it). */
 export interface PortalDeps {
@@ -56,7 +57,8 @@ export async function startPortal(deps: PortalDeps): Promise<StartedPortal> {
     return { kind: user.kind, participantId: user.participantId, duns: new Set(participant?.duns ?? []), meters: user.kind === 'CUSTOMER' ? await accounts.meters(user.id) : [] };
   };
   const demoLogins = await ensurePortalDemo(db, accounts, registry, deps.config.dataDir);
-  const server = await startPortalServer({ accounts, sessions, audit, energy: new EnergyDataService(() => deps.usageSource()), viewerOf, catcher, logger: deps.logger },
+  const server = await startPortalServer({ accounts, sessions, audit, energy: new EnergyDataService(() => deps.usageSource()), viewerOf,
+    admins: new UserAdminService(db, accounts, mailer, audit, url), catcher, logger: deps.logger },
     { host: settings.host, port: settings.port, certificatePem: identity.certificatePem, privateKeyPem: identity.privateKeyPem });
   port = server.port;
   return { ...server, close: async () => { await server.close(); await guard.close(); }, url: url(), mailDir: catcher?.dir ?? null, demoLogins };

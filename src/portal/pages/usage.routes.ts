@@ -9,6 +9,7 @@ import { escapeHtml, html, trusted, type Html } from '../html';
 import { page, requireUser } from '../portal-context';
 import type { SessionService } from '../session.service';
 import { usageChart } from '../usage-chart.view';
+import { canUse } from '../user-functions';
 
 const VIEWS: Record<string, { type: ReportType; title: string }> = {
   interval: { type: 'INTERVAL', title: '15-Minute Interval' },
@@ -25,6 +26,7 @@ export function usageRoutes(data: EnergyDataService, viewerOf: (user: PortalUser
     const kind = VIEWS[req.params.view];
     const esiid = String(req.params.esiid).slice(0, 64);
     if (!kind) return void res.status(404).send('Not found');
+    if (!canUse(user, 'USAGE')) return page(req, res.status(403), sessions, kind.title, html`<p class="problems" id="no-function">Your administrator has not given you access to energy data.</p>`);
     const defaults = data.defaultRange(kind.type);
     const from = typeof req.query.from === 'string' ? req.query.from : defaults.from;
     const to = typeof req.query.to === 'string' ? req.query.to : defaults.to;
