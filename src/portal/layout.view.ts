@@ -7,6 +7,8 @@ export interface PageContext {
   /** The logged-in user is her organization's administrator (the "Users" link). */
   admin?: boolean;
   development: boolean;
+  /** The logged-in user's kind (which feature links the header shows). */
+  kind?: string | null;
 }
 
 /** Every page's frame: header with navigation, the content, the footer. No inline script or style (CSP). */
@@ -18,9 +20,14 @@ export function layout(ctx: PageContext, title: string, content: Html): Html {
 ${ctx.login ? html`<a href="/meters">My Smart Meters</a> ${ctx.admin ? html`<a href="/users">Users</a> ` : ''}<a class="who" href="/profile">${ctx.login}</a>
 <form method="post" action="/logout" class="inline">${csrfField(ctx)}<button type="submit">Log out</button></form>`
     : html`<a href="/login">Log in</a> <a href="/register">Register</a>`}
-<a href="/faq">FAQs</a> <a href="/contact">Contact Us</a>${ctx.development ? html` <a href="/dev/mail">Mail (dev)</a>` : ''}</nav></header>
+${ctx.login ? featureLinks(ctx.kind ?? null) : ''}<a href="/faq">FAQs</a> <a href="/contact">Contact Us</a>${ctx.development ? html` <a href="/dev/mail">Mail (dev)</a>` : ''}</nav></header>
 <main><h1>${title}</h1>${content}</main>
 <footer><a href="/terms">Terms and Conditions</a></footer></body></html>`;
+}
+
+/** HAN devices, friends and Green Button, for the kinds of user that have them. */
+function featureLinks(kind: string | null): Html {
+  return kind === 'CUSTOMER' ? html`<a href="/green-button">Green Button</a> ` : html``;
 }
 
 export function csrfField(ctx: PageContext): Html {

@@ -61,7 +61,7 @@ function htmlText(text: string): Html {
 
 export function pageContext(res: Response, sessions: SessionService): PageContext {
   const l = locals(res);
-  return { csrf: sessions.csrfToken(l.sid), login: l.user?.login ?? null, admin: l.user?.admin === true, development: l.development };
+  return { csrf: sessions.csrfToken(l.sid), login: l.user?.login ?? null, kind: l.user?.kind ?? null, admin: l.user?.admin === true, development: l.development };
 }
 
 export function page(_req: Request, res: Response, sessions: SessionService, title: string, content: Html): void {

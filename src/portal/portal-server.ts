@@ -7,6 +7,7 @@ import type { AccountsService } from './accounts.service';
 import type { AuditLog } from './audit.log';
 import type { Viewer } from './energy-access';
 import type { EnergyDataService } from './energy-data.service';
+import { greenButtonRoutes } from './green-button/green-button.routes';
 import { html } from './html';
 import type { MailCatcher } from './mailer';
 import { accountRoutes } from './pages/account.routes';
@@ -28,6 +29,8 @@ export interface PortalServices {
   energy: EnergyDataService;
   admins: UserAdminService;
   viewerOf: (user: PortalUser) => Promise<Viewer>;
+  /** The portal's public URL (links in mail and in Green Button feeds). */
+  publicUrl: () => string;
   /** The development mail catcher, when mail is not sent over SMTP. */
   catcher: MailCatcher | null;
   logger: Logger;
@@ -52,6 +55,7 @@ export function portalApp(s: PortalServices): express.Express {
   app.use(meterRoutes(s.accounts, s.sessions, address));
   app.use(profileRoutes(s.accounts, s.sessions, address));
   app.use(usageRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address));
+  app.use(greenButtonRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address, s.publicUrl));
   app.use(userRoutes(s.admins, s.sessions, address));
   if (s.catcher) app.use(devRoutes(s.catcher, s.sessions));
   app.use((req, res) => page(req, res.status(404), s.sessions, 'Page not found', html`<p>There is no such page. <a href="/">Home</a></p>`));

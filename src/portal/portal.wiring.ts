@@ -57,7 +57,7 @@ export async function startPortal(deps: PortalDeps): Promise<StartedPortal> {
     return { kind: user.kind, participantId: user.participantId, duns: new Set(participant?.duns ?? []), meters: user.kind === 'CUSTOMER' ? await accounts.meters(user.id) : [] };
   };
   const demoLogins = await ensurePortalDemo(db, accounts, registry, deps.config.dataDir);
-  const server = await startPortalServer({ accounts, sessions, audit, energy: new EnergyDataService(() => deps.usageSource()), viewerOf,
+  const server = await startPortalServer({ accounts, sessions, audit, energy: new EnergyDataService(() => deps.usageSource()), viewerOf, publicUrl: url,
     admins: new UserAdminService(db, accounts, mailer, audit, url), catcher, logger: deps.logger },
     { host: settings.host, port: settings.port, certificatePem: identity.certificatePem, privateKeyPem: identity.privateKeyPem });
   port = server.port;
