@@ -181,7 +181,7 @@ export class App {
   ingestService(): Promise<IngestService> {
     return this.once('ingest', async () => {
       const db = await this.db();
-      const store: IngestStore = this.config.db.type === 'sqlite' ? new SqliteIngestStore(sqliteFile(this.config)) : new TypeormIngestStore(db);
+      const store: IngestStore = this.config.db.type === 'sqlite' ? new SqliteIngestStore(sqliteFile(this.config)) : this.config.db.type === 'postgres' ? new (await import('./ingest/postgres-ingest.store')).PostgresIngestStore(db) : new TypeormIngestStore(db);
       this.closers.push(() => store.close());
       const service = new IngestService(store, () => this.parserThread(), this.logger, {
         ftpsRoot: this.ftpsRoot,

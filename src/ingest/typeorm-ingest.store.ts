@@ -11,8 +11,8 @@ import type { LseRecord } from './lse-record';
 const INTERVAL_COLUMNS = 11;
 
 /**
- * The ingest path on a database server (PostgreSQL, SQL Server) through TypeORM: batched,
- * parameter-bounded statements inside one transaction per file.
+ * The ingest path on SQL Server through TypeORM: batched, parameter-bounded statements inside one
+ * transaction per file. PostgreSQL has its own COPY path (postgres-ingest.store.ts).
  */
 export class TypeormIngestStore implements IngestStore {
   constructor(private readonly db: DataSource) {}

@@ -1,0 +1,165 @@
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import { BinaryCopyWriter } from '../db/postgres/binary-copy';
+import { ensurePartitions, monthOf } from '../db/postgres/interval-partitions';
+import { copyIn, inPgTransaction, postgresPool } from '../db/postgres/pg-pool';
+import type { FileLoadSummary } from './ingest-result';
+import type { IngestStore, IngestTransaction, IntervalKey, RorStretch } from './ingest.store';
+import type { LseRecord } from './lse-record';
+
+/**
+ * Held by the transaction of every file load: loads serialize across all instances sharing the
+ * database, as they do on the embedded one, so the versions a load reads stay true until it commits.
+ */
+export const INGEST_LOCK_KEY = 0x534d5449; // "SMTI"
+const COPY_INTERVALS = `COPY interval_day (operating_day, channel, esiid, version, interval_count, interval_values,
+  origin, start_reading, stop_reading, transaction_id, file_id) FROM STDIN (FORMAT binary)`;
+const INTERVAL_FIELDS = 11;
+
+/**
+ * The ingest path on PostgreSQL: plain pg clients from the data source's pool, one transaction per
+ * file, the intervals through binary COPY straight into the month partitions, and every other
+ * write one array-bound statement per batch.
+ */
+export class PostgresIngestStore implements IngestStore {
+  /** Months whose partition is known to exist (committed): others are checked, and made, in the load. */
+  private readonly months = new Set<string>();
+
+  private readonly pool: Pool;
+
+  constructor(db: DataSource) {
+    this.pool = postgresPool(db);
+  }
+
+  async startFile(fileName: string, startedAt: string): Promise<number> {
+    const { rows } = await this.pool.query(
+      "INSERT INTO ingest_file (file_name, status, started_at, counts_by_code, total_records) VALUES ($1, 'loading', $2, '{}', 0) RETURNING id",
+      [fileName, startedAt]);
+    return Number(rows[0].id);
+  }
+
+  async markInterrupted(): Promise<number> {
+    return (await this.pool.query("UPDATE ingest_file SET status = 'interrupted' WHERE status = 'loading'")).rowCount ?? 0;
+  }
+
+  async tdspDuns(): Promise<Set<string>> {
+    const { rows } = await this.pool.query("SELECT d.duns FROM participant_duns d JOIN market_participant p ON p.id = d.participant_id WHERE p.kind = 'TDSP'");
+    return new Set(rows.map((r: { duns: string }) => r.duns));
+  }
+
+  async inTransaction<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
+    const made = new Set<string>();
+    const result = await inPgTransaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK_KEY]);
+      return work(this.transaction(client, made));
+    });
+    for (const month of made) this.months.add(month);
+    return result;
+  }
+
+  async failFile(fileId: number, summary: FileLoadSummary): Promise<void> {
+    await inPgTransaction(this.pool, (client) => writeSummary(client, fileId, summary));
+  }
+
+  async close(): Promise<void> {} // the pool belongs to the data source
+
+  private transaction(client: PoolClient, made: Set<string>): IngestTransaction {
+    return {
+      latestVersions: async (keys: IntervalKey[]) => {
+        const groups = new Map<string, { day: string; channel: number; esiids: string[] }>();
+        for (const k of keys) {
+          const g = k.operatingDay + '|' + k.channel;
+          const group = groups.get(g);
+          if (group) group.esiids.push(k.esiid);
+          else groups.set(g, { day: k.operatingDay, channel: k.channel, esiids: [k.esiid] });
+        }
+        const found = new Map<string, number>();
+        for (const [g, { day, channel, esiids }] of groups) {
+          const { rows } = await client.query({
+            text: 'SELECT esiid, max(version) AS v FROM interval_day WHERE operating_day = $1 AND channel = $2 AND esiid = ANY($3::text[]) GROUP BY esiid',
+            values: [day, channel, esiids],
+            rowMode: 'array',
+          });
+          for (const [esiid, v] of rows as [string, string][]) found.set(g + '|' + esiid, Number(v));
+        }
+        return keys.map((k) => found.get(k.operatingDay + '|' + k.channel + '|' + k.esiid) ?? null);
+      },
+      esiidTdsps: async (esiids) => {
+        const { rows } = await client.query({ text: 'SELECT esiid, tdsp_duns FROM esiid WHERE esiid = ANY($1::text[])', values: [esiids], rowMode: 'array' });
+        return new Map(rows as [string, string][]);
+      },
+      registerEsiids: async (rows) => {
+        // No ON CONFLICT: an ESI ID registered meanwhile by someone else fails the load rather than
+        // taking records of another TDSP's ESI ID.
+        await client.query('INSERT INTO esiid (esiid, tdsp_duns, updated_at) SELECT e, t, now() FROM unnest($1::text[], $2::text[]) AS r(e, t)',
+          [rows.map((r) => r.esiid), rows.map((r) => r.tdspDuns)]);
+      },
+      repsOfRecord: async (esiids) => {
+        const found = new Map<string, RorStretch[]>(esiids.map((e) => [e, []]));
+        const { rows } = await client.query(`SELECT id, esiid, rep_duns, effective_from, effective_to, source FROM rep_of_record
+          WHERE esiid = ANY($1::text[]) ORDER BY esiid, effective_from`, [esiids]);
+        for (const r of rows) {
+          found.get(r.esiid)!.push({ id: Number(r.id), repDuns: r.rep_duns, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, source: r.source });
+        }
+        return found;
+      },
+      addLseStretches: async (rows) => {
+        // Ids drawn first, so each stretch knows its own without relying on the order RETURNING gives.
+        const ids = await client.query({
+          text: "SELECT nextval(pg_get_serial_sequence('rep_of_record', 'id')) FROM generate_series(1, $1)",
+          values: [rows.length], rowMode: 'array',
+        });
+        rows.forEach((r, i) => (r.stretch.id = Number(ids.rows[i][0])));
+        await client.query(`INSERT INTO rep_of_record (id, esiid, rep_duns, effective_from, effective_to, source)
+          SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`, [
+          rows.map((r) => r.stretch.id), rows.map((r) => r.esiid), rows.map((r) => r.stretch.repDuns),
+          rows.map((r) => r.stretch.effectiveFrom), rows.map((r) => r.stretch.effectiveTo), rows.map((r) => r.stretch.source),
+        ]);
+      },
+      moveStretches: async (ids, bounds) => {
+        const sets: string[] = [];
+        const values: unknown[] = [ids];
+        if ('effectiveFrom' in bounds) sets.push(`effective_from = $${values.push(bounds.effectiveFrom)}`);
+        if ('effectiveTo' in bounds) sets.push(`effective_to = $${values.push(bounds.effectiveTo)}`);
+        if (sets.length > 0) await client.query(`UPDATE rep_of_record SET ${sets.join(', ')} WHERE id = ANY($1::int[])`, values);
+      },
+      insertIntervals: async (records: LseRecord[], fileId) => {
+        if (records.length === 0) return;
+        await this.ensureMonths(client, records, made);
+        const copy = new BinaryCopyWriter(records.length * (records[0].values.byteLength + 160));
+        for (const r of records) {
+          copy.row(INTERVAL_FIELDS).text(r.operatingDay).int4(r.channel!).text(r.esiid).int8(r.version!).int4(r.intervalCount)
+            .bytes(r.values).text(r.origin).text(r.startReading).text(r.stopReading).text(r.transactionId).int4(fileId);
+        }
+        await copyIn(client, COPY_INTERVALS, copy.finish());
+      },
+      finishFile: (fileId, summary) => writeSummary(client, fileId, summary),
+    };
+  }
+
+  /**
+   * Partition upkeep makes months ahead; a day outside them (a late file for a new month before the
+   * first upkeep, a future day) gets its month made inside the load, so it rolls back with it.
+   */
+  private async ensureMonths(client: PoolClient, records: LseRecord[], made: Set<string>): Promise<void> {
+    let missing: Set<string> | null = null;
+    for (const r of records) {
+      const month = monthOf(r.operatingDay!);
+      if (!this.months.has(month) && !made.has(month)) (missing ??= new Set()).add(month);
+    }
+    if (!missing) return;
+    await ensurePartitions(client, missing);
+    for (const month of missing) made.add(month);
+  }
+}
+
+async function writeSummary(client: PoolClient, fileId: number, s: FileLoadSummary): Promise<void> {
+  await client.query(`UPDATE ingest_file SET sender_duns = $1, status = $2, file_code = $3, file_reason = $4, total_records = $5,
+    counts_by_code = $6, first_day = $7, last_day = $8, report_path = $9, finished_at = $10 WHERE id = $11`,
+  [s.senderDuns, s.status, s.fileCode, s.fileReason, s.total, JSON.stringify(s.byCode), s.firstDay, s.lastDay, s.reportPath, s.finishedAt, fileId]);
+  if (s.rejected.length === 0) return;
+  const r = s.rejected;
+  await client.query(`INSERT INTO ingest_rejection (file_id, line, esiid, operating_day, channel, code, reason)
+    SELECT $1::int, * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])`,
+  [fileId, r.map((x) => x.line), r.map((x) => x.esiid), r.map((x) => x.operatingDay), r.map((x) => x.channel), r.map((x) => x.code), r.map((x) => x.reason.slice(0, 500))]);
+}
