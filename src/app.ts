@@ -5,7 +5,7 @@ import type { Config } from './config/config';
 import { cptToday } from './core/cpt';
 import { createLogger, type Logger } from './core/logger';
 import { openDatabase, sqliteFile } from './db/data-source';
-import { loadOrCreatePlatformKey, type PlatformKey } from './delivery/platform-key';
+import type { PlatformKey } from './delivery/platform-key';
 import { RetentionService } from './delivery/retention.service';
 import { IngestService } from './ingest/ingest.service';
 import type { IngestStore } from './ingest/ingest.store';
@@ -14,45 +14,37 @@ import { SqliteIngestStore } from './ingest/sqlite-ingest.store';
 import { TypeormIngestStore } from './ingest/typeorm-ingest.store';
 import { RegistryImportService } from './registry/registry-import.service';
 import { RegistryService } from './registry/registry.service';
-import { loadClientCa } from './security/client-ca';
-import { ensureDevelopmentCertificate, ensureDevelopmentPki } from './security/dev-pki';
+import type { ClientCa } from './security/client-ca';
 import type { DevelopmentSetup } from './security/development-setup';
-import { parseCertificate } from './security/pki';
-import { PlatformIdentities, readFileNamed, type TdspClientTls } from './security/platform-identities';
+import { PlatformIdentities, type TdspClientTls } from './security/platform-identities';
 import { HanAccess } from './han/han-access';
 import { HanDeviceStatusService } from './han/han-device-status.service';
 import { HanDeviceService } from './han/han-device.service';
-import { hanDeviceMethods } from './soap/han-device.handler';
-import { tdspCallbackMethods } from './soap/tdsp-callback.handler';
-import { hanMessageMethods } from './soap/han-message.handler';
 import { HanMessageRequests } from './han/han-message-requests';
 import { HanMessageService } from './han/han-message.service';
 import { HanMessageStatusService } from './han/han-message-status.service';
 import { hanDispatchEnds } from './tdsp/dispatch-outcomes';
 import { DispatchStore } from './tdsp/dispatch.store';
 import { DispatchWorker } from './tdsp/dispatch.worker';
-import { loadBehaviour } from './tdsp/mock/mock-behaviour';
-import { startMockTdsp } from './tdsp/mock/mock-tdsp.server';
-import { SignedSoapClient } from './tdsp/signed-soap.client';
-import { TdspClient } from './tdsp/tdsp.client';
 import type { SigningCredentials } from './security/ws-security.signer';
 import { WsSecurityPool } from './security/ws-security.pool';
-import { meterUsageMethods } from './soap/meter-usage.handler';
-import { publicUrlOnPort, startSoapServer, type RunningSoapServer } from './soap/soap-server';
+import type { RunningSoapServer } from './soap/soap-server';
+import type { MockTdspFiles } from './tdsp/mock/mock-tdsp.wiring';
+import { publicUrlOnPort } from './soap/wsdl-address';
+import type { RunningFtpsServer } from './delivery/ftps/ftps-server';
+import type { StartedPortal } from './portal/portal.wiring';
 import { CredentialsService } from './security/credentials.service';
 import { FtpAccountsService, type FtpAccount } from './security/ftp-accounts.service';
 import { LoginThrottle } from './security/login-throttle';
 import { SeenSignatureStore } from './security/seen-signature.store';
-import { startFtpsServer, type RunningFtpsServer } from './delivery/ftps/ftps-server';
 import { DailyPostingService } from './usage/daily-posting.service';
 import { ReportJobStore } from './usage/report-job.store';
 import { ReportRequestService } from './usage/report-request.service';
 import { InProcessCsvProducer, ThreadedCsvProducer, type ReportCsvProducer } from './usage/report-csv.producer';
-import { ReportWorker } from './usage/report.worker';
+import type { ReportWorker } from './usage/report.worker';
 import { SqliteUsageSource } from './usage/sqlite-usage.source';
 import { TypeormUsageSource } from './usage/typeorm-usage.source';
 import type { UsageSource } from './usage/usage.source';
-import { startPortal, type StartedPortal } from './portal/portal.wiring';
 
 /**
  * The composition root: the one place that creates concrete adapters and wires services.
@@ -135,6 +127,8 @@ export class App {
     return this.once('dispatchWorker', async () => {
       const tdsp = this.config.tdsp;
       const tls = await this.tdspClientTls();
+      const { SignedSoapClient } = await import('./tdsp/signed-soap.client');
+      const { TdspClient } = await import('./tdsp/tdsp.client');
       const soap = new SignedSoapClient(await this.securityPool(), await this.identities.tdspSigner(), tdsp.timeoutMs);
       const client = new TdspClient(soap, await this.registry(), await this.credentials(), this.logger, { tls, callbackAddress: () => `${this.soapPublicUrl()}/TdspCallback` });
       const onEnd = hanDispatchEnds(await this.hanDeviceStatuses(), await this.hanMessageStatuses());
@@ -161,8 +155,7 @@ export class App {
 
   credentials(): Promise<CredentialsService> {
     return this.once('credentials', async () => {
-      const settings = { dataDir: this.config.dataDir, clientCaFile: this.config.security.clientCaFile };
-      return new CredentialsService(await this.db(), this.logger, () => loadClientCa(settings));
+      return new CredentialsService(await this.db(), this.logger, () => this.clientCa());
     });
   }
 
@@ -175,7 +168,14 @@ export class App {
   }
 
   platformKey(): Promise<PlatformKey> {
-    return this.once('platformKey', () => loadOrCreatePlatformKey(this.config.dataDir, this.logger));
+    // openpgp is loaded by the commands that encrypt or decrypt only.
+    return this.once('platformKey', async () => (await import('./delivery/platform-key')).loadOrCreatePlatformKey(this.config.dataDir, this.logger));
+  }
+
+  /** The CAs participants' client certificates must chain to (configured file, or the development PKI's). */
+  private async clientCa(): Promise<ClientCa> {
+    const { loadClientCa } = await import('./security/client-ca');
+    return loadClientCa({ dataDir: this.config.dataDir, clientCaFile: this.config.security.clientCaFile });
   }
 
   ingestService(): Promise<IngestService> {
@@ -222,6 +222,7 @@ export class App {
   reportWorker(): Promise<ReportWorker> {
     return this.once('reportWorker', async () => {
       const jobs = new ReportJobStore(await this.db(), `${os.hostname()}:${process.pid}`);
+      const { ReportWorker } = await import('./usage/report.worker');
       return new ReportWorker(jobs, await this.registry(), await this.reportCsv(), this.logger, { ftpsRoot: this.ftpsRoot, ...this.config.reports });
     });
   }
@@ -242,8 +243,12 @@ export class App {
   /** Starts the SOAP server (HTTPS, mutual TLS, WS-Security) with the MeterUsage and HAN services and the TDSP callback. */
   async startSoapServer(): Promise<RunningSoapServer> {
     const soapConfig = this.config.soap;
-    const clientCa = await loadClientCa({ dataDir: this.config.dataDir, clientCaFile: this.config.security.clientCaFile });
+    const clientCa = await this.clientCa();
     const replay = new SeenSignatureStore(await this.db(), this.logger, { maxEntries: soapConfig.replayMaxEntries });
+    // The SOAP stack is loaded by the commands that serve it only: the others start faster.
+    const [{ startSoapServer }, { meterUsageMethods }, { hanDeviceMethods }, { hanMessageMethods }, { tdspCallbackMethods }] = await Promise.all([
+      import('./soap/soap-server'), import('./soap/meter-usage.handler'), import('./soap/han-device.handler'), import('./soap/han-message.handler'), import('./soap/tdsp-callback.handler'),
+    ]);
     this.closers.push(() => replay.close());
     const server = await startSoapServer({
       credentials: await this.credentials(),
@@ -262,28 +267,10 @@ export class App {
     return server;
   }
 
-  /**
-   * Starts the mock TDSP: it serves TdspHan with the development PKI's mock-tdsp certificate and calls
-   * back as the TDSP whose client certificate and key it is given. Unless told otherwise it trusts
-   * this platform: its client certificate for calls in, its TDSP signing certificate for their
-   * signatures, and its server certificate for the signatures on its answers to callbacks.
-   */
+  /** Starts the mock TDSP (src/tdsp/mock/mock-tdsp.wiring.ts), loaded by the commands that run it only. */
   async startMockTdsp(files: MockTdspFiles): Promise<RunningSoapServer> {
-    const { dataDir, soap, mockTdsp } = this.config;
-    const pki = await ensureDevelopmentPki(dataDir);
-    const serverCert = await ensureDevelopmentCertificate(dataDir, 'mock-tdsp');
-    const platformClientPem = files.platformClientCert ? await readFileNamed(files.platformClientCert, 'the platform client certificate') : (await this.tdspClientTls()).certPem;
-    const server = await startMockTdsp({
-      host: mockTdsp.host, port: files.port ?? mockTdsp.port,
-      server: { certificatePem: serverCert.certPem, privateKeyPem: serverCert.keyPem },
-      tdsp: { certificatePem: await readFileNamed(files.tdspCert, 'the TDSP certificate'), privateKeyPem: await readFileNamed(files.tdspKey, 'the TDSP key') },
-      caPem: files.ca ? await readFileNamed(files.ca, 'the CA file') : pki.ca.certPem,
-      platformClientFingerprint256: parseCertificate(platformClientPem).fingerprint256,
-      platformSignersPem: [files.platformSigner ? await readFileNamed(files.platformSigner, 'the platform signing certificate') : (await this.identities.tdspSigner()).certificatePem],
-      platformAnswerSignersPem: [files.platformServerCert ? await readFileNamed(files.platformServerCert, 'the platform server certificate') : (await this.serverIdentity()).certificatePem],
-      behaviour: loadBehaviour(files.behaviour ?? mockTdsp.behaviourFile),
-      maxBodyBytes: soap.maxBodyBytes, clockSkewSeconds: soap.clockSkewSeconds, timestampWindowSeconds: soap.timestampWindowSeconds,
-    }, await this.securityPool(), this.logger);
+    const { startMockTdspFor } = await import('./tdsp/mock/mock-tdsp.wiring');
+    const server = await startMockTdspFor({ config: this.config, logger: this.logger, identities: this.identities, securityPool: () => this.securityPool(), registry: () => this.registry() }, files);
     this.closers.push(() => server.close());
     return server;
   }
@@ -297,13 +284,8 @@ export class App {
     const demo = setup.demo.find((d) => d.kind === 'TDSP');
     if (this.config.mockTdsp.mode === 'off' || !demo) return null;
     const mock = await this.startMockTdsp({ tdspCert: demo.clientCertPath, tdspKey: demo.clientKeyPath });
-    const endpoint = `https://localhost:${mock.port}/TdspHan`;
-    const registry = await this.registry();
-    const current = (await registry.findParticipantByDuns(demo.duns))?.endpoint ?? null;
-    if (current === null || /^https:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/TdspHan$/.test(current)) {
-      if (current !== endpoint) await registry.updateParticipant(demo.name, { endpoint });
-    }
-    return endpoint;
+    const { registerDevelopmentMock } = await import('./tdsp/mock/mock-tdsp.wiring');
+    return registerDevelopmentMock(await this.registry(), setup, mock.port);
   }
 
   /** The platform's client certificate for calls to TDSPs, and the CAs their servers chain to. */
@@ -319,9 +301,10 @@ export class App {
     const ftps = this.config.ftps;
     const identity = await this.serverIdentity();
     const clientCa = ftps.requireClientCertificate
-      ? await loadClientCa({ dataDir: this.config.dataDir, clientCaFile: this.config.security.clientCaFile })
+      ? await this.clientCa()
       : null;
     const accounts = await this.ftpAccounts();
+    const { startFtpsServer } = await import('./delivery/ftps/ftps-server');
     const server = await startFtpsServer({
       host: ftps.host,
       port: ftps.port,
@@ -353,6 +336,7 @@ export class App {
 
   /** Starts the web portal (HTTPS, same certificate); its services are built in src/portal/portal.wiring.ts. */
   async startPortal(): Promise<StartedPortal> {
+    const { startPortal } = await import('./portal/portal.wiring');
     const portal = await startPortal(this);
     this.closers.push(() => portal.close());
     return portal;
@@ -374,19 +358,6 @@ export class App {
       this.logger.end();
     });
   }
-}
-
-/** The files the mock TDSP runs with; see `smt mock-tdsp --help`. */
-export interface MockTdspFiles {
-  tdspCert: string;
-  tdspKey: string;
-  platformClientCert?: string | null;
-  platformSigner?: string | null;
-  /** Signs the platform's answers to callbacks; default: this data dir's server certificate. */
-  platformServerCert?: string | null;
-  ca?: string | null;
-  behaviour?: string | null;
-  port?: number;
 }
 
 export function createApp(config: Config, options: { logsToStdout?: boolean } = {}): App {
