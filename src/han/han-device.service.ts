@@ -4,9 +4,10 @@ import { SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { lockRow } from '../db/bulk-sql';
 import { Esiid } from '../db/entities/esiid.entity';
+import type { HanRequestChannel } from '../db/entities/han-device-event.entity';
 import { MAX_DEVICES_PER_ESIID, REMOVABLE, takesSlot, type DeviceStatus } from './device-status';
 import { deviceVisible, viewOf, visibleEvents } from './device-visibility';
-import type { HanAccess } from './han-access';
+import type { HanAccess, RepOnEsiid } from './han-access';
 import { hanDeviceStore, type DeviceEventRecord, type DeviceRecord } from './han-device.store';
 import { parseInstallCode, maskInstallCode } from './install-code';
 import { parseMacAddress } from './mac-address';
@@ -64,13 +65,17 @@ export class HanDeviceService {
   }
 
   async provision(input: ProvisionInput, participantId: number): Promise<DeviceRequestResult> {
-    const mac = parseMacAddress(input.macAddress);
-    const code = parseInstallCode(input.installCode);
-    const description = input.description?.trim() || null;
-    if (description !== null && description.length > MAX_DESCRIPTION) {
-      throw new SmtError('HAN_FIELD_INVALID', `deviceDescription is ${description.length} characters long; at most ${MAX_DESCRIPTION} are allowed`);
-    }
-    const { repDuns, esiid, tdsp } = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    checkFields(input);
+    return this.provisionOn(await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid), input, 'SOAP');
+  }
+
+  /**
+   * Provisioning on an ESI ID already resolved for the caller (a REP's SOAP call, or a portal user
+   * through han-portal-access.ts): the same rules, slots and TDSP outbox whatever the channel.
+   */
+  async provisionOn(on: RepOnEsiid, input: Omit<ProvisionInput, 'requesterDuns' | 'esiid'>, channel: HanRequestChannel): Promise<DeviceRequestResult> {
+    const { mac, code, description } = checkFields(input);
+    const { repDuns, esiid, tdsp } = on;
     const meterNumber = String(input.meterNumber ?? '').trim();
     const requestId = randomUUID();
     const now = this.now();
@@ -93,7 +98,7 @@ export class HanDeviceService {
         id: existing?.id, esiid: esiid.esiid, mac, repDuns, meterNumber, installCodeMasked: maskInstallCode(code.hex), description,
         status: 'Add Acknowledged', statusAt: at, addRequestId: requestId, removeRequestId: null,
       }, now);
-      await hanDeviceStore.addEvents(m, deviceId, [{ requestId, status: 'Add Acknowledged', statusAt: at, recordedAt: at, source: 'REP', applied: true, reason: null }]);
+      await hanDeviceStore.addEvents(m, deviceId, [{ requestId, status: 'Add Acknowledged', statusAt: at, recordedAt: at, source: 'REP', applied: true, reason: null, requestChannel: channel }]);
       await enqueueDispatches(m, [{
         requestId, tdspDuns: esiid.tdspDuns, operation: 'ProvisionDevice',
         message: {
@@ -103,13 +108,17 @@ export class HanDeviceService {
       }], now);
     });
     this.options.onDispatch?.();
-    this.logger.info('han: provisioning accepted', { requestId, esiid: esiid.esiid, mac, repDuns, tdsp: tdsp.name });
+    this.logger.info('han: provisioning accepted', { requestId, esiid: esiid.esiid, mac, repDuns, tdsp: tdsp.name, channel });
     return { requestId, mac, status: 'Add Acknowledged' };
   }
 
   async deprovision(input: { requesterDuns: string; esiid: string; macAddress: string }, participantId: number): Promise<DeviceRequestResult> {
-    const mac = parseMacAddress(input.macAddress);
-    const viewer = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    parseMacAddress(input.macAddress);
+    return this.deprovisionOn(await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid), input.macAddress, 'SOAP');
+  }
+
+  async deprovisionOn(viewer: RepOnEsiid, macAddress: string, channel: HanRequestChannel): Promise<DeviceRequestResult> {
+    const mac = parseMacAddress(macAddress);
     const { repDuns, esiid } = viewer;
     const requestId = randomUUID();
     const now = this.now();
@@ -122,20 +131,24 @@ export class HanDeviceService {
       }
       const at = now.toISOString();
       await hanDeviceStore.save(m, { ...device, status: 'Remove Acknowledged', statusAt: at, removeRequestId: requestId }, now);
-      await hanDeviceStore.addEvents(m, device.id, [{ requestId, status: 'Remove Acknowledged', statusAt: at, recordedAt: at, source: 'REP', applied: true, reason: null }]);
+      await hanDeviceStore.addEvents(m, device.id, [{ requestId, status: 'Remove Acknowledged', statusAt: at, recordedAt: at, source: 'REP', applied: true, reason: null, requestChannel: channel }]);
       await enqueueDispatches(m, [{
         requestId, tdspDuns: esiid.tdspDuns, operation: 'DeprovisionDevice',
         message: { requestId, esiid: esiid.esiid, meterNumber: device.meterNumber, macAddress: mac },
       }], now);
     });
     this.options.onDispatch?.();
-    this.logger.info('han: deprovisioning accepted', { requestId, esiid: esiid.esiid, mac, repDuns });
+    this.logger.info('han: deprovisioning accepted', { requestId, esiid: esiid.esiid, mac, repDuns, channel });
     return { requestId, mac, status: 'Remove Acknowledged' };
   }
 
   async details(input: { requesterDuns: string; esiid: string; macAddress: string }, participantId: number): Promise<DeviceView> {
-    const mac = parseMacAddress(input.macAddress);
-    const viewer = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    parseMacAddress(input.macAddress);
+    return this.detailsOn(await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid), input.macAddress);
+  }
+
+  async detailsOn(viewer: RepOnEsiid, macAddress: string): Promise<DeviceView> {
+    const mac = parseMacAddress(macAddress);
     const device = await hanDeviceStore.device(this.db.manager, viewer.esiid.esiid, mac);
     const events = device ? await hanDeviceStore.eventsOf(this.db.manager, [device.id]) : [];
     if (!device || !deviceVisible(viewer, device, events)) throw notFound(mac, viewer.esiid.esiid);
@@ -144,7 +157,10 @@ export class HanDeviceService {
 
   /** Every device's history on the ESI ID during the caller's REP-of-record days, merged in the order it was recorded. */
   async history(input: { requesterDuns: string; esiid: string }, participantId: number): Promise<{ esiid: string; entries: HistoryEntry[] }> {
-    const viewer = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    return this.historyOn(await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid));
+  }
+
+  async historyOn(viewer: RepOnEsiid): Promise<{ esiid: string; entries: HistoryEntry[] }> {
     const devices = await hanDeviceStore.devicesOf(this.db.manager, viewer.esiid.esiid);
     const macs = new Map(devices.map((d) => [d.id, d.mac]));
     const events = visibleEvents(viewer, await hanDeviceStore.eventsOf(this.db.manager, devices.map((d) => d.id)));
@@ -152,7 +168,10 @@ export class HanDeviceService {
   }
 
   async meterInfo(input: { requesterDuns: string; esiid: string }, participantId: number): Promise<MeterInfo> {
-    const { esiid, tdsp } = await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid);
+    return this.meterInfoOn(await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid));
+  }
+
+  meterInfoOn({ esiid, tdsp }: RepOnEsiid): MeterInfo {
     const capability = hanCapability(esiid.meterFirmwareVersion, tdsp.hanMinFirmware);
     return {
       esiid: esiid.esiid, meterNumber: esiid.meterNumber, tdspDuns: esiid.tdspDuns, tdspName: tdsp.name,
@@ -160,6 +179,17 @@ export class HanDeviceService {
       hanCapable: capability.capable, hanCapabilityReason: capability.reason,
     };
   }
+}
+
+/** The request's own fields, checked before anything is looked up. */
+function checkFields(input: Pick<ProvisionInput, 'macAddress' | 'installCode' | 'description'>) {
+  const mac = parseMacAddress(input.macAddress);
+  const code = parseInstallCode(input.installCode);
+  const description = input.description?.trim() || null;
+  if (description !== null && description.length > MAX_DESCRIPTION) {
+    throw new SmtError('HAN_FIELD_INVALID', `deviceDescription is ${description.length} characters long; at most ${MAX_DESCRIPTION} are allowed`);
+  }
+  return { mac, code, description };
 }
 
 /** A device the caller may not see is answered like one never provisioned. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { HanDeviceEvent, type HanEventSource } from '../db/entities/han-device-event.entity';
+import { HanDeviceEvent, type HanEventSource, type HanRequestChannel } from '../db/entities/han-device-event.entity';
 import { HanDevice } from '../db/entities/han-device.entity';
 import type { DeviceStatus } from './device-status';
 
@@ -27,6 +27,8 @@ export interface DeviceEventRecord {
   source: HanEventSource;
   applied: boolean;
   reason: string | null;
+  /** The channel of a request's acknowledgement (SOAP or a portal user's kind); null otherwise. */
+  requestChannel?: HanRequestChannel | null;
 }
 
 export type NewDeviceEvent = Omit<DeviceEventRecord, 'deviceId'>;
@@ -78,7 +80,7 @@ export const hanDeviceStore = {
     const rows = await m.createQueryBuilder(HanDeviceEvent, 'e').where('e.deviceId IN (:...ids)', { ids: deviceIds }).orderBy('e.id', 'ASC').getMany();
     return rows.map((r) => ({
       deviceId: r.deviceId, requestId: r.requestId, status: r.status as DeviceStatus, statusAt: r.statusAt, recordedAt: r.recordedAt,
-      source: r.source, applied: r.applied === 1, reason: r.reason,
+      source: r.source, applied: r.applied === 1, reason: r.reason, requestChannel: r.requestChannel ?? null,
     }));
   },
 };

@@ -2,6 +2,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type HanEventSource = 'REP' | 'TDSP' | 'PLATFORM';
 
+/** Where a provisioning request came in: a REP's SOAP call, or the web portal for a customer, a REP user or a TDSP user. */
+export type HanRequestChannel = 'SOAP' | 'PORTAL_CUSTOMER' | 'PORTAL_REP' | 'PORTAL_TDSP';
+
 /** One line of a device's provisioning history: every status anyone reported, applied or not. */
 @Entity('han_device_event')
 @Index('idx_han_device_event_device', ['deviceId', 'id'])
@@ -35,4 +38,8 @@ export class HanDeviceEvent {
 
   @Column({ type: 'varchar', length: 200, nullable: true })
   reason!: string | null;
+
+  /** On a request's acknowledgement (source REP): the channel the request came through; null on TDSP and platform statuses. */
+  @Column({ name: 'request_channel', type: 'varchar', length: 16, nullable: true })
+  requestChannel!: HanRequestChannel | null;
 }
