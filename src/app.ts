@@ -8,6 +8,8 @@ import { openDatabase, sqliteFile } from './db/data-source';
 import type { PlatformKey } from './delivery/platform-key';
 import { RetentionService } from './delivery/retention.service';
 import { IngestService } from './ingest/ingest.service';
+import { VeeRunner } from './vee/vee.runner';
+import { VeeStore } from './vee/vee.store';
 import type { IngestStore } from './ingest/ingest.store';
 import { LseParserThread } from './ingest/lse-parser.thread';
 import { SqliteIngestStore } from './ingest/sqlite-ingest.store';
@@ -186,10 +188,19 @@ export class App {
       const service = new IngestService(store, () => this.parserThread(), this.logger, {
         ftpsRoot: this.ftpsRoot,
         batchRecords: this.config.ingest.parseBatchRecords,
+        afterCommit: async (fileId, summary) => {
+          const found = await (await this.veeRunner()).runForFile(fileId);
+          if (found) summary.quality = found;
+        },
       });
       await service.recoverInterrupted();
       return service;
     });
+  }
+
+  /** The VEE rules over each loaded file, and the findings they keep (src/vee/). */
+  veeRunner(): Promise<VeeRunner> {
+    return this.once('vee', async () => new VeeRunner(new VeeStore(await this.db()), this.config.vee, this.logger));
   }
 
   usageSource(): Promise<UsageSource> {

@@ -161,6 +161,17 @@ const HELP: Record<string, HelpText> = {
     },
     examples: ['smt han-log --duns 200000001 --from 2026-12-01 --to 2026-12-04 --out han-log.csv'],
   },
+  vee: {
+    options: {
+      tdsp: 'only this TDSP\'s ESI IDs (its name or one of its DUNS)',
+      day: `only this operating day (${DATE})`,
+      rule: 'only this rule, by name or code: SUM_CHECK (V01), SPIKE_CHECK (V02), CONSECUTIVE_ZEROS (V03), HIGH_LOW_USAGE (V04), INACTIVE_USAGE (V05), PULSE_OVERFLOW (V06), ESTIMATED_SHARE (V07), TIME_CHANGE (V08)',
+      file: 'only the findings on this ingest file (its id)',
+      limit: 'at most this many (default 1000)',
+      json: 'one JSON object per finding instead of CSV',
+    },
+    examples: ['smt vee --tdsp "Demo TDSP" --day 2026-11-01', 'smt vee --rule SUM_CHECK --json'],
+  },
   dispatches: {
     options: {
       state: 'only dispatches in this state (repeatable)',

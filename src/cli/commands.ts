@@ -20,6 +20,7 @@ import { retentionCommand } from './retention.command';
 import { serveCommand } from './serve.command';
 import { starterKitCommand } from './starter-kit.command';
 import { usageCommand } from './usage.command';
+import { veeCommand } from './vee.command';
 
 /** Every `smt` command, in the order `smt --help` lists them. */
 export const commands: Command[] = [
@@ -40,6 +41,7 @@ export const commands: Command[] = [
   pkiIssueCommand,
   certRevokeCommand,
   hanLogCommand,
+  veeCommand,
   auditCommand,
   portalUserAddCommand,
   portalUserListCommand,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { SmtError } from '../core/errors';
 import { portalSettings, type PortalSettings } from './portal-settings';
+import { veeSettings, type VeeSettings } from '../vee/vee-settings';
 
 export type DbType = 'sqlite' | 'postgres' | 'mssql';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -80,6 +81,8 @@ export interface Config {
   /** The FTPS site (explicit TLS): passivePorts is the inclusive range data connections listen on. */
   /** The web portal (HTTPS) and its mail. */
   portal: PortalSettings;
+  /** The VEE data-quality rules run over each loaded file (docs/data-quality.md). */
+  vee: VeeSettings;
   ftps: {
     host: string;
     port: number;
@@ -178,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     ftps: ftpsSettings(env),
     portal: portalSettings(env),
+    vee: veeSettings(env),
   };
 }
 

@@ -10,7 +10,8 @@ export const ACTIVITY_HEADER = ['RECORD_TYPE', 'FILE_NAME', 'ESIID', 'OPERATING_
 
 /**
  * The LSE activity report of one file, in the spirit of ERCOT's: a FILE line with the file's
- * status, a SUMMARY line per result code, and a REJECT line per record not loaded.
+ * status, a SUMMARY line per result code, and a REJECT line per record not loaded; then the VEE
+ * section (docs/data-quality.md): a VEE_SUMMARY line per rule that found something, a VEE line per finding.
  */
 export function formatActivityReport(s: FileLoadSummary): string {
   const name = path.basename(s.file);
@@ -23,6 +24,8 @@ export function formatActivityReport(s: FileLoadSummary): string {
   for (const r of s.rejected) {
     rows.push(['REJECT', name, r.esiid ? `'${r.esiid}` : '', r.operatingDay ?? '', r.channel === null ? '' : String(r.channel), r.code, '1', r.reason]);
   }
+  for (const c of s.quality?.counts ?? []) rows.push(['VEE_SUMMARY', name, '', '', '', c.code, String(c.count), c.rule]);
+  for (const f of s.quality?.findings ?? []) rows.push(['VEE', name, `'${f.esiid}`, f.operatingDay, String(f.channel), f.code, '1', f.reason]);
   return stringify(rows, { record_delimiter: 'windows' });
 }
 

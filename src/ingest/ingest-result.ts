@@ -25,6 +25,14 @@ export interface FileLoadSummary {
   startedAt: string;
   finishedAt: string;
   reportPath: string | null;
+  /** Data-quality findings on the loaded records (flags only), added once the file committed. */
+  quality?: QualitySection;
+}
+
+/** The activity report's VEE section: counts per rule, then each finding (src/vee/). */
+export interface QualitySection {
+  counts: { code: string; rule: string; count: number }[];
+  findings: { esiid: string; operatingDay: string; channel: number; code: string; reason: string }[];
 }
 
 /** The `smt ingest --json` line for a file: exactly these keys. */

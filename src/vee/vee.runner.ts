@@ -1,0 +1,97 @@
+import { intervalsInDay } from '../core/cpt';
+import type { Logger } from '../core/logger';
+import { timeChangeRejection } from './rules/time-change.rule';
+import { checkDay, historyDays } from './vee.rules';
+import type { VeeSettings } from './vee-settings';
+import { decodeDay, VEE_RULES, type VeeFinding, type VeeHistory, type VeeRuleName } from './vee-day';
+import type { StoredRecord, VeeStore } from './vee.store';
+
+export type FileFinding = VeeFinding & { tdspDuns: string };
+
+/** What VEE found in one file: counts per rule (code order), then the findings. */
+export interface VeeOutcome {
+  fileId: number;
+  records: number;
+  counts: { code: string; rule: VeeRuleName; count: number }[];
+  findings: FileFinding[];
+}
+
+/**
+ * Runs the VEE rules over the records a file stored, after the file's transaction committed: it
+ * reads the rows back, so what it checks is what REPs are served. It only adds findings; a failure
+ * here is logged and never undoes or delays the load.
+ */
+export class VeeRunner {
+  constructor(
+    private readonly store: VeeStore,
+    private readonly settings: VeeSettings,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** null when VEE is off, the file loaded nothing checkable, or the check failed (logged). */
+  async runForFile(fileId: number): Promise<VeeOutcome | null> {
+    if (this.settings.mode === 'off') return null;
+    try {
+      return await this.check(fileId);
+    } catch (error) {
+      this.logger.error('vee: checking a loaded file failed; its data is loaded and served unchanged', { fileId, error: (error as Error).message });
+      return null;
+    }
+  }
+
+  private async check(fileId: number): Promise<VeeOutcome | null> {
+    const facts = await this.store.fileFacts(fileId);
+    if (!facts || facts.status !== 'loaded') return null;
+    const records = facts.firstDay && facts.lastDay ? await this.store.fileRecords(fileId, facts.firstDay, facts.lastDay) : [];
+    const rejected = (await this.store.rejections(fileId, '03')).map(timeChangeRejection).filter((f): f is VeeFinding => f !== null);
+    const esiids = [...new Set([...records.map((r) => r.esiid), ...rejected.map((f) => f.esiid)])];
+    const { tdsp, stretches } = await this.store.registryFacts(esiids);
+    const histories = await this.histories(records);
+    const found: VeeFinding[] = [];
+    for (const r of records) {
+      const covered = (stretches.get(r.esiid) ?? []).some((s) => s.from <= r.operatingDay && (s.to === null || s.to >= r.operatingDay));
+      found.push(...checkDay({ ...r, hasRepOfRecord: covered }, histories.get(`${r.esiid}|${r.operatingDay}`), this.settings));
+    }
+    found.push(...rejected);
+    const findings = found.map((f) => ({ ...f, tdspDuns: tdsp.get(f.esiid) ?? facts.senderDuns ?? '' }));
+    if (findings.length > 0) await this.store.save(fileId, findings, this.now().toISOString());
+    const counts = (Object.keys(VEE_RULES) as VeeRuleName[])
+      .map((rule) => ({ code: VEE_RULES[rule].code, rule, count: findings.filter((f) => f.rule === rule).length }))
+      .filter((c) => c.count > 0);
+    if (findings.length > 0) this.logger.info('vee: findings on a loaded file', { fileId, records: records.length, findings: findings.length });
+    return { fileId, records: records.length, counts, findings };
+  }
+
+  /**
+   * Each consumption record's history: its ESI ID's whole days on the same weekday of the previous
+   * weeks. One read per history day serves every ESI ID of the file.
+   */
+  private async histories(records: StoredRecord[]): Promise<Map<string, VeeHistory>> {
+    const wanted = new Map<string, Set<string>>();
+    for (const r of records) {
+      if (r.channel !== 4) continue;
+      for (const day of historyDays(r.operatingDay, this.settings.historyWeeks)) {
+        const set = wanted.get(day) ?? new Set<string>();
+        set.add(r.esiid);
+        wanted.set(day, set);
+      }
+    }
+    const totals = new Map<string, number>();
+    for (const [day, esiids] of wanted) {
+      for (const stored of await this.store.newestOnDay(day, esiids)) {
+        const decoded = decodeDay({ ...stored, hasRepOfRecord: true });
+        if (decoded.blanks === 0 && stored.intervalCount === intervalsInDay(day)) totals.set(`${stored.esiid}|${day}`, decoded.totalWh);
+      }
+    }
+    const histories = new Map<string, VeeHistory>();
+    for (const r of records) {
+      if (r.channel !== 4) continue;
+      const days = historyDays(r.operatingDay, this.settings.historyWeeks)
+        .filter((d) => totals.has(`${r.esiid}|${d}`))
+        .map((d) => ({ operatingDay: d, kwh: totals.get(`${r.esiid}|${d}`)! / 1000 }));
+      histories.set(`${r.esiid}|${r.operatingDay}`, { days });
+    }
+    return histories;
+  }
+}

@@ -1,0 +1,118 @@
+import type { DataSource } from 'typeorm';
+import { VeeFindingRow } from '../db/entities/vee-finding.entity';
+import type { RejectedRecordFacts } from './rules/time-change.rule';
+import type { VeeDay, VeeFinding } from './vee-day';
+
+/** A stored record read back for the rules, before the REP-of-record status is known. */
+export type StoredRecord = Omit<VeeDay, 'hasRepOfRecord'>;
+
+export interface FileFacts {
+  status: string;
+  senderDuns: string | null;
+  firstDay: string | null;
+  lastDay: string | null;
+}
+
+export interface FindingFilter {
+  tdspDuns?: string[];
+  operatingDay?: string;
+  code?: string;
+  fileId?: number;
+  limit: number;
+}
+
+export type StoredFinding = VeeFinding & { fileId: number; tdspDuns: string; foundAt: string };
+
+/** Stays under SQL Server's 2,100 parameters and SQLite's default limits. */
+const CHUNK = 500;
+const RECORD_COLUMNS = ['operating_day AS "operatingDay"', 'channel', 'esiid', 'version', 'interval_count AS "intervalCount"',
+  'interval_values AS "values"', 'start_reading AS "startReading"', 'stop_reading AS "stopReading"'];
+
+/** Reads what VEE checks and keeps its findings; plain SQL every supported database runs. */
+export class VeeStore {
+  constructor(private readonly db: DataSource) {}
+
+  async fileFacts(fileId: number): Promise<FileFacts | null> {
+    const row = await this.db.createQueryBuilder().select(['status', 'sender_duns AS "senderDuns"', 'first_day AS "firstDay"', 'last_day AS "lastDay"'])
+      .from('ingest_file', 'f').where('id = :fileId', { fileId }).getRawOne();
+    return row ?? null;
+  }
+
+  /** The records a file loaded (the day range keeps the read on the interval store's day-first key). */
+  async fileRecords(fileId: number, firstDay: string, lastDay: string): Promise<StoredRecord[]> {
+    const rows = await this.db.createQueryBuilder().select(RECORD_COLUMNS).from('interval_day', 'i')
+      .where('operating_day BETWEEN :firstDay AND :lastDay AND file_id = :fileId', { firstDay, lastDay, fileId }).getRawMany();
+    return rows.map(toRecord);
+  }
+
+  /** The newest stored consumption record of each of `esiids` on one day. */
+  async newestOnDay(day: string, esiids: Set<string>): Promise<StoredRecord[]> {
+    const rows = await this.db.createQueryBuilder().select(RECORD_COLUMNS).from('interval_day', 'i')
+      .where('operating_day = :day AND channel = 4', { day }).getRawMany();
+    const newest = new Map<string, StoredRecord>();
+    for (const raw of rows) {
+      if (!esiids.has(raw.esiid)) continue;
+      const r = toRecord(raw);
+      const seen = newest.get(r.esiid);
+      if (!seen || seen.version < r.version) newest.set(r.esiid, r);
+    }
+    return [...newest.values()];
+  }
+
+  /** Each ESI ID's TDSP and its REP-of-record stretches. */
+  async registryFacts(esiids: string[]): Promise<{ tdsp: Map<string, string>; stretches: Map<string, { from: string; to: string | null }[]> }> {
+    const tdsp = new Map<string, string>();
+    const stretches = new Map<string, { from: string; to: string | null }[]>();
+    for (let i = 0; i < esiids.length; i += CHUNK) {
+      const part = esiids.slice(i, i + CHUNK);
+      for (const r of await this.db.createQueryBuilder().select(['esiid', 'tdsp_duns AS "tdspDuns"']).from('esiid', 'e').where('esiid IN (:...part)', { part }).getRawMany()) {
+        tdsp.set(r.esiid, r.tdspDuns);
+      }
+      const rows = await this.db.createQueryBuilder().select(['esiid', 'effective_from AS "from"', 'effective_to AS "to"']).from('rep_of_record', 'r')
+        .where('esiid IN (:...part)', { part }).getRawMany();
+      for (const r of rows) {
+        const list = stretches.get(r.esiid) ?? [];
+        list.push({ from: r.from, to: r.to });
+        stretches.set(r.esiid, list);
+      }
+    }
+    return { tdsp, stretches };
+  }
+
+  async rejections(fileId: number, code: string): Promise<RejectedRecordFacts[]> {
+    const rows = await this.db.createQueryBuilder().select(['esiid', 'channel', 'operating_day AS "operatingDay"', 'code', 'reason']).from('ingest_rejection', 'r')
+      .where('file_id = :fileId AND code = :code', { fileId, code }).getRawMany();
+    return rows.map((r) => ({ ...r, channel: r.channel === null ? null : Number(r.channel) }));
+  }
+
+  async save(fileId: number, findings: (VeeFinding & { tdspDuns: string })[], foundAt: string): Promise<void> {
+    const rows = findings.map((f) => ({
+      fileId, tdspDuns: f.tdspDuns, esiid: f.esiid, channel: f.channel, operatingDay: f.operatingDay,
+      version: f.version === null ? null : String(f.version), code: f.code, rule: f.rule, reason: f.reason.slice(0, 500), foundAt,
+    }));
+    await this.db.transaction(async (m) => {
+      for (let i = 0; i < rows.length; i += 40) await m.insert(VeeFindingRow, rows.slice(i, i + 40));
+    });
+  }
+
+  async list(filter: FindingFilter): Promise<StoredFinding[]> {
+    const q = this.db.getRepository(VeeFindingRow).createQueryBuilder('f').orderBy('f.operatingDay').addOrderBy('f.esiid').addOrderBy('f.code').addOrderBy('f.id').limit(filter.limit);
+    if (filter.tdspDuns) q.andWhere('f.tdspDuns IN (:...tdsp)', { tdsp: filter.tdspDuns });
+    if (filter.operatingDay) q.andWhere('f.operatingDay = :day', { day: filter.operatingDay });
+    if (filter.code) q.andWhere('f.code = :code', { code: filter.code });
+    if (filter.fileId !== undefined) q.andWhere('f.fileId = :fileId', { fileId: filter.fileId });
+    return (await q.getMany()).map((r) => ({
+      code: r.code, rule: r.rule as VeeFinding['rule'], esiid: r.esiid, channel: r.channel, operatingDay: r.operatingDay,
+      version: r.version === null ? null : Number(r.version), reason: r.reason, fileId: r.fileId, tdspDuns: r.tdspDuns, foundAt: r.foundAt,
+    }));
+  }
+}
+
+function toRecord(r: Record<string, unknown>): StoredRecord {
+  const values = r.values as Uint8Array;
+  return {
+    operatingDay: r.operatingDay as string, channel: Number(r.channel), esiid: r.esiid as string, version: Number(r.version),
+    intervalCount: Number(r.intervalCount), values: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    startReading: (r.startReading as string | null) ?? null, stopReading: (r.stopReading as string | null) ?? null,
+  };
+}
