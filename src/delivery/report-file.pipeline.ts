@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import yazl from 'yazl';
 import { encryptFileStream, type PublicKey } from './pgp';
+import { zipEntryStream } from './zip-entry.stream';
 
 export interface ReportFilePipelineOptions {
   /** The CSV's name inside the zip. */
@@ -14,13 +14,12 @@ export interface ReportFilePipelineOptions {
   mtime: Date;
 }
 
-/** Larger than yazl's 16 KiB default so that 1 MB caller chunks rarely wait for a drain. */
+/** Larger than the 16 KiB default so that 1 MB caller chunks rarely wait for a drain. */
 const CSV_HIGH_WATER_MARK = 1024 * 1024;
 
 /**
  * One delivered file while it is written: CSV text → zip entry → OpenPGP, ASCII-armored → partial
- * file. Every stage streams, so memory does not grow with the report. yazl 3.3 computes the entry's
- * CRC-32 in JavaScript (~0.9 s per 390 MB) and offers no hook for zlib.crc32, so that cost stays.
+ * file. Every stage streams, so memory does not grow with the report.
  */
 export class ReportFilePipeline {
   records = 0;
@@ -37,16 +36,8 @@ export class ReportFilePipeline {
   constructor(options: ReportFilePipelineOptions) {
     this.partialPath = options.partialPath;
     this.output = options.output;
-    const zip = new yazl.ZipFile();
-    this.zipOutput = zip.outputStream as Readable;
-    // yazl reports its own failures on the ZipFile, which the encryption stage never sees.
-    zip.on('error', (error: unknown) => this.zipOutput.destroy(error as Error));
-    zip.addReadStreamLazy(
-      options.entryName,
-      { compressionLevel: options.compressionLevel, mtime: options.mtime },
-      (callback) => callback(null, this.csv),
-    );
-    zip.end();
+    // A failure of the zip stage (or of the CSV feeding it) ends this stream, which the encryption stage sees.
+    this.zipOutput = zipEntryStream(this.csv, { name: options.entryName, compressionLevel: options.compressionLevel, mtime: options.mtime });
     this.done = encryptFileStream(this.zipOutput, this.output, options.recipientKey, { armor: true });
     this.done.catch((error: unknown) => this.fail(error));
   }
