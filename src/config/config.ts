@@ -2,6 +2,7 @@ import path from 'node:path';
 import { SmtError } from '../core/errors';
 import { portalSettings, type PortalSettings } from './portal-settings';
 import { veeSettings, type VeeSettings } from '../vee/vee-settings';
+import { opsSettings, type OpsSettings } from '../ops/ops-settings';
 
 export type DbType = 'sqlite' | 'postgres' | 'mssql';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -83,6 +84,8 @@ export interface Config {
   portal: PortalSettings;
   /** The VEE data-quality rules run over each loaded file (docs/data-quality.md). */
   vee: VeeSettings;
+  /** Several instances: the serve role, leases, and the health and metrics port. */
+  ops: OpsSettings;
   ftps: {
     host: string;
     port: number;
@@ -182,6 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
     ftps: ftpsSettings(env),
     portal: portalSettings(env),
     vee: veeSettings(env),
+    ops: opsSettings(env),
   };
 }
 

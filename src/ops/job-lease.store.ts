@@ -57,6 +57,11 @@ export class JobLeaseStore {
     });
   }
 
+  /** Records, while holding the lease, that its work is done for `period`. */
+  async markDone(name: string, period: string): Promise<void> {
+    await this.db.getRepository(JobLease).update({ name, holder: this.holder }, { donePeriod: period });
+  }
+
   /** Removes a lease this instance holds (leases per file, once the file is done). */
   async drop(name: string): Promise<void> {
     await this.db.getRepository(JobLease).delete({ name, holder: this.holder });
@@ -67,6 +72,12 @@ export class JobLeaseStore {
     const rows = await this.db.getRepository(JobLease).createQueryBuilder('l')
       .where('l.holder IS NOT NULL AND l.expires_at >= :at', { at: now.toISOString() }).getMany();
     return rows.map((r) => ({ name: r.name, holder: r.holder!, acquiredAt: r.acquiredAt }));
+  }
+
+  /** The lease as stored (held, free or lapsed), or null when there is none. */
+  async peek(name: string): Promise<{ holder: string | null; acquiredAt: string; expiresAt: string; donePeriod: string | null } | null> {
+    const row = await this.db.getRepository(JobLease).findOneBy({ name });
+    return row ? { holder: row.holder, acquiredAt: row.acquiredAt, expiresAt: row.expiresAt, donePeriod: row.donePeriod } : null;
   }
 
   private async exists(name: string): Promise<boolean> {

@@ -8,6 +8,7 @@ import { normalizeIp } from '../security/ip-address';
 import type { ReplayGuard } from '../security/replay-cache';
 import type { WsSecurityPool } from '../security/ws-security.pool';
 import type { MarkupLimits } from '../security/xml-limits.rules';
+import { countRefusal } from '../ops/platform-metrics';
 import { setAuthenticated } from './client-identity';
 import { faultEnvelope } from './fault-envelope';
 import { toSoapFault } from './fault-table';
@@ -45,6 +46,7 @@ export function authenticateClient(credentials: CredentialsService, logger: Logg
     const certificate = socket.getPeerCertificate?.();
     const refuse = (code: ConstructorParameters<typeof SmtError>[0], message: string, detail: Record<string, unknown> = {}) => {
       logger.warn('soap: client refused', { code, ip: req.socket.remoteAddress, ...detail });
+      countRefusal('client', code);
       sendFault(res, new SmtError(code, message), logger);
     };
     if (!socket.authorized || !certificate?.fingerprint256) {
@@ -91,7 +93,10 @@ export function verifyMessage(pool: WsSecurityPool, replay: ReplayGuard, identit
       }
       next();
     }).catch((error: unknown) => {
-      if (isSmtError(error)) logger.warn('soap: message refused', { code: error.code, entity: identity.name, reason: error.message });
+      if (isSmtError(error)) {
+        logger.warn('soap: message refused', { code: error.code, entity: identity.name, reason: error.message });
+        countRefusal('ws-security', error.code);
+      }
       sendFault(res, error, logger);
     });
   };

@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger';
+import { countRefusal, tlsRefusalCategory } from '../ops/platform-metrics';
 
 /** Refused handshakes logged in full per window; past that they are counted and summarised once. */
 export const TLS_REFUSALS_LOGGED_PER_WINDOW = 10;
@@ -45,6 +46,7 @@ export class TlsRefusalLog {
     }
     const peer = socket?.remoteAddress ? `${socket.remoteAddress}${socket.remotePort ? `:${socket.remotePort}` : ''}` : 'unknown';
     const reason = refusalReason(error);
+    countRefusal('tls', tlsRefusalCategory(reason));
     if (this.logged < TLS_REFUSALS_LOGGED_PER_WINDOW) {
       this.logged++;
       this.logger.warn(`${this.server}: TLS handshake refused`, { peer, reason, code: error.code ?? null });

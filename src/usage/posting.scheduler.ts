@@ -10,21 +10,38 @@ export interface SchedulerOptions {
   checkMs: number;
 }
 
+/** Other once-a-day work the scheduler runs after the posting time (e.g. partition upkeep on PostgreSQL). */
+export interface DailyJob {
+  name: string;
+  run(now: Date): Promise<unknown>;
+}
+
+/**
+ * Runs a named piece of work so that, across every instance on the database, only one runs it at a
+ * time, and (with a period) only once per period. Without it (one process), work simply runs.
+ */
+export type RunExclusive = <T>(name: string, work: () => Promise<T>, period?: string) => Promise<{ ran: true; result: T } | { ran: false; reason: 'held-elsewhere' | 'already-done' }>;
+
+const runHere: RunExclusive = async (_name, work) => ({ ran: true as const, result: await work() });
+
 /**
  * The morning routine: post the previous operating day as soon as every TDSP's files for it are
- * loaded (or at the configured time), then apply the retention period once a day, whatever the
- * postings did.
+ * loaded (or at the configured time), then apply the retention period and the other daily jobs
+ * once a day, whatever the postings did. With several instances, `exclusive` (leases) makes each
+ * of these run on one instance at a time and each daily job once per operating day.
  */
 export class PostingScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
-  private retainedOn: string | null = null;
+  private readonly doneOn = new Map<string, string>();
 
   constructor(
     private readonly postings: DailyPostingService,
     private readonly retention: RetentionService,
     private readonly logger: Logger,
     private readonly options: SchedulerOptions,
+    private readonly exclusive: RunExclusive = runHere,
+    private readonly dailyJobs: DailyJob[] = [],
   ) {}
 
   start(): void {
@@ -44,22 +61,27 @@ export class PostingScheduler {
     await this.running;
   }
 
-  /** Postings and retention are independent: a failure of one is logged, and the other still runs. */
+  /** Postings, retention and each daily job are independent: a failure of one is logged, and the others still run. */
   async tick(now: Date): Promise<void> {
     const today = cptToday(now);
     const pastPostingTime = String(cptTimestamp(now)).slice(8, 12) >= this.options.postingTime.replace(':', '');
-    await this.postYesterday(addDays(today, -1), pastPostingTime).catch((error) => {
+    await this.exclusive('daily-posting', () => this.postYesterday(addDays(today, -1), pastPostingTime)).catch((error) => {
       this.logger.error('scheduler: daily posting failed; it is tried again at the next check', { error: errorMessage(error) });
     });
-    if (pastPostingTime && this.retainedOn !== today) {
-      this.retainedOn = today;
-      try {
-        const r = await this.retention.run(now);
-        this.logger.info('scheduler: retention applied', { ...r });
-      } catch (error) {
-        this.retainedOn = null;
-        this.logger.error('scheduler: retention failed; it is tried again at the next check', { error: errorMessage(error) });
-      }
+    if (!pastPostingTime) return;
+    const jobs: DailyJob[] = [{ name: 'retention', run: (at) => this.retention.run(at) }, ...this.dailyJobs];
+    for (const job of jobs) await this.runDaily(job, today, now);
+  }
+
+  private async runDaily(job: DailyJob, today: string, now: Date): Promise<void> {
+    if (this.doneOn.get(job.name) === today) return;
+    try {
+      const outcome = await this.exclusive(job.name, () => job.run(now), today);
+      // Run here, or already done today by another instance: either way, nothing more to do today.
+      if (outcome.ran) this.logger.info(`scheduler: ${job.name} applied`, { ...(outcome.result as object) });
+      if (outcome.ran || outcome.reason === 'already-done') this.doneOn.set(job.name, today);
+    } catch (error) {
+      this.logger.error(`scheduler: ${job.name} failed; it is tried again at the next check`, { error: errorMessage(error) });
     }
   }
 
