@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from '../security/password';
 import type { AuditLog } from './audit.log';
 import type { LoginGuard } from './login-guard';
 import type { Mailer } from './mailer';
+import { addCompanyMeter, companyMetersOf } from './company-meters';
 import { matchMeter, type MatchedMeter } from './meter-check';
 import { loginProblem, passwordProblem } from './password-rules';
 import { hash } from './session.service';
@@ -34,6 +35,12 @@ export async function insertPortalUser(db: DataSource, u: NewPortalUser): Promis
   return { ...row, id: Number(inserted.identifiers[0]!.id) };
 }
 
+/** A pending customer account from a registration form; `companyId` for a business customer's administrator. */
+export function newCustomer(r: Omit<Registration, 'esiid' | 'meterNumber'>, login: string, companyId: number | null): NewPortalUser {
+  return { login, password: r.password, kind: 'CUSTOMER', status: 'PENDING', participantId: null, companyId, admin: companyId !== null, firstName: r.firstName.trim(),
+    middleInitial: r.middleInitial.trim(), lastName: r.lastName.trim(), suffix: r.suffix.trim(), phone: r.phone.trim(), email: r.email.trim(), language: r.language };
+}
+
 /** What the portal accepts as an email address. */
 export const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/;
 
@@ -47,6 +54,20 @@ export class AccountsService {
     private readonly mailer: Mailer, private readonly audit: AuditLog, private readonly portalUrl: () => string) {}
 
   async register(r: Registration, address: string): Promise<FormProblems | null> {
+    const fields = await this.personProblems(r);
+    const login = r.login.trim().toLowerCase();
+    if (Object.keys(fields).length > 0) return { fields, cr001: false };
+    const meter = await this.checkMeter(r.esiid, r.meterNumber, login, address, 'registration');
+    if (!meter) return { fields, cr001: true };
+    const user = await this.createUser(newCustomer(r, login, null));
+    await this.db.manager.insert(PortalMeter, { userId: user.id, esiid: meter.esiid, description: '', visibleFrom: meter.visibleFrom, registeredAt: new Date().toISOString() });
+    await this.sendConfirmation(user);
+    await this.audit.record('REGISTER', login, address, `esiid ${meter.esiid}`);
+    return null;
+  }
+
+  /** What is wrong with the person's part of a registration (residential or a business administrator), by field. */
+  async personProblems(r: Omit<Registration, 'esiid' | 'meterNumber'>): Promise<Record<string, string>> {
     const fields: Record<string, string> = {};
     const login = r.login.trim().toLowerCase();
     if (!r.firstName.trim() || r.firstName.length > 60) fields.firstName = 'Enter your first name (at most 60 characters).';
@@ -62,17 +83,14 @@ export class AccountsService {
     const badPassword = passwordProblem(r.password, login);
     if (badPassword) fields.password = badPassword;
     if (!r.acceptedTerms) fields.acceptedTerms = 'Accept the Terms and Conditions to register.';
-    if (Object.keys(fields).length > 0) return { fields, cr001: false };
-    const meter = await this.checkMeter(r.esiid, r.meterNumber, login, address, 'registration');
-    if (!meter) return { fields, cr001: true };
-    const user = await this.createUser({ login, password: r.password, kind: 'CUSTOMER', status: 'PENDING', participantId: null, firstName: r.firstName.trim(),
-      middleInitial: r.middleInitial.trim(), lastName: r.lastName.trim(), suffix: r.suffix.trim(), phone: r.phone.trim(), email: r.email.trim(), language: r.language });
-    await this.db.manager.insert(PortalMeter, { userId: user.id, esiid: meter.esiid, description: '', visibleFrom: meter.visibleFrom, registeredAt: new Date().toISOString() });
+    return fields;
+  }
+
+  /** Emails the link that completes a registration (48 hours, once). */
+  async sendConfirmation(user: PortalUser): Promise<void> {
     const token = await this.issueToken(user.id, 'CONFIRM');
     await this.mailer.send({ to: user.email, subject: 'Smart Meter Texas: confirm your registration',
       text: `Hello ${user.firstName},\n\nTo complete your registration for user ID ${user.login}, open this link within 48 hours:\n\n${this.portalUrl()}/confirm?token=${token}\n\nIf you did not register, ignore this message.\n` });
-    await this.audit.record('REGISTER', login, address, `esiid ${meter.esiid}`);
-    return null;
   }
 
   createUser(u: NewPortalUser): Promise<PortalUser> {
@@ -158,8 +176,15 @@ export class AccountsService {
 
   /** "Add a Smart Meter": false (show CR001) when no smart meter matches. */
   async addMeter(user: PortalUser, esiid: string, meterNumber: string, description: string, address: string): Promise<boolean> {
+    // A business customer's meters are the company's; only its administrator adds them.
+    if (user.companyId !== null && !user.admin) return false;
     const meter = await this.checkMeter(esiid, meterNumber, user.login, address, 'add a smart meter');
     if (!meter) return false;
+    if (user.companyId !== null) {
+      await addCompanyMeter(this.db.manager, user.companyId, meter, description);
+      await this.audit.record('METER_ADDED', user.login, address, `esiid ${meter.esiid} for the company`);
+      return true;
+    }
     if (!(await this.db.manager.existsBy(PortalMeter, { userId: user.id, esiid: meter.esiid }))) {
       await this.db.manager.insert(PortalMeter, { userId: user.id, esiid: meter.esiid, description: description.trim().slice(0, 60), visibleFrom: meter.visibleFrom, registeredAt: new Date().toISOString() });
     }
@@ -167,7 +192,10 @@ export class AccountsService {
     return true;
   }
 
-  meters(userId: number): Promise<PortalMeter[]> {
+  /** The meters a customer sees: her own (residential), or her company's (all, or those granted to her). */
+  async meters(userId: number): Promise<PortalMeter[]> {
+    const user = await this.user(userId);
+    if (user && user.companyId !== null) return companyMetersOf(this.db.manager, user);
     return this.db.manager.find(PortalMeter, { where: { userId }, order: { esiid: 'ASC' } });
   }
 
@@ -184,7 +212,7 @@ export class AccountsService {
    * address gets no check at all: ESI IDs are printed on bills, meter numbers are short, and
    * guessing pairs here must cost as much as guessing passwords.
    */
-  private async checkMeter(esiid: string, meterNumber: string, login: string, address: string, where: string): Promise<MatchedMeter | null> {
+  async checkMeter(esiid: string, meterNumber: string, login: string, address: string, where: string): Promise<MatchedMeter | null> {
     const locked = await this.guard.addressLockedUntil(address);
     const meter = locked ? null : await matchMeter(this.registry, esiid, meterNumber);
     if (meter) return meter;

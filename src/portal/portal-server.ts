@@ -5,12 +5,14 @@ import type { PortalUser } from '../db/entities/portal-user.entity';
 import type { Logger } from '../core/logger';
 import type { AccountsService } from './accounts.service';
 import type { AuditLog } from './audit.log';
+import type { BusinessService } from './business.service';
 import type { Viewer } from './energy-access';
 import type { EnergyDataService } from './energy-data.service';
 import { greenButtonRoutes } from './green-button/green-button.routes';
 import { html } from './html';
 import type { MailCatcher } from './mailer';
 import { accountRoutes } from './pages/account.routes';
+import { businessRoutes } from './pages/business.routes';
 import { devRoutes } from './pages/dev.routes';
 import { meterRoutes } from './pages/meters.routes';
 import { profileRoutes } from './pages/profile.routes';
@@ -28,6 +30,7 @@ export interface PortalServices {
   audit: AuditLog;
   energy: EnergyDataService;
   admins: UserAdminService;
+  business: BusinessService;
   viewerOf: (user: PortalUser) => Promise<Viewer>;
   /** The portal's public URL (links in mail and in Green Button feeds). */
   publicUrl: () => string;
@@ -57,6 +60,7 @@ export function portalApp(s: PortalServices): express.Express {
   app.use(usageRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address));
   app.use(greenButtonRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address, s.publicUrl));
   app.use(userRoutes(s.admins, s.sessions, address));
+  app.use(businessRoutes(s.business, s.sessions, address));
   if (s.catcher) app.use(devRoutes(s.catcher, s.sessions));
   app.use((req, res) => page(req, res.status(404), s.sessions, 'Page not found', html`<p>There is no such page. <a href="/">Home</a></p>`));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

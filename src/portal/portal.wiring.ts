@@ -8,6 +8,7 @@ import type { SigningCredentials } from '../security/ws-security.signer';
 import type { UsageSource } from '../usage/usage.source';
 import { AccountsService } from './accounts.service';
 import { AuditLog } from './audit.log';
+import { BusinessService } from './business.service';
 import type { Viewer } from './energy-access';
 import { EnergyDataService } from './energy-data.service';
 import { LoginGuard } from './login-guard';
@@ -58,7 +59,7 @@ export async function startPortal(deps: PortalDeps): Promise<StartedPortal> {
   };
   const demoLogins = await ensurePortalDemo(db, accounts, registry, deps.config.dataDir);
   const server = await startPortalServer({ accounts, sessions, audit, energy: new EnergyDataService(() => deps.usageSource()), viewerOf, publicUrl: url,
-    admins: new UserAdminService(db, accounts, mailer, audit, url), catcher, logger: deps.logger },
+    admins: new UserAdminService(db, accounts, mailer, audit, url), business: new BusinessService(db, accounts, audit), catcher, logger: deps.logger },
     { host: settings.host, port: settings.port, certificatePem: identity.certificatePem, privateKeyPem: identity.privateKeyPem });
   port = server.port;
   return { ...server, close: async () => { await server.close(); await guard.close(); }, url: url(), mailDir: catcher?.dir ?? null, demoLogins };

@@ -8,7 +8,7 @@ import { PASSWORD_RULES_TEXT } from '../password-rules';
 import { locals, page, pageContext, setSessionCookie } from '../portal-context';
 import type { SessionService } from '../session.service';
 
-type Form = Record<string, string | undefined>;
+export type Form = Record<string, string | undefined>;
 
 export function cr001(): Html {
   return html`<div class="cr001" id="cr001"><p>${CR001_INTRO}</p><ul>${CR001_REASONS.map((r) => html`<li>${r}</li>`)}</ul></div>`;
@@ -91,19 +91,31 @@ export function accountRoutes(accounts: AccountsService, sessions: SessionServic
 }
 
 function registerForm(ctx: PageContext, b: Form, problems: FormProblems | null): Html {
-  const v = (name: string) => String(b[name] ?? '');
-  const input = (name: string, label: string, extra: Html | string = '') => html`<label>${label} <input name="${name}" id="${name}" value="${name === 'password' ? '' : v(name)}" ${extra}></label>`;
+  const input = formInput(b);
   return html`${problems?.cr001 ? cr001() : ''}${problemList(problems?.fields ?? {})}
+<p>Registering a business with several meters? <a href="/register/business">Register a business customer</a>.</p>
 <form method="post" action="/register" id="register">${csrfField(ctx)}
-${input('firstName', 'First name *', html`required maxlength="60"`)}${input('middleInitial', 'Middle initial', html`maxlength="1"`)}
+${personFields(b)}
+<fieldset><legend>Your smart meter</legend>${input('esiid', 'ESI ID *', html`required maxlength="64"`)}${input('meterNumber', 'Meter number *', html`required maxlength="40"`)}
+<p>If your meter number starts with a letter, enter the number without the letter.</p></fieldset>
+<label><input type="checkbox" name="acceptedTerms" id="acceptedTerms" value="yes"> I accept the <a href="/terms">Terms and Conditions</a> *</label>
+<button type="submit" id="register-submit">Register</button></form>`;
+}
+
+export function formInput(b: Form) {
+  const v = (name: string) => String(b[name] ?? '');
+  return (name: string, label: string, extra: Html | string = '') => html`<label>${label} <input name="${name}" id="${name}" value="${name === 'password' ? '' : v(name)}" ${extra}></label>`;
+}
+
+/** The person's part of a registration form (residential customer or business administrator). */
+export function personFields(b: Form): Html {
+  const v = (name: string) => String(b[name] ?? '');
+  const input = formInput(b);
+  return html`${input('firstName', 'First name *', html`required maxlength="60"`)}${input('middleInitial', 'Middle initial', html`maxlength="1"`)}
 ${input('lastName', 'Last name *', html`required maxlength="60"`)}${input('suffix', 'Suffix', html`maxlength="10"`)}
 ${input('phone', 'Phone (with extension)', html`maxlength="40"`)}${input('email', 'Email address *', html`type="email" required maxlength="254"`)}
 ${input('emailAgain', 'Re-enter email address *', html`type="email" required maxlength="254"`)}
 <label>Language preference * <select name="language" id="language"><option value="en">English</option><option value="es"${v('language') === 'es' ? html` selected` : ''}>Español</option></select></label>
 ${input('login', 'User ID *', html`required maxlength="40" autocomplete="username"`)}
-<label>Password * <input type="password" name="password" id="password" required maxlength="64" autocomplete="new-password"></label><p>${PASSWORD_RULES_TEXT}</p>
-<fieldset><legend>Your smart meter</legend>${input('esiid', 'ESI ID *', html`required maxlength="64"`)}${input('meterNumber', 'Meter number *', html`required maxlength="40"`)}
-<p>If your meter number starts with a letter, enter the number without the letter.</p></fieldset>
-<label><input type="checkbox" name="acceptedTerms" id="acceptedTerms" value="yes"> I accept the <a href="/terms">Terms and Conditions</a> *</label>
-<button type="submit" id="register-submit">Register</button></form>`;
+<label>Password * <input type="password" name="password" id="password" required maxlength="64" autocomplete="new-password"></label><p>${PASSWORD_RULES_TEXT}</p>`;
 }

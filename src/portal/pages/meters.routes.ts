@@ -20,7 +20,7 @@ export function meterRoutes(accounts: AccountsService, sessions: SessionService,
     }
     const meters = await accounts.meters(user.id);
     page(req, res, sessions, 'My Smart Meters', html`<ul id="meters">${meters.map((m) => html`<li>ESI ID ${m.esiid}${m.description ? ` (${m.description})` : ''}: ${links(m.esiid)} <small>data from ${m.visibleFrom}</small></li>`)}</ul>
-<p><a href="/meters/add">Add a Smart Meter</a></p>`);
+${user.companyId === null || user.admin ? html`<p><a href="/meters/add">Add a Smart Meter</a></p>` : ''}`);
   });
   router.get('/meters/go', (req, res) => {
     const esiid = String(req.query.esiid ?? '').trim();
