@@ -206,7 +206,7 @@ export class App {
   usageSource(): Promise<UsageSource> {
     return this.once('usageSource', async () => {
       const db = await this.db();
-      const source: UsageSource = this.config.db.type === 'sqlite' ? new SqliteUsageSource(sqliteFile(this.config)) : new TypeormUsageSource(db);
+      const source: UsageSource = this.config.db.type === 'sqlite' ? new SqliteUsageSource(sqliteFile(this.config)) : this.config.db.type === 'postgres' ? new (await import('./usage/postgres-usage.source')).PostgresUsageSource(db) : new TypeormUsageSource(db);
       this.closers.push(() => source.close());
       return source;
     });
