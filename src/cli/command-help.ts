@@ -172,6 +172,23 @@ const HELP: Record<string, HelpText> = {
     },
     examples: ['smt vee --tdsp "Demo TDSP" --day 2026-11-01', 'smt vee --rule SUM_CHECK --json'],
   },
+  'missing-consumption': {
+    options: {
+      tdsp: 'the TDSP (its name or one of its DUNS); one report per DUNS',
+      day: `the report day (${DATE}); default today: it covers the 38 operating days before it`,
+      write: 'write it to the TDSP\'s reports/ folder (MissingConsumption.<DUNS>.<yyyymmdd>.csv) instead of printing it',
+    },
+    examples: ['smt missing-consumption --tdsp "Demo TDSP"', 'smt missing-consumption --tdsp 100000001 --day 2026-12-04 --write'],
+  },
+  'data-gaps': {
+    options: {
+      rep: 'the REP (its name or one of its DUNS)',
+      from: `first operating day (${DATE})`,
+      to: `last operating day (${DATE})`,
+      json: 'one JSON object per missing ESI ID-day instead of CSV',
+    },
+    examples: ['smt data-gaps --rep "Demo REP" --from 2026-11-01 --to 2026-11-30'],
+  },
   dispatches: {
     options: {
       state: 'only dispatches in this state (repeatable)',

@@ -21,6 +21,8 @@ import { serveCommand } from './serve.command';
 import { starterKitCommand } from './starter-kit.command';
 import { usageCommand } from './usage.command';
 import { veeCommand } from './vee.command';
+import { missingConsumptionCommand } from './missing-consumption.command';
+import { dataGapsCommand } from './data-gaps.command';
 
 /** Every `smt` command, in the order `smt --help` lists them. */
 export const commands: Command[] = [
@@ -42,6 +44,8 @@ export const commands: Command[] = [
   certRevokeCommand,
   hanLogCommand,
   veeCommand,
+  missingConsumptionCommand,
+  dataGapsCommand,
   auditCommand,
   portalUserAddCommand,
   portalUserListCommand,
