@@ -160,6 +160,13 @@ export class HanDeviceService {
     return this.historyOn(await this.access.repOfRecord(input.requesterDuns, participantId, input.esiid));
   }
 
+  /** The ESI ID's devices the viewer may see (on the meter now, or touched during its days), oldest first. */
+  async devicesOn(viewer: RepOnEsiid): Promise<DeviceRecord[]> {
+    const devices = await hanDeviceStore.devicesOf(this.db.manager, viewer.esiid.esiid);
+    const events = await hanDeviceStore.eventsOf(this.db.manager, devices.map((d) => d.id));
+    return devices.filter((d) => deviceVisible(viewer, d, events)).map((d) => viewOf(viewer, d));
+  }
+
   async historyOn(viewer: RepOnEsiid): Promise<{ esiid: string; entries: HistoryEntry[] }> {
     const devices = await hanDeviceStore.devicesOf(this.db.manager, viewer.esiid.esiid);
     const macs = new Map(devices.map((d) => [d.id, d.mac]));

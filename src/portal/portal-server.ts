@@ -9,6 +9,8 @@ import type { BusinessService } from './business.service';
 import type { Viewer } from './energy-access';
 import type { EnergyDataService } from './energy-data.service';
 import { greenButtonRoutes } from './green-button/green-button.routes';
+import { hanRoutes, type PortalHan } from './han/han.routes';
+import { messageLogRoutes } from './han/message-log.routes';
 import { html } from './html';
 import type { MailCatcher } from './mailer';
 import { accountRoutes } from './pages/account.routes';
@@ -34,6 +36,8 @@ export interface PortalServices {
   viewerOf: (user: PortalUser) => Promise<Viewer>;
   /** The portal's public URL (links in mail and in Green Button feeds). */
   publicUrl: () => string;
+  /** HAN devices and the messaging log (src/portal/han/). */
+  han: PortalHan;
   /** The development mail catcher, when mail is not sent over SMTP. */
   catcher: MailCatcher | null;
   logger: Logger;
@@ -59,6 +63,8 @@ export function portalApp(s: PortalServices): express.Express {
   app.use(profileRoutes(s.accounts, s.sessions, address));
   app.use(usageRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address));
   app.use(greenButtonRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address, s.publicUrl));
+  app.use(hanRoutes(s.han, s.sessions));
+  app.use(messageLogRoutes(s.han, s.sessions));
   app.use(userRoutes(s.admins, s.sessions, address));
   app.use(businessRoutes(s.business, s.sessions, address));
   if (s.catcher) app.use(devRoutes(s.catcher, s.sessions));

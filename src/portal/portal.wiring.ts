@@ -16,6 +16,9 @@ import { MailCatcher, smtpMailer } from './mailer';
 import { ensurePortalDemo } from './portal-demo';
 import { startPortalServer, type RunningPortal } from './portal-server';
 import { SessionService } from './session.service';
+import type { HanDeviceService } from '../han/han-device.service';
+import { readMessageLog } from '../han/han-message-log';
+import { HanPortalAccess } from '../han/han-portal-access';
 import { UserAdminService } from './user-admin.service';
 
 /** What the portal takes from the composition root (App provides all of it). */
@@ -26,6 +29,7 @@ export interface PortalDeps {
   registry(): Promise<RegistryService>;
   usageSource(): Promise<UsageSource>;
   serverIdentity(): Promise<SigningCredentials>;
+  hanDevices(): Promise<HanDeviceService>;
 }
 
 export interface StartedPortal extends RunningPortal {
@@ -59,6 +63,7 @@ export async function startPortal(deps: PortalDeps): Promise<StartedPortal> {
   };
   const demoLogins = await ensurePortalDemo(db, accounts, registry, deps.config.dataDir);
   const server = await startPortalServer({ accounts, sessions, audit, energy: new EnergyDataService(() => deps.usageSource()), viewerOf, publicUrl: url,
+    han: { devices: await deps.hanDevices(), access: new HanPortalAccess(registry, () => new Date()), messageLog: (q) => readMessageLog(db, q), viewerOf },
     admins: new UserAdminService(db, accounts, mailer, audit, url), business: new BusinessService(db, accounts, audit), catcher, logger: deps.logger },
     { host: settings.host, port: settings.port, certificatePem: identity.certificatePem, privateKeyPem: identity.privateKeyPem });
   port = server.port;
