@@ -107,7 +107,8 @@ export class InboundFolderWorker {
         if (this.stopped) return;
         if (name.startsWith('.') || name.startsWith(PARTIAL_PREFIX)) continue;
         const file = path.join(inbound, name);
-        if (!fs.statSync(file).isFile()) continue;
+        // Another instance may have moved it since the listing.
+        if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
         // Looked up once per folder and scan, and only when the folder holds a file.
         if (uploader === undefined) uploader = await this.uploaderFor(duns);
         const done = path.join(root, duns, 'processed', name);
