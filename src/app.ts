@@ -41,6 +41,7 @@ import { LoginThrottle } from './security/login-throttle';
 import { SeenSignatureStore } from './security/seen-signature.store';
 import { DailyPostingService } from './usage/daily-posting.service';
 import { ReportJobStore } from './usage/report-job.store';
+import { meterReportJobs } from './ops/platform-metrics';
 import { ReportRequestService } from './usage/report-request.service';
 import { InProcessCsvProducer, ThreadedCsvProducer, type ReportCsvProducer } from './usage/report-csv.producer';
 import type { ReportWorker } from './usage/report.worker';
@@ -232,7 +233,7 @@ export class App {
 
   reportWorker(): Promise<ReportWorker> {
     return this.once('reportWorker', async () => {
-      const jobs = new ReportJobStore(await this.db(), `${os.hostname()}:${process.pid}`);
+      const jobs = meterReportJobs(new ReportJobStore(await this.db(), `${os.hostname()}:${process.pid}`));
       const { ReportWorker } = await import('./usage/report.worker');
       return new ReportWorker(jobs, await this.registry(), await this.reportCsv(), this.logger, { ftpsRoot: this.ftpsRoot, ...this.config.reports });
     });
