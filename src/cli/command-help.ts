@@ -189,6 +189,16 @@ const HELP: Record<string, HelpText> = {
     },
     examples: ['smt data-gaps --rep "Demo REP" --from 2026-11-01 --to 2026-11-30'],
   },
+  stats: {
+    options: {
+      tdsp: 'only this TDSP (its name or one of its DUNS)',
+      from: `first receipt day, Central Prevailing Time (${DATE}); default 6 days before --to`,
+      to: `last receipt day (${DATE}); default today`,
+      files: 'one line per file (received, loaded, load seconds, late) instead of per TDSP per day',
+      json: 'one JSON object per line instead of CSV',
+    },
+    examples: ['smt stats', 'smt stats --tdsp "Demo TDSP" --from 2026-11-01 --to 2026-11-30 --files'],
+  },
   dispatches: {
     options: {
       state: 'only dispatches in this state (repeatable)',

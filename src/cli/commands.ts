@@ -23,6 +23,7 @@ import { usageCommand } from './usage.command';
 import { veeCommand } from './vee.command';
 import { missingConsumptionCommand } from './missing-consumption.command';
 import { dataGapsCommand } from './data-gaps.command';
+import { statsCommand } from './stats.command';
 
 /** Every `smt` command, in the order `smt --help` lists them. */
 export const commands: Command[] = [
@@ -46,6 +47,7 @@ export const commands: Command[] = [
   veeCommand,
   missingConsumptionCommand,
   dataGapsCommand,
+  statsCommand,
   auditCommand,
   portalUserAddCommand,
   portalUserListCommand,

@@ -56,11 +56,24 @@ export class VeeRunner {
     found.push(...rejected);
     const findings = found.map((f) => ({ ...f, tdspDuns: tdsp.get(f.esiid) ?? facts.senderDuns ?? '' }));
     if (findings.length > 0) await this.store.save(fileId, findings, this.now().toISOString());
+    await this.store.saveFileQuality({ fileId, records: records.length, ...intervalCounts(records), estimatedToActual: await this.estimatedToActual(records), findings: findings.length, checkedAt: this.now().toISOString() });
     const counts = (Object.keys(VEE_RULES) as VeeRuleName[])
       .map((rule) => ({ code: VEE_RULES[rule].code, rule, count: findings.filter((f) => f.rule === rule).length }))
       .filter((c) => c.count > 0);
     if (findings.length > 0) this.logger.info('vee: findings on a loaded file', { fileId, records: records.length, findings: findings.length });
     return { fileId, records: records.length, counts, findings };
+  }
+
+  /** Intervals estimated (E) in the version a record replaced and actual (A) in the record: supplemental files at work. */
+  private async estimatedToActual(records: StoredRecord[]): Promise<number> {
+    let count = 0;
+    for (const [newer, older] of await this.store.replacedVersions(records)) {
+      const now = decodeDay({ ...newer, hasRepOfRecord: true }), before = decodeDay({ ...older, hasRepOfRecord: true });
+      for (let i = 0; i < Math.min(now.wh.length, before.wh.length); i++) {
+        if (before.wh[i] !== null && before.estimated[i] && now.wh[i] !== null && !now.estimated[i]) count++;
+      }
+    }
+    return count;
   }
 
   /**
@@ -94,4 +107,15 @@ export class VeeRunner {
     }
     return histories;
   }
+}
+
+function intervalCounts(records: StoredRecord[]): { intervals: number; estimatedIntervals: number; blankIntervals: number } {
+  let intervals = 0, estimatedIntervals = 0, blankIntervals = 0;
+  for (const r of records) {
+    const d = decodeDay({ ...r, hasRepOfRecord: true });
+    intervals += d.wh.length;
+    estimatedIntervals += d.estimatedCount;
+    blankIntervals += d.blanks;
+  }
+  return { intervals, estimatedIntervals, blankIntervals };
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { IngestFileQuality } from '../db/entities/ingest-file-quality.entity';
 import { VeeFindingRow } from '../db/entities/vee-finding.entity';
 import type { RejectedRecordFacts } from './rules/time-change.rule';
 import type { VeeDay, VeeFinding } from './vee-day';
@@ -77,6 +78,43 @@ export class VeeStore {
       }
     }
     return { tdsp, stretches };
+  }
+
+  /**
+   * For each record, the version it replaced: the newest stored version below its own. Read per day
+   * and channel with the ESI IDs listed, so the interval store's key is used all the way.
+   */
+  async replacedVersions(records: StoredRecord[]): Promise<Map<StoredRecord, StoredRecord>> {
+    const groups = new Map<string, StoredRecord[]>();
+    for (const r of records) {
+      const key = `${r.operatingDay}|${r.channel}`;
+      const list = groups.get(key) ?? [];
+      list.push(r);
+      groups.set(key, list);
+    }
+    const replaced = new Map<StoredRecord, StoredRecord>();
+    for (const list of groups.values()) {
+      const { operatingDay: day, channel } = list[0]!;
+      for (let i = 0; i < list.length; i += CHUNK) {
+        const part = list.slice(i, i + CHUNK);
+        const byEsiid = new Map(part.map((r) => [r.esiid, r]));
+        const maxVersion = Math.max(...part.map((r) => r.version));
+        const rows = await this.db.createQueryBuilder().select(RECORD_COLUMNS).from('interval_day', 'i')
+          .where('operating_day = :day AND channel = :channel AND esiid IN (:...esiids) AND version < :maxVersion', { day, channel, esiids: [...byEsiid.keys()], maxVersion })
+          .getRawMany();
+        for (const raw of rows) {
+          const older = toRecord(raw);
+          const newer = byEsiid.get(older.esiid)!;
+          const seen = replaced.get(newer);
+          if (older.version < newer.version && (!seen || seen.version < older.version)) replaced.set(newer, older);
+        }
+      }
+    }
+    return replaced;
+  }
+
+  async saveFileQuality(row: IngestFileQuality): Promise<void> {
+    await this.db.getRepository(IngestFileQuality).save(row);
   }
 
   async rejections(fileId: number, code: string): Promise<RejectedRecordFacts[]> {
