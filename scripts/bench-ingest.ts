@@ -9,7 +9,9 @@
  * same prefilled table with better-sqlite3 alone; the figure to quote is ingest ÷ ceiling.
  * Every measurement starts from a fresh copy of the prefilled database; runs interleave the three
  * so a noisy neighbour hits them alike; medians of --runs.
- *   npm run bench:ingest -- --records 500000 --prefill-days 60
+ * With --db postgres, each run also loads the same files into a fresh PostgreSQL database holding the
+ * same prefilled rows (cloned from a template), and the figure is set beside SQLite's of the same runs.
+ *   npm run bench:ingest -- --records 500000 --prefill-days 60 [--db postgres]
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +27,7 @@ import { log } from './lib/bench-common';
 import { insertCeiling, readCeilingRows } from './lib/insert-ceiling';
 import { generateLseSet } from './lib/lse-generator';
 import { smtBin } from './lib/platform-process';
+import { benchServerUrl, copySqliteToPostgres, createDatabase, dropDatabase } from './lib/bench-postgres';
 
 const USAGE = `Usage: npm run bench:ingest -- [options]
   --records N        records to load (default 500000: 10 files of 50,000)
@@ -37,6 +40,9 @@ const USAGE = `Usage: npm run bench:ingest -- [options]
                      (default: SMT_BENCH_NODE_FLAGS)
   --baseline=BIN     also measure another build's smt (e.g. a git worktree of the commit before a
                      change, built: --baseline=/tmp/base/bin/smt) in the same runs, for before/after
+  --db sqlite|postgres  postgres: also load into PostgreSQL in every run, beside SQLite (default sqlite)
+  --pg-url URL       the PostgreSQL server for --db postgres, a role that may create databases
+                     (default: SMT_BENCH_POSTGRES_URL, else SMT_TEST_POSTGRES_URL)
   --keep             keep the work folder (files, prefilled databases) and print its path`;
 
 const START_DAY = '2025-03-05';
@@ -60,6 +66,8 @@ async function main(): Promise<void> {
       states: { type: 'string', default: STATES.join(',') },
       'node-flags': { type: 'string', default: process.env.SMT_BENCH_NODE_FLAGS ?? '' },
       baseline: { type: 'string' },
+      db: { type: 'string', default: 'sqlite' },
+      'pg-url': { type: 'string' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -72,6 +80,9 @@ async function main(): Promise<void> {
   const states = values.states.split(',').map((s) => s.trim()) as BenchRegistryState[];
   if (states.some((s) => !STATES.includes(s))) throw new Error(`--states takes ${STATES.join(', ')}; got "${values.states}"`);
   const nodeFlags = values['node-flags'].split(' ').filter(Boolean);
+  if (!['sqlite', 'postgres'].includes(values.db)) throw new Error(`--db takes sqlite or postgres; got "${values.db}"`);
+  const server = values.db === 'postgres' ? benchServerUrl(values['pg-url']) : null;
+  const pgTemplates = new Map<BenchRegistryState, string>();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-bench-ingest-'));
   try {
     let t = Date.now();
@@ -84,6 +95,11 @@ async function main(): Promise<void> {
       t = Date.now();
       templates.set(state, await prefilledDataDir(path.join(dir, `prefilled-${state}`), prefillDayCount, state));
       log(`prefilled ${prefillDayCount} days x ${fmt(PREFILL_ESIIDS)} ESI IDs (${fmt(prefillDayCount * PREFILL_ESIIDS)} rows, REP of record ${state}) in ${secs(t)} s`);
+    }
+    for (const state of server ? states : []) {
+      t = Date.now();
+      pgTemplates.set(state, await postgresTemplate(server!, `smt_bench_ingest_${process.pid}_${state}`, templates.get(state)!));
+      log(`copied the prefilled rows (REP of record ${state}) into PostgreSQL template ${pgTemplates.get(state)} in ${secs(t)} s`);
     }
     t = Date.now();
     const rows = readCeilingRows(set.files);
@@ -105,6 +121,18 @@ async function main(): Promise<void> {
           const m = runIngest(bin, work, lseDir, nodeFlags, set.records, rows.rows);
           add(label + state, m);
           log(`run ${run} ${label}ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
+        }
+        if (server) {
+          const name = `smt_bench_ingest_${process.pid}_run`;
+          const url = await createDatabase(server, name, pgTemplates.get(state));
+          copyDataDir(templates.get(state)!, work);
+          try {
+            const m = runIngest(smtBin(), work, lseDir, nodeFlags, set.records, rows.rows, { SMT_DB_TYPE: 'postgres', SMT_DB_URL: url });
+            add(`postgres ${state}`, m);
+            log(`run ${run} PostgreSQL ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
+          } finally {
+            await dropDatabase(server, name);
+          }
         }
       }
     }
@@ -128,8 +156,17 @@ async function main(): Promise<void> {
           `(median of each run's ratio ${perRun.toFixed(2)}); peak RSS ${Math.round(rss)} MB; CPU ${(cpu * 1e6).toFixed(1)} µs a record ` +
           `(both threads; the ceiling's CPU per row ÷ this: ${(ceilingCpu / cpu).toFixed(2)})`);
       }
+      const pg = results.get(`postgres ${state}`);
+      if (pg) {
+        const lite = results.get(state)!;
+        const rate = median(pg.map((m) => m.recordsPerSecond));
+        const perRun = median(pg.map((m, i) => m.recordsPerSecond / lite[i].recordsPerSecond));
+        log(`RESULT PostgreSQL ingest (${state}): ${fmt(rate)} records/s beside SQLite ${fmt(median(lite.map((m) => m.recordsPerSecond)))} records/s in the same runs ` +
+          `= ${perRun.toFixed(2)} x SQLite (median of each run's ratio); peak RSS ${Math.round(median(pg.map((m) => m.peakRssMb ?? 0)))} MB`);
+      }
     }
   } finally {
+    for (const name of pgTemplates.values()) await dropDatabase(server!, name);
     if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
     else log(`kept ${dir}`);
   }
@@ -152,6 +189,19 @@ async function prefilledDataDir(dataDir: string, days: number, state: BenchRegis
   return dataDir;
 }
 
+/** A PostgreSQL database migrated by smt and holding the prefilled data dir's rows, for cloning. */
+async function postgresTemplate(server: string, name: string, dataDir: string): Promise<string> {
+  const url = await createDatabase(server, name);
+  const app = createApp(loadConfig({ SMT_DATA_DIR: dataDir, SMT_DB_TYPE: 'postgres', SMT_DB_URL: url }));
+  try {
+    await app.db();
+  } finally {
+    await app.close();
+  }
+  await copySqliteToPostgres(sqliteFile(loadConfig({ SMT_DATA_DIR: dataDir })), url);
+  return name;
+}
+
 function copyDataDir(from: string, to: string): void {
   fs.rmSync(to, { recursive: true, force: true });
   fs.cpSync(from, to, { recursive: true });
@@ -161,11 +211,11 @@ function copyDataDir(from: string, to: string): void {
  * One `smt ingest --for <TDSP> --json <folder>` process under /usr/bin/time (its peak RSS, worker
  * threads included). A figure is only taken when every file loaded every loadable record.
  */
-function runIngest(bin: string, dataDir: string, lseDir: string, nodeFlags: string[], records: number, loadable: number): Measure {
+function runIngest(bin: string, dataDir: string, lseDir: string, nodeFlags: string[], records: number, loadable: number, settings: Record<string, string> = {}): Measure {
   const rssFile = path.join(os.tmpdir(), `smt-bench-ingest-rss-${process.pid}`);
   const started = process.hrtime.bigint();
   const run = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...nodeFlags, bin, 'ingest', '--for', BENCH_TDSP, '--json', lseDir], {
-    env: { ...process.env, SMT_DATA_DIR: dataDir }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, SMT_DATA_DIR: dataDir, ...settings }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (run.error) throw run.error;

@@ -5,7 +5,9 @@
  * PGP stage alone (bench-report-file: the same CSV, taken from `smt report --out`, pushed through
  * ReportFileWriter with the same level, split size and key), and total ÷ stage. Runs alternate
  * (whole path, stage, whole path, ...) so load from elsewhere falls on both alike; medians of --runs.
- *   npm run bench:report -- [--runs 3] [--cases 50000x1,1000x31,1x1460] [--keep]
+ *   npm run bench:report -- [--runs 3] [--cases 50000x1,1000x31,1x1460] [--keep] [--db postgres [--pg-url URL]]
+ * With --db postgres, each run also takes the whole path on a PostgreSQL database holding the same
+ * rows (copied from the embedded one), set beside the SQLite time of the same run.
  * Settings (SMT_REPORT_*, e.g. SMT_REPORT_CSV_THREADS) pass through to every smt process.
  * SMT_BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the smt processes' node.
  */
@@ -22,6 +24,7 @@ import { generatePgpKeyPair } from '../src/delivery/pgp';
 import type { StageResult } from './bench-report-file';
 import { BENCH_REP, benchEsiids, prefillDays, registerBenchParticipants } from './lib/bench-database';
 import { smtBin } from './lib/platform-process';
+import { benchServerUrl, copySqliteToPostgres, createDatabase, dropDatabase } from './lib/bench-postgres';
 
 const LAST_DAY = addDays(cptToday(), -1);
 const TIME = '/usr/bin/time';
@@ -45,8 +48,13 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       cases: { type: 'string', default: '50000x1,1000x31' },
       keep: { type: 'boolean', default: false },
+      db: { type: 'string', default: 'sqlite' },
+      'pg-url': { type: 'string' },
     },
   });
+  if (!['sqlite', 'postgres'].includes(values.db)) throw new Error(`--db takes sqlite or postgres; got "${values.db}"`);
+  const server = values.db === 'postgres' ? benchServerUrl(values['pg-url']) : null;
+  const pgName = `smt_bench_report_${process.pid}`;
   const runs = Number(values.runs);
   const cases: Case[] = values.cases.split(',').map((c) => {
     const [esiids, days] = c.split('x').map(Number);
@@ -72,15 +80,27 @@ async function main(): Promise<void> {
     prefillDays(sqliteFile(config), all, LAST_DAY, 1);
     for (const c of cases.filter((x) => x.days > 1)) prefillDays(sqliteFile(config), all.slice(0, c.esiids), addDays(LAST_DAY, 1 - c.days), c.days - 1);
     log(`prefilled in ${((Date.now() - t) / 1000).toFixed(1)} s (${dir}); ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    let pgEnv: NodeJS.ProcessEnv | null = null;
+    if (server) {
+      const t2 = Date.now();
+      pgEnv = { ...env, SMT_DB_TYPE: 'postgres', SMT_DB_URL: await createDatabase(server, pgName) };
+      const pgApp = createApp(loadConfig(pgEnv));
+      await pgApp.db();
+      await pgApp.close();
+      await copySqliteToPostgres(sqliteFile(config), pgEnv.SMT_DB_URL!);
+      log(`copied the rows into PostgreSQL database ${pgName} in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
+    }
     log(`settings: ${Object.entries(process.env).filter(([k]) => k.startsWith('SMT_REPORT_')).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults'} (compression level ${config.reports.compressionLevel}, ${config.reports.csvThreads} CSV thread(s), files split at ${config.reports.maxFileCsvBytes / 1024 / 1024} MB)`);
-    for (const c of cases) await runCase(c, all.slice(0, c.esiids), dir, env, keyFile, config.reports.compressionLevel, config.reports.maxFileCsvBytes, runs);
+    for (const c of cases) await runCase(c, all.slice(0, c.esiids), dir, env, keyFile, config.reports.compressionLevel, config.reports.maxFileCsvBytes, runs, pgEnv);
   } finally {
+    if (server) await dropDatabase(server, pgName);
     if (values.keep) log(`kept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function runCase(c: Case, esiids: string[], dir: string, env: NodeJS.ProcessEnv, keyFile: string, level: number, maxCsvBytes: number, runs: number): Promise<void> {
+async function runCase(c: Case, esiids: string[], dir: string, env: NodeJS.ProcessEnv, keyFile: string, level: number, maxCsvBytes: number, runs: number,
+  pgEnv: NodeJS.ProcessEnv | null): Promise<void> {
   const from = usDate(addDays(LAST_DAY, 1 - c.days));
   const to = usDate(LAST_DAY);
   const listFile = path.join(dir, `esiids-${c.esiids}.txt`);
@@ -90,21 +110,21 @@ async function runCase(c: Case, esiids: string[], dir: string, env: NodeJS.Proce
   const csvFile = path.join(dir, `report-${c.esiids}x${c.days}.csv`);
   await smt([...request, '--out', csvFile], env);
   const whole: Measured[] = [];
+  const onPg: Measured[] = [];
   const stage: StageResult[] = [];
   let rows = 0;
   let delivered = '';
   for (let run = 0; run < runs; run++) {
-    const submit = await smt([...request, '--deliver'], env);
-    const id = /correlation id (\S+):/.exec(submit.stdout)?.[1];
-    if (!id) throw new Error(`smt report --deliver printed no correlation id: ${submit.stdout}${submit.stderr}`);
-    const produce = await smt(['reports', 'run'], env);
-    whole.push({ seconds: submit.seconds + produce.seconds, cpuSeconds: submit.cpuSeconds + produce.cpuSeconds, peakRssMb: Math.max(submit.peakRssMb, produce.peakRssMb) });
-    const status = JSON.parse((await smt(['requests', '--id', id, '--json'], env)).stdout.trim().split('\n')[0]);
-    if (status.statusCode !== '0') throw new Error(`${c.label}: request ${id} ended ${status.statusCode} ${status.statusReason ?? ''}`);
-    rows = status.recordCount;
-    delivered = `${(status.files.reduce((n: number, f: { bytes: number }) => n + f.bytes, 0) / 1e6).toFixed(1)} MB in ${status.files.length} file(s)`;
-    fs.rmSync(path.join(dir, 'ftps', BENCH_REP, 'adhoc'), { recursive: true, force: true });
-    log(`  run ${run + 1}: whole path ${submit.seconds.toFixed(2)} + ${produce.seconds.toFixed(2)} s (CPU ${submit.cpuSeconds.toFixed(2)} + ${produce.cpuSeconds.toFixed(2)} s), peak RSS ${submit.peakRssMb} / ${produce.peakRssMb} MB`);
+    const m = await wholePath(c, request, dir, env);
+    whole.push(m);
+    ({ rows, delivered } = m);
+    log(`  run ${run + 1}: whole path ${m.parts}`);
+    if (pgEnv) {
+      const p = await wholePath(c, request, dir, pgEnv);
+      if (p.rows !== rows) throw new Error(`${c.label}: PostgreSQL delivered ${p.rows} rows, SQLite ${rows}`);
+      onPg.push(p);
+      log(`  run ${run + 1}: PostgreSQL whole path ${p.parts} = ${(p.seconds / m.seconds).toFixed(2)} x SQLite`);
+    }
     const alone = await stageAlone(csvFile, keyFile, level, maxCsvBytes, env);
     if (alone.rows !== rows) throw new Error(`${c.label}: the stage alone pushed ${alone.rows} rows, the report has ${rows}`);
     stage.push(alone);
@@ -119,7 +139,28 @@ async function runCase(c: Case, esiids: string[], dir: string, env: NodeJS.Proce
     `whole path (smt report --deliver + smt reports run) ${total.toFixed(2)} s, peak RSS ${rss} MB; ` +
     `zip + PGP stage alone ${ceiling.toFixed(2)} s; total / stage = ${(total / ceiling).toFixed(2)}; ` +
     `CPU ${cpu.toFixed(2)} s / ${stageCpu.toFixed(2)} s = ${(cpu / stageCpu).toFixed(2)} (medians of ${whole.length})`);
+  if (onPg.length > 0) {
+    log(`RESULT PostgreSQL report ${c.label}: whole path ${median(onPg.map((m) => m.seconds)).toFixed(2)} s beside SQLite ${total.toFixed(2)} s in the same runs = ` +
+      `${median(onPg.map((m, i) => m.seconds / whole[i].seconds)).toFixed(2)} x SQLite (median of each run's ratio); peak RSS ${median(onPg.map((m) => m.peakRssMb))} MB`);
+  }
   fs.rmSync(csvFile, { force: true });
+}
+
+/** `smt report --deliver` then `smt reports run` on the database `env` names; the request must end with status 0. */
+async function wholePath(c: Case, request: string[], dir: string, env: NodeJS.ProcessEnv): Promise<Measured & { rows: number; delivered: string; parts: string }> {
+  const submit = await smt([...request, '--deliver'], env);
+  const id = /correlation id (\S+):/.exec(submit.stdout)?.[1];
+  if (!id) throw new Error(`smt report --deliver printed no correlation id: ${submit.stdout}${submit.stderr}`);
+  const produce = await smt(['reports', 'run'], env);
+  const status = JSON.parse((await smt(['requests', '--id', id, '--json'], env)).stdout.trim().split('\n')[0]);
+  if (status.statusCode !== '0') throw new Error(`${c.label}: request ${id} ended ${status.statusCode} ${status.statusReason ?? ''}`);
+  fs.rmSync(path.join(dir, 'ftps', BENCH_REP, 'adhoc'), { recursive: true, force: true });
+  return {
+    seconds: submit.seconds + produce.seconds, cpuSeconds: submit.cpuSeconds + produce.cpuSeconds, peakRssMb: Math.max(submit.peakRssMb, produce.peakRssMb),
+    rows: status.recordCount,
+    delivered: `${(status.files.reduce((n: number, f: { bytes: number }) => n + f.bytes, 0) / 1e6).toFixed(1)} MB in ${status.files.length} file(s)`,
+    parts: `${submit.seconds.toFixed(2)} + ${produce.seconds.toFixed(2)} s (CPU ${submit.cpuSeconds.toFixed(2)} + ${produce.cpuSeconds.toFixed(2)} s), peak RSS ${submit.peakRssMb} / ${produce.peakRssMb} MB`,
+  };
 }
 
 async function stageAlone(csvFile: string, keyFile: string, level: number, maxCsvBytes: number, env: NodeJS.ProcessEnv): Promise<StageResult> {
