@@ -199,6 +199,14 @@ const HELP: Record<string, HelpText> = {
     },
     examples: ['smt stats', 'smt stats --tdsp "Demo TDSP" --from 2026-11-01 --to 2026-11-30 --files'],
   },
+  estimate: {
+    options: {
+      tdsp: 'the TDSP (its name or one of its DUNS)',
+      day: `the Missing Consumption Report's day (${DATE}); default today: the 38 days before it`,
+      json: 'one JSON object per missing ESI ID-day instead of CSV',
+    },
+    examples: ['smt estimate --tdsp "Demo TDSP"', 'smt estimate --tdsp 100000001 --day 2026-12-04 --json'],
+  },
   dispatches: {
     options: {
       state: 'only dispatches in this state (repeatable)',

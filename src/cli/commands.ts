@@ -24,6 +24,7 @@ import { veeCommand } from './vee.command';
 import { missingConsumptionCommand } from './missing-consumption.command';
 import { dataGapsCommand } from './data-gaps.command';
 import { statsCommand } from './stats.command';
+import { estimateCommand } from './estimate.command';
 
 /** Every `smt` command, in the order `smt --help` lists them. */
 export const commands: Command[] = [
@@ -48,6 +49,7 @@ export const commands: Command[] = [
   missingConsumptionCommand,
   dataGapsCommand,
   statsCommand,
+  estimateCommand,
   auditCommand,
   portalUserAddCommand,
   portalUserListCommand,

@@ -60,6 +60,15 @@ export class VeeStore {
     return [...newest.values()];
   }
 
+  /** The newest stored record of each of `esiids` (few) on one day and channel, by the interval store's key. */
+  async newestOf(day: string, channel: number, esiids: string[]): Promise<StoredRecord[]> {
+    const rows = await this.db.createQueryBuilder().select(RECORD_COLUMNS).from('interval_day', 'i')
+      .where('operating_day = :day AND channel = :channel AND esiid IN (:...esiids)', { day, channel, esiids }).getRawMany();
+    const newest = new Map<string, StoredRecord>();
+    for (const r of rows.map(toRecord)) if ((newest.get(r.esiid)?.version ?? -1) < r.version) newest.set(r.esiid, r);
+    return [...newest.values()];
+  }
+
   /** Each ESI ID's TDSP and its REP-of-record stretches. */
   async registryFacts(esiids: string[]): Promise<{ tdsp: Map<string, string>; stretches: Map<string, { from: string; to: string | null }[]> }> {
     const tdsp = new Map<string, string>();
