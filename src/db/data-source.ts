@@ -38,6 +38,7 @@ import { HanCancellations1764720000700 } from './migrations/1764720000700-han-ca
 import { PortalAdmins1764720001100 } from './migrations/1764720001100-portal-admins';
 import { PortalAccounts1764720002000 } from './migrations/1764720002000-portal-accounts';
 import { HanRequestChannel1764720003000 } from './migrations/1764720003000-han-request-channel';
+import { PortalFriends1764720003100 } from './migrations/1764720003100-portal-friends';
 import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings';
 import { VeeFindingRow } from './entities/vee-finding.entity';
 import { VeeFindings1764720006000 } from './migrations/1764720006000-vee-findings';
@@ -52,7 +53,7 @@ import { IntervalPartitions1764720005000 } from './migrations/1764720005000-inte
 export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection, ReportRequest, ReportFile, DailyPosting,
   ParticipantCertificate, ParticipantIp, RevokedCertificate, ParticipantPassword, HanDevice, HanDeviceEvent, TdspDispatch,
   HanMessage, HanMessageTarget, HanMessageStatus, SeenSignature, LoginFailure, LoginLock, ...portalEntities, JobLease, VeeFindingRow, IngestFileQuality, PlatformEstimate];
-export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000, HanDevices1764547200000, HanMessages1764633600000, TrustState1764720000000, ReportFairness1764720000500, HanCancellations1764720000700, Portal1764720001000, PortalAdmins1764720001100, PortalAccounts1764720002000, HanRequestChannel1764720003000, JobLeases1764720004000, IntervalPartitions1764720005000, VeeFindings1764720006000, IngestFileQuality1764720006100, PlatformEstimates1764720006200];
+export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000, HanDevices1764547200000, HanMessages1764633600000, TrustState1764720000000, ReportFairness1764720000500, HanCancellations1764720000700, Portal1764720001000, PortalAdmins1764720001100, PortalAccounts1764720002000, HanRequestChannel1764720003000, PortalFriends1764720003100, JobLeases1764720004000, IntervalPartitions1764720005000, VeeFindings1764720006000, IngestFileQuality1764720006100, PlatformEstimates1764720006200];
 
 export function sqliteFile(config: Config): string {
   return path.join(config.dataDir, 'smt.sqlite');

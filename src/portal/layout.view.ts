@@ -27,7 +27,7 @@ ${ctx.login ? featureLinks(ctx.kind ?? null) : ''}<a href="/faq">FAQs</a> <a hre
 
 /** HAN devices, friends and Green Button, for the kinds of user that have them. */
 function featureLinks(kind: string | null): Html {
-  if (kind === 'CUSTOMER') return html`<a href="/han">HAN Devices</a> <a href="/green-button">Green Button</a> `;
+  if (kind === 'CUSTOMER') return html`<a href="/han">HAN Devices</a> <a href="/friends">Friends</a> <a href="/green-button">Green Button</a> `;
   if (kind === 'REP') return html`<a href="/han">HAN Devices</a> <a href="/han-log">HAN Messaging Log</a> `;
   return kind === 'TDSP' ? html`<a href="/han">HAN Devices</a> ` : html``;
 }

@@ -8,6 +8,7 @@ import type { AuditLog } from './audit.log';
 import type { BusinessService } from './business.service';
 import type { Viewer } from './energy-access';
 import type { EnergyDataService } from './energy-data.service';
+import { friendsRoutes, type PortalFriends } from './friends/friends.routes';
 import { greenButtonRoutes } from './green-button/green-button.routes';
 import { hanRoutes, type PortalHan } from './han/han.routes';
 import { messageLogRoutes } from './han/message-log.routes';
@@ -36,6 +37,8 @@ export interface PortalServices {
   viewerOf: (user: PortalUser) => Promise<Viewer>;
   /** The portal's public URL (links in mail and in Green Button feeds). */
   publicUrl: () => string;
+  /** Customers sharing meters with friends (src/portal/friends/); `viewerOf` above includes what is shared with a customer. */
+  friends: PortalFriends;
   /** HAN devices and the messaging log (src/portal/han/). */
   han: PortalHan;
   /** The development mail catcher, when mail is not sent over SMTP. */
@@ -64,6 +67,7 @@ export function portalApp(s: PortalServices): express.Express {
   app.use(usageRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address));
   app.use(greenButtonRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address, s.publicUrl));
   app.use(hanRoutes(s.han, s.sessions));
+  app.use(friendsRoutes(s.friends, s.accounts, s.sessions, address));
   app.use(messageLogRoutes(s.han, s.sessions));
   app.use(userRoutes(s.admins, s.sessions, address));
   app.use(businessRoutes(s.business, s.sessions, address));

@@ -16,6 +16,8 @@ import { MailCatcher, smtpMailer } from './mailer';
 import { ensurePortalDemo } from './portal-demo';
 import { startPortalServer, type RunningPortal } from './portal-server';
 import { SessionService } from './session.service';
+import { withSharedMeters } from './friends/friend-viewer';
+import { FriendsService } from './friends/friends.service';
 import type { HanDeviceService } from '../han/han-device.service';
 import { readMessageLog } from '../han/han-message-log';
 import { HanPortalAccess } from '../han/han-portal-access';
@@ -61,8 +63,10 @@ export async function startPortal(deps: PortalDeps): Promise<StartedPortal> {
     const participant = user.participantId === null ? undefined : (await registry.listParticipants()).find((p) => p.id === user.participantId);
     return { kind: user.kind, participantId: user.participantId, duns: new Set(participant?.duns ?? []), meters: user.kind === 'CUSTOMER' ? await accounts.meters(user.id) : [] };
   };
+  const friends = new FriendsService(db, mailer, audit, url);
   const demoLogins = await ensurePortalDemo(db, accounts, registry, deps.config.dataDir);
-  const server = await startPortalServer({ accounts, sessions, audit, energy: new EnergyDataService(() => deps.usageSource()), viewerOf, publicUrl: url,
+  const server = await startPortalServer({ accounts, sessions, audit, energy: new EnergyDataService(() => deps.usageSource()), viewerOf: withSharedMeters(viewerOf, friends), publicUrl: url,
+    friends: { service: friends, ownViewerOf: viewerOf },
     han: { devices: await deps.hanDevices(), access: new HanPortalAccess(registry, () => new Date()), messageLog: (q) => readMessageLog(db, q), viewerOf },
     admins: new UserAdminService(db, accounts, mailer, audit, url), business: new BusinessService(db, accounts, audit), catcher, logger: deps.logger },
     { host: settings.host, port: settings.port, certificatePem: identity.certificatePem, privateKeyPem: identity.privateKeyPem });
