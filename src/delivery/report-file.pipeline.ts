@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { encryptFileStream, type PublicKey } from './pgp';
 import { zipEntryStream } from './zip-entry.stream';
 
@@ -9,7 +10,8 @@ export interface ReportFilePipelineOptions {
   /** Where the encrypted bytes go; `output` already writes there. */
   partialPath: string;
   output: Writable;
-  recipientKey: PublicKey;
+  /** null: the zip is written as it is (no encryption). */
+  recipientKey: PublicKey | null;
   compressionLevel: number;
   mtime: Date;
 }
@@ -38,7 +40,7 @@ export class ReportFilePipeline {
     this.output = options.output;
     // A failure of the zip stage (or of the CSV feeding it) ends this stream, which the encryption stage sees.
     this.zipOutput = zipEntryStream(this.csv, { name: options.entryName, compressionLevel: options.compressionLevel, mtime: options.mtime });
-    this.done = encryptFileStream(this.zipOutput, this.output, options.recipientKey, { armor: true });
+    this.done = options.recipientKey === null ? pipeline(this.zipOutput, this.output) : encryptFileStream(this.zipOutput, this.output, options.recipientKey, { armor: true });
     this.done.catch((error: unknown) => this.fail(error));
   }
 

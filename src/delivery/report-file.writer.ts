@@ -15,9 +15,10 @@ export interface ReportFileSpec {
   /** e.g. <data>/ftps/<DUNS>/adhoc; created when missing. */
   folder: string;
   reportName: ReportName;
-  /** Recipient DUNS; it ends the file name. */
+  /** Recipient DUNS; it ends the file name ('' for a plain zip). */
   duns: string;
-  recipientKey: PublicKey;
+  /** null: a plain zip, `<ReportName><yyyyMMddHHmmss><seq>.CSV.zip` (the portal's exports for customers and the regulator). */
+  recipientKey: PublicKey | null;
   /** The CSV header line including its CRLF, repeated at the top of every file. */
   header: string;
   /** A file is finished once its CSV, header included, exceeds this; the next write starts a new one. */
@@ -204,7 +205,7 @@ export class ReportFileWriter {
   }
 
   private fileName(seq: number): string {
-    return `${this.entryName(seq)}.${this.spec.duns}.asc`;
+    return this.spec.recipientKey === null ? `${this.entryName(seq)}.zip` : `${this.entryName(seq)}.${this.spec.duns}.asc`;
   }
 }
 
@@ -260,7 +261,7 @@ function validate(spec: ReportFileSpec): void {
     throw new SmtError('INPUT_INVALID', message);
   };
   if (!REPORT_NAMES.includes(spec.reportName)) invalid(`unknown report name ${JSON.stringify(spec.reportName)}`);
-  if (!isDuns(spec.duns)) invalid(`DUNS must be 9 or 13 digits, not ${JSON.stringify(spec.duns)}`);
+  if (spec.recipientKey !== null && !isDuns(spec.duns)) invalid(`DUNS must be 9 or 13 digits, not ${JSON.stringify(spec.duns)}`);
   if (!spec.header.endsWith('\r\n')) invalid('the CSV header must end with CRLF');
   if (!(spec.maxCsvBytes > 0)) invalid(`maxCsvBytes must be positive, not ${spec.maxCsvBytes}`);
   const level = spec.compressionLevel ?? 6;

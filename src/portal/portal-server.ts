@@ -8,6 +8,7 @@ import type { AuditLog } from './audit.log';
 import type { BusinessService } from './business.service';
 import type { Viewer } from './energy-access';
 import type { EnergyDataService } from './energy-data.service';
+import type { ExportService } from './export.service';
 import { friendsRoutes, type PortalFriends } from './friends/friends.routes';
 import { greenButtonRoutes } from './green-button/green-button.routes';
 import { hanRoutes, type PortalHan } from './han/han.routes';
@@ -17,6 +18,7 @@ import type { MailCatcher } from './mailer';
 import { accountRoutes } from './pages/account.routes';
 import { businessRoutes } from './pages/business.routes';
 import { devRoutes } from './pages/dev.routes';
+import { exportRoutes } from './pages/exports.routes';
 import { meterRoutes } from './pages/meters.routes';
 import { profileRoutes } from './pages/profile.routes';
 import { publicRoutes } from './pages/public.routes';
@@ -34,6 +36,7 @@ export interface PortalServices {
   energy: EnergyDataService;
   admins: UserAdminService;
   business: BusinessService;
+  exports: ExportService;
   viewerOf: (user: PortalUser) => Promise<Viewer>;
   /** The portal's public URL (links in mail and in Green Button feeds). */
   publicUrl: () => string;
@@ -71,6 +74,7 @@ export function portalApp(s: PortalServices): express.Express {
   app.use(messageLogRoutes(s.han, s.sessions));
   app.use(userRoutes(s.admins, s.sessions, address));
   app.use(businessRoutes(s.business, s.sessions, address));
+  app.use(exportRoutes(s.exports, s.sessions, s.audit, address));
   if (s.catcher) app.use(devRoutes(s.catcher, s.sessions));
   app.use((req, res) => page(req, res.status(404), s.sessions, 'Page not found', html`<p>There is no such page. <a href="/">Home</a></p>`));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

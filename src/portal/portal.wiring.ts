@@ -5,12 +5,14 @@ import type { Logger } from '../core/logger';
 import type { PortalUser } from '../db/entities/portal-user.entity';
 import type { RegistryService } from '../registry/registry.service';
 import type { SigningCredentials } from '../security/ws-security.signer';
+import type { ReportRequestService } from '../usage/report-request.service';
 import type { UsageSource } from '../usage/usage.source';
 import { AccountsService } from './accounts.service';
 import { AuditLog } from './audit.log';
 import { BusinessService } from './business.service';
 import type { Viewer } from './energy-access';
 import { EnergyDataService } from './energy-data.service';
+import { ExportService } from './export.service';
 import { LoginGuard } from './login-guard';
 import { MailCatcher, smtpMailer } from './mailer';
 import { ensurePortalDemo } from './portal-demo';
@@ -30,6 +32,7 @@ export interface PortalDeps {
   db(): Promise<DataSource>;
   registry(): Promise<RegistryService>;
   usageSource(): Promise<UsageSource>;
+  reportRequests(): Promise<ReportRequestService>;
   serverIdentity(): Promise<SigningCredentials>;
   hanDevices(): Promise<HanDeviceService>;
 }
@@ -64,12 +67,16 @@ export async function startPortal(deps: PortalDeps): Promise<StartedPortal> {
     return { kind: user.kind, participantId: user.participantId, duns: new Set(participant?.duns ?? []), meters: user.kind === 'CUSTOMER' ? await accounts.meters(user.id) : [] };
   };
   const friends = new FriendsService(db, mailer, audit, url);
+  const exports = new ExportService(db, () => deps.reportRequests(), registry, viewerOf, mailer, audit, url);
+  // "Your export is ready": orders whose report requests finished are announced by whichever portal instance sees them first.
+  const announcer = setInterval(() => void exports.announceFinished().catch((error: unknown) => deps.logger.error('portal: export announcement failed', { error: String(error) })), deps.config.reports.pollMs);
+  announcer.unref();
   const demoLogins = await ensurePortalDemo(db, accounts, registry, deps.config.dataDir);
   const server = await startPortalServer({ accounts, sessions, audit, energy: new EnergyDataService(() => deps.usageSource()), viewerOf: withSharedMeters(viewerOf, friends), publicUrl: url,
     friends: { service: friends, ownViewerOf: viewerOf },
     han: { devices: await deps.hanDevices(), access: new HanPortalAccess(registry, () => new Date()), messageLog: (q) => readMessageLog(db, q), viewerOf },
-    admins: new UserAdminService(db, accounts, mailer, audit, url), business: new BusinessService(db, accounts, audit), catcher, logger: deps.logger },
+    admins: new UserAdminService(db, accounts, mailer, audit, url), business: new BusinessService(db, accounts, audit), exports, catcher, logger: deps.logger },
     { host: settings.host, port: settings.port, certificatePem: identity.certificatePem, privateKeyPem: identity.privateKeyPem });
   port = server.port;
-  return { ...server, close: async () => { await server.close(); await guard.close(); }, url: url(), mailDir: catcher?.dir ?? null, demoLogins };
+  return { ...server, close: async () => { clearInterval(announcer); await server.close(); await guard.close(); }, url: url(), mailDir: catcher?.dir ?? null, demoLogins };
 }

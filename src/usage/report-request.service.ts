@@ -11,6 +11,9 @@ import { checkQueued, checkRowWindow, estimateRows, QUEUED_STATUSES, ROW_WINDOW_
 import { checkReportRequest, type ReportRequestInput, type ReportRequestSpec } from './report-request.rules';
 import type { UsageSource } from './usage.source';
 
+/** The participant id under which the portal's exports for customers and the regulator are queued (no participant has it). */
+export const PORTAL_PARTICIPANT_ID = 0;
+
 /** Status codes beyond PEN / PRC / PUB / 0 (done). */
 export const REPORT_FAILURES = {
   NAU: 'none of the ESI IDs asked is authorized for this requester',
@@ -105,6 +108,25 @@ export class ReportRequestService {
   }
 
   /**
+   * A web portal export for a customer or the regulator, who are no market participants: the portal
+   * chose the ESI IDs and the first day by the person's rights, so every day asked is reported, as a
+   * plain zip (kind `portal`, requester DUNS ''). Checked by the same rules and queued and produced like
+   * any ad-hoc request; all such requests share participant id PORTAL_PARTICIPANT_ID for turns and
+   * limits, so the portal's exports never crowd out a REP's.
+   */
+  async submitPortal(input: Omit<ReportRequestInput, 'requesterDuns' | 'transId'>): Promise<SubmitResult> {
+    const spec = checkReportRequest({ ...input, requesterDuns: '', transId: null }, this.today());
+    const row: Omit<ReportRequest, 'id' | 'claimedBy' | 'claimedAt' | 'expiresAt'> = {
+      correlationId: randomUUID(), transId: null, participantId: PORTAL_PARTICIPANT_ID, requesterDuns: '', reportType: spec.reportType, startDate: spec.startDate,
+      endDate: spec.endDate, version: spec.version, readingType: spec.readingType, kind: 'portal', status: 'PEN', statusReason: null, esiids: spec.esiids.join('\n'),
+      esiidCount: spec.esiids.length, notAuthorized: '', revisionsAfterFileId: null, recordCount: 0, attempts: 0, createdAt: new Date().toISOString(), finishedAt: null,
+    };
+    const saved = await this.saveWithinQuota(row);
+    this.logger.info('report: portal export accepted', { correlationId: saved.correlationId, type: spec.reportType, esiids: spec.esiids.length });
+    return { requestId: saved.id, correlationId: saved.correlationId, transId: null, statusCode: saved.status, statusReason: null, notAuthorized: [] };
+  }
+
+  /**
    * Stores an ad-hoc request if its participant stays within its limits. The first statement writes
    * (a no-op update of the participant's row): it locks that row on PostgreSQL and SQL Server and
    * takes SQLite's write lock, so concurrent submissions of one participant are counted one after another.
@@ -113,21 +135,21 @@ export class ReportRequestService {
     return this.db.transaction(async (m) => {
       await m.query(`UPDATE "market_participant" SET "kind" = "kind" WHERE "id" = ${placeholders(m, 1, 0)[0]}`, [row.participantId]);
       const requests = m.getRepository(ReportRequest);
-      const waiting = { participantId: row.participantId, kind: 'adhoc', status: In([...QUEUED_STATUSES]) };
+      const waiting = { participantId: row.participantId, kind: row.kind, status: In([...QUEUED_STATUSES]) };
       const queued = await requests.countBy(waiting);
       if (queued >= this.quota.maxQueuedPerParticipant) {
         checkQueued(queued, this.quota.maxQueuedPerParticipant, await requests.findOne({ where: waiting, order: { id: 'ASC' }, select: { correlationId: true, createdAt: true } }));
       }
-      checkRowWindow(await this.recentRows(m, row.participantId), estimateRows(row), this.quota.maxRowsPerParticipant24h, new Date());
+      checkRowWindow(await this.recentRows(m, row.participantId, row.kind), estimateRows(row), this.quota.maxRowsPerParticipant24h, new Date());
       return requests.save(row);
     });
   }
 
-  /** The estimated rows of the participant's ad-hoc requests of the last 24 hours. */
-  private async recentRows(m: EntityManager, participantId: number): Promise<{ createdAt: string; rows: number }[]> {
+  /** The estimated rows of the participant's ad-hoc (or portal) requests of the last 24 hours. */
+  private async recentRows(m: EntityManager, participantId: number, kind: string): Promise<{ createdAt: string; rows: number }[]> {
     const since = new Date(Date.now() - ROW_WINDOW_MS).toISOString();
     const recent = await m.getRepository(ReportRequest).find({
-      where: { participantId, kind: 'adhoc', createdAt: MoreThan(since) },
+      where: { participantId, kind, createdAt: MoreThan(since) },
       select: { createdAt: true, reportType: true, startDate: true, endDate: true, readingType: true, esiidCount: true },
     });
     return recent.map((r) => ({ createdAt: r.createdAt, rows: estimateRows(r) }));

@@ -1,5 +1,5 @@
 import { addDays } from '../core/cpt';
-import { authorizedDays, inRanges, type AccessScope, type DayRange } from './report-access';
+import { authorizedDays, inRanges, type DayRange, type ReportScope } from './report-access';
 import { csvChunk, csvHeader } from './report-csv';
 import type { ReadingType, ReportRequestSpec, VersionOption } from './report-request.rules';
 import { DAILY_HEADER, dailyRow } from './daily-report.builder';
@@ -10,7 +10,7 @@ import type { EsiidFacts, UsageSource } from './usage.source';
 
 /** A checked request with the ESI IDs to report (access is applied again day by day here). */
 export interface ReportJob extends Pick<ReportRequestSpec, 'reportType' | 'startDate' | 'endDate' | 'version' | 'readingType' | 'esiids'> {
-  scope: AccessScope;
+  scope: ReportScope;
   /** Daily postings: before endDate, only versions loaded by ingest files after this id (revisions). */
   revisionsAfterFileId?: number | null;
 }

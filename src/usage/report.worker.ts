@@ -19,6 +19,11 @@ export type ReportWorkerOptions = Omit<Config['reports'], 'dailyPostingTime'> & 
   spaceCheckBytes?: number;
 };
 
+/** Where the plain zips of a portal export (customers, the regulator) go: beside the FTPS tree, out of every DUNS's reach. */
+export function portalExportFolder(ftpsRoot: string, correlationId: string): string {
+  return path.join(path.dirname(ftpsRoot), 'portal-exports', correlationId);
+}
+
 /** A free-space check (a statfs call) every 64 MiB of CSV costs nothing next to writing them. */
 const SPACE_CHECK_BYTES = 64 * 1024 * 1024;
 
@@ -118,8 +123,9 @@ export class ReportWorker {
   }
 
   private async produce(request: ReportRequest, now: Date): Promise<void> {
-    const participant = await this.registry.findParticipantByDuns(request.requesterDuns);
-    if (!participant?.pgpPublicKey) {
+    const portal = request.kind === 'portal';
+    const participant = portal ? null : await this.registry.findParticipantByDuns(request.requesterDuns);
+    if (!portal && !participant?.pgpPublicKey) {
       await this.jobs.finish(request.id, 'NOKEY', REPORT_FAILURES.NOKEY, new Date(), null);
       this.logger.warn('report: requester has no PGP key; nothing delivered', { correlationId: request.correlationId, duns: request.requesterDuns });
       return;
@@ -129,12 +135,14 @@ export class ReportWorker {
       reportType: type, startDate: request.startDate, endDate: request.endDate,
       version: request.version as ReportJob['version'], readingType: request.readingType as ReportJob['readingType'],
       esiids: request.esiids ? request.esiids.split('\n') : [],
-      scope: { participantId: participant.id, kind: participant.kind, duns: new Set(participant.duns) },
+      // A portal export's ESI IDs and first day were chosen by the person's rights when it was asked (ReportRequestService.submitPortal).
+      scope: participant ? { participantId: participant.id, kind: participant.kind, duns: new Set(participant.duns) } : { kind: 'ALL' },
       revisionsAfterFileId: request.revisionsAfterFileId,
     };
     const writer = new ReportFileWriter({
-      folder: path.join(this.options.ftpsRoot, request.requesterDuns, request.kind === 'daily' ? 'daily' : 'adhoc'),
-      reportName: REPORT_NAMES[type], duns: request.requesterDuns, recipientKey: await readPublicKey(participant.pgpPublicKey, `the PGP key of ${participant.name}`),
+      folder: participant ? path.join(this.options.ftpsRoot, request.requesterDuns, request.kind === 'daily' ? 'daily' : 'adhoc') : portalExportFolder(this.options.ftpsRoot, request.correlationId),
+      reportName: REPORT_NAMES[type], duns: request.requesterDuns,
+      recipientKey: participant ? await readPublicKey(participant.pgpPublicKey!, `the PGP key of ${participant.name}`) : null,
       header: reportHeader(type), maxCsvBytes: this.options.maxFileCsvBytes, createdAt: new Date(request.createdAt),
       compressionLevel: this.options.compressionLevel,
     });

@@ -28,10 +28,10 @@ export class PortalAccounts1764720002000 implements MigrationInterface {
     }));
     await q.createTable(new Table({
       name: 'portal_export',
-      columns: [idColumn, varchar('order_number', 20), column('user_id', 'integer'), column('request_id', 'integer'), varchar('report_type', 8),
-        varchar('start_date', 10), varchar('end_date', 10), column('esiid_count', 'integer'), varchar('status', 8), varchar('created_at', 30), varchar('notified_at', 30, true)],
+      columns: [idColumn, varchar('order_number', 20), column('user_id', 'integer'), varchar('request_ids', 200), varchar('report_type', 8),
+        varchar('start_date', 10), varchar('end_date', 10), column('esiid_count', 'integer'), varchar('status', 8), { ...varchar('reason', 300), default: "''" }, varchar('created_at', 30), varchar('notified_at', 30, true)],
       indices: [{ name: 'idx_portal_export_order', columnNames: ['order_number'], isUnique: true }, { name: 'idx_portal_export_user', columnNames: ['user_id', 'id'] },
-        { name: 'idx_portal_export_request', columnNames: ['request_id'] }],
+        { name: 'idx_portal_export_status', columnNames: ['status'] }],
     }));
   }
 

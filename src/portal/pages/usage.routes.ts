@@ -35,7 +35,8 @@ export function usageRoutes(data: EnergyDataService, viewerOf: (user: PortalUser
       view = await data.view(await viewerOf(user), esiid, kind.type, from, to);
     } catch (error) {
       if (!isSmtError(error)) throw error;
-      return page(req, res.status(400), sessions, kind.title, html`${rangeForm(esiid, req.params.view, from, to)}<p class="problems" id="range-problem">${error.message}</p>`);
+      const exportLink = html` <a id="export-instead" href="/exports?esiid=${esiid}&amp;type=${req.params.view}&amp;from=${from}&amp;to=${to}">Request an export</a>`;
+      return page(req, res.status(400), sessions, kind.title, html`${rangeForm(esiid, req.params.view, from, to)}<p class="problems" id="range-problem">${error.message}${error.message.includes('export') ? exportLink : ''}</p>`);
     }
     if (!view) return page(req, res.status(404), sessions, kind.title, html`<p class="problems" id="no-access">No data is available to you for ESI ID ${esiid} in this range.</p>`);
     if (req.query.format === 'csv') {
