@@ -5,7 +5,7 @@ import tls from 'node:tls';
 import { expect } from 'chai';
 import { startMetricsServer, type RunningMetricsServer } from '../../src/ops/metrics.server';
 import { CliHarness } from '../support/cli-harness';
-import { freePort, httpGet, ServeProcess } from '../support/serve-process';
+import { freePort, httpGet, ServeProcess } from '../../scripts/lib/serve-process';
 import { SoapHarness } from '../support/soap-harness';
 
 /** The value of one series in Prometheus text, or null when it is absent. */

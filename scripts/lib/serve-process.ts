@@ -4,6 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '../..');
+/** From the TypeScript sources (tests), or from dist/ (npm run soak builds it first). */
+const FROM_SOURCES = __filename.endsWith('.ts');
 
 /** A free TCP port on 127.0.0.1 (closed again at once: a small race, fine for tests). */
 export function freePort(): Promise<number> {
@@ -29,8 +31,9 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
 }
 
 /**
- * `smt serve` in a process of its own, run from the TypeScript sources (no build needed), so a test
- * can run several instances on one database and kill one with SIGKILL.
+ * `smt serve` in a process of its own (from the TypeScript sources under a test, no build needed;
+ * from dist/ under a built script), so several instances run on one database and one can be
+ * killed with SIGKILL.
  */
 export class ServeProcess {
   child: ChildProcess | null = null;
@@ -40,12 +43,17 @@ export class ServeProcess {
 
   constructor(readonly name: string, private readonly env: NodeJS.ProcessEnv, private readonly args: string[] = []) {}
 
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
   /** Starts it and waits for its banner (up to `timeoutMs`). */
   async start(timeoutMs = 60_000): Promise<void> {
     this.metricsPort = await freePort();
     this.err = '';
     this.out = '';
-    const child = spawn(process.execPath, ['-r', path.join(ROOT, 'src/core/typescript-runtime.js'), '-e', `require(${JSON.stringify(path.join(ROOT, 'src/main'))}).main(process.argv.slice(1))`, 'serve', ...this.args], {
+    const runtime = FROM_SOURCES ? ['-r', path.join(ROOT, 'src/core/typescript-runtime.js')] : [];
+    const child = spawn(process.execPath, [...runtime, '-e', `require(${JSON.stringify(path.join(ROOT, 'src/main'))}).main(process.argv.slice(1))`, 'serve', ...this.args], {
       cwd: ROOT, env: { ...this.env, SMT_METRICS_PORT: String(this.metricsPort) }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
