@@ -207,6 +207,16 @@ const HELP: Record<string, HelpText> = {
     },
     examples: ['smt estimate --tdsp "Demo TDSP"', 'smt estimate --tdsp 100000001 --day 2026-12-04 --json'],
   },
+  'extract subscribe': {
+    options: { duns: 'the REP\'s or TDSP\'s DUNS (its participant needs a PGP key)' },
+    examples: ['smt extract subscribe --duns 200000001'],
+  },
+  'extract unsubscribe': { options: { duns: 'the subscribed DUNS' }, examples: ['smt extract unsubscribe --duns 200000001'] },
+  'extract list': { options: {}, examples: ['smt extract list'] },
+  'extract run': {
+    options: { day: `the extract day (${DATE}); default today: the records loaded 3 days before` },
+    examples: ['smt extract run', 'smt extract run --day 2026-12-04'],
+  },
   dispatches: {
     options: {
       state: 'only dispatches in this state (repeatable)',

@@ -25,6 +25,7 @@ import { missingConsumptionCommand } from './missing-consumption.command';
 import { dataGapsCommand } from './data-gaps.command';
 import { statsCommand } from './stats.command';
 import { estimateCommand } from './estimate.command';
+import { extractListCommand, extractRunCommand, extractSubscribeCommand, extractUnsubscribeCommand } from './extract.command';
 
 /** Every `smt` command, in the order `smt --help` lists them. */
 export const commands: Command[] = [
@@ -50,6 +51,10 @@ export const commands: Command[] = [
   dataGapsCommand,
   statsCommand,
   estimateCommand,
+  extractSubscribeCommand,
+  extractUnsubscribeCommand,
+  extractListCommand,
+  extractRunCommand,
   auditCommand,
   portalUserAddCommand,
   portalUserListCommand,
