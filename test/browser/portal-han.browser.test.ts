@@ -6,6 +6,7 @@ import type { Page } from 'puppeteer-core';
 import { HanMessageRequests } from '../../src/han/han-message-requests';
 import { appendInstallCodeCrc } from '../../src/han/install-code';
 import { LOG_COLUMNS } from '../../src/han/han-message-log';
+import { AuditLog } from '../../src/portal/audit.log';
 import { ensureDevelopmentSetup } from '../../src/security/development-setup';
 import { DEMO_REP, ESI, startPortalWorld, stopPortalWorld, type PortalWorld } from './portal-world';
 
@@ -26,14 +27,15 @@ describe('portal HAN devices in a real browser', function () {
       provisioning: [{ status: 'Add Pending', delayMs: 20 }, { status: 'Meter Ready', delayMs: 20 }, { status: 'Device Added', delayMs: 20 }],
       deprovisioning: [{ status: 'Remove Pending', delayMs: 20 }, { status: 'Device Removed', delayMs: 20 }],
     }));
-    world = await startPortalWorld({ SMT_SOAP_PORT: '0', SMT_MOCK_TDSP_PORT: '0', SMT_TDSP_POLL_MS: '50', SMT_TDSP_RETRY_BASE_MS: '100', SMT_MOCK_TDSP_BEHAVIOUR: behaviour });
+    world = await startPortalWorld({ SMT_SOAP_PORT: '0', SMT_MOCK_TDSP_PORT: '0', SMT_TDSP_POLL_MS: '50', SMT_TDSP_RETRY_BASE_MS: '100', SMT_MOCK_TDSP_BEHAVIOUR: behaviour, SMT_LOG_LEVEL: 'debug' });
     await world.app.startSoapServer();
     await (await world.app.dispatchWorker()).start();
     expect(await world.app.startDevelopmentMockTdsp(await ensureDevelopmentSetup(world.app))).to.be.a('string');
     const registry = await world.app.registry();
     await registry.addParticipant({ name: 'Other TDSP', kind: 'TDSP', duns: ['100000009'] });
+    await registry.updateParticipant('Other TDSP', { hanMinFirmware: '4.0' });
     const csv = path.join(world.dir, 'foreign.csv');
-    fs.writeFileSync(csv, `esiid,tdsp_duns,meter_number\n${FOREIGN},100000009,M0000099\n`);
+    fs.writeFileSync(csv, `esiid,tdsp_duns,meter_number,meter_hardware_version,meter_firmware_version\n${FOREIGN},100000009,M0000099,I-210+c,3.2\n`);
     const stretches = path.join(world.dir, 'foreign-reps.csv');
     fs.writeFileSync(stretches, `esiid,rep_duns,effective_from,effective_to\n${FOREIGN},${DEMO_REP},2024-01-01,\n`);
     for (const file of [csv, stretches]) expect((await (await world.app.registryImport()).importCsv(file)).rejected).to.deep.equal([]);
@@ -159,8 +161,13 @@ describe('portal HAN devices in a real browser', function () {
     const refusal = await text(page, '#han-problem');
     expect(await go(page, '/han/10443720000009999')).to.equal(404);
     expect((await text(page, '#han-problem')).replace('10443720000009999', FOREIGN)).to.equal(refusal);
+    // The REP of record acts there; before provisioning, the page says the meter's firmware is too old for HAN.
     const rep = await logIn('demo-rep');
     expect(await go(rep, `/han/${FOREIGN}`)).to.equal(200);
+    expect(await text(rep, '#meter-hardware')).to.equal('I-210+c');
+    expect(await text(rep, '#meter-firmware')).to.equal('3.2');
+    expect(await text(rep, '#han-capable')).to.contain('No: firmware 3.2 is older than 4.0');
+    await snap(rep, 'han-meter-not-capable');
   });
 
   it('shows a customer nothing of a meter that is not hers, by URL or by a forged form', async () => {
@@ -181,5 +188,13 @@ describe('portal HAN devices in a real browser', function () {
     expect(forged).to.equal(404);
     const regulator = await logIn('demo-regulator');
     expect(await go(regulator, `/han/${ESI.one}`)).to.equal(403);
+  });
+
+  it('never writes an install code to the log (at debug level) or the audit', async () => {
+    const log = fs.readFileSync(world.app.config.log.file, 'utf8');
+    expect(log).to.contain('han: provisioning accepted').and.to.contain('PORTAL_CUSTOMER');
+    expect(log).to.not.contain(CODE.slice(0, 16));
+    const audit = JSON.stringify(await new AuditLog(await world.app.db()).read({ limit: 1000 }));
+    expect(audit).to.not.contain(CODE.slice(0, 16));
   });
 });
