@@ -9,6 +9,7 @@ import type { BusinessService } from './business.service';
 import type { Viewer } from './energy-access';
 import type { EnergyDataService } from './energy-data.service';
 import type { ExportService } from './export.service';
+import type { ProfileService } from './profile.service';
 import { friendsRoutes, type PortalFriends } from './friends/friends.routes';
 import { greenButtonRoutes } from './green-button/green-button.routes';
 import { hanRoutes, type PortalHan } from './han/han.routes';
@@ -37,6 +38,7 @@ export interface PortalServices {
   admins: UserAdminService;
   business: BusinessService;
   exports: ExportService;
+  profiles: ProfileService;
   viewerOf: (user: PortalUser) => Promise<Viewer>;
   /** The portal's public URL (links in mail and in Green Button feeds). */
   publicUrl: () => string;
@@ -66,7 +68,7 @@ export function portalApp(s: PortalServices): express.Express {
   app.use(publicRoutes(s.sessions));
   app.use(accountRoutes(s.accounts, s.sessions, s.audit, address));
   app.use(meterRoutes(s.accounts, s.sessions, address));
-  app.use(profileRoutes(s.accounts, s.sessions, address));
+  app.use(profileRoutes(s.accounts, s.profiles, s.sessions, address));
   app.use(usageRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address));
   app.use(greenButtonRoutes(s.energy, s.viewerOf, s.sessions, s.audit, address, s.publicUrl));
   app.use(hanRoutes(s.han, s.sessions));

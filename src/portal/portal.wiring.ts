@@ -13,6 +13,7 @@ import { BusinessService } from './business.service';
 import type { Viewer } from './energy-access';
 import { EnergyDataService } from './energy-data.service';
 import { ExportService } from './export.service';
+import { ProfileService } from './profile.service';
 import { LoginGuard } from './login-guard';
 import { MailCatcher, smtpMailer } from './mailer';
 import { ensurePortalDemo } from './portal-demo';
@@ -75,7 +76,8 @@ export async function startPortal(deps: PortalDeps): Promise<StartedPortal> {
   const server = await startPortalServer({ accounts, sessions, audit, energy: new EnergyDataService(() => deps.usageSource()), viewerOf: withSharedMeters(viewerOf, friends), publicUrl: url,
     friends: { service: friends, ownViewerOf: viewerOf },
     han: { devices: await deps.hanDevices(), access: new HanPortalAccess(registry, () => new Date()), messageLog: (q) => readMessageLog(db, q), viewerOf },
-    admins: new UserAdminService(db, accounts, mailer, audit, url), business: new BusinessService(db, accounts, audit), exports, catcher, logger: deps.logger },
+    admins: new UserAdminService(db, accounts, mailer, audit, url), business: new BusinessService(db, accounts, audit), exports,
+    profiles: new ProfileService(db, accounts, mailer, audit, url), catcher, logger: deps.logger },
     { host: settings.host, port: settings.port, certificatePem: identity.certificatePem, privateKeyPem: identity.privateKeyPem });
   port = server.port;
   return { ...server, close: async () => { clearInterval(announcer); await server.close(); await guard.close(); }, url: url(), mailDir: catcher?.dir ?? null, demoLogins };
