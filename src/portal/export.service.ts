@@ -27,6 +27,9 @@ export interface ExportOrder {
   files: { fileName: string; path: string; bytes: number; records: number }[];
 }
 
+/** Orders one user may have in progress at once, so that no one fills the queue the portal's customers share. */
+export const MAX_EXPORTS_IN_PROGRESS = 3;
+
 /** ESI IDs one export may name from the portal form (the 16 KB form limit holds about 900). */
 export const MAX_EXPORT_ESIIDS = 900;
 const FINAL = (status: string) => !['PEN', 'PRC', 'PUB'].includes(status);
@@ -51,6 +54,9 @@ export class ExportService {
     if (esiids.length === 0) throw new SmtError('REPORT_ESIID_INVALID', 'Name at least one ESI ID.');
     if (esiids.length > MAX_EXPORT_ESIIDS) throw new SmtError('REPORT_TOO_MANY_ESIIDS', `At most ${MAX_EXPORT_ESIIDS} ESI IDs per export from the portal.`);
     if (!isDay(input.from) || !isDay(input.to) || input.to < input.from) throw new SmtError('REPORT_DATES_INVALID', 'Enter real dates (YYYY-MM-DD), the start on or before the end.');
+    if ((await this.db.manager.countBy(PortalExport, { userId: user.id, status: 'PEN' })) >= MAX_EXPORTS_IN_PROGRESS) {
+      throw new SmtError('REPORT_QUEUE_FULL', `You have ${MAX_EXPORTS_IN_PROGRESS} exports in progress; ask for another when one of them is ready.`);
+    }
     const viewer = await this.viewerOf(user);
     const earliest = earliestDay(viewer, input.type, this.today());
     if (input.from < earliest) throw new SmtError('REPORT_START_TOO_OLD', `Your history for this report starts on ${earliest}.`);

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import type { Page } from 'puppeteer-core';
 import { addDays } from '../../src/core/cpt';
 import { PortalExport } from '../../src/db/entities/portal-export.entity';
+import { ReportRequest } from '../../src/db/entities/report-request.entity';
 import { decryptToFile, readPrivateKey } from '../../src/delivery/pgp';
 import { csvChunk } from '../../src/usage/report-csv';
 import type { ReportScope } from '../../src/usage/report-access';
@@ -133,5 +134,21 @@ describe('portal export requests in a real browser', function () {
     expect(csv).to.equal(await engineCsv('DAILY', from, to, [ESI.one, ESI.moving], { participantId: rep!.id, kind: 'REP', duns: new Set([DEMO_REP]) }));
     const movingDays = csv.split('\r\n').filter((l) => l.includes(ESI.moving)).length;
     expect(movingDays).to.equal(30 - 10);
+  });
+
+  it('holds a user to three exports in progress: the fourth is refused with the reason, and nothing is queued for it', async () => {
+    await worker.stop();
+    const page = await kit.newPage();
+    await kit.logIn(page, 'demo-regulator', world.logins['demo-regulator']!);
+    const ask = `/exports?esiid=${ESI.two}&type=monthly&from=${addDays(world.today, -60)}&to=${addDays(world.today, -1)}`;
+    for (let i = 0; i < 3; i++) {
+      await kit.go(page, ask);
+      expect(await kit.submit(page, '#export-submit')).to.equal(200);
+    }
+    const requests = await (await world.app.db()).manager.count(ReportRequest);
+    await kit.go(page, ask);
+    expect(await kit.submit(page, '#export-submit')).to.equal(400);
+    expect(await kit.text(page, '#export-problem')).to.equal('You have 3 exports in progress; ask for another when one of them is ready.');
+    expect(await (await world.app.db()).manager.count(ReportRequest)).to.equal(requests);
   });
 });
