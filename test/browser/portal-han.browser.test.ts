@@ -113,7 +113,18 @@ describe('portal HAN devices in a real browser', function () {
     for (let n = 2; n <= 5; n++) await until(page, ESI.one, `${mac(n)} Device Added`);
     expect(await provision(page, ESI.one, mac(6))).to.equal(409);
     expect(await text(page, '#han-problem')).to.equal(`ESI ID ${ESI.one} already has 5 HAN devices, the most allowed; deprovision one first`);
+    expect(await statuses(page, 'devices-active')).to.have.length(5);
+    expect(await page.$eval('#han-mac', (e) => (e as HTMLInputElement).value)).to.equal(mac(6));
+    expect(await page.$eval('#han-install-code', (e) => (e as HTMLInputElement).value)).to.equal('');
     await snap(page, 'han-sixth-refused');
+    // A mistyped install code: refused by its CRC, and the code is not echoed.
+    await go(page, `/han/${ESI.one}`);
+    await page.type('#han-mac', mac(7));
+    await page.type('#han-install-code', `${CODE.slice(0, -4)}0000`);
+    const [bad] = await Promise.all([page.waitForNavigation(), page.click('#provision-submit')]);
+    expect(bad!.status()).to.equal(400);
+    expect(await text(page, '#han-problem')).to.match(/CRC/i);
+    expect(await page.content()).to.not.contain(CODE.slice(0, 16));
     await go(page, `/han/${ESI.one}`);
     const [response] = await Promise.all([page.waitForNavigation(), page.click(`tr[data-mac="${mac(5)}"] form.deprovision button`)]);
     expect(response!.status()).to.equal(200);

@@ -2,6 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { isSmtError } from '../../core/errors';
 import type { PortalUser } from '../../db/entities/portal-user.entity';
 import type { HanDeviceService } from '../../han/han-device.service';
+import type { HanRequestChannel } from '../../db/entities/han-device-event.entity';
+import type { RepOnEsiid } from '../../han/han-access';
 import { PORTAL_CHANNEL, type HanPortalAccess, type PortalHanActor } from '../../han/han-portal-access';
 import type { HanMessageLogEntry, MessageLogQuery } from '../../han/han-message-log';
 import type { Viewer } from '../energy-access';
@@ -54,8 +56,7 @@ export function hanRoutes(han: PortalHan, sessions: SessionService): Router {
       await work(actor, String(req.params.esiid));
     } catch (error) {
       if (!isSmtError(error)) throw error;
-      const status = error.code === 'NOT_FOUND' || error.code === 'HAN_DEVICE_NOT_FOUND' ? 404 : CONFLICTS.has(error.code) ? 409 : 400;
-      page(req, res.status(status), sessions, 'HAN devices', html`<p class="problems" id="han-problem">${error.message}</p><p><a href="/han">HAN devices</a></p>`);
+      page(req, res.status(statusOf(error.code)), sessions, 'HAN devices', html`<p class="problems" id="han-problem">${error.message}</p><p><a href="/han">HAN devices</a></p>`);
     }
   }
 
@@ -72,30 +73,35 @@ export function hanRoutes(han: PortalHan, sessions: SessionService): Router {
     res.redirect(303, /^[A-Za-z0-9]{1,64}$/.test(esiid) ? `/han/${esiid}` : '/han');
   });
 
-  router.get('/han/:esiid', (req, res) => onEsiid(req, res, async (actor, esiid) => {
-    const scope = await han.access.scope(actor, esiid);
+  /** The ESI ID's page; after a refused request, the rule's message above it and the form's MAC and description kept (never the install code). */
+  async function esiidPage(req: Request, res: Response, scope: RepOnEsiid, refused?: { message: string; mac: string; description: string }): Promise<void> {
     const devices = await han.devices.devicesOn(scope);
     const ctx = pageContext(res, sessions);
     const removeForm = (mac: string) => html`<form method="post" action="/han/${scope.esiid.esiid}/deprovision" class="inline deprovision">${csrfField(ctx)}<input type="hidden" name="mac" value="${mac}"><button type="submit">Remove</button></form>`;
-    page(req, res, sessions, `HAN devices: ESI ID ${scope.esiid.esiid}`, html`${notice(req)}${meterPanel(han.devices.meterInfoOn(scope))}
+    page(req, res, sessions, `HAN devices: ESI ID ${scope.esiid.esiid}`, html`${refused ? html`<p class="problems" id="han-problem">${refused.message}</p>` : notice(req)}${meterPanel(han.devices.meterInfoOn(scope))}
 ${deviceLists(scope.esiid.esiid, devices, removeForm)}<p><a href="/han/${scope.esiid.esiid}/history" id="han-history-link">Device history of this ESI ID</a></p>
-<h2>Add a device</h2>${provisionForm(ctx, scope.esiid.esiid)}`);
-  }));
+<h2>Add a device</h2>${provisionForm(ctx, scope.esiid.esiid, refused?.mac ?? '', refused?.description ?? '')}`);
+  }
 
-  router.post('/han/:esiid/provision', (req, res) => onEsiid(req, res, async (actor, esiid) => {
+  /** A request on the ESI ID: done, a redirect to its page; refused by a rule, the page with the rule's message. */
+  const request = (work: (scope: RepOnEsiid, channel: HanRequestChannel, form: Record<string, string>) => Promise<string>) => (req: Request, res: Response) => onEsiid(req, res, async (actor, esiid) => {
     const scope = await han.access.scope(actor, esiid);
     const b = req.body as Record<string, unknown>;
-    const result = await han.devices.provisionOn(scope, {
-      meterNumber: scope.esiid.meterNumber ?? '', macAddress: String(b.mac ?? '').slice(0, 40), installCode: String(b.installCode ?? '').slice(0, 60), description: String(b.description ?? '').slice(0, 100),
-    }, PORTAL_CHANNEL[actor.kind]);
-    res.redirect(303, `/han/${scope.esiid.esiid}?added=${result.mac}`);
-  }));
+    const form = Object.fromEntries(['mac', 'installCode', 'description'].map((k) => [k, typeof b[k] === 'string' ? (b[k] as string).slice(0, k === 'description' ? 100 : 60) : '']));
+    try {
+      res.redirect(303, `/han/${scope.esiid.esiid}?${await work(scope, PORTAL_CHANNEL[actor.kind], form)}`);
+    } catch (error) {
+      if (!isSmtError(error)) throw error;
+      await esiidPage(req, res.status(statusOf(error.code)), scope, { message: error.message, mac: form.mac!.slice(0, 40), description: form.description!.slice(0, 60) });
+    }
+  });
 
-  router.post('/han/:esiid/deprovision', (req, res) => onEsiid(req, res, async (actor, esiid) => {
-    const scope = await han.access.scope(actor, esiid);
-    const result = await han.devices.deprovisionOn(scope, String((req.body as Record<string, unknown>).mac ?? '').slice(0, 40), PORTAL_CHANNEL[actor.kind]);
-    res.redirect(303, `/han/${scope.esiid.esiid}?removed=${result.mac}`);
+  router.get('/han/:esiid', (req, res) => onEsiid(req, res, async (actor, esiid) => esiidPage(req, res, await han.access.scope(actor, esiid))));
+  router.post('/han/:esiid/provision', request(async (scope, channel, form) => {
+    const result = await han.devices.provisionOn(scope, { meterNumber: scope.esiid.meterNumber ?? '', macAddress: form.mac!, installCode: form.installCode!, description: form.description! }, channel);
+    return `added=${result.mac}`;
   }));
+  router.post('/han/:esiid/deprovision', request(async (scope, channel, form) => `removed=${(await han.devices.deprovisionOn(scope, form.mac!, channel)).mac}`));
 
   router.get('/han/:esiid/device/:mac', (req, res) => onEsiid(req, res, async (actor, esiid) => {
     const scope = await han.access.scope(actor, esiid);
@@ -119,9 +125,14 @@ function notice(req: Request): Html {
   return html``;
 }
 
-function provisionForm(ctx: ReturnType<typeof pageContext>, esiid: string): Html {
+/** 404 for what the user may not see, 409 for a rule refusing the request as things stand, 400 for a mistyped field. */
+function statusOf(code: string): number {
+  return code === 'NOT_FOUND' || code === 'HAN_DEVICE_NOT_FOUND' ? 404 : CONFLICTS.has(code) ? 409 : 400;
+}
+
+function provisionForm(ctx: ReturnType<typeof pageContext>, esiid: string, mac: string, description: string): Html {
   return html`<form method="post" action="/han/${esiid}/provision" id="provision" autocomplete="off">${csrfField(ctx)}
-<label>MAC address (16 hex digits) <input name="mac" id="han-mac" required maxlength="40"></label>
+<label>MAC address (16 hex digits) <input name="mac" id="han-mac" required maxlength="40" value="${mac}"></label>
 <label>Install code (with its CRC) <input name="installCode" id="han-install-code" required maxlength="60" autocomplete="off"></label>
-<label>Description <input name="description" id="han-description" maxlength="60"></label><button type="submit" id="provision-submit">Add device</button></form>`;
+<label>Description <input name="description" id="han-description" maxlength="60" value="${description}"></label><button type="submit" id="provision-submit">Add device</button></form>`;
 }
