@@ -189,8 +189,8 @@ export class App {
       const service = new IngestService(store, () => this.parserThread(), this.logger, {
         ftpsRoot: this.ftpsRoot,
         batchRecords: this.config.ingest.parseBatchRecords,
-        afterCommit: async (fileId, summary) => {
-          const found = await (await this.veeRunner()).runForFile(fileId);
+        afterCommit: async (fileId, summary, records) => {
+          const found = await (await this.veeRunner()).runForFile(fileId, records);
           if (found) summary.quality = found;
         },
       });

@@ -14,7 +14,7 @@ export interface IngestServiceOptions {
   ftpsRoot: string;
   batchRecords: number;
   /** Runs once a file's transaction committed, before its activity report is written (VEE adds its section). */
-  afterCommit?: (fileId: number, summary: FileLoadSummary) => Promise<void>;
+  afterCommit?: (fileId: number, summary: FileLoadSummary, records: LseRecord[][]) => Promise<void>;
 }
 
 /** A plain LSE file ready to parse, and the name it is reported under. */
@@ -95,7 +95,7 @@ export class IngestService {
       await this.store.failFile(fileId, error.summary);
       return error.summary;
     });
-    if (summary.status === 'loaded') await this.options.afterCommit?.(fileId, summary);
+    if (summary.status === 'loaded') await this.options.afterCommit?.(fileId, summary, parsed.batches);
     if (summary.reportPath) summary.reportPath = await writeActivityReport(summary.reportPath, summary);
     this.logger.info('ingest: file processed', {
       file: summary.file, ...uploaderLogFields(uploader), senderDuns: summary.senderDuns, status: summary.status, fileCode: summary.fileCode,

@@ -29,21 +29,26 @@ export class VeeRunner {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** null when VEE is off, the file loaded nothing checkable, or the check failed (logged). */
-  async runForFile(fileId: number): Promise<VeeOutcome | null> {
+  /**
+   * null when VEE is off, the file loaded nothing checkable, or the check failed (logged). `sent`:
+   * the file's parsed records, when the caller has them: only their keys are used, to read the
+   * stored rows back by the interval store's key instead of scanning the file's days.
+   */
+  async runForFile(fileId: number, sent?: readonly { esiid: string | null; channel: number | null; operatingDay: string | null; code: string }[][]): Promise<VeeOutcome | null> {
     if (this.settings.mode === 'off') return null;
     try {
-      return await this.check(fileId);
+      return await this.check(fileId, sent === undefined ? null : keysOf(sent));
     } catch (error) {
       this.logger.error('vee: checking a loaded file failed; its data is loaded and served unchanged', { fileId, error: (error as Error).message });
       return null;
     }
   }
 
-  private async check(fileId: number): Promise<VeeOutcome | null> {
+  private async check(fileId: number, keys: Map<string, Set<string>> | null): Promise<VeeOutcome | null> {
     const facts = await this.store.fileFacts(fileId);
     if (!facts || facts.status !== 'loaded') return null;
-    const records = facts.firstDay && facts.lastDay ? await this.store.fileRecords(fileId, facts.firstDay, facts.lastDay) : [];
+    const records = !facts.firstDay || !facts.lastDay ? []
+      : keys ? await this.store.fileRecordsByKey(fileId, keys) : await this.store.fileRecords(fileId, facts.firstDay, facts.lastDay);
     const rejected = (await this.store.rejections(fileId, '03')).map(timeChangeRejection).filter((f): f is VeeFinding => f !== null);
     const esiids = [...new Set([...records.map((r) => r.esiid), ...rejected.map((f) => f.esiid)])];
     const { tdsp, stretches } = await this.store.registryFacts(esiids);
@@ -78,7 +83,8 @@ export class VeeRunner {
 
   /**
    * Each consumption record's history: its ESI ID's whole days on the same weekday of the previous
-   * weeks. One read per history day serves every ESI ID of the file.
+   * weeks. Each history day is read by the interval store's key for the file's ESI IDs only (in
+   * chunks), so the cost follows the file's size, not how many ESI IDs the platform holds.
    */
   private async histories(records: StoredRecord[]): Promise<Map<string, VeeHistory>> {
     const wanted = new Map<string, Set<string>>();
@@ -92,7 +98,7 @@ export class VeeRunner {
     }
     const totals = new Map<string, number>();
     for (const [day, esiids] of wanted) {
-      for (const stored of await this.store.newestOnDay(day, esiids)) {
+      for (const stored of await this.store.newestOnDayOf(day, [...esiids])) {
         const decoded = decodeDay({ ...stored, hasRepOfRecord: true });
         if (decoded.blanks === 0 && stored.intervalCount === intervalsInDay(day)) totals.set(`${stored.esiid}|${day}`, decoded.totalWh);
       }
@@ -118,4 +124,19 @@ function intervalCounts(records: StoredRecord[]): { intervals: number; estimated
     blankIntervals += d.blanks;
   }
   return { intervals, estimatedIntervals, blankIntervals };
+}
+
+/** day|channel -> ESI IDs of the records that passed parsing (the loader may still have refused some: the read-back filters by file). */
+function keysOf(sent: readonly { esiid: string | null; channel: number | null; operatingDay: string | null; code: string }[][]): Map<string, Set<string>> {
+  const keys = new Map<string, Set<string>>();
+  for (const batch of sent) {
+    for (const r of batch) {
+      if (r.code !== '00' || r.esiid === null || r.channel === null || r.operatingDay === null) continue;
+      const key = `${r.operatingDay}|${r.channel}`;
+      let set = keys.get(key);
+      if (!set) keys.set(key, (set = new Set()));
+      set.add(r.esiid);
+    }
+  }
+  return keys;
 }

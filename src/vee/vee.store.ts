@@ -46,21 +46,33 @@ export class VeeStore {
     return rows.map(toRecord);
   }
 
-  /** The newest stored consumption record of each of `esiids` on one day. */
-  async newestOnDay(day: string, esiids: Set<string>): Promise<StoredRecord[]> {
-    const rows = await this.db.createQueryBuilder().select(RECORD_COLUMNS).from('interval_day', 'i')
-      .where('operating_day = :day AND channel = 4', { day }).getRawMany();
-    const newest = new Map<string, StoredRecord>();
-    for (const raw of rows) {
-      if (!esiids.has(raw.esiid)) continue;
-      const r = toRecord(raw);
-      const seen = newest.get(r.esiid);
-      if (!seen || seen.version < r.version) newest.set(r.esiid, r);
+  /**
+   * The records a file stored among the keys it sent, read by the interval store's key (day, channel,
+   * ESI ID) in chunks: the cost follows the file, not how much the days already hold.
+   */
+  async fileRecordsByKey(fileId: number, keys: Map<string, Set<string>>): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    for (const [dayChannel, set] of keys) {
+      const [day, channel] = dayChannel.split('|');
+      const esiids = [...set];
+      for (let i = 0; i < esiids.length; i += CHUNK) {
+        const rows = await this.db.createQueryBuilder().select(RECORD_COLUMNS).from('interval_day', 'i')
+          .where('operating_day = :day AND channel = :channel AND esiid IN (:...part) AND file_id = :fileId', { day, channel: Number(channel), part: esiids.slice(i, i + CHUNK), fileId })
+          .getRawMany();
+        out.push(...rows.map(toRecord));
+      }
     }
-    return [...newest.values()];
+    return out;
   }
 
-  /** The newest stored record of each of `esiids` (few) on one day and channel, by the interval store's key. */
+  /** The newest stored consumption record of each of `esiids` on one day, read in chunks by the interval store's key. */
+  async newestOnDayOf(day: string, esiids: string[]): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    for (let i = 0; i < esiids.length; i += CHUNK) out.push(...(await this.newestOf(day, 4, esiids.slice(i, i + CHUNK))));
+    return out;
+  }
+
+  /** The newest stored record of each of `esiids` (at most a chunk) on one day and channel, by the interval store's key. */
   async newestOf(day: string, channel: number, esiids: string[]): Promise<StoredRecord[]> {
     const rows = await this.db.createQueryBuilder().select(RECORD_COLUMNS).from('interval_day', 'i')
       .where('operating_day = :day AND channel = :channel AND esiid IN (:...esiids)', { day, channel, esiids }).getRawMany();

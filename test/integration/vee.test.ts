@@ -131,6 +131,15 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(rep.err).to.contain(`--tdsp "Demo REP" is not a registered TDSP's name or DUNS`);
     });
 
+    it('checks only what a file stored: a record refused as an older version (05) raises nothing', async () => {
+      const before = (await cli.run('vee', '--day', DAY, '--rule', 'V03', '--json')).out.trim().split('\n');
+      const older = record(E('03'), DAY, fill(96, 0), { version: '20261104220000' });
+      const { results } = await cli.ingestJson(write(`${TDSP}IntervalData20261105070000001.lse`, older));
+      expect(results[0].records.byCode).to.deep.equal({ '05': 1 });
+      expect((await cli.run('vee', '--day', DAY, '--rule', 'V03', '--json')).out.trim().split('\n')).to.deep.equal(before);
+      expect(before).to.have.length(1);
+    });
+
     it('runs nothing with SMT_VEE_MODE=off, and still loads', async () => {
       const off = new CliHarness('', { ...cli.env, SMT_VEE_MODE: 'off' }, cli.dataDir);
       const file = write(`${TDSP}IntervalData20261106060000001.lse`, record(E('03'), '2026-11-05', fill(96, 0)));
