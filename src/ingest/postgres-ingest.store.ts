@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { BinaryCopyWriter } from '../db/postgres/binary-copy';
 import { ensurePartitions, monthOf } from '../db/postgres/interval-partitions';
 import { copyIn, inPgTransaction, postgresPool } from '../db/postgres/pg-pool';
+import { WriteBehind } from '../db/postgres/write-behind';
 import type { FileLoadSummary } from './ingest-result';
 import type { IngestStore, IngestTransaction, IntervalKey, RorStretch } from './ingest.store';
 import type { LseRecord } from './lse-record';
@@ -15,6 +16,17 @@ export const INGEST_LOCK_KEY = 0x534d5449; // "SMTI"
 const COPY_INTERVALS = `COPY interval_day (operating_day, channel, esiid, version, interval_count, interval_values,
   origin, start_reading, stop_reading, transaction_id, file_id) FROM STDIN (FORMAT binary)`;
 const INTERVAL_FIELDS = 11;
+
+/** The connections and state of one file's load. */
+interface Load {
+  /** The file's transaction: every write, in order. */
+  tx: PoolClient;
+  /** Reads of committed state, beside the transaction's writes (see inTransaction). */
+  reader: PoolClient;
+  writes: WriteBehind;
+  /** Months whose partition this load may have made: it then holds the parent table's lock, so reads go through tx. */
+  madeMonths: Set<string>;
+}
 
 /**
  * The ingest path on PostgreSQL: plain pg clients from the data source's pool, one transaction per
@@ -47,14 +59,32 @@ export class PostgresIngestStore implements IngestStore {
     return new Set(rows.map((r: { duns: string }) => r.duns));
   }
 
+  /**
+   * Writes queue behind one another on the transaction's connection while the loader goes on to
+   * the next batch, whose reads run on a second connection at the same time. Reading committed
+   * state there is what the loader needs: under the advisory lock nobody else loads, and what this
+   * file itself wrote the loader keeps in memory (versions read earlier in the file, ESI IDs it
+   * registered, stretches it learnt), so it never asks the database for them.
+   */
   async inTransaction<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
-    const made = new Set<string>();
-    const result = await inPgTransaction(this.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK_KEY]);
-      return work(this.transaction(client, made));
-    });
-    for (const month of made) this.months.add(month);
-    return result;
+    const reader = await this.pool.connect();
+    const madeMonths = new Set<string>();
+    try {
+      const result = await inPgTransaction(this.pool, async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK_KEY]);
+        const writes = new WriteBehind();
+        const out = await work(this.transaction({ tx, reader, writes, madeMonths })).catch(async (error) => {
+          await writes.settled().catch(() => undefined); // nothing left running on the connection before ROLLBACK
+          throw error;
+        });
+        await writes.settled();
+        return out;
+      });
+      for (const month of madeMonths) this.months.add(month);
+      return result;
+    } finally {
+      reader.release();
+    }
   }
 
   async failFile(fileId: number, summary: FileLoadSummary): Promise<void> {
@@ -63,7 +93,13 @@ export class PostgresIngestStore implements IngestStore {
 
   async close(): Promise<void> {} // the pool belongs to the data source
 
-  private transaction(client: PoolClient, made: Set<string>): IngestTransaction {
+  private transaction(load: Load): IngestTransaction {
+    const { tx: client, writes } = load;
+    /** The connection for a read: the second one, unless this load may hold the parent table's lock. */
+    const reading = (): PoolClient => {
+      writes.check();
+      return load.madeMonths.size > 0 ? client : load.reader;
+    };
     return {
       latestVersions: async (keys: IntervalKey[]) => {
         const groups = new Map<string, { day: string; channel: number; esiids: string[] }>();
@@ -75,7 +111,7 @@ export class PostgresIngestStore implements IngestStore {
         }
         const found = new Map<string, number>();
         for (const [g, { day, channel, esiids }] of groups) {
-          const { rows } = await client.query({
+          const { rows } = await reading().query({
             text: 'SELECT esiid, max(version) AS v FROM interval_day WHERE operating_day = $1 AND channel = $2 AND esiid = ANY($3::text[]) GROUP BY esiid',
             values: [day, channel, esiids],
             rowMode: 'array',
@@ -85,18 +121,18 @@ export class PostgresIngestStore implements IngestStore {
         return keys.map((k) => found.get(k.operatingDay + '|' + k.channel + '|' + k.esiid) ?? null);
       },
       esiidTdsps: async (esiids) => {
-        const { rows } = await client.query({ text: 'SELECT esiid, tdsp_duns FROM esiid WHERE esiid = ANY($1::text[])', values: [esiids], rowMode: 'array' });
+        const { rows } = await reading().query({ text: 'SELECT esiid, tdsp_duns FROM esiid WHERE esiid = ANY($1::text[])', values: [esiids], rowMode: 'array' });
         return new Map(rows as [string, string][]);
       },
       registerEsiids: async (rows) => {
         // No ON CONFLICT: an ESI ID registered meanwhile by someone else fails the load rather than
         // taking records of another TDSP's ESI ID.
-        await client.query('INSERT INTO esiid (esiid, tdsp_duns, updated_at) SELECT e, t, now() FROM unnest($1::text[], $2::text[]) AS r(e, t)',
-          [rows.map((r) => r.esiid), rows.map((r) => r.tdspDuns)]);
+        writes.add(() => client.query('INSERT INTO esiid (esiid, tdsp_duns, updated_at) SELECT e, t, now() FROM unnest($1::text[], $2::text[]) AS r(e, t)',
+          [rows.map((r) => r.esiid), rows.map((r) => r.tdspDuns)]));
       },
       repsOfRecord: async (esiids) => {
         const found = new Map<string, RorStretch[]>(esiids.map((e) => [e, []]));
-        const { rows } = await client.query(`SELECT id, esiid, rep_duns, effective_from, effective_to, source FROM rep_of_record
+        const { rows } = await reading().query(`SELECT id, esiid, rep_duns, effective_from, effective_to, source FROM rep_of_record
           WHERE esiid = ANY($1::text[]) ORDER BY esiid, effective_from`, [esiids]);
         for (const r of rows) {
           found.get(r.esiid)!.push({ id: Number(r.id), repDuns: r.rep_duns, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, source: r.source });
@@ -104,6 +140,7 @@ export class PostgresIngestStore implements IngestStore {
         return found;
       },
       addLseStretches: async (rows) => {
+        await writes.settled(); // the ids are needed now
         // Ids drawn first, so each stretch knows its own without relying on the order RETURNING gives.
         const ids = await client.query({
           text: "SELECT nextval(pg_get_serial_sequence('rep_of_record', 'id')) FROM generate_series(1, $1)",
@@ -121,19 +158,28 @@ export class PostgresIngestStore implements IngestStore {
         const values: unknown[] = [ids];
         if ('effectiveFrom' in bounds) sets.push(`effective_from = $${values.push(bounds.effectiveFrom)}`);
         if ('effectiveTo' in bounds) sets.push(`effective_to = $${values.push(bounds.effectiveTo)}`);
-        if (sets.length > 0) await client.query(`UPDATE rep_of_record SET ${sets.join(', ')} WHERE id = ANY($1::int[])`, values);
+        if (sets.length > 0) writes.add(() => client.query(`UPDATE rep_of_record SET ${sets.join(', ')} WHERE id = ANY($1::int[])`, values));
       },
       insertIntervals: async (records: LseRecord[], fileId) => {
         if (records.length === 0) return;
-        await this.ensureMonths(client, records, made);
+        const missing = this.missingMonths(records, load.madeMonths);
+        if (missing) {
+          // Noted before the write runs: from here on this load's reads queue behind its writes.
+          for (const month of missing) load.madeMonths.add(month);
+          writes.add(() => ensurePartitions(client, missing));
+        }
         const copy = new BinaryCopyWriter(records.length * (records[0].values.byteLength + 160));
         for (const r of records) {
           copy.row(INTERVAL_FIELDS).text(r.operatingDay).int4(r.channel!).text(r.esiid).int8(r.version!).int4(r.intervalCount)
             .bytes(r.values).text(r.origin).text(r.startReading).text(r.stopReading).text(r.transactionId).int4(fileId);
         }
-        await copyIn(client, COPY_INTERVALS, copy.finish());
+        const payload = copy.finish();
+        writes.add(() => copyIn(client, COPY_INTERVALS, payload));
       },
-      finishFile: (fileId, summary) => writeSummary(client, fileId, summary),
+      finishFile: async (fileId, summary) => {
+        await writes.settled();
+        await writeSummary(client, fileId, summary);
+      },
     };
   }
 
@@ -141,15 +187,13 @@ export class PostgresIngestStore implements IngestStore {
    * Partition upkeep makes months ahead; a day outside them (a late file for a new month before the
    * first upkeep, a future day) gets its month made inside the load, so it rolls back with it.
    */
-  private async ensureMonths(client: PoolClient, records: LseRecord[], made: Set<string>): Promise<void> {
+  private missingMonths(records: LseRecord[], made: Set<string>): Set<string> | null {
     let missing: Set<string> | null = null;
     for (const r of records) {
       const month = monthOf(r.operatingDay!);
       if (!this.months.has(month) && !made.has(month)) (missing ??= new Set()).add(month);
     }
-    if (!missing) return;
-    await ensurePartitions(client, missing);
-    for (const month of missing) made.add(month);
+    return missing;
   }
 }
 

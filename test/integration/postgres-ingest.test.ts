@@ -12,6 +12,7 @@ import { postgresPool } from '../../src/db/postgres/pg-pool';
 import { SqliteUsageSource } from '../../src/usage/sqlite-usage.source';
 import type { UsageDay } from '../../src/usage/usage-day';
 import { generatedEsiid, generateLseSet } from '../../scripts/lib/lse-generator';
+import { createLseWriter, lseFileName } from '../../scripts/lib/lse-writer';
 import { CliHarness, importRegistryFixtures, lseFixture, type IngestJson } from '../support/cli-harness';
 import { createTestDatabase } from '../support/postgres-database';
 
@@ -95,6 +96,32 @@ describe('PostgreSQL ingest (COPY) against the embedded database', function () {
     expect(stretches).to.deep.equal(liteRows(ror));
     const rejections = 'SELECT f.file_name, r.line, r.code, r.reason FROM ingest_rejection r JOIN ingest_file f ON f.id = r.file_id ORDER BY f.id, r.line';
     expect(await pgRows(rejections)).to.deep.equal(liteRows(rejections));
+  });
+
+  it('decides versions within a file and against the store alike when batches of 2 records split the file', async () => {
+    const [a, b, c] = ['10443720000000001', '10443720000000002', '10443720000099999'];
+    const write = async (dir: string, seq: number, records: [string, string][]) => {
+      const file = path.join(dir, lseFileName('100000001', '20250711080000', seq));
+      const writer = createLseWriter(file);
+      for (const [esiid, version] of records) {
+        await writer.write({ esiid, channel: 4, day: '2025-07-10', version, sender: '100000001', rep: '200000001', values: new Array(96).fill(0.5) });
+      }
+      await writer.close();
+      return file;
+    };
+    const dir = fs.mkdtempSync(path.join(lite.dataDir, 'split-'));
+    const first = await write(dir, 1, [[a, '20250711060000'], [b, '20250711060000'], [a, '20250711050000'], [a, '20250711070000'],
+      [b, '20250711060000'], [c, '20250711060000'], [c, '20250711063000'], [a, '20250711070000']]);
+    const second = await write(dir, 2, [[a, '20250711070000'], [a, '20250711060000'], [c, '20250711063000'], [b, '20250711090000']]);
+    const answers = [];
+    for (const cli of [pg, lite]) {
+      const split = new CliHarness('', { ...cli.env, SMT_INGEST_BATCH_RECORDS: '2' }, cli.dataDir);
+      answers.push((await split.ingestJson(first, second)).results.map((r) => [r.records.byCode, r.rejected.map((x) => `${x.code} ${x.reason}`)]));
+    }
+    expect(answers[0]).to.deep.equal(answers[1]);
+    expect(answers[0].map(([byCode]) => byCode)).to.deep.equal([{ '00': 5, '05': 1, '07': 2 }, { '00': 1, '05': 1, '08': 2 }]);
+    const day = "SELECT esiid, CAST(version AS TEXT) AS version FROM interval_day WHERE operating_day = '2025-07-10' ORDER BY esiid, version";
+    expect(await pgRows(day)).to.deep.equal(liteRows(day));
   });
 
   it('answers an interval report and a monthly report of 1,500 ESI IDs (streamed through a cursor) byte for byte as the embedded database does', async () => {
