@@ -69,7 +69,7 @@ export const portalUserListCommand: Command = {
     const accounts = await (await staff(app)).list(employerOf(values, this.usage, false));
     for (const a of accounts) {
       term.out(values.json ? `${JSON.stringify(a)}\n`
-        : `${a.login.padEnd(24)} ${a.kind.padEnd(9)} ${(a.participant || '-').padEnd(20)} ${(a.admin ? 'admin' : 'user').padEnd(5)} ${a.status.padEnd(8)} ${a.name} <${a.email}>\n`);
+        : `${a.login.padEnd(24)} ${a.kind.padEnd(9)} ${(a.participant || '-').padEnd(20)} ${(a.admin ? 'admin' : 'user').padEnd(5)} ${a.status.padEnd(8)} ${(a.functions || '-').padEnd(21)} ${a.name} <${a.email}>\n`);
     }
     if (!values.json) term.err(`${accounts.length} account${accounts.length === 1 ? '' : 's'}\n`);
     return 0;

@@ -25,6 +25,8 @@ export interface StaffAccount {
   participant: string;
   admin: boolean;
   status: string;
+  /** Portal functions granted (user-functions.ts), comma-separated; the regulator's users never use HAN whatever is stored. */
+  functions: string;
   name: string;
   email: string;
   createdAt: string;
@@ -93,5 +95,5 @@ export class StaffAccountsService {
 }
 
 function toAccount(u: PortalUser, participant: string): StaffAccount {
-  return { login: u.login, kind: u.kind, participant, admin: u.admin, status: u.status, name: `${u.firstName} ${u.lastName}`, email: u.email, createdAt: u.createdAt };
+  return { login: u.login, kind: u.kind, participant, admin: u.admin, status: u.status, functions: u.functions, name: `${u.firstName} ${u.lastName}`, email: u.email, createdAt: u.createdAt };
 }

@@ -43,9 +43,9 @@ describe('smt portal-user', function () {
 
     const listed = await cli.run('portal-user', 'list', '--participant', 'Demo REP', '--json');
     expect(listed.out.trim().split('\n').map((l) => JSON.parse(l))).to.deep.include.members([
-      { login: 'rep.admin', kind: 'REP', participant: 'Demo REP', admin: true, status: 'ACTIVE', name: 'Ana Ruiz', email: 'ana@rep.example', createdAt: JSON.parse(listed.out.split('\n')[0]!).createdAt }]);
+      { login: 'rep.admin', kind: 'REP', participant: 'Demo REP', admin: true, status: 'ACTIVE', functions: 'USAGE,HAN,MESSAGE_LOG', name: 'Ana Ruiz', email: 'ana@rep.example', createdAt: JSON.parse(listed.out.split('\n')[0]!).createdAt }]);
     expect(listed.out).to.not.contain('puc.analyst');
-    expect((await cli.run('portal-user', 'list')).out).to.match(/rep\.admin\s+REP\s+Demo REP\s+admin\s+ACTIVE/).and.match(/puc\.analyst\s+REGULATOR\s+-\s+user/);
+    expect((await cli.run('portal-user', 'list')).out).to.match(/rep\.admin\s+REP\s+Demo REP\s+admin\s+ACTIVE\s+USAGE,HAN,MESSAGE_LOG\s/).and.match(/puc\.analyst\s+REGULATOR\s+-\s+user/);
 
     app = createApp(loadConfig({ SMT_DATA_DIR: cli.dataDir, SMT_PORTAL_PORT: '0', SMT_LOG_LEVEL: 'error' }));
     portal = await app.startPortal();
