@@ -126,6 +126,13 @@ describe('business customers in a real browser', function () {
     await admin.click('#allMeters');
     await kit.submit(admin, '#save-grants');
     expect(await meterList(page)).to.contain(ESI.one).and.to.contain(ESI.two);
+    // A meter the administrator adds later is the company's: a user with all meters sees it at once.
+    await kit.go(admin, '/meters/add');
+    await admin.type('#esiid', ESI.moving);
+    await admin.type('#meterNumber', 'M0000006');
+    expect(await kit.submit(admin, 'form#add-meter button')).to.equal(200);
+    expect(await meterList(page)).to.contain(ESI.moving);
+    expect((await kit.audit('METER_ADDED')).map((e) => `${e.login} ${e.detail}`)).to.include(`bea.baker esiid ${ESI.moving} for the company`);
     await kit.go(admin, `/users/${clerk.id}`);
     expect(await kit.submit(admin, '#disable-submit')).to.equal(200);
     await kit.go(page, '/meters');
