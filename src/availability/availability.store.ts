@@ -41,11 +41,19 @@ export class AvailabilityStore {
       .getRawMany();
   }
 
-  /** The ESI IDs with consumption (channel 4) stored for a day, any version. */
-  async loadedOn(day: string): Promise<Set<string>> {
-    const rows = await this.db.createQueryBuilder().select('DISTINCT i.esiid', 'esiid').from('interval_day', 'i')
-      .where('i.operating_day = :day AND i.channel = 4', { day }).getRawMany();
-    return new Set(rows.map((r) => r.esiid as string));
+  /**
+   * Which of `esiids` have consumption (channel 4) stored for a day, any version: read in chunks by
+   * the interval store's key, so the cost follows the ESI IDs asked about, not every TDSP's day.
+   */
+  async loadedOn(day: string, esiids: string[]): Promise<Set<string>> {
+    const loaded = new Set<string>();
+    for (let i = 0; i < esiids.length; i += CHUNK) {
+      const part = esiids.slice(i, i + CHUNK);
+      const rows = await this.db.createQueryBuilder().select('DISTINCT i.esiid', 'esiid').from('interval_day', 'i')
+        .where('i.operating_day = :day AND i.channel = 4 AND i.esiid IN (:...part)', { day, part }).getRawMany();
+      for (const r of rows) loaded.add(r.esiid as string);
+    }
+    return loaded;
   }
 
   /** Records of these ESI IDs refused in first..last, newest refusal last. */

@@ -33,7 +33,7 @@ export async function dataGaps(store: AvailabilityStore, repDuns: string[], firs
   for (let day = first; day <= last; day = addDays(day, 1)) {
     const served = stretches.filter((s) => covers(s, day));
     if (served.length === 0) continue;
-    const loaded = await store.loadedOn(day);
+    const loaded = await store.loadedOn(day, [...new Set(served.map((s) => s.esiid))]);
     const seen = new Set<string>();
     for (const s of served) {
       if (loaded.has(s.esiid) || seen.has(s.esiid)) continue;

@@ -27,7 +27,7 @@ export interface MissingConsumption {
 /**
  * The Missing Consumption Report of one TDSP DUNS: every ESI ID of its territory that had a REP
  * of record on a day of the last 38 operating days and no consumption (channel 4) loaded for it.
- * Days are read one at a time, so memory holds one day's loaded ESI IDs.
+ * Days are read one at a time, for the ESI IDs served that day only, so memory holds one day's answer.
  */
 export async function missingConsumption(store: AvailabilityStore, tdspDuns: string, reportDay: string): Promise<MissingConsumption> {
   const firstDay = addDays(reportDay, -MISSING_CONSUMPTION_DAYS);
@@ -37,7 +37,7 @@ export async function missingConsumption(store: AvailabilityStore, tdspDuns: str
   for (let day = firstDay; day <= lastDay; day = addDays(day, 1)) {
     const served = stretches.filter((s) => covers(s, day));
     if (served.length === 0) continue;
-    const loaded = await store.loadedOn(day);
+    const loaded = await store.loadedOn(day, [...new Set(served.map((s) => s.esiid))]);
     const missing = new Map<string, string>();
     for (const s of served) if (!loaded.has(s.esiid) && !missing.has(s.esiid)) missing.set(s.esiid, s.repDuns);
     for (const esiid of [...missing.keys()].sort()) rows.push({ tdspDuns, esiid, operatingDay: day, repDuns: missing.get(esiid)! });
