@@ -243,6 +243,11 @@ export class App {
     return this.once('retention', async () => new RetentionService(await this.db(), this.ftpsRoot, this.config.reports.retentionDays, this.logger));
   }
 
+  /** The scheduler's daily upkeep of interval_day's month partitions on PostgreSQL (docs/postgres.md); null on other databases. */
+  async partitionUpkeep(): Promise<import('./usage/partition-upkeep.job').PartitionUpkeepJob | null> {
+    return this.config.db.type === 'postgres' ? new (await import('./usage/partition-upkeep.job')).PartitionUpkeepJob(await this.db()) : null;
+  }
+
   /** The WS-Security threads every signed call in and out shares. */
   securityPool(): Promise<WsSecurityPool> {
     return this.once('securityPool', async () => {

@@ -185,6 +185,19 @@ describe('PostgreSQL ingest (COPY) against the embedded database', function () {
       expect(Number((await pool.query("SELECT count(*) AS n FROM interval_day WHERE operating_day LIKE '2025-07-%'")).rows[0].n)).to.equal(july);
       const again = await upkeepIntervalPartitions(pool, { today: '2029-07-15', oldestDay: '2025-07-15', monthsAhead: 2 });
       expect(again).to.deep.equal({ created: [], dropped: [] });
+      // The scheduler's daily job: today in CPT, 48 months of history, one margin month, three months ahead.
+      const job = await app.partitionUpkeep();
+      expect(job!.name).to.equal('partition-upkeep');
+      const daily = await job!.run(new Date('2031-01-15T18:00:00Z'));
+      expect(daily.created).to.deep.equal(['2031-01', '2031-02', '2031-03', '2031-04']);
+      expect(daily.dropped).to.deep.equal(['2025-06', '2025-07']);
+      expect((await pool.query('SELECT count(*) AS n FROM interval_day')).rows[0].n).to.equal('0');
+      const embedded = createApp(loadConfig(lite.childEnv()));
+      try {
+        expect(await embedded.partitionUpkeep(), 'no partitions on the embedded database').to.equal(null);
+      } finally {
+        await embedded.close();
+      }
     } finally {
       await app.close();
     }
