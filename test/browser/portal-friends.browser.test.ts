@@ -4,7 +4,11 @@ import { expect } from 'chai';
 import type { Page } from 'puppeteer-core';
 import { addDays } from '../../src/core/cpt';
 import { PortalFriend, PortalFriendInvite } from '../../src/db/entities/portal-friend.entity';
+import { PortalMeter } from '../../src/db/entities/portal-meter.entity';
+import { PortalUser } from '../../src/db/entities/portal-user.entity';
+import { insertPortalUser } from '../../src/portal/accounts.service';
 import { AuditLog } from '../../src/portal/audit.log';
+import { FriendsService } from '../../src/portal/friends/friends.service';
 import { ESI, startPortalWorld, stopPortalWorld, type PortalWorld } from './portal-world';
 
 const FRIEND = { login: 'fran.friend', password: 'Garden-path-77', email: 'fran@example.test' };
@@ -156,5 +160,25 @@ describe('portal friends in a real browser', function () {
     const late = inviteLink('late@example.test');
     await manager.update(PortalFriendInvite, { email: 'late@example.test' }, { expiresAt: new Date(Date.now() - 1000).toISOString() });
     expect(await go(await newPage(), late)).to.equal(404);
+  });
+
+  it('lets one of two people racing with the same link use it, once', async () => {
+    const source = await db();
+    let token = '';
+    const service = new FriendsService(source, { send: async (m) => void (token = /token=([A-Za-z0-9_-]{43})/.exec(m.text)![1]!) }, new AuditLog(source), () => world.portal.url);
+    const owner = await source.manager.findOneByOrFail(PortalUser, { login: 'demo-customer' });
+    const meters = await source.manager.findBy(PortalMeter, { userId: owner.id });
+    expect(await service.invite(owner, meters, { email: 'race@example.test', esiids: [ESI.one], endDate: addDays(world.today, 5) }, 'test')).to.deep.equal({ ok: true });
+    const fran = await source.manager.findOneByOrFail(PortalUser, { login: FRIEND.login });
+    const other = await insertPortalUser(source, { login: 'racer.two', password: 'Racing-cars-31', kind: 'CUSTOMER', status: 'ACTIVE', participantId: null,
+      firstName: 'R', middleInitial: '', lastName: 'Two', suffix: '', phone: '', email: 'race@example.test', language: 'en' });
+    const outcomes = await Promise.all([service.accept(token, fran, 'a'), service.accept(token, other, 'b')]);
+    expect(outcomes.filter(Boolean)).to.have.length(1);
+    const rows = await source.manager.findBy(PortalFriend, { esiid: ESI.one, status: 'ACTIVE', endDate: addDays(world.today, 5) });
+    expect(rows).to.have.length(1);
+    expect(rows[0]!.friendUserId).to.equal(outcomes[0] ? fran.id : other.id);
+    expect(await service.accept(token, fran, 'a')).to.equal(false);
+    // The owner cannot accept her own invitation, nor share a meter that is not hers.
+    expect(await service.invite(owner, meters, { email: 'x@example.test', esiids: [ESI.two], endDate: addDays(world.today, 5) }, 'test')).to.deep.equal({ problem: 'Choose among your own meters.' });
   });
 });

@@ -178,6 +178,9 @@ describe('portal HAN devices in a real browser', function () {
     expect(await text(rep, '#meter-hardware')).to.equal('I-210+c');
     expect(await text(rep, '#meter-firmware')).to.equal('3.2');
     expect(await text(rep, '#han-capable')).to.contain('No: firmware 3.2 is older than 4.0');
+    // ESI 06 moved to another REP: the demo REP's users no longer act on it, and see its refusal like an unknown one's.
+    expect(await go(rep, `/han/${ESI.moving}`)).to.equal(404);
+    expect(await text(rep, '#han-problem')).to.contain('is not one you may manage HAN devices for');
     await snap(rep, 'han-meter-not-capable');
   });
 
