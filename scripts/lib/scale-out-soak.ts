@@ -34,7 +34,7 @@ export interface SoakOptions {
 }
 
 export interface SoakCounts {
-  reports: { submitted: number; delivered: number; failed: number; filesRecorded: number; filesMissing: number; extraFiles: number; retriedAfterKill: number };
+  reports: { submitted: number; delivered: number; failed: number; filesRecorded: number; filesMissing: number; extraFiles: number; retriedAfterKill: number; staleClaimsReleased: number };
   files: { uploaded: number; loadedOnce: number; loadedTwice: number; lost: number; interruptedLoads: number; storedRows: number; expectedRows: number };
   dispatches: { requestsAtTdsp: number; done: number; notDone: number; devicesAdded: number; addedTwice: number; resentAfterKill: number };
   replay: { firstAt: string; replayAt: string; answer: string };
@@ -74,7 +74,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakCounts> {
 
     const [soapA, soapC] = [await freePort(), await freePort()];
     const common = {
-      ...process.env, ...env, SMT_SOAP_PUBLIC_URL: `https://localhost:${soapA}`, SMT_FTPS_PORT: '0', SMT_LEASE_S: '3', SMT_REPORT_CLAIM_TIMEOUT_S: '3',
+      ...process.env, ...env, SMT_SOAP_PUBLIC_URL: `https://localhost:${soapA}`, SMT_FTPS_PORT: '0', SMT_LEASE_S: '3', SMT_REPORT_CLAIM_TIMEOUT_S: '10',
       SMT_TDSP_TIMEOUT_S: '3', SMT_TDSP_RETRY_BASE_MS: '200', SMT_TDSP_POLL_MS: '200', SMT_REPORT_POLL_MS: '200', SMT_REPORT_MIN_FREE_MB: '0', SMT_LOG_LEVEL: 'warn',
     };
     const passive = async () => `${await freePort()}`;
@@ -273,7 +273,7 @@ async function countAll(app: App, o: SoakOptions, correlationIds: string[], uplo
   const processed = new Set(fs.readdirSync(path.join(app.ftpsRoot, TDSP_DUNS, 'processed')));
   const dispatches: { state: string; n: string }[] = await db.query(`SELECT state, count(*) AS n FROM tdsp_dispatch GROUP BY state`);
   const added: { device_id: number; n: string }[] = await db.query(`SELECT device_id, count(*) AS n FROM han_device_event WHERE status = 'Device Added' GROUP BY device_id`);
-  const calls = mockCalls(app.config.log.file);
+  const calls = logLines(app.config.log.file, 'mock-tdsp: request').map((e) => ({ requestId: String(e.requestId), call: Number(e.call) }));
   const requestsAtTdsp = new Set(calls.map((c) => c.requestId));
   const countState = (s: string) => Number(dispatches.find((d) => d.state === s)?.n ?? 0);
   return {
@@ -284,6 +284,7 @@ async function countAll(app: App, o: SoakOptions, correlationIds: string[], uplo
       filesRecorded: recorded.length,
       filesMissing: recorded.filter((f) => !fs.existsSync(f.path)).length,
       extraFiles: onDisk.filter((p) => !recordedPaths.has(p)).length,
+      staleClaimsReleased: logLines(app.config.log.file, 'report: re-queued requests whose worker stopped').reduce((n, e) => n + Number(e.requests ?? 0), 0),
       retriedAfterKill: requests.filter((r) => r.attempts > 1).length,
     },
     files: {
@@ -307,18 +308,17 @@ async function countAll(app: App, o: SoakOptions, correlationIds: string[], uplo
   };
 }
 
-/** The mock TDSP's log of the requests it received (this process's log file). */
-function mockCalls(logFile: string): { requestId: string; call: number }[] {
+/** The entries with this message in the data dir's log (every instance writes there; a line two processes' writes cut is skipped). */
+function logLines(logFile: string, message: string): Record<string, unknown>[] {
   if (!fs.existsSync(logFile)) return [];
-  const calls: { requestId: string; call: number }[] = [];
+  const entries: Record<string, unknown>[] = [];
   for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
-    if (!line.includes('"mock-tdsp: request"')) continue;
+    if (!line.includes(`"${message}"`)) continue;
     try {
-      const entry = JSON.parse(line) as { requestId: string; call: number };
-      calls.push({ requestId: entry.requestId, call: entry.call });
+      entries.push(JSON.parse(line) as Record<string, unknown>);
     } catch {
-      // a line another process's write cut: not a mock line
+      // not a whole line
     }
   }
-  return calls;
+  return entries;
 }

@@ -47,8 +47,8 @@ export class ServeProcess {
     return this.child?.pid ?? 0;
   }
 
-  /** Starts it and waits for its banner (up to `timeoutMs`). */
-  async start(timeoutMs = 60_000): Promise<void> {
+  /** Starts it and waits for its banner (up to `timeoutMs`: a loaded machine compiles the sources slowly). */
+  async start(timeoutMs = 180_000): Promise<void> {
     this.metricsPort = await freePort();
     this.err = '';
     this.out = '';

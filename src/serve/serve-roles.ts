@@ -6,6 +6,7 @@ import { InboundFolderWorker } from '../ingest/inbound-folder.worker';
 import { LeasedInboundClaims } from '../ops/inbound-claims';
 import { instanceId, JobLeaseStore } from '../ops/job-lease.store';
 import { withLease } from '../ops/leased-work';
+import { PgSessionLocks } from '../ops/session-locks';
 import { startMetricsServer } from '../ops/metrics.server';
 import type { ServeRole } from '../ops/ops-settings';
 import { countIngestedRecords } from '../ops/platform-metrics';
@@ -120,7 +121,8 @@ export async function startHealthPart(app: App, role: ServeRole, instance: strin
   return { banner: [`  health, metrics:   ${server.url}/healthz, /readyz, /metrics (Prometheus)`], stop: () => server.close() };
 }
 
-/** The lease store of this instance (one id for its whole life). */
+/** The lease store of this instance (one id for its whole life); on PostgreSQL, leases are held with advisory locks. */
 export async function instanceLeases(app: App): Promise<JobLeaseStore> {
-  return new JobLeaseStore(await app.db(), instanceId());
+  const db = await app.db();
+  return new JobLeaseStore(db, instanceId(), app.config.db.type === 'postgres' ? new PgSessionLocks(db) : null);
 }

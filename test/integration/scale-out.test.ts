@@ -8,6 +8,7 @@ import { InboundFolderWorker } from '../../src/ingest/inbound-folder.worker';
 import { LeasedInboundClaims } from '../../src/ops/inbound-claims';
 import { JobLeaseStore } from '../../src/ops/job-lease.store';
 import { withLease } from '../../src/ops/leased-work';
+import { PgSessionLocks } from '../../src/ops/session-locks';
 import { CliHarness, importRegistryFixtures, lseFixture } from '../support/cli-harness';
 import { createTestDatabase } from '../support/postgres-database';
 import { generateLseSet } from '../../scripts/lib/lse-generator';
@@ -34,6 +35,11 @@ for (const dbType of ['sqlite', 'postgres'] as const) {
       await importRegistryFixtures(cli);
       apps = [0, 1].map(() => createApp(loadConfig({ ...env, SMT_DATA_DIR: cli.dataDir })));
     });
+    /** As `smt serve` makes them: on PostgreSQL, held with advisory locks. */
+    const leaseStore = async (app: App, holder: string) => {
+      const db = await app.db();
+      return new JobLeaseStore(db, holder, dbType === 'postgres' ? new PgSessionLocks(db) : null);
+    };
     after(async () => {
       for (const app of apps) await app.close();
       await database?.drop();
@@ -54,8 +60,28 @@ for (const dbType of ['sqlite', 'postgres'] as const) {
       expect(await holder.renew('race', 60_000), 'the old holder lost it').to.equal(false);
     });
 
+    it('on PostgreSQL, holds a lease with a session lock: never lost while its holder lives, free as soon as its connection closes', async function () {
+      if (dbType !== 'postgres') this.skip();
+      const owner = createApp(loadConfig({ SMT_DATA_DIR: cli.dataDir, SMT_DB_TYPE: 'postgres', SMT_DB_URL: database!.url }));
+      const ownerDb = await owner.db();
+      const holder = new JobLeaseStore(ownerDb, 'slow-instance', new PgSessionLocks(ownerDb));
+      const otherDb = await apps[1]!.db();
+      const other = new JobLeaseStore(otherDb, 'other-instance', new PgSessionLocks(otherDb));
+      expect(await holder.acquire('locked', 1000)).to.not.equal(null);
+      // Its lease time is long past (a pause, a stalled renewal), yet the holder lives: nobody else takes it.
+      expect(await other.acquire('locked', 1000, new Date(Date.now() + 3_600_000))).to.equal(null);
+      expect(await holder.renew('locked', 1000), 'still the holder').to.equal(true);
+      // The holder's connections close (a process killed with SIGKILL): the lease is free at once, whatever its expiry says.
+      await owner.close();
+      const taken = await other.acquire('locked', 1000);
+      expect(taken).to.not.equal(null);
+      await other.release('locked');
+      expect(await other.acquire('locked', 1000), 'released, and taken again').to.not.equal(null);
+      await other.drop('locked');
+    });
+
     it('runs a daily job once per period across instances, even when both try at the same time', async () => {
-      const stores = await Promise.all(apps.map(async (app, i) => new JobLeaseStore(await app.db(), `daily-${i}`)));
+      const stores = await Promise.all(apps.map((app, i) => leaseStore(app, `daily-${i}`)));
       let runs = 0;
       const job = async () => {
         runs++;
@@ -87,7 +113,7 @@ for (const dbType of ['sqlite', 'postgres'] as const) {
         return new InboundFolderWorker(await app.ingestService(), app.logger, {
           ftpsRoot: app.ftpsRoot, tempDir: app.tempDir, maxFileBytes: 64 * 1024 * 1024, pollMs: 1000, platformKey: async () => key.privateKey,
           ownerOf: async (duns) => (await app.registry()).findParticipantByDuns(duns),
-          claims: new LeasedInboundClaims(await app.db(), new JobLeaseStore(await app.db(), `scanner-${i}`), app.logger, 30_000),
+          claims: new LeasedInboundClaims(await app.db(), await leaseStore(app, `scanner-${i}`), app.logger, 30_000),
           onLoaded: (s) => loaded[i]!.push(s.file),
         });
       }));
@@ -120,7 +146,7 @@ for (const dbType of ['sqlite', 'postgres'] as const) {
       const worker = new InboundFolderWorker(await apps[1]!.ingestService(), apps[1]!.logger, {
         ftpsRoot: apps[1]!.ftpsRoot, tempDir: apps[1]!.tempDir, maxFileBytes: 1024 * 1024, pollMs: 1000, platformKey: async () => key.privateKey,
         ownerOf: async (duns) => (await apps[1]!.registry()).findParticipantByDuns(duns),
-        claims: new LeasedInboundClaims(await apps[1]!.db(), new JobLeaseStore(await apps[1]!.db(), 'survivor'), apps[1]!.logger, 30_000),
+        claims: new LeasedInboundClaims(await apps[1]!.db(), await leaseStore(apps[1]!, 'survivor'), apps[1]!.logger, 30_000),
         onLoaded: (s) => loaded.push(s.file),
       });
       await worker.scan();
