@@ -8,7 +8,7 @@ export interface SqlRunner {
   query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
-const MONTH = /^(\d{4})-(\d{2})$/;
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const PARTITION = /^interval_day_p(\d{4})_(\d{2})$/;
 
 /** YYYY-MM of a YYYY-MM-DD day. */
