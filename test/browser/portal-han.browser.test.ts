@@ -6,6 +6,7 @@ import type { Page } from 'puppeteer-core';
 import { HanMessageRequests } from '../../src/han/han-message-requests';
 import { appendInstallCodeCrc } from '../../src/han/install-code';
 import { LOG_COLUMNS } from '../../src/han/han-message-log';
+import { PortalUser } from '../../src/db/entities/portal-user.entity';
 import { AuditLog } from '../../src/portal/audit.log';
 import { ensureDevelopmentSetup } from '../../src/security/development-setup';
 import { DEMO_REP, ESI, startPortalWorld, stopPortalWorld, type PortalWorld } from './portal-world';
@@ -210,5 +211,22 @@ describe('portal HAN devices in a real browser', function () {
     expect(log).to.not.contain(CODE.slice(0, 16));
     const audit = JSON.stringify(await new AuditLog(await world.app.db()).read({ limit: 1000 }));
     expect(audit).to.not.contain(CODE.slice(0, 16));
+  });
+
+  it('follows the functions an administrator granted: no HAN pages without HAN, no log without MESSAGE_LOG', async () => {
+    const manager = (await world.app.db()).manager;
+    const rep = await logIn('demo-rep');
+    await manager.update(PortalUser, { login: 'demo-rep' }, { functions: 'USAGE,HAN' });
+    expect(await go(rep, '/han-log')).to.equal(403);
+    expect(await go(rep, `/han/${ESI.one}`)).to.equal(200);
+    await manager.update(PortalUser, { login: 'demo-rep' }, { functions: 'USAGE' });
+    expect(await go(rep, `/han/${ESI.one}`)).to.equal(403);
+    const forged = await rep.evaluate(async (esiid) => {
+      const body = new URLSearchParams({ _csrf: (document.querySelector('input[name=_csrf]') as HTMLInputElement).value, mac: '00124B0000000A99' });
+      return (await fetch(`/han/${esiid}/deprovision`, { method: 'POST', body, redirect: 'manual' })).status;
+    }, ESI.one);
+    expect(forged).to.equal(403);
+    await manager.update(PortalUser, { login: 'demo-rep' }, { functions: 'USAGE,HAN,MESSAGE_LOG' });
+    expect(await go(rep, '/han-log')).to.equal(200);
   });
 });
