@@ -11,7 +11,7 @@ import { IngestService } from './ingest/ingest.service';
 import { VeeRunner } from './vee/vee.runner';
 import { VeeStore } from './vee/vee.store';
 import type { IngestStore } from './ingest/ingest.store';
-import { LseParserThread } from './ingest/lse-parser.thread';
+import { LseParserPool } from './ingest/lse-parser.thread';
 import { SqliteIngestStore } from './ingest/sqlite-ingest.store';
 import { TypeormIngestStore } from './ingest/typeorm-ingest.store';
 import { RegistryImportService } from './registry/registry-import.service';
@@ -56,7 +56,7 @@ import type { UsageSource } from './usage/usage.source';
 export class App {
   readonly logger: Logger;
   private readonly created = new Map<string, Promise<unknown>>();
-  private parser: LseParserThread | null = null;
+  private parsers: LseParserPool | null = null;
   private readonly closers: (() => Promise<void>)[] = [];
   private readonly identities: PlatformIdentities;
 
@@ -186,9 +186,10 @@ export class App {
       const db = await this.db();
       const store: IngestStore = this.config.db.type === 'sqlite' ? new SqliteIngestStore(sqliteFile(this.config)) : this.config.db.type === 'postgres' ? new (await import('./ingest/postgres-ingest.store')).PostgresIngestStore(db) : new TypeormIngestStore(db);
       this.closers.push(() => store.close());
-      const service = new IngestService(store, () => this.parserThread(), this.logger, {
+      const service = new IngestService(store, () => this.parserThreads().next(), this.logger, {
         ftpsRoot: this.ftpsRoot,
         batchRecords: this.config.ingest.parseBatchRecords,
+        parseAhead: this.config.ingest.parseThreads,
         afterCommit: async (fileId, summary, records) => {
           const found = await (await this.veeRunner()).runForFile(fileId, records);
           if (found) summary.quality = found;
@@ -359,13 +360,13 @@ export class App {
     return portal;
   }
 
-  private parserThread(): LseParserThread {
-    if (!this.parser) {
-      const parser = new LseParserThread();
-      this.closers.push(() => parser.close());
-      this.parser = parser;
+  private parserThreads(): LseParserPool {
+    if (!this.parsers) {
+      const parsers = new LseParserPool(this.config.ingest.parseThreads);
+      this.closers.push(() => parsers.close());
+      this.parsers = parsers;
     }
-    return this.parser;
+    return this.parsers;
   }
 
   async close(): Promise<void> {

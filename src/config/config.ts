@@ -12,7 +12,7 @@ export interface Config {
   dataDir: string;
   db: { type: DbType; url: string | null };
   log: { level: LogLevel; file: string };
-  ingest: { maxFileBytes: number; parseBatchRecords: number };
+  ingest: { maxFileBytes: number; parseBatchRecords: number; parseThreads: number };
   reports: {
     concurrency: number;
     /** Threads building one report's CSV. */
@@ -129,6 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
     ingest: {
       maxFileBytes: integer(env, 'SMT_INGEST_MAX_FILE_MB', 512, 1, 100_000) * 1024 * 1024,
       parseBatchRecords: integer(env, 'SMT_INGEST_BATCH_RECORDS', 2000, 1, 50_000),
+      parseThreads: integer(env, 'SMT_INGEST_PARSE_THREADS', 2, 1, 8),
     },
     reports: {
       concurrency: integer(env, 'SMT_REPORT_CONCURRENCY', 1, 1, 16),

@@ -13,6 +13,8 @@ import { senderBinding, uploaderLogFields, type Uploader } from './uploader';
 export interface IngestServiceOptions {
   ftpsRoot: string;
   batchRecords: number;
+  /** Files parsed ahead of the one loading; `parser` must give that many threads in turn. */
+  parseAhead: number;
   /** Runs once a file's transaction committed, before its activity report is written (VEE adds its section). */
   afterCommit?: (fileId: number, summary: FileLoadSummary, records: LseRecord[][]) => Promise<void>;
 }
@@ -55,14 +57,16 @@ export class IngestService {
     return {
       loadFile: (file, progress = noProgress, at = new Date()) => this.loadFile(file, uploader, cache, progress, at, this.parseWhole(file, at, progress)),
       loadFiles: async function* (files, progress = () => noProgress, at = () => new Date()) {
-        // The next file is parsed in its thread while this one loads on the main thread.
-        const parse = (i: number) => (i < files.length ? service.parseWhole(files[i], at(), progress(files[i])) : null);
-        let next = parse(0);
+        // The next files are parsed, each in a thread of its own, while this one loads on the main thread.
+        const parsing = new Map<number, Promise<ParsedFile>>();
+        const parse = (i: number) => void (i < files.length && parsing.set(i, service.parseWhole(files[i], at(), progress(files[i]))));
+        for (let i = 0; i < service.options.parseAhead; i++) parse(i);
         for (let i = 0; i < files.length; i++) {
-          const parsing = next!;
-          await parsing.catch(() => undefined);
-          next = parse(i + 1);
-          yield await service.loadFile(files[i], uploader, cache, progress(files[i]), at(), parsing);
+          const parsed = parsing.get(i)!;
+          parsing.delete(i);
+          await parsed.catch(() => undefined);
+          parse(i + service.options.parseAhead);
+          yield await service.loadFile(files[i], uploader, cache, progress(files[i]), at(), parsed);
         }
       },
     };

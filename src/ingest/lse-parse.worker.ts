@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { serveStreams } from '../core/thread-stream';
 import type { LseFileOutcome, LseRecord } from './lse-record';
+import { encodeRecordBatch, recordBatchBuffers, type LseRecordBatch } from './lse-record.batch';
 import { LseReader } from './lse.reader';
 
 export interface ParseRequest {
@@ -11,7 +12,7 @@ export interface ParseRequest {
 }
 
 /** Batches of records, each with the bytes read so far (progress); the file's outcome comes last. */
-export type ParseItem = { records: LseRecord[]; bytesRead: number } | { outcome: LseFileOutcome };
+export type ParseItem = { batch: LseRecordBatch; bytesRead: number } | { outcome: LseFileOutcome };
 
 async function* parse(request: ParseRequest): AsyncGenerator<ParseItem> {
   const reader = new LseReader(request.now);
@@ -24,7 +25,7 @@ async function* parse(request: ParseRequest): AsyncGenerator<ParseItem> {
       for (const record of reader.push(chunk as Buffer)) {
         batch.push(record);
         if (batch.length >= request.batchRecords) {
-          yield { records: batch, bytesRead };
+          yield { batch: encodeRecordBatch(batch), bytesRead };
           batch = [];
         }
       }
@@ -34,26 +35,9 @@ async function* parse(request: ParseRequest): AsyncGenerator<ParseItem> {
   }
   const { records, outcome } = reader.end();
   batch.push(...records);
-  if (batch.length > 0) yield { records: batch, bytesRead };
+  if (batch.length > 0) yield { batch: encodeRecordBatch(batch), bytesRead };
   yield { outcome };
 }
 
-/**
- * Moves every record's values into one buffer that is handed over, not copied: a batch then
- * crosses to the loading thread as one ArrayBuffer instead of thousands.
- */
-function packValues(item: ParseItem): ArrayBuffer[] {
-  if (!('records' in item)) return [];
-  let size = 0;
-  for (const r of item.records) size += r.values.byteLength;
-  const packed = new Uint8Array(size);
-  let offset = 0;
-  for (const r of item.records) {
-    packed.set(r.values, offset);
-    r.values = packed.subarray(offset, offset + r.values.byteLength);
-    offset += r.values.byteLength;
-  }
-  return [packed.buffer];
-}
-
-serveStreams(parse, packValues);
+// A batch's columns are handed to the loading thread, not copied.
+serveStreams(parse, (parsed) => ('batch' in parsed ? recordBatchBuffers(parsed.batch) : []));

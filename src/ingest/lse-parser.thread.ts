@@ -3,6 +3,7 @@ import { errorMessage, isSmtError } from '../core/errors';
 import { StreamingThread } from '../core/thread-stream';
 import type { ParseItem, ParseRequest } from './lse-parse.worker';
 import type { LseFileOutcome, LseRecord } from './lse-record';
+import { decodeRecordBatch } from './lse-record.batch';
 
 export interface ParsedBatch {
   records: LseRecord[];
@@ -23,7 +24,7 @@ export class LseParserThread {
     try {
       for await (const item of this.thread.stream({ filePath, now, batchRecords })) {
         if ('outcome' in item) done(item.outcome);
-        else yield item;
+        else yield { records: decodeRecordBatch(item.batch), bytesRead: item.bytesRead };
       }
     } catch (error) {
       // An SmtError keeps its code (the CLI and the activity report show it as such); others get the file's name.
@@ -34,5 +35,25 @@ export class LseParserThread {
 
   close(): Promise<void> {
     return this.thread.close();
+  }
+}
+
+/**
+ * Parser threads taken in turn, each created on first use. A run that parses N files ahead gets N
+ * threads this way, and file i + N goes to the thread that parsed file i, which is free again.
+ */
+export class LseParserPool {
+  private readonly threads: LseParserThread[] = [];
+  private calls = 0;
+
+  constructor(readonly size: number) {}
+
+  next(): LseParserThread {
+    const index = this.calls++ % this.size;
+    return (this.threads[index] ??= new LseParserThread());
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((thread) => thread.close()));
   }
 }
