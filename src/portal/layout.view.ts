@@ -17,10 +17,10 @@ export function layout(ctx: PageContext, title: string, content: Html): Html {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} - Smart Meter Texas</title><link rel="stylesheet" href="/static/portal.css"></head>
 <body><header><a class="brand" href="/">Smart Meter Texas</a><nav>
-${ctx.login ? html`<a href="/meters">My Smart Meters</a> <a href="/exports">Exports</a> ${ctx.admin ? html`<a href="/users">Users</a> ` : ''}<a class="who" href="/profile">${ctx.login}</a>
+${ctx.login ? html`<a href="/meters">My Smart Meters</a> <a href="/exports">Exports</a> ${ctx.admin ? html`<a href="/users">Users</a> ` : ''}${featureLinks(ctx.kind ?? null)}<a class="who" href="/profile">${ctx.login}</a>
 <form method="post" action="/logout" class="inline">${csrfField(ctx)}<button type="submit">Log out</button></form>`
     : html`<a href="/login">Log in</a> <a href="/register">Register</a>`}
-${ctx.login ? featureLinks(ctx.kind ?? null) : ''}<a href="/faq">FAQs</a> <a href="/contact">Contact Us</a>${ctx.development ? html` <a href="/dev/mail">Mail (dev)</a>` : ''}</nav></header>
+<a href="/faq">FAQs</a> <a href="/contact">Contact Us</a>${ctx.development ? html` <a href="/dev/mail">Mail (dev)</a>` : ''}</nav></header>
 <main><h1>${title}</h1>${content}</main>
 <footer><a href="/terms">Terms and Conditions</a></footer></body></html>`;
 }
