@@ -19,6 +19,8 @@ export interface ExportInput {
   type: ReportType;
   from: string;
   to: string;
+  /** REP and TDSP users may ask for every version of each day (the engine's version A); others get the latest. */
+  allVersions?: boolean;
 }
 
 /** What the Exports page shows of an order, and what a download serves. */
@@ -61,9 +63,10 @@ export class ExportService {
     const earliest = earliestDay(viewer, input.type, this.today());
     if (input.from < earliest) throw new SmtError('REPORT_START_TOO_OLD', `Your history for this report starts on ${earliest}.`);
     const reports = await this.reports();
-    const ask = { reportType: input.type, endDate: input.to, version: 'L', readingType: 'C' };
+    const staff = user.kind === 'REP' || user.kind === 'TDSP';
+    const ask = { reportType: input.type, endDate: input.to, version: staff && input.allVersions ? 'A' : 'L', readingType: 'C' };
     const results: SubmitResult[] = [];
-    if (user.kind === 'REP' || user.kind === 'TDSP') {
+    if (staff) {
       const participant = (await this.registry.listParticipants()).find((p) => p.id === user.participantId);
       if (!participant || participant.duns.length === 0) throw new SmtError('NOT_FOUND', 'Your organization is not a registered market participant.');
       results.push(await reports.submit({ ...ask, requesterDuns: participant.duns[0]!, startDate: input.from, esiids, transId: null }, { participantId: participant.id }));
@@ -88,7 +91,7 @@ export class ExportService {
       reason: failed ? 'None of these ESI IDs has data your organization may see in this range.' : '', createdAt: new Date().toISOString(), notifiedAt: null,
     };
     const inserted = await this.db.manager.insert(PortalExport, order);
-    await this.audit.record('EXPORT_REQUESTED', user.login, address, `order ${order.orderNumber}: ${input.type} ${esiids.length} ESI ID(s) ${input.from}..${input.to}`);
+    await this.audit.record('EXPORT_REQUESTED', user.login, address, `order ${order.orderNumber}: ${input.type}${ask.version === 'A' ? ' all versions' : ''} ${esiids.length} ESI ID(s) ${input.from}..${input.to}`);
     return { ...order, id: Number(inserted.identifiers[0]!.id) };
   }
 

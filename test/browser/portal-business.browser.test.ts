@@ -85,7 +85,7 @@ describe('business customers in a real browser', function () {
     expect(await kit.go(page, `/usage/${ESI.one}/interval?format=csv`)).to.equal(404);
     // A business user cannot add meters to the company, nor manage its users.
     await kit.go(page, '/meters/add');
-    expect(await kit.post(page, '/meters/add', { esiid: ESI.one, meterNumber: 'M0000001' })).to.equal(400);
+    expect(await kit.post(page, '/meters/add', { esiid: ESI.one, meterNumber: 'M0000001' })).to.equal(403);
     expect(await meterList(page)).not.to.contain(ESI.one);
     expect(await kit.go(page, '/users')).to.equal(403);
   });

@@ -136,6 +136,29 @@ describe('portal export requests in a real browser', function () {
     expect(movingDays).to.equal(30 - 10);
   });
 
+  it('a REP user may ask for every version of each day; a customer posting the same option still gets the latest only', async () => {
+    const db = await world.app.db();
+    const versionOf = async (orderNumber: string) => {
+      const order = await db.manager.findOneByOrFail(PortalExport, { orderNumber });
+      return (await db.manager.findOneByOrFail(ReportRequest, { id: Number(order.requestIds) })).version;
+    };
+    const rep = await kit.newPage();
+    await kit.logIn(rep, 'demo-rep', world.logins['demo-rep']!);
+    await kit.go(rep, `/exports?esiid=${ESI.one}&type=daily&from=${addDays(world.today, -5)}&to=${addDays(world.today, -1)}`);
+    await rep.click('#export-all-versions');
+    expect(await kit.submit(rep, '#export-submit')).to.equal(200);
+    expect(await versionOf((await kit.text(rep, '#ordered strong')).trim())).to.equal('A');
+
+    const customer = await kit.newPage();
+    await kit.logIn(customer, 'demo-customer', world.logins['demo-customer']!);
+    await kit.go(customer, '/exports');
+    expect(await customer.$('#export-all-versions')).to.equal(null);
+    await kit.post(customer, '/exports', { esiids: ESI.one, type: 'daily', from: addDays(world.today, -5), to: addDays(world.today, -1), allVersions: 'yes' });
+    const user = (await kit.audit('EXPORT_REQUESTED')).filter((e) => e.login === 'demo-customer').pop()!;
+    expect(user.detail).to.match(/^order E\d+: DAILY 1 ESI ID/);
+    expect(await versionOf(/^order (E\d+)/.exec(user.detail)![1]!)).to.equal('L');
+  });
+
   it('holds a user to three exports in progress: the fourth is refused with the reason, and nothing is queued for it', async () => {
     await worker.stop();
     const page = await kit.newPage();

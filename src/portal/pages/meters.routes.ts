@@ -38,6 +38,9 @@ ${user.companyId === null || user.admin ? html`<p><a href="/meters/add">Add a Sm
     const user = requireUser(req, res);
     if (!user) return;
     const b = req.body as Record<string, string>;
+    if (user.companyId !== null && !user.admin) {
+      return page(req, res.status(403), sessions, 'Add a Smart Meter', html`<p class="problems" id="not-company-admin">Your company's meters are added by its portal administrator.</p>`);
+    }
     if (user.kind !== 'CUSTOMER' || !(await accounts.addMeter(user, String(b.esiid ?? ''), String(b.meterNumber ?? ''), String(b.description ?? ''), address(req)))) {
       return page(req, res.status(400), sessions, 'Add a Smart Meter', addForm(res, true));
     }
