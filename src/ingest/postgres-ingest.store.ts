@@ -16,6 +16,7 @@ export const INGEST_LOCK_KEY = 0x534d5449; // "SMTI"
 const COPY_INTERVALS = `COPY interval_day (operating_day, channel, esiid, version, interval_count, interval_values,
   origin, start_reading, stop_reading, transaction_id, file_id) FROM STDIN (FORMAT binary)`;
 const INTERVAL_FIELDS = 11;
+const PARTITION_LOCK_TIMEOUT_MS = 5_000;
 
 /** The connections and state of one file's load. */
 interface Load {
@@ -166,7 +167,13 @@ export class PostgresIngestStore implements IngestStore {
         if (missing) {
           // Noted before the write runs: from here on this load's reads queue behind its writes.
           for (const month of missing) load.madeMonths.add(month);
-          writes.add(() => ensurePartitions(client, missing));
+          writes.add(async () => {
+            // Making a partition locks interval_day against every reader: wait for that briefly, and
+            // fail this file (to be loaded again later) rather than stall reports behind the load.
+            await client.query(`SET LOCAL lock_timeout = ${PARTITION_LOCK_TIMEOUT_MS}`);
+            await ensurePartitions(client, missing);
+            await client.query('RESET lock_timeout');
+          });
         }
         const copy = new BinaryCopyWriter(records.length * (records[0].values.byteLength + 160));
         for (const r of records) {

@@ -185,6 +185,23 @@ describe('PostgreSQL ingest (COPY) against the embedded database', function () {
       expect(Number((await pool.query("SELECT count(*) AS n FROM interval_day WHERE operating_day LIKE '2025-07-%'")).rows[0].n)).to.equal(july);
       const again = await upkeepIntervalPartitions(pool, { today: '2029-07-15', oldestDay: '2025-07-15', monthsAhead: 2 });
       expect(again).to.deep.equal({ created: [], dropped: [] });
+      // A long report read holds interval_day: upkeep gives up after its lock timeout instead of queueing every reader behind it.
+      const reader = new Client({ connectionString: database!.url });
+      await reader.connect();
+      try {
+        await reader.query('BEGIN');
+        await reader.query('SELECT count(*) FROM interval_day');
+        const started = Date.now();
+        let refused: Error | null = null;
+        await upkeepIntervalPartitions(pool, { today: '2030-06-15', oldestDay: '2025-07-15', lockTimeoutMs: 300 }).catch((e: Error) => (refused = e));
+        expect(String(refused)).to.contain('lock timeout');
+        expect(Date.now() - started).to.be.below(5_000);
+        expect(await listPartitionMonths(pool)).to.not.include('2030-06');
+        expect((await pool.query("SELECT count(*) AS n FROM interval_day WHERE operating_day = '2025-07-01'")).rows[0].n).to.not.equal('0');
+      } finally {
+        await reader.query('ROLLBACK');
+        await reader.end();
+      }
       // The scheduler's daily job: today in CPT, 48 months of history, one margin month, three months ahead.
       const job = await app.partitionUpkeep();
       expect(job!.name).to.equal('partition-upkeep');
