@@ -19,8 +19,9 @@ export interface RetentionResult {
 }
 
 /**
- * Keeps the FTPS folders to their retention: delivered report files and processed uploads older
- * than the retention period are deleted (and logged), their requests marked expired (EXP).
+ * Keeps the FTPS folders (and the portal's export folders) to their retention: delivered report files
+ * and processed uploads older than the retention period are deleted (and logged), their requests
+ * marked expired (EXP); abandoned partial files go too.
  */
 export class RetentionService {
   constructor(
@@ -52,27 +53,38 @@ export class RetentionService {
   }
 
   private async sweepFolders(now: Date, cutoff: Date): Promise<{ partialsRemoved: number; processedRemoved: number }> {
-    let partialsRemoved = 0;
-    let processedRemoved = 0;
-    if (!fs.existsSync(this.ftpsRoot)) return { partialsRemoved, processedRemoved };
-    for (const duns of await fs.promises.readdir(this.ftpsRoot)) {
-      for (const folder of ['adhoc', 'daily', 'reports', 'processed']) {
-        const dir = path.join(this.ftpsRoot, duns, folder);
-        if (!fs.existsSync(dir)) continue;
-        for (const name of await fs.promises.readdir(dir)) {
-          const file = path.join(dir, name);
-          const stat = await fs.promises.lstat(file);
-          if (!stat.isFile()) continue;
-          const stalePartial = name.startsWith(PARTIAL_PREFIX) && now.getTime() - stat.mtimeMs > STALE_PARTIAL_MS;
-          const oldUpload = (folder === 'processed' || folder === 'reports') && stat.mtimeMs < cutoff.getTime();
-          if (!stalePartial && !oldUpload) continue;
-          await fs.promises.rm(file, { force: true });
-          if (stalePartial) partialsRemoved++;
-          else processedRemoved++;
-          this.logger.info('retention: file deleted', { path: file, reason: stalePartial ? 'abandoned partial file' : 'older than retention' });
-        }
+    const counts = { partialsRemoved: 0, processedRemoved: 0 };
+    if (fs.existsSync(this.ftpsRoot)) {
+      for (const duns of await fs.promises.readdir(this.ftpsRoot)) {
+        for (const folder of ['adhoc', 'daily', 'reports', 'processed']) await this.sweepFolder(path.join(this.ftpsRoot, duns, folder), folder === 'processed' || folder === 'reports', now, cutoff, counts);
       }
     }
-    return { partialsRemoved, processedRemoved };
+    // The portal's plain-zip exports (usage/report.worker.ts portalExportFolder): one folder per request, removed once empty.
+    const portalRoot = path.join(path.dirname(this.ftpsRoot), 'portal-exports');
+    if (fs.existsSync(portalRoot)) {
+      for (const request of await fs.promises.readdir(portalRoot)) {
+        const dir = path.join(portalRoot, request);
+        if (!(await fs.promises.lstat(dir)).isDirectory()) continue;
+        await this.sweepFolder(dir, false, now, cutoff, counts);
+        if ((await fs.promises.readdir(dir)).length === 0) await fs.promises.rmdir(dir).catch(() => undefined);
+      }
+    }
+    return counts;
+  }
+
+  private async sweepFolder(dir: string, uploads: boolean, now: Date, cutoff: Date, counts: { partialsRemoved: number; processedRemoved: number }): Promise<void> {
+    if (!fs.existsSync(dir)) return;
+    for (const name of await fs.promises.readdir(dir)) {
+      const file = path.join(dir, name);
+      const stat = await fs.promises.lstat(file);
+      if (!stat.isFile()) continue;
+      const stalePartial = name.startsWith(PARTIAL_PREFIX) && now.getTime() - stat.mtimeMs > STALE_PARTIAL_MS;
+      const oldUpload = uploads && stat.mtimeMs < cutoff.getTime();
+      if (!stalePartial && !oldUpload) continue;
+      await fs.promises.rm(file, { force: true });
+      if (stalePartial) counts.partialsRemoved++;
+      else counts.processedRemoved++;
+      this.logger.info('retention: file deleted', { path: file, reason: stalePartial ? 'abandoned partial file' : 'older than retention' });
+    }
   }
 }
