@@ -86,6 +86,21 @@ export function decodeDay(day: VeeDay): DecodedDay {
   return out;
 }
 
+/** A record's sums without building arrays: for history totals and file counts, which see every record. */
+export function packedTotals(values: Uint8Array, count: number): { totalWh: number; blanks: number; estimated: number } {
+  const view = new DataView(values.buffer, values.byteOffset, values.byteLength);
+  let totalWh = 0, blanks = 0, estimated = 0;
+  for (let i = 0; i < count; i++) {
+    const v = view.getInt32(i * 4, true);
+    if (v === BLANK_INTERVAL) blanks++;
+    else {
+      totalWh += v & MAX_WH;
+      if (v & ESTIMATED_FLAG) estimated++;
+    }
+  }
+  return { totalWh, blanks, estimated };
+}
+
 /** Integer Wh as kWh text without float artefacts (1234 -> "1.234"). */
 export function kwh(wh: number): string {
   return String(Math.round(wh) / 1000);

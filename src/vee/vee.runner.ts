@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger';
 import { timeChangeRejection } from './rules/time-change.rule';
 import { checkDay, historyDays } from './vee.rules';
 import type { VeeSettings } from './vee-settings';
-import { decodeDay, VEE_RULES, type VeeFinding, type VeeHistory, type VeeRuleName } from './vee-day';
+import { decodeDay, packedTotals, VEE_RULES, type VeeFinding, type VeeHistory, type VeeRuleName } from './vee-day';
 import type { StoredRecord, VeeStore } from './vee.store';
 
 export type FileFinding = VeeFinding & { tdspDuns: string };
@@ -56,7 +56,7 @@ export class VeeRunner {
     const found: VeeFinding[] = [];
     for (const r of records) {
       const covered = (stretches.get(r.esiid) ?? []).some((s) => s.from <= r.operatingDay && (s.to === null || s.to >= r.operatingDay));
-      found.push(...checkDay({ ...r, hasRepOfRecord: covered }, histories.get(`${r.esiid}|${r.operatingDay}`), this.settings));
+      found.push(...checkDay({ ...r, hasRepOfRecord: covered }, histories.get(r), this.settings));
     }
     found.push(...rejected);
     const findings = found.map((f) => ({ ...f, tdspDuns: tdsp.get(f.esiid) ?? facts.senderDuns ?? '' }));
@@ -86,30 +86,38 @@ export class VeeRunner {
    * weeks. Each history day is read by the interval store's key for the file's ESI IDs only (in
    * chunks), so the cost follows the file's size, not how many ESI IDs the platform holds.
    */
-  private async histories(records: StoredRecord[]): Promise<Map<string, VeeHistory>> {
+  private async histories(records: StoredRecord[]): Promise<Map<StoredRecord, VeeHistory>> {
+    // A file holds few operating days: their history days are worked out once each.
+    const daysOf = new Map<string, string[]>();
     const wanted = new Map<string, Set<string>>();
     for (const r of records) {
       if (r.channel !== 4) continue;
-      for (const day of historyDays(r.operatingDay, this.settings.historyWeeks)) {
-        const set = wanted.get(day) ?? new Set<string>();
+      let days = daysOf.get(r.operatingDay);
+      if (!days) daysOf.set(r.operatingDay, (days = historyDays(r.operatingDay, this.settings.historyWeeks)));
+      for (const day of days) {
+        let set = wanted.get(day);
+        if (!set) wanted.set(day, (set = new Set<string>()));
         set.add(r.esiid);
-        wanted.set(day, set);
       }
     }
-    const totals = new Map<string, number>();
+    const totals = new Map<string, Map<string, number>>();
     for (const [day, esiids] of wanted) {
+      const ofDay = new Map<string, number>();
+      totals.set(day, ofDay);
       for (const stored of await this.store.newestOnDayOf(day, [...esiids])) {
-        const decoded = decodeDay({ ...stored, hasRepOfRecord: true });
-        if (decoded.blanks === 0 && stored.intervalCount === intervalsInDay(day)) totals.set(`${stored.esiid}|${day}`, decoded.totalWh);
+        const t = packedTotals(stored.values, stored.intervalCount);
+        if (t.blanks === 0 && stored.intervalCount === intervalsInDay(day)) ofDay.set(stored.esiid, t.totalWh);
       }
     }
-    const histories = new Map<string, VeeHistory>();
+    const histories = new Map<StoredRecord, VeeHistory>();
     for (const r of records) {
       if (r.channel !== 4) continue;
-      const days = historyDays(r.operatingDay, this.settings.historyWeeks)
-        .filter((d) => totals.has(`${r.esiid}|${d}`))
-        .map((d) => ({ operatingDay: d, kwh: totals.get(`${r.esiid}|${d}`)! / 1000 }));
-      histories.set(`${r.esiid}|${r.operatingDay}`, { days });
+      const days: VeeHistory['days'] = [];
+      for (const d of daysOf.get(r.operatingDay)!) {
+        const wh = totals.get(d)!.get(r.esiid);
+        if (wh !== undefined) days.push({ operatingDay: d, kwh: wh / 1000 });
+      }
+      histories.set(r, { days });
     }
     return histories;
   }
@@ -118,10 +126,10 @@ export class VeeRunner {
 function intervalCounts(records: StoredRecord[]): { intervals: number; estimatedIntervals: number; blankIntervals: number } {
   let intervals = 0, estimatedIntervals = 0, blankIntervals = 0;
   for (const r of records) {
-    const d = decodeDay({ ...r, hasRepOfRecord: true });
-    intervals += d.wh.length;
-    estimatedIntervals += d.estimatedCount;
-    blankIntervals += d.blanks;
+    const t = packedTotals(r.values, r.intervalCount);
+    intervals += r.intervalCount;
+    estimatedIntervals += t.estimated;
+    blankIntervals += t.blanks;
   }
   return { intervals, estimatedIntervals, blankIntervals };
 }
