@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import { errorMessage } from '../core/errors';
+import { errorMessage, SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { metricsRegistry } from './platform-metrics';
 import { registerQueueGauges } from './queue-gauges';
@@ -35,7 +35,6 @@ export interface RunningMetricsServer {
  * /metrics  Prometheus text format.
  */
 export async function startMetricsServer(options: MetricsServerOptions, logger: Logger): Promise<RunningMetricsServer> {
-  registerQueueGauges(metricsRegistry, { db: options.db, ftpsRoot: options.ftpsRoot, role: options.role, instance: options.instance });
   const server = http.createServer((req, res) => {
     const route = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, 'only GET\n');
@@ -57,9 +56,13 @@ export async function startMetricsServer(options: MetricsServerOptions, logger: 
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES' && error.code !== 'EADDRNOTAVAIL') return reject(error);
+      reject(new SmtError('CONFIG_INVALID', `the health and metrics server cannot listen on ${options.host}:${options.port} (${error.code}: ${error.code === 'EADDRINUSE' ? 'another process, perhaps another smt serve on this host, has it' : 'not an address of this host, or not allowed'}); set SMT_METRICS_PORT to another port (each instance on a host needs its own), or 0 to run without it`, { setting: 'SMT_METRICS_PORT' }));
+    });
     server.listen(options.port, options.host, () => resolve());
   });
+  registerQueueGauges(metricsRegistry, { db: options.db, ftpsRoot: options.ftpsRoot, role: options.role, instance: options.instance });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,

@@ -86,6 +86,14 @@ describe('health and metrics port', function () {
     expect(other.status).to.equal(404);
   });
 
+  it('says which setting to change when its port is taken (a second instance on the host)', async () => {
+    const app = harness.app;
+    const taken = await startMetricsServer({
+      host: '127.0.0.1', port: server.port, role: 'all', instance: 'second', db: () => app.db(), folders: [], ftpsRoot: app.ftpsRoot,
+    }, app.logger).then(() => null, (error: Error) => error);
+    expect(taken?.message).to.contain(`cannot listen on 127.0.0.1:${server.port} (EADDRINUSE`).and.contain('set SMT_METRICS_PORT to another port');
+  });
+
   it('counts refused TLS handshakes and refused signed messages by reason, and shows the queues', async () => {
     const before = (await httpGet(`${server.url}/metrics`)).body;
     const tlsBefore = series(before, 'smt_security_refusals_total{layer="tls",reason="no-certificate"}') ?? 0;
