@@ -82,12 +82,25 @@ export class UserAdminService {
       firstName: input.firstName.trim(), middleInitial: '', lastName: input.lastName.trim(), suffix: '', phone: '', email: input.email.trim(), language: admin.language,
     });
     if (esiids.length > 0) await this.db.manager.insert(PortalMeterGrant, esiids.map((esiid) => ({ userId: user.id, esiid })));
-    const token = await this.accounts.issueToken(user.id, 'INVITE');
-    await this.mailer.send({ to: user.email, subject: 'Smart Meter Texas: your new account',
-      text: `Hello ${user.firstName},\n\n${admin.firstName} ${admin.lastName} made you a Smart Meter Texas account with user ID ${user.login}.\nTo choose your password, open this link within 72 hours:\n\n${this.portalUrl()}/set-password?token=${token}\n` });
+    await this.sendInvite(admin, user);
     const what = business ? (input.allMeters ? 'all meters' : `meters ${esiids.join(' ')}`) : `functions ${formatFunctions(functions) || 'none'}`;
     await this.audit.record('USER_ADDED', admin.login, address, `user ${login}: ${what}`);
     return null;
+  }
+
+  /** Sends a new set-password link to a user who has not set her password yet (the first may have expired). False when not hers or not pending. */
+  async resendInvite(admin: PortalUser, userId: number, address: string): Promise<boolean> {
+    const managed = await this.managed(admin, userId);
+    if (!managed || managed.user.status !== 'PENDING') return false;
+    await this.sendInvite(admin, managed.user);
+    await this.audit.record('INVITE_RESENT', admin.login, address, `user ${managed.user.login}`);
+    return true;
+  }
+
+  private async sendInvite(admin: PortalUser, user: PortalUser): Promise<void> {
+    const token = await this.accounts.issueToken(user.id, 'INVITE');
+    await this.mailer.send({ to: user.email, subject: 'Smart Meter Texas: your new account',
+      text: `Hello ${user.firstName},\n\n${admin.firstName} ${admin.lastName} made you a Smart Meter Texas account with user ID ${user.login}.\nTo choose your password, open this link within 72 hours:\n\n${this.portalUrl()}/set-password?token=${token}\n` });
   }
 
   /** False when the user is not one of the administrator's (or is herself). */

@@ -42,6 +42,19 @@ describe('portal administrators in a real browser', function () {
     const clerk = await userRow('rep-clerk');
     expect([canUse(clerk, 'USAGE'), canUse(clerk, 'HAN'), canUse(clerk, 'MESSAGE_LOG')]).to.deep.equal([false, true, false]);
 
+    // The first link may expire: the administrator sends a new one; another REP's administrator cannot.
+    const mailsTo = async () => (await kit.go(admin, '/dev/mail'), (await kit.text(admin, '#mail')).split('carl@example.test').length - 1);
+    expect(await mailsTo()).to.equal(1);
+    await kit.go(admin, `/users/${clerk.id}`);
+    expect(await kit.submit(admin, '#resend-submit')).to.equal(200);
+    expect(await mailsTo()).to.equal(2);
+    const other = await kit.newPage();
+    await kit.logIn(other, 'other-admin', password);
+    await kit.go(other, '/users');
+    expect(await kit.post(other, `/users/${clerk.id}/invite`, {})).to.equal(404);
+    expect(await mailsTo()).to.equal(2);
+    expect((await kit.audit('INVITE_RESENT')).map((e) => `${e.login} ${e.detail}`)).to.deep.equal(['rep-admin user rep-clerk']);
+
     const page = await kit.newPage();
     expect(await kit.logIn(page, 'rep-clerk', 'anything-at-all-1A')).to.equal(401);
     await kit.followMailLink(page, 'carl@example.test');

@@ -69,6 +69,7 @@ ${users.map((m) => html`<tr><td>${m.user.login}${m.user.admin ? ' (administrator
       ? html`<form method="post" action="/users/${m.user.id}/meters" id="user-meters">${csrfField(ctx)}<fieldset><legend>Meters</legend>${await meterBoxes(admin, m.user.allMeters, m.esiids)}</fieldset><button type="submit" id="save-grants">Save meter access</button></form>`
       : html`<form method="post" action="/users/${m.user.id}/functions" id="user-functions">${csrfField(ctx)}<fieldset><legend>Portal functions</legend>${functionBoxes(admin, m.functions)}</fieldset><button type="submit" id="save-grants">Save functions</button></form>`;
     page(req, res, sessions, `User ${m.user.login}`, html`<p>${m.user.firstName} ${m.user.lastName}, ${m.user.email}; status <span id="user-status">${m.user.status}</span>.</p>${grantForm}
+${m.user.status === 'PENDING' ? html`<form method="post" action="/users/${m.user.id}/invite" id="resend-invite">${csrfField(ctx)}<button type="submit" id="resend-submit">Email a new set-password link</button></form>` : ''}
 ${m.user.status === 'DISABLED' ? '' : html`<form method="post" action="/users/${m.user.id}/disable" id="disable-user">${csrfField(ctx)}<button type="submit" id="disable-submit">Disable this user</button></form>`}
 <p><a href="/users">All users</a></p>`);
   });
@@ -83,6 +84,12 @@ ${m.user.status === 'DISABLED' ? '' : html`<form method="post" action="/users/${
     if (!admin) return;
     const b = req.body as Form;
     if (!(await admins.setMeters(admin, userId(req), b.allMeters === 'yes', list(b.esiids), address(req)))) return notFound(req, res);
+    res.redirect(303, '/users');
+  });
+  router.post('/users/:id/invite', async (req, res) => {
+    const admin = requireAdmin(req, res);
+    if (!admin) return;
+    if (!(await admins.resendInvite(admin, userId(req), address(req)))) return notFound(req, res);
     res.redirect(303, '/users');
   });
   router.post('/users/:id/disable', async (req, res) => {
