@@ -17,10 +17,12 @@ export const serveCommand: Command = {
     const setup = await ensureDevelopmentSetup(app);
     await makeInboundFolders(app);
     const leases = await instanceLeases(app);
+    // First, so that a port already taken stops the start before any work is claimed.
+    const health = await startHealthPart(app, role, leases.holder);
     const worker = parts.worker ? await startWorkerPart(app, leases, pollMs) : null;
     // An upload that completed is loaded at once rather than at the next poll (by this instance, when it is also a worker).
     const api = parts.api ? await startApiPart(app, setup, role === 'all', () => worker?.wakeInbound()) : null;
-    const started = [api, worker, await startHealthPart(app, role, leases.holder)].filter((p): p is StartedPart => p !== null);
+    const started = [api, worker, health].filter((p): p is StartedPart => p !== null);
     app.logger.info('serve: started', { role, instance: leases.holder, dataDir: app.config.dataDir, db: app.config.db.type });
     term.err([
       `smt serve: running on ${app.config.db.type === 'sqlite' ? `the embedded database in ${app.config.dataDir}` : `the ${app.config.db.type} server`}`,
