@@ -159,12 +159,15 @@ export class InboundFolderWorker {
         sources = await openLseInput(file, { platformKey: await this.options.platformKey(), maxFileBytes: this.options.maxFileBytes, tempDir: this.options.tempDir });
       } catch (error) {
         if (!isSmtError(error)) throw error;
-        this.options.onLoaded?.(await this.ingest.rejectUnopened(path.basename(file), uploader, error.message));
+        // Loaded first, then told: `onLoaded?.(await …)` would skip the load itself when nobody listens.
+        const rejected = await this.ingest.rejectUnopened(path.basename(file), uploader, error.message);
+        this.options.onLoaded?.(rejected);
         sources = [];
       }
       for (const source of sources) {
         try {
-          this.options.onLoaded?.(await run.loadFile(source));
+          const summary = await run.loadFile(source);
+          this.options.onLoaded?.(summary);
         } finally {
           await source.cleanup();
         }
