@@ -4,7 +4,7 @@ import { timeChangeRejection } from './rules/time-change.rule';
 import { checkDay, historyDays } from './vee.rules';
 import type { VeeSettings } from './vee-settings';
 import { decodeDay, packedTotals, VEE_RULES, type VeeFinding, type VeeHistory, type VeeRuleName } from './vee-day';
-import type { StoredRecord, VeeStore } from './vee.store';
+import type { FileFacts, StoredRecord, VeeStore } from './vee.store';
 
 export type FileFinding = VeeFinding & { tdspDuns: string };
 
@@ -47,8 +47,7 @@ export class VeeRunner {
   private async check(fileId: number, keys: Map<string, Set<string>> | null): Promise<VeeOutcome | null> {
     const facts = await this.store.fileFacts(fileId);
     if (!facts || facts.status !== 'loaded') return null;
-    const records = !facts.firstDay || !facts.lastDay ? []
-      : keys ? await this.store.fileRecordsByKey(fileId, keys) : await this.store.fileRecords(fileId, facts.firstDay, facts.lastDay);
+    const { records, replaced } = await this.stored(fileId, facts, keys);
     const rejected = (await this.store.rejections(fileId, '03')).map(timeChangeRejection).filter((f): f is VeeFinding => f !== null);
     const esiids = [...new Set([...records.map((r) => r.esiid), ...rejected.map((f) => f.esiid)])];
     const { tdsp, stretches } = await this.store.registryFacts(esiids);
@@ -61,7 +60,7 @@ export class VeeRunner {
     found.push(...rejected);
     const findings = found.map((f) => ({ ...f, tdspDuns: tdsp.get(f.esiid) ?? facts.senderDuns ?? '' }));
     if (findings.length > 0) await this.store.save(fileId, findings, this.now().toISOString());
-    await this.store.saveFileQuality({ fileId, records: records.length, ...intervalCounts(records), estimatedToActual: await this.estimatedToActual(records), findings: findings.length, checkedAt: this.now().toISOString() });
+    await this.store.saveFileQuality({ fileId, records: records.length, ...intervalCounts(records), estimatedToActual: estimatedToActual(replaced), findings: findings.length, checkedAt: this.now().toISOString() });
     const counts = (Object.keys(VEE_RULES) as VeeRuleName[])
       .map((rule) => ({ code: VEE_RULES[rule].code, rule, count: findings.filter((f) => f.rule === rule).length }))
       .filter((c) => c.count > 0);
@@ -69,16 +68,12 @@ export class VeeRunner {
     return { fileId, records: records.length, counts, findings };
   }
 
-  /** Intervals estimated (E) in the version a record replaced and actual (A) in the record: supplemental files at work. */
-  private async estimatedToActual(records: StoredRecord[]): Promise<number> {
-    let count = 0;
-    for (const [newer, older] of await this.store.replacedVersions(records)) {
-      const now = decodeDay({ ...newer, hasRepOfRecord: true }), before = decodeDay({ ...older, hasRepOfRecord: true });
-      for (let i = 0; i < Math.min(now.wh.length, before.wh.length); i++) {
-        if (before.wh[i] !== null && before.estimated[i] && now.wh[i] !== null && !now.estimated[i]) count++;
-      }
-    }
-    return count;
+  /** The file's stored records and the versions they replaced: by key when the parsed keys are known, else by scanning the file's days. */
+  private async stored(fileId: number, facts: FileFacts, keys: Map<string, Set<string>> | null): Promise<{ records: StoredRecord[]; replaced: Map<StoredRecord, StoredRecord> }> {
+    if (!facts.firstDay || !facts.lastDay) return { records: [], replaced: new Map() };
+    if (keys) return this.store.fileRecordsByKey(fileId, keys);
+    const records = await this.store.fileRecords(fileId, facts.firstDay, facts.lastDay);
+    return { records, replaced: await this.store.replacedVersions(records) };
   }
 
   /**
@@ -147,4 +142,16 @@ function keysOf(sent: readonly { esiid: string | null; channel: number | null; o
     }
   }
   return keys;
+}
+
+/** Intervals estimated (E) in the version a record replaced and actual (A) in the record: supplemental files at work. */
+function estimatedToActual(replaced: Map<StoredRecord, StoredRecord>): number {
+  let count = 0;
+  for (const [newer, older] of replaced) {
+    const now = decodeDay({ ...newer, hasRepOfRecord: true }), before = decodeDay({ ...older, hasRepOfRecord: true });
+    for (let i = 0; i < Math.min(now.wh.length, before.wh.length); i++) {
+      if (before.wh[i] !== null && before.estimated[i] && now.wh[i] !== null && !now.estimated[i]) count++;
+    }
+  }
+  return count;
 }

@@ -47,22 +47,38 @@ export class VeeStore {
   }
 
   /**
-   * The records a file stored among the keys it sent, read by the interval store's key (day, channel,
-   * ESI ID) in chunks: the cost follows the file, not how much the days already hold.
+   * The records a file stored among the keys it sent, and the version each replaced, read together
+   * by the interval store's key (day, channel, ESI ID) in chunks: every stored version of those keys
+   * comes back, the file's own are its records, and the newest older one of a key is what its record
+   * replaced. The cost follows the file, not how much the days already hold.
    */
-  async fileRecordsByKey(fileId: number, keys: Map<string, Set<string>>): Promise<StoredRecord[]> {
-    const out: StoredRecord[] = [];
+  async fileRecordsByKey(fileId: number, keys: Map<string, Set<string>>): Promise<{ records: StoredRecord[]; replaced: Map<StoredRecord, StoredRecord> }> {
+    const records: StoredRecord[] = [];
+    const replaced = new Map<StoredRecord, StoredRecord>();
     for (const [dayChannel, set] of keys) {
       const [day, channel] = dayChannel.split('|');
       const esiids = [...set];
       for (let i = 0; i < esiids.length; i += CHUNK) {
-        const rows = await this.db.createQueryBuilder().select(RECORD_COLUMNS).from('interval_day', 'i')
-          .where('operating_day = :day AND channel = :channel AND esiid IN (:...part) AND file_id = :fileId', { day, channel: Number(channel), part: esiids.slice(i, i + CHUNK), fileId })
+        const rows = await this.db.createQueryBuilder().select([...RECORD_COLUMNS, 'file_id AS "fileId"']).from('interval_day', 'i')
+          .where('operating_day = :day AND channel = :channel AND esiid IN (:...part)', { day, channel: Number(channel), part: esiids.slice(i, i + CHUNK) })
           .getRawMany();
-        out.push(...rows.map(toRecord));
+        const byEsiid = new Map<string, { record: StoredRecord; own: boolean }[]>();
+        for (const raw of rows) {
+          const list = byEsiid.get(raw.esiid) ?? [];
+          list.push({ record: toRecord(raw), own: Number(raw.fileId) === fileId });
+          byEsiid.set(raw.esiid, list);
+        }
+        for (const list of byEsiid.values()) {
+          list.sort((a, b) => a.record.version - b.record.version);
+          list.forEach(({ record, own }, n) => {
+            if (!own) return;
+            records.push(record);
+            if (n > 0) replaced.set(record, list[n - 1]!.record);
+          });
+        }
       }
     }
-    return out;
+    return { records, replaced };
   }
 
   /** The newest stored consumption record of each of `esiids` on one day, read in chunks by the interval store's key. */

@@ -4,6 +4,8 @@ import { expect } from 'chai';
 import { formatLseRecord, type LseRecordSpec } from '../../scripts/lib/lse-writer';
 import { CliHarness, importRegistryFixtures } from '../support/cli-harness';
 import { createTestDatabase } from '../support/postgres-database';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config/config';
 
 const TDSP = '100000001';
 const REP = '200000001';
@@ -147,6 +149,22 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(results[0].records.byCode).to.deep.equal({ '00': 1 });
       const listed = await cli.run('vee', '--day', '2026-11-05');
       expect(listed.out.trim().split('\n')).to.have.length(1);
+    });
+
+    it('finds the same on a file whether it reads the records back by the keys the file sent or by scanning the file\'s days', async () => {
+      const listed = (await cli.run('vee', '--day', DAY, '--json')).out.trim().split('\n').map((l) => JSON.parse(l));
+      const fileId = listed[0].fileId as number;
+      const app = createApp(loadConfig({ ...process.env, ...cli.env, SMT_DATA_DIR: cli.dataDir }));
+      try {
+        // Called without the parsed records, the runner scans the file's days (and stores its findings again: compared, not counted).
+        const outcome = await (await app.veeRunner()).runForFile(fileId);
+        const key = (f: { esiid: string; operatingDay: string; code: string; reason: string }) => `${f.operatingDay} ${f.esiid} ${f.code} ${f.reason}`;
+        const stored = (await cli.run('vee', '--file', String(fileId), '--json')).out.trim().split('\n').map((l) => JSON.parse(l));
+        expect(outcome!.findings.map(key).sort()).to.deep.equal([...new Set(stored.map(key))].sort());
+        expect(outcome!.records).to.equal(8);
+      } finally {
+        await app.close();
+      }
     });
   });
 }
