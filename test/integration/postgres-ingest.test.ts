@@ -220,6 +220,34 @@ describe('PostgreSQL ingest (COPY) against the embedded database', function () {
     }
   });
 
+  it('fails a load that needs a new month partition while a long read holds interval_day after a few seconds, rather than queueing every reader behind it until the read ends; it loads later', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(pg.dataDir, 'may-')), lseFileName('100000001', '20260502060000', 1));
+    const writer = createLseWriter(file);
+    await writer.write({ esiid: '10443720000000003', channel: 4, day: '2026-05-01', version: '20260502060000', sender: '100000001', rep: '200000001', values: new Array(96).fill(0.25) });
+    await writer.close();
+    const reader = new Client({ connectionString: database!.url });
+    await reader.connect();
+    let failed;
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM interval_day');
+      const started = Date.now();
+      failed = await pg.ingestJson(file);
+      // It gave up after its lock timeout (5 s): the read it waited on is still open.
+      expect(Date.now() - started).to.be.within(4_000, 30_000);
+    } finally {
+      await reader.query('ROLLBACK');
+      await reader.end();
+    }
+    expect(failed.status).to.not.equal(0);
+    expect(failed.err).to.contain('lock timeout');
+    expect((await pgRows("SELECT count(*) AS n FROM interval_day WHERE operating_day = '2026-05-01'"))[0].n).to.equal('0');
+    expect((await pgRows("SELECT to_regclass('interval_day_p2026_05') AS t"))[0].t, 'the partition went with the rolled-back load').to.equal(null);
+    const later = await pg.ingestJson(file);
+    expect(later.status, later.err).to.equal(0);
+    expect(later.results[0].records.byCode).to.deep.equal({ '00': 1 });
+  });
+
   it('survives kill -9 mid-file: committed files whole, the one being loaded absent, and a re-run completes without duplicates', async () => {
     const crash = await createTestDatabase('smt_pg_crash');
     const cli = new CliHarness('smt-pg-crash-', { SMT_DB_TYPE: 'postgres', SMT_DB_URL: crash!.url });
