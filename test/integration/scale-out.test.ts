@@ -9,6 +9,7 @@ import { LeasedInboundClaims } from '../../src/ops/inbound-claims';
 import { JobLeaseStore } from '../../src/ops/job-lease.store';
 import { withLease } from '../../src/ops/leased-work';
 import { PgSessionLocks } from '../../src/ops/session-locks';
+import { addressSubject, LoginThrottle } from '../../src/security/login-throttle';
 import { CliHarness, importRegistryFixtures, lseFixture } from '../support/cli-harness';
 import { createTestDatabase } from '../support/postgres-database';
 import { generateLseSet } from '../../scripts/lib/lse-generator';
@@ -81,6 +82,18 @@ for (const dbType of ['sqlite', 'postgres'] as const) {
       expect(await other.acquire('locked', 1000), 'released, and taken again').to.not.equal(null);
       await other.drop('locked');
       await owner.close().catch(() => undefined);
+    });
+
+    it('counts failed logins across instances: failures spread over two lock the address on both', async () => {
+      const [first, second] = await Promise.all(apps.map(async (app) => new LoginThrottle(await app.db(), app.logger, { maxFailures: 4 })));
+      const subject = addressSubject('198.51.100.7');
+      for (const throttle of [first!, second!, first!]) await throttle.recordFailure([subject]);
+      expect(await second!.lockedUntil([subject]), 'three failures: not yet').to.equal(null);
+      const last = await second!.recordFailure([subject]);
+      expect(last.lockedUntil, 'the fourth, on the other instance, locks').to.be.instanceOf(Date);
+      expect(await first!.lockedUntil([subject]), 'and the first instance sees the lock').to.be.instanceOf(Date);
+      await first!.close();
+      await second!.close();
     });
 
     it('runs a daily job once per period across instances, even when both try at the same time', async () => {
