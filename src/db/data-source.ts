@@ -89,9 +89,32 @@ export function createDataSource(config: Config): DataSource {
 export async function openDatabase(config: Config): Promise<DataSource> {
   const dataSource = createDataSource(config);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  await runMigrationsOnce(dataSource, config.db.type);
   if (config.db.type === 'sqlite') serializeTransactions(dataSource);
   return dataSource;
+}
+
+/** Key of the advisory lock PostgreSQL migrations run under. */
+const MIGRATION_LOCK = 1_764_720_004;
+
+/**
+ * Several `smt serve` instances starting at once on one PostgreSQL database migrate one after the
+ * other under an advisory lock: the first brings the schema up to date, the others find nothing to do.
+ */
+async function runMigrationsOnce(dataSource: DataSource, type: Config['db']['type']): Promise<void> {
+  if (type !== 'postgres') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
 }
 
 /**

@@ -84,6 +84,21 @@ for (const dbType of ['sqlite', 'postgres'] as const) {
       await owner.close().catch(() => undefined);
     });
 
+    it('migrates a fresh database once when several instances start on it at the same moment', async function () {
+      if (dbType !== 'postgres') this.skip();
+      const fresh = await createTestDatabase('smt_scale_migrate');
+      const starting = [0, 1, 2].map(() => createApp(loadConfig({ SMT_DATA_DIR: cli.dataDir, SMT_DB_TYPE: 'postgres', SMT_DB_URL: fresh!.url })));
+      try {
+        const dbs = await Promise.all(starting.map((app) => app.db()));
+        const rows: { name: string }[] = await dbs[0]!.query('SELECT name FROM migrations');
+        expect(rows.length).to.equal(new Set(rows.map((r) => r.name)).size);
+        expect(rows.map((r) => r.name)).to.include('JobLeases1764720004000');
+      } finally {
+        for (const app of starting) await app.close();
+        await fresh!.drop().catch(() => undefined);
+      }
+    });
+
     it('counts failed logins across instances: failures spread over two lock the address on both', async () => {
       const [first, second] = await Promise.all(apps.map(async (app) => new LoginThrottle(await app.db(), app.logger, { maxFailures: 4 })));
       const subject = addressSubject('198.51.100.7');
