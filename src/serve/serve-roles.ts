@@ -79,14 +79,10 @@ export async function startWorkerPart(app: App, leases: JobLeaseStore, pollMs: n
   };
 }
 
-/**
- * Daily jobs other capabilities offer (partition upkeep on PostgreSQL): an App method
- * `partitionUpkeep()` resolving to `{ run(now) }`, or null when the engine needs none.
- */
+/** Daily jobs beside retention: partition upkeep on PostgreSQL (none on the other engines). */
 async function optionalDailyJobs(app: App): Promise<DailyJob[]> {
-  const offer = (app as unknown as { partitionUpkeep?: () => Promise<{ run(now: Date): Promise<unknown> } | null> }).partitionUpkeep;
-  const upkeep = offer ? await offer.call(app) : null;
-  return upkeep ? [{ name: 'partition-upkeep', run: (now) => upkeep.run(now) }] : [];
+  const upkeep = await app.partitionUpkeep();
+  return upkeep ? [upkeep] : [];
 }
 
 /** The API role: the SOAP server, the FTPS site and the portal (and in development the mock TDSP). */
