@@ -8,6 +8,7 @@ import type { FileLoadSummary } from './ingest-result';
 import { LseFileLoader, RegistryCache } from './lse.loader';
 import type { LseParserThread } from './lse-parser.thread';
 import type { LseFileOutcome, LseRecord } from './lse-record';
+import { decodeRecordBatch, type LseRecordBatch } from './lse-record.batch';
 import { senderBinding, uploaderLogFields, type Uploader } from './uploader';
 
 export interface IngestServiceOptions {
@@ -84,9 +85,14 @@ export class IngestService {
     // The whole file is parsed before its transaction opens: on the embedded database nothing in
     // the transaction waits for I/O, so no other work of this process (which would block on the
     // write lock) can run while the file holds it. At most 50,000 records are held (F1 above that).
+    const loaded: LseRecord[][] = [];
     const summary = await this.store.inTransaction(async (tx) => {
       const loader = new LseFileLoader(tx, fileId, senders, oldestDay, cache);
-      for (const records of parsed.batches) await loader.load(records);
+      for (const batch of parsed.batches) {
+        const records = decodeRecordBatch(batch);
+        loaded.push(records);
+        await loader.load(records);
+      }
       const s = this.summarize(file, uploader, loader, parsed.outcome, startedAt);
       s.reportPath = this.reportPathFor(s, uploader);
       if (s.fileCode) throw new FileRejected(s);
@@ -99,7 +105,7 @@ export class IngestService {
       await this.store.failFile(fileId, error.summary);
       return error.summary;
     });
-    if (summary.status === 'loaded') await this.options.afterCommit?.(fileId, summary, parsed.batches);
+    if (summary.status === 'loaded') await this.options.afterCommit?.(fileId, summary, loaded);
     if (summary.reportPath) summary.reportPath = await writeActivityReport(summary.reportPath, summary);
     this.logger.info('ingest: file processed', {
       file: summary.file, ...uploaderLogFields(uploader), senderDuns: summary.senderDuns, status: summary.status, fileCode: summary.fileCode,
@@ -129,10 +135,10 @@ export class IngestService {
 
   private async parseWhole(file: LseFileToLoad, at: Date, progress: Progress): Promise<ParsedFile> {
     let outcome: LseFileOutcome = { totalRecords: 0, fileCode: null, fileReason: null };
-    const batches: LseRecord[][] = [];
-    for await (const batch of this.parser().parse(file.lsePath, cptTimestamp(at), this.options.batchRecords, (o) => (outcome = o))) {
-      batches.push(batch.records);
-      progress.update(batch.bytesRead, file.displayName);
+    const batches: LseRecordBatch[] = [];
+    for await (const parsed of this.parser().parse(file.lsePath, cptTimestamp(at), this.options.batchRecords, (o) => (outcome = o))) {
+      batches.push(parsed.batch);
+      progress.update(parsed.bytesRead, file.displayName);
     }
     return { batches, outcome };
   }
@@ -174,7 +180,7 @@ export interface IngestRun {
 }
 
 interface ParsedFile {
-  batches: LseRecord[][];
+  batches: LseRecordBatch[];
   outcome: LseFileOutcome;
 }
 

@@ -2,11 +2,12 @@ import path from 'node:path';
 import { errorMessage, isSmtError } from '../core/errors';
 import { StreamingThread } from '../core/thread-stream';
 import type { ParseItem, ParseRequest } from './lse-parse.worker';
-import type { LseFileOutcome, LseRecord } from './lse-record';
-import { decodeRecordBatch } from './lse-record.batch';
+import type { LseFileOutcome } from './lse-record';
+import type { LseRecordBatch } from './lse-record.batch';
 
 export interface ParsedBatch {
-  records: LseRecord[];
+  /** Kept in columns until it is loaded (decodeRecordBatch): files parsed ahead take less memory so. */
+  batch: LseRecordBatch;
   /** Bytes of the file read so far, for progress. */
   bytesRead: number;
 }
@@ -24,7 +25,7 @@ export class LseParserThread {
     try {
       for await (const item of this.thread.stream({ filePath, now, batchRecords })) {
         if ('outcome' in item) done(item.outcome);
-        else yield { records: decodeRecordBatch(item.batch), bytesRead: item.bytesRead };
+        else yield item;
       }
     } catch (error) {
       // An SmtError keeps its code (the CLI and the activity report show it as such); others get the file's name.
