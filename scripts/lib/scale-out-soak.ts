@@ -76,6 +76,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakCounts> {
     const common = {
       ...process.env, ...env, SMT_SOAP_PUBLIC_URL: `https://localhost:${soapA}`, SMT_FTPS_PORT: '0', SMT_LEASE_S: '3', SMT_REPORT_CLAIM_TIMEOUT_S: '10',
       SMT_TDSP_TIMEOUT_S: '3', SMT_TDSP_RETRY_BASE_MS: '200', SMT_TDSP_POLL_MS: '200', SMT_REPORT_POLL_MS: '200', SMT_REPORT_MIN_FREE_MB: '0', SMT_LOG_LEVEL: 'warn',
+      // Twenty REPs signing 500-ESI-ID requests at once on a small shared machine: give verification room rather than refuse.
+      SMT_SOAP_VERIFY_BUDGET_MS: '30000',
     };
     const passive = async () => `${await freePort()}`;
     const a = new ServeProcess('A (api)', { ...common, SMT_SOAP_PORT: String(soapA), SMT_FTPS_PASSIVE_PORTS: await passive() }, ['--role', 'api']);
