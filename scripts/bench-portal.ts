@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-bench-portal-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
   const env = { SMT_DATA_DIR: dataDir, SMT_LOG_LEVEL: 'warn', SMT_PORTAL_PORT: String(port), SMT_SOAP_PORT: String(port + 1), SMT_FTPS_PORT: String(port + 2),
-    SMT_FTPS_PASSIVE_PORTS: `${port + 3}-${port + 10}`, SMT_MOCK_TDSP: 'off', SMT_PORTAL_ADDRESS_MAX_FAILURES: '100000' };
+    SMT_FTPS_PASSIVE_PORTS: `${port + 3}-${port + 10}`, SMT_METRICS_PORT: String(port + 11), SMT_MOCK_TDSP: 'off', SMT_PORTAL_ADDRESS_MAX_FAILURES: '100000' };
   const app = createApp(loadConfig(env));
   await app.db();
   await app.serverIdentity();

@@ -30,13 +30,15 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   const ftpsPort = base + 1;
   // SMT_BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc") goes to the platform's node, for diagnostic runs.
   const flags = (process.env.SMT_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  // Every port is its own, the health and metrics port too: a platform started next to `npm start` (9464) must not
+  // fail on it.
   // The platform gets only the settings given here: an exported SMT_SOAP_PUBLIC_URL, SMT_DB_URL, ... of the
   // shell would send its mock TDSP's callbacks, or its data, elsewhere.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SMT_')));
   const child: ChildProcess = spawn(process.execPath, [...flags, smtBin(), 'serve', '--poll-seconds', '1'], {
     env: {
       ...inherited, SMT_DATA_DIR: dataDir, SMT_SOAP_PORT: String(soapPort), SMT_FTPS_PORT: String(ftpsPort),
-      SMT_FTPS_PASSIVE_PORTS: `${base + 2}-${base + 40}`, SMT_MOCK_TDSP_PORT: String(base + 41), SMT_PORTAL_PORT: String(base + 42), SMT_REPORT_POLL_MS: '200', SMT_LOG_LEVEL: 'warn', ...env,
+      SMT_FTPS_PASSIVE_PORTS: `${base + 2}-${base + 40}`, SMT_MOCK_TDSP_PORT: String(base + 41), SMT_PORTAL_PORT: String(base + 42), SMT_METRICS_PORT: String(base + 43), SMT_REPORT_POLL_MS: '200', SMT_LOG_LEVEL: 'warn', ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -110,11 +110,11 @@ describe('the README quick start, as written, on a fresh folder with moved ports
     const commands = quickStartCommands(readme);
     expect(commands.length).to.be.above(10);
     const passive = 40_000 + Math.floor(Math.random() * 20_000);
-    const ports = { soap: await freePort(), ftps: await freePort(), mock: await freePort(), portal: await freePort(), second: await freePort() };
+    const ports = { soap: await freePort(), ftps: await freePort(), mock: await freePort(), portal: await freePort(), metrics: await freePort(), second: await freePort() };
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SMT_')));
     const env: NodeJS.ProcessEnv = {
       ...inherited, SMT_SOAP_PORT: String(ports.soap), SMT_FTPS_PORT: String(ports.ftps), SMT_MOCK_TDSP_PORT: String(ports.mock),
-      SMT_PORTAL_PORT: String(ports.portal), SMT_FTPS_PASSIVE_PORTS: `${passive}-${passive + 20}`, GNUPGHOME: path.join(work, '.gnupg'),
+      SMT_PORTAL_PORT: String(ports.portal), SMT_METRICS_PORT: String(ports.metrics), SMT_FTPS_PASSIVE_PORTS: `${passive}-${passive + 20}`, GNUPGHOME: path.join(work, '.gnupg'),
     };
 
     for (const line of commands) {

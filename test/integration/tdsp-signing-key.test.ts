@@ -118,7 +118,7 @@ describe('a separate key signs the platform\'s calls to TDSPs', function () {
     const child = spawn(process.execPath, [SMT, 'serve'], {
       env: {
         ...process.env, SMT_DATA_DIR: dataDir, SMT_SOAP_PORT: '0', SMT_FTPS_PORT: '0', SMT_FTPS_PASSIVE_PORTS: randomPortRange(5).join('-'), SMT_MOCK_TDSP: 'off', SMT_PORTAL_PORT: '0',
-        SMT_SOAP_PUBLIC_URL: 'http://smt.example.com:8443',
+        SMT_METRICS_PORT: '0', SMT_SOAP_PUBLIC_URL: 'http://smt.example.com:8443',
       },
     });
     let err = '';
