@@ -10,6 +10,7 @@ import { RetentionService } from './delivery/retention.service';
 import { IngestService } from './ingest/ingest.service';
 import { VeeRunner } from './vee/vee.runner';
 import { VeeStore } from './vee/vee.store';
+import { SqliteVeeReads } from './vee/sqlite-vee.reads';
 import type { IngestStore } from './ingest/ingest.store';
 import { LseParserPool } from './ingest/lse-parser.thread';
 import { SqliteIngestStore } from './ingest/sqlite-ingest.store';
@@ -202,7 +203,13 @@ export class App {
 
   /** The VEE rules over each loaded file, and the findings they keep (src/vee/). */
   veeRunner(): Promise<VeeRunner> {
-    return this.once('vee', async () => new VeeRunner(new VeeStore(await this.db()), this.config.vee, this.logger));
+    return this.once('vee', async () => {
+      const store = new VeeStore(await this.db());
+      if (this.config.db.type !== 'sqlite') return new VeeRunner(store, this.config.vee, this.logger);
+      const reads = new SqliteVeeReads(sqliteFile(this.config));
+      this.closers.push(() => reads.close());
+      return new VeeRunner(store, this.config.vee, this.logger, reads);
+    });
   }
 
   usageSource(): Promise<UsageSource> {

@@ -19,8 +19,23 @@ function nthSunday(year: number, month: number, n: number): number {
   return lastDate - lastDow;
 }
 
+type DstDays = { springForward: string; fallBack: string } | null;
+/** dstDays by year: loaders and checks ask for every record, and a year's answer never changes. */
+const dstDaysByYear = new Map<number, DstDays>();
+
 /** The spring-forward and fall-back days of a year under the US rules of that year (null: none). */
-export function dstDays(year: number): { springForward: string; fallBack: string } | null {
+export function dstDays(year: number): DstDays {
+  let days = dstDaysByYear.get(year);
+  if (days === undefined) {
+    days = computeDstDays(year);
+    // Years asked for are few; the bound only guards against a caller looping over the calendar.
+    if (dstDaysByYear.size > 1_000) dstDaysByYear.clear();
+    dstDaysByYear.set(year, days);
+  }
+  return days;
+}
+
+function computeDstDays(year: number): DstDays {
   if (year < 1967) return null;
   let spring: [number, number];
   let fall: [number, number];

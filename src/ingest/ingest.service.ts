@@ -17,7 +17,13 @@ export interface IngestServiceOptions {
   /** Files parsed ahead of the one loading; `parser` must give that many threads in turn. */
   parseAhead: number;
   /** Runs once a file's transaction committed, before its activity report is written (VEE adds its section). */
-  afterCommit?: (fileId: number, summary: FileLoadSummary, records: LseRecord[][]) => Promise<void>;
+  afterCommit?: (fileId: number, summary: FileLoadSummary, load: StoredLoad) => Promise<void>;
+}
+
+/** What a committed file stored: its records, and those that replaced an older stored version. */
+export interface StoredLoad {
+  stored: readonly LseRecord[];
+  replacing: ReadonlySet<LseRecord>;
 }
 
 /** A plain LSE file ready to parse, and the name it is reported under. */
@@ -85,14 +91,11 @@ export class IngestService {
     // The whole file is parsed before its transaction opens: on the embedded database nothing in
     // the transaction waits for I/O, so no other work of this process (which would block on the
     // write lock) can run while the file holds it. At most 50,000 records are held (F1 above that).
-    const loaded: LseRecord[][] = [];
+    let load: StoredLoad = { stored: [], replacing: new Set() };
     const summary = await this.store.inTransaction(async (tx) => {
       const loader = new LseFileLoader(tx, fileId, senders, oldestDay, cache);
-      for (const batch of parsed.batches) {
-        const records = decodeRecordBatch(batch);
-        loaded.push(records);
-        await loader.load(records);
-      }
+      for (const batch of parsed.batches) await loader.load(decodeRecordBatch(batch));
+      load = loader;
       const s = this.summarize(file, uploader, loader, parsed.outcome, startedAt);
       s.reportPath = this.reportPathFor(s, uploader);
       if (s.fileCode) throw new FileRejected(s);
@@ -105,7 +108,7 @@ export class IngestService {
       await this.store.failFile(fileId, error.summary);
       return error.summary;
     });
-    if (summary.status === 'loaded') await this.options.afterCommit?.(fileId, summary, loaded);
+    if (summary.status === 'loaded') await this.options.afterCommit?.(fileId, summary, load);
     if (summary.reportPath) summary.reportPath = await writeActivityReport(summary.reportPath, summary);
     this.logger.info('ingest: file processed', {
       file: summary.file, ...uploaderLogFields(uploader), senderDuns: summary.senderDuns, status: summary.status, fileCode: summary.fileCode,

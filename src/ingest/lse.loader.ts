@@ -40,6 +40,9 @@ export class LseFileLoader {
   /** Stretches this file created or moved, with their ESI ID and which bounds moved. */
   private readonly changedStretches = new Map<RorStretch, { esiid: string; from: boolean; to: boolean }>();
   private readonly neighbours = new Map<string, DayNeighbours>();
+  /** The records stored, in file order, and those of them that replaced a stored older version. */
+  readonly stored: LseRecord[] = [];
+  readonly replacing = new Set<LseRecord>();
   /** The sender of the first record loaded, else of the first record read. */
   senderDuns: string | null = null;
   loadedAny = false;
@@ -78,11 +81,14 @@ export class LseFileLoader {
     const versions = await this.tx.latestVersions(candidates as IntervalKey[]);
     const accepted: LseRecord[] = [];
     for (let i = 0; i < candidates.length; i++) {
-      if (this.checkAgainstStore(candidates[i], versions[i], keys[i])) accepted.push(candidates[i]);
+      if (!this.checkAgainstStore(candidates[i], versions[i], keys[i])) continue;
+      accepted.push(candidates[i]);
+      if (versions[i] !== null) this.replacing.add(candidates[i]);
     }
     await this.registerNewEsiids(accepted);
     await this.learnRepsOfRecord(accepted);
     await this.tx.insertIntervals(accepted, this.fileId);
+    for (const r of accepted) this.stored.push(r);
     if (!this.loadedAny && accepted.length > 0) {
       this.senderDuns = accepted[0].senderDuns;
       this.loadedAny = true;

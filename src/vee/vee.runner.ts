@@ -3,10 +3,28 @@ import type { Logger } from '../core/logger';
 import { timeChangeRejection } from './rules/time-change.rule';
 import { checkDay, historyDays } from './vee.rules';
 import type { VeeSettings } from './vee-settings';
-import { decodeDay, packedTotals, VEE_RULES, type VeeFinding, type VeeHistory, type VeeRuleName } from './vee-day';
+import { decodeDay, packedTotals, VEE_RULES, type VeeDay, type VeeFinding, type VeeHistory, type VeeRuleName } from './vee-day';
+import type { StoredLoad } from '../ingest/ingest.service';
+import type { VeeReads } from './vee-reads';
 import type { FileFacts, StoredRecord, VeeStore } from './vee.store';
 
 export type FileFinding = VeeFinding & { tdspDuns: string };
+
+type Stretch = { from: string; to: string | null };
+/** A record as the loader stored it: every field set, with its sender and REP attribute. */
+type LoadedRecord = StoredRecord & { senderDuns: string; repDuns: string | null };
+
+/** A file's records with what the rules need around them. */
+interface CheckedFile {
+  records: StoredRecord[];
+  replaced: Map<StoredRecord, StoredRecord>;
+  tdsp: Map<string, string>;
+  covered: (r: StoredRecord) => boolean;
+}
+
+function covers(stretches: Stretch[] | undefined, day: string): boolean {
+  return (stretches ?? []).some((s) => s.from <= day && (s.to === null || s.to >= day));
+}
 
 /** What VEE found in one file: counts per rule (code order), then the findings. */
 export interface VeeOutcome {
@@ -26,36 +44,39 @@ export class VeeRunner {
     private readonly store: VeeStore,
     private readonly settings: VeeSettings,
     private readonly logger: Logger,
+    /** Where the check's reads go: the store itself, or a faster adapter for the database. */
+    private readonly reads: VeeReads = store,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /**
-   * null when VEE is off, the file loaded nothing checkable, or the check failed (logged). `sent`:
-   * the file's parsed records, when the caller has them: only their keys are used, to read the
-   * stored rows back by the interval store's key instead of scanning the file's days.
+   * null when VEE is off, the file loaded nothing checkable, or the check failed (logged). `load`:
+   * what the file stored, as the loader kept it in memory; without it the records are read back.
    */
-  async runForFile(fileId: number, sent?: readonly { esiid: string | null; channel: number | null; operatingDay: string | null; code: string }[][]): Promise<VeeOutcome | null> {
+  async runForFile(fileId: number, load?: StoredLoad): Promise<VeeOutcome | null> {
     if (this.settings.mode === 'off') return null;
     try {
-      return await this.check(fileId, sent === undefined ? null : keysOf(sent));
+      return await this.check(fileId, load ?? null);
     } catch (error) {
       this.logger.error('vee: checking a loaded file failed; its data is loaded and served unchanged', { fileId, error: (error as Error).message });
       return null;
     }
   }
 
-  private async check(fileId: number, keys: Map<string, Set<string>> | null): Promise<VeeOutcome | null> {
+  private async check(fileId: number, load: StoredLoad | null): Promise<VeeOutcome | null> {
     const facts = await this.store.fileFacts(fileId);
     if (!facts || facts.status !== 'loaded') return null;
-    const { records, replaced } = await this.stored(fileId, facts, keys);
+    const { records, replaced, tdsp, covered } = load ? await this.fromLoad(load) : await this.readBack(fileId, facts);
     const rejected = (await this.store.rejections(fileId, '03')).map(timeChangeRejection).filter((f): f is VeeFinding => f !== null);
-    const esiids = [...new Set([...records.map((r) => r.esiid), ...rejected.map((f) => f.esiid)])];
-    const { tdsp, stretches } = await this.store.registryFacts(esiids);
     const histories = await this.histories(records);
     const found: VeeFinding[] = [];
     for (const r of records) {
-      const covered = (stretches.get(r.esiid) ?? []).some((s) => s.from <= r.operatingDay && (s.to === null || s.to >= r.operatingDay));
-      found.push(...checkDay({ ...r, hasRepOfRecord: covered }, histories.get(r), this.settings));
+      // Spelt out rather than spread: a loaded record carries more fields than the rules read.
+      const day: VeeDay = {
+        esiid: r.esiid, channel: r.channel, operatingDay: r.operatingDay, version: r.version, intervalCount: r.intervalCount, values: r.values,
+        startReading: r.startReading, stopReading: r.stopReading, hasRepOfRecord: covered(r),
+      };
+      for (const finding of checkDay(day, histories.get(r), this.settings)) found.push(finding);
     }
     found.push(...rejected);
     const findings = found.map((f) => ({ ...f, tdspDuns: tdsp.get(f.esiid) ?? facts.senderDuns ?? '' }));
@@ -68,12 +89,30 @@ export class VeeRunner {
     return { fileId, records: records.length, counts, findings };
   }
 
-  /** The file's stored records and the versions they replaced: by key when the parsed keys are known, else by scanning the file's days. */
-  private async stored(fileId: number, facts: FileFacts, keys: Map<string, Set<string>> | null): Promise<{ records: StoredRecord[]; replaced: Map<StoredRecord, StoredRecord> }> {
-    if (!facts.firstDay || !facts.lastDay) return { records: [], replaced: new Map() };
-    if (keys) return this.store.fileRecordsByKey(fileId, keys);
-    const records = await this.store.fileRecords(fileId, facts.firstDay, facts.lastDay);
-    return { records, replaced: await this.store.replacedVersions(records) };
+  /**
+   * The records as the load kept them: no read-back of what was just written. A record that names
+   * its REP has a REP of record that day (the load found or learnt the stretch), so stretches are
+   * read only for the ESI IDs of records that name none; only records that replaced a stored
+   * version have that version read (for the E to A count).
+   */
+  private async fromLoad(load: StoredLoad): Promise<CheckedFile> {
+    const records = load.stored as readonly LoadedRecord[];
+    const replaced = load.replacing.size > 0 ? await this.reads.replacedVersions([...load.replacing] as LoadedRecord[]) : new Map<StoredRecord, StoredRecord>();
+    const tdsp = new Map<string, string>();
+    const unnamed = new Set<string>();
+    for (const r of records) {
+      tdsp.set(r.esiid, r.senderDuns);
+      if (r.repDuns === null) unnamed.add(r.esiid);
+    }
+    const { stretches } = unnamed.size > 0 ? await this.reads.registryFacts([...unnamed]) : { stretches: new Map<string, Stretch[]>() };
+    return { records: [...records], replaced, tdsp, covered: (r) => (r as LoadedRecord).repDuns !== null || covers(stretches.get(r.esiid), r.operatingDay) };
+  }
+
+  /** The file's records read back from the store (a check run on its own, after the load). */
+  private async readBack(fileId: number, facts: FileFacts): Promise<CheckedFile> {
+    const records = facts.firstDay && facts.lastDay ? await this.store.fileRecords(fileId, facts.firstDay, facts.lastDay) : [];
+    const { tdsp, stretches } = await this.reads.registryFacts([...new Set(records.map((r) => r.esiid))]);
+    return { records, replaced: await this.reads.replacedVersions(records), tdsp, covered: (r) => covers(stretches.get(r.esiid), r.operatingDay) };
   }
 
   /**
@@ -99,7 +138,7 @@ export class VeeRunner {
     for (const [day, esiids] of wanted) {
       const ofDay = new Map<string, number>();
       totals.set(day, ofDay);
-      for (const stored of await this.store.newestOnDayOf(day, [...esiids])) {
+      for (const stored of await this.reads.newestOnDayOf(day, [...esiids])) {
         const t = packedTotals(stored.values, stored.intervalCount);
         if (t.blanks === 0 && stored.intervalCount === intervalsInDay(day)) ofDay.set(stored.esiid, t.totalWh);
       }
@@ -127,21 +166,6 @@ function intervalCounts(records: StoredRecord[]): { intervals: number; estimated
     blankIntervals += t.blanks;
   }
   return { intervals, estimatedIntervals, blankIntervals };
-}
-
-/** day|channel -> ESI IDs of the records that passed parsing (the loader may still have refused some: the read-back filters by file). */
-function keysOf(sent: readonly { esiid: string | null; channel: number | null; operatingDay: string | null; code: string }[][]): Map<string, Set<string>> {
-  const keys = new Map<string, Set<string>>();
-  for (const batch of sent) {
-    for (const r of batch) {
-      if (r.code !== '00' || r.esiid === null || r.channel === null || r.operatingDay === null) continue;
-      const key = `${r.operatingDay}|${r.channel}`;
-      let set = keys.get(key);
-      if (!set) keys.set(key, (set = new Set()));
-      set.add(r.esiid);
-    }
-  }
-  return keys;
 }
 
 /** Intervals estimated (E) in the version a record replaced and actual (A) in the record: supplemental files at work. */

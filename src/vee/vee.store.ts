@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { IngestFileQuality } from '../db/entities/ingest-file-quality.entity';
 import { VeeFindingRow } from '../db/entities/vee-finding.entity';
 import type { RejectedRecordFacts } from './rules/time-change.rule';
+import type { RegistryFacts, VeeReads } from './vee-reads';
 import type { VeeDay, VeeFinding } from './vee-day';
 
 /** A stored record read back for the rules, before the REP-of-record status is known. */
@@ -30,7 +31,7 @@ const RECORD_COLUMNS = ['operating_day AS "operatingDay"', 'channel', 'esiid', '
   'interval_values AS "values"', 'start_reading AS "startReading"', 'stop_reading AS "stopReading"'];
 
 /** Reads what VEE checks and keeps its findings; plain SQL every supported database runs. */
-export class VeeStore {
+export class VeeStore implements VeeReads {
   constructor(private readonly db: DataSource) {}
 
   async fileFacts(fileId: number): Promise<FileFacts | null> {
@@ -44,41 +45,6 @@ export class VeeStore {
     const rows = await this.db.createQueryBuilder().select(RECORD_COLUMNS).from('interval_day', 'i')
       .where('operating_day BETWEEN :firstDay AND :lastDay AND file_id = :fileId', { firstDay, lastDay, fileId }).getRawMany();
     return rows.map(toRecord);
-  }
-
-  /**
-   * The records a file stored among the keys it sent, and the version each replaced, read together
-   * by the interval store's key (day, channel, ESI ID) in chunks: every stored version of those keys
-   * comes back, the file's own are its records, and the newest older one of a key is what its record
-   * replaced. The cost follows the file, not how much the days already hold.
-   */
-  async fileRecordsByKey(fileId: number, keys: Map<string, Set<string>>): Promise<{ records: StoredRecord[]; replaced: Map<StoredRecord, StoredRecord> }> {
-    const records: StoredRecord[] = [];
-    const replaced = new Map<StoredRecord, StoredRecord>();
-    for (const [dayChannel, set] of keys) {
-      const [day, channel] = dayChannel.split('|');
-      const esiids = [...set];
-      for (let i = 0; i < esiids.length; i += CHUNK) {
-        const rows = await this.db.createQueryBuilder().select([...RECORD_COLUMNS, 'file_id AS "fileId"']).from('interval_day', 'i')
-          .where('operating_day = :day AND channel = :channel AND esiid IN (:...part)', { day, channel: Number(channel), part: esiids.slice(i, i + CHUNK) })
-          .getRawMany();
-        const byEsiid = new Map<string, { record: StoredRecord; own: boolean }[]>();
-        for (const raw of rows) {
-          const list = byEsiid.get(raw.esiid) ?? [];
-          list.push({ record: toRecord(raw), own: Number(raw.fileId) === fileId });
-          byEsiid.set(raw.esiid, list);
-        }
-        for (const list of byEsiid.values()) {
-          list.sort((a, b) => a.record.version - b.record.version);
-          list.forEach(({ record, own }, n) => {
-            if (!own) return;
-            records.push(record);
-            if (n > 0) replaced.set(record, list[n - 1]!.record);
-          });
-        }
-      }
-    }
-    return { records, replaced };
   }
 
   /** The newest stored consumption record of each of `esiids` on one day, read in chunks by the interval store's key. */
@@ -98,7 +64,7 @@ export class VeeStore {
   }
 
   /** Each ESI ID's TDSP and its REP-of-record stretches. */
-  async registryFacts(esiids: string[]): Promise<{ tdsp: Map<string, string>; stretches: Map<string, { from: string; to: string | null }[]> }> {
+  async registryFacts(esiids: string[]): Promise<RegistryFacts> {
     const tdsp = new Map<string, string>();
     const stretches = new Map<string, { from: string; to: string | null }[]>();
     for (let i = 0; i < esiids.length; i += CHUNK) {

@@ -1,0 +1,96 @@
+import Database from 'better-sqlite3';
+import { SQLITE_BUSY_TIMEOUT_MS } from '../db/sqlite-settings';
+import type { RegistryFacts, VeeReads } from './vee-reads';
+import type { StoredRecord } from './vee.store';
+
+/** ESI IDs per statement: each is one seek on the interval store's (day, channel, ESI ID) key. */
+const IN_LIST = 500;
+const COLUMNS = 'esiid, version, interval_count, interval_values, start_reading, stop_reading';
+
+type Row = [esiid: string, version: number, intervalCount: number, values: Buffer, startReading: string | null, stopReading: string | null];
+
+/**
+ * VEE's reads on the embedded database: its own read-only connection, prepared statements and
+ * raw rows, as the report reads do (src/usage/sqlite-usage.source.ts). Through the ORM the same
+ * reads cost the check more than the load it follows.
+ */
+export class SqliteVeeReads implements VeeReads {
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    this.db = new Database(file, { readonly: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  }
+
+  async replacedVersions(records: StoredRecord[]): Promise<Map<StoredRecord, StoredRecord>> {
+    const groups = new Map<string, Map<string, StoredRecord>>();
+    for (const r of records) {
+      const key = `${r.operatingDay}|${r.channel}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = new Map()));
+      group.set(r.esiid, r);
+    }
+    const replaced = new Map<StoredRecord, StoredRecord>();
+    for (const group of groups.values()) {
+      const { operatingDay: day, channel } = group.values().next().value!;
+      // Rows come by ESI ID, then version: the last one below a record's own version is what it replaced.
+      for (const row of this.dayRows(day, channel, [...group.keys()])) {
+        const newer = group.get(row[0])!;
+        if (Number(row[1]) < newer.version) replaced.set(newer, toRecord(day, channel, row));
+      }
+    }
+    return replaced;
+  }
+
+  async newestOnDayOf(day: string, esiids: string[]): Promise<StoredRecord[]> {
+    const newest = new Map<string, StoredRecord>();
+    for (const row of this.dayRows(day, 4, esiids)) newest.set(row[0], toRecord(day, 4, row));
+    return [...newest.values()];
+  }
+
+  async registryFacts(esiids: string[]): Promise<RegistryFacts> {
+    const tdsp = new Map<string, string>();
+    const stretches = new Map<string, { from: string; to: string | null }[]>();
+    for (let i = 0; i < esiids.length; i += IN_LIST) {
+      const part = esiids.slice(i, i + IN_LIST);
+      for (const [esiid, duns] of this.statement('SELECT esiid, tdsp_duns FROM esiid WHERE esiid IN', part.length).raw().all(...part) as [string, string][]) {
+        tdsp.set(esiid, duns);
+      }
+      for (const [esiid, from, to] of this.statement('SELECT esiid, effective_from, effective_to FROM rep_of_record WHERE esiid IN', part.length).raw().all(...part) as [string, string, string | null][]) {
+        let list = stretches.get(esiid);
+        if (!list) stretches.set(esiid, (list = []));
+        list.push({ from, to });
+      }
+    }
+    return { tdsp, stretches };
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  /** Every stored version of the ESI IDs' day and channel, by ESI ID then version. */
+  private *dayRows(day: string, channel: number, esiids: string[]): Generator<Row> {
+    const sorted = [...esiids].sort();
+    for (let i = 0; i < sorted.length; i += IN_LIST) {
+      const part = sorted.slice(i, i + IN_LIST);
+      const sql = `SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN`;
+      yield* this.statement(sql, part.length, 'ORDER BY esiid, version').raw().all(day, channel, ...part) as Row[];
+    }
+  }
+
+  /** `sql (?, …) tail`, prepared once per SQL and list length. */
+  private statement(sql: string, length: number, tail = ''): Database.Statement {
+    const key = `${sql}|${length}|${tail}`;
+    let stmt = this.statements.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(`${sql} (${Array(length).fill('?').join(',')}) ${tail}`);
+      this.statements.set(key, stmt);
+    }
+    return stmt;
+  }
+}
+
+function toRecord(operatingDay: string, channel: number, [esiid, version, intervalCount, values, startReading, stopReading]: Row): StoredRecord {
+  return { operatingDay, channel, esiid, version: Number(version), intervalCount, values, startReading, stopReading };
+}
