@@ -104,7 +104,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakCounts> {
     o.log(`started C (all, pid ${c.pid}) and restarted B (pid ${b.pid})`);
     const replayAnswer = await postRaw(`https://127.0.0.1:${soapC}/MeterUsage`, replayed, reps[0]!, caPem);
 
-    await untilDone(tool, o, correlationIds.length, hanRequests.length, uploaded.length);
+    await untilDone(tool, correlationIds, hanRequests.length, uploaded.length);
     const counts = await countAll(tool, o, correlationIds, uploaded);
     return { ...counts, replay: { firstAt: 'A', replayAt: 'C', answer: `${faultCode(firstAnswer)} then ${faultCode(replayAnswer)}` }, killedWhile, seconds: secondsSince(started) };
   } finally {
@@ -242,12 +242,14 @@ async function killInTheMiddle(app: App, b: ServeProcess, o: SoakOptions): Promi
   return state;
 }
 
-async function untilDone(app: App, o: SoakOptions, reports: number, han: number, files: number): Promise<void> {
+/** Until the soak's own requests are finished (the scheduler's daily postings may queue others meanwhile). */
+async function untilDone(app: App, correlationIds: string[], han: number, files: number): Promise<void> {
+  const reports = correlationIds.length;
   const db = await app.db();
   const inbound = path.join(app.ftpsRoot, TDSP_DUNS, 'inbound');
-  const deadline = Date.now() + 240_000;
+  const deadline = Date.now() + 600_000;
   for (;;) {
-    const [r] = await db.query(`SELECT count(*) AS n FROM report_request WHERE status NOT IN ('PEN', 'PRC', 'PUB')`);
+    const [r] = await db.query(`SELECT count(*) AS n FROM report_request WHERE correlation_id = ANY($1) AND status NOT IN ('PEN', 'PRC', 'PUB')`, [correlationIds]);
     const [d] = await db.query(`SELECT count(*) AS n FROM tdsp_dispatch WHERE state IN ('PENDING', 'SENDING')`);
     const [h] = await db.query(`SELECT count(*) AS n FROM han_device WHERE status = 'Device Added'`);
     const waiting = fs.readdirSync(inbound).filter((n) => !n.startsWith('.')).length;
@@ -255,7 +257,6 @@ async function untilDone(app: App, o: SoakOptions, reports: number, han: number,
     if (Date.now() > deadline) throw new Error(`the work did not finish: reports ${r.n}/${reports}, dispatches in flight ${d.n}, devices added ${h.n}/${han}, files waiting ${waiting}/${files}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  void o;
 }
 
 async function countAll(app: App, o: SoakOptions, correlationIds: string[], uploaded: string[]): Promise<Omit<SoakCounts, 'replay' | 'killedWhile' | 'seconds'>> {
