@@ -5,6 +5,8 @@ import type { StoredRecord } from './vee.store';
 
 /** ESI IDs per statement: each is one seek on the interval store's (day, channel, ESI ID) key. */
 const IN_LIST = 500;
+/** Up to this many ESI IDs a day is read by key look-ups; beyond it, key ranges are cheaper. */
+const LOOKUP_LIMIT = 5_000;
 const COLUMNS = 'esiid, version, interval_count, interval_values, start_reading, stop_reading';
 
 type Row = [esiid: string, version: number, intervalCount: number, values: Buffer, startReading: string | null, stopReading: string | null];
@@ -17,9 +19,11 @@ type Row = [esiid: string, version: number, intervalCount: number, values: Buffe
 export class SqliteVeeReads implements VeeReads {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly rangeOfDay: Database.Statement;
 
   constructor(file: string) {
     this.db = new Database(file, { readonly: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    this.rangeOfDay = this.db.prepare(`SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid BETWEEN ? AND ? ORDER BY esiid, version`);
   }
 
   async replacedVersions(records: StoredRecord[]): Promise<Map<StoredRecord, StoredRecord>> {
@@ -69,13 +73,22 @@ export class SqliteVeeReads implements VeeReads {
     this.db.close();
   }
 
-  /** Every stored version of the ESI IDs' day and channel, by ESI ID then version. */
+  /**
+   * Every stored version of the ESI IDs' day and channel, by ESI ID then version. Many ESI IDs (a
+   * TDSP's day) are read as key ranges, in order through the table, as the report reads do; a few
+   * are looked up one by one.
+   */
   private *dayRows(day: string, channel: number, esiids: string[]): Generator<Row> {
     const sorted = [...esiids].sort();
+    const ranged = sorted.length > LOOKUP_LIMIT;
+    const wanted = ranged ? new Set(sorted) : null;
     for (let i = 0; i < sorted.length; i += IN_LIST) {
       const part = sorted.slice(i, i + IN_LIST);
-      const sql = `SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN`;
-      yield* this.statement(sql, part.length, 'ORDER BY esiid, version').raw().all(day, channel, ...part) as Row[];
+      if (!ranged) {
+        yield* this.statement(`SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN`, part.length, 'ORDER BY esiid, version').raw().all(day, channel, ...part) as Row[];
+        continue;
+      }
+      for (const row of this.rangeOfDay.raw().all(day, channel, part[0], part[part.length - 1]) as Row[]) if (wanted!.has(row[0])) yield row;
     }
   }
 
