@@ -74,12 +74,17 @@ export class ReportJobStore {
     return result.affected ?? 0;
   }
 
-  /** Records the finished files, then marks the request as publishing: from here on it completes without regenerating. */
+  /**
+   * Records the finished files, then marks the request as publishing: from here on it completes
+   * without regenerating. Only while this worker still holds the claim: a worker whose claim lapsed
+   * (released as stale while it was still producing) learns it here, and another worker's files stand.
+   */
   async stage(requestId: number, files: StagedFile[], records: number, now: Date): Promise<void> {
     await this.db.transaction(async (m) => {
+      const held = await m.getRepository(ReportRequest).update({ id: requestId, status: 'PRC', claimedBy: this.workerId }, { status: 'PUB', recordCount: records });
+      if (held.affected !== 1) throw new ReportClaimLost(requestId);
       await m.getRepository(ReportFile).delete({ requestId });
       for (const f of files) await m.getRepository(ReportFile).insert({ requestId, ...f, createdAt: now.toISOString(), deletedAt: null });
-      await m.getRepository(ReportRequest).update({ id: requestId }, { status: 'PUB', recordCount: records });
     });
   }
 
@@ -91,10 +96,22 @@ export class ReportJobStore {
     return this.db.getRepository(ReportRequest).find({ where: { status: 'PUB' }, order: { id: 'ASC' } });
   }
 
+  /**
+   * Ends a request: a published one ('0') whoever completes it (its files are staged), a failed one
+   * only while this worker holds its claim.
+   */
   async finish(requestId: number, status: string, reason: string | null, now: Date, expiresAt: Date | null): Promise<void> {
-    await this.db.getRepository(ReportRequest).update({ id: requestId }, {
+    const held = status === '0' ? { id: requestId, status: 'PUB' } : { id: requestId, status: 'PRC', claimedBy: this.workerId };
+    await this.db.getRepository(ReportRequest).update(held, {
       status, statusReason: reason, finishedAt: now.toISOString(), expiresAt: expiresAt?.toISOString() ?? null, claimedBy: null,
     });
+  }
+}
+
+/** The worker producing a request no longer holds its claim: another worker produces it. */
+export class ReportClaimLost extends Error {
+  constructor(readonly requestId: number) {
+    super(`report request ${requestId} was claimed by another worker while this one produced it`);
   }
 }
 

@@ -7,7 +7,7 @@ import { readPublicKey } from '../delivery/pgp';
 import { publishStaged, ReportFileWriter } from '../delivery/report-file.writer';
 import type { RegistryService } from '../registry/registry.service';
 import { FreeSpaceGuard, FreeSpaceLowError } from './free-space.guard';
-import type { ReportJobStore } from './report-job.store';
+import { ReportClaimLost, type ReportJobStore } from './report-job.store';
 import { REPORT_FAILURES } from './report-request.service';
 import { REPORT_NAMES, reportHeader, type ReportJob } from './report.generator';
 import type { ReportType } from './usage-day';
@@ -91,6 +91,10 @@ export class ReportWorker {
       if (error instanceof FreeSpaceLowError) {
         await this.jobs.requeue(request.id);
         return false;
+      }
+      if (error instanceof ReportClaimLost) {
+        this.logger.warn('report: claim lapsed during production; the worker now holding it delivers the report', { correlationId: request.correlationId });
+        return true;
       }
       this.logger.error('report: request failed', { correlationId: request.correlationId, error: errorMessage(error), stack: (error as Error).stack });
       await this.jobs.finish(request.id, 'ERR', REPORT_FAILURES.ERR, new Date(), null);

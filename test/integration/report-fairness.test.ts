@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type * as soap from 'soap';
-import { ReportJobStore } from '../../src/usage/report-job.store';
+import { ReportClaimLost, ReportJobStore } from '../../src/usage/report-job.store';
 import { CliHarness } from '../support/cli-harness';
 import { call, HanHarness } from '../support/han-harness';
 import { createTestDatabase } from '../support/postgres-database';
@@ -97,17 +97,38 @@ for (const dbType of ['sqlite', 'postgres'] as const) {
       for (let i = 0; i < 2; i++) await queued(repB, '200000002', '10443720000000007');
       const db = await harness.app.db();
       const stores = ['worker-1', 'worker-2', 'worker-3'].map((id) => new ReportJobStore(db, id));
-      const rounds: { id: number; participantId: number }[][] = [];
+      const rounds: { id: number; participantId: number; store: ReportJobStore }[][] = [];
       for (;;) {
-        const round = (await Promise.all(stores.map((s) => s.claim(new Date())))).filter((r) => r !== null);
+        const round = (await Promise.all(stores.map(async (store) => ({ store, request: await store.claim(new Date()) })))).filter((c) => c.request !== null);
         if (round.length === 0) break;
-        rounds.push(round.map((r) => ({ id: r!.id, participantId: r!.participantId })));
+        rounds.push(round.map(({ store, request }) => ({ id: request!.id, participantId: request!.participantId, store })));
       }
       const claimed = rounds.flat();
       expect(new Set(claimed.map((c) => c.id)).size, 'no request claimed twice').to.equal(claimed.length);
       expect(claimed).to.have.length(6);
       expect(new Set(rounds[0].map((c) => c.participantId)).size, 'three workers at once serve both participants').to.equal(2);
-      for (const c of claimed) await stores[0].finish(c.id, '0', null, new Date(), null);
+      for (const c of claimed) await c.store.finish(c.id, 'ERR', 'ended by the test', new Date(), null);
+    });
+
+    it('lets a worker whose claim lapsed neither stage nor fail the request: the worker that took it over delivers it once', async () => {
+      const correlationId = await queued(repB, '200000002', '10443720000000007');
+      const db = await harness.app.db();
+      const slow = new ReportJobStore(db, 'slow-worker');
+      const taken = await slow.claim(new Date(Date.now() - 3_600_000));
+      expect(taken?.correlationId).to.equal(correlationId);
+      // The slow worker stopped renewing: its claim is released as stale and the next worker produces the report.
+      await (await worker()).recover();
+      expect(await (await worker()).runOnce()).to.equal(true);
+      const requests = await harness.app.reportRequests();
+      const delivered = await requests.status(correlationId);
+      expect(delivered.statusCode).to.equal('0');
+      let lost: unknown = null;
+      await slow.stage(taken!.id, [{ fileName: 'late.asc', path: '/nowhere/late.asc', partialPath: '/nowhere/.late.asc', records: 1, bytes: 1 }], 1, new Date()).catch((e: unknown) => (lost = e));
+      expect(lost).to.be.instanceOf(ReportClaimLost);
+      await slow.finish(taken!.id, 'ERR', 'should not count', new Date(), null);
+      const after = await requests.status(correlationId);
+      expect(after.statusCode, 'the late worker changed nothing').to.equal('0');
+      expect(after.files.map((f) => f.fileName)).to.deep.equal(delivered.files.map((f) => f.fileName));
     });
 
     it('refuses a REP over its queue limit with a fault saying the limit and when to try again', async () => {
