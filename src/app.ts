@@ -187,10 +187,9 @@ export class App {
       const db = await this.db();
       const store: IngestStore = this.config.db.type === 'sqlite' ? new SqliteIngestStore(sqliteFile(this.config)) : this.config.db.type === 'postgres' ? new (await import('./ingest/postgres-ingest.store')).PostgresIngestStore(db) : new TypeormIngestStore(db);
       this.closers.push(() => store.close());
-      const service = new IngestService(store, () => this.parserThreads().next(), this.logger, {
+      const service = new IngestService(store, this.parserThreads(), this.logger, {
         ftpsRoot: this.ftpsRoot,
         batchRecords: this.config.ingest.parseBatchRecords,
-        parseAhead: this.config.ingest.parseThreads,
         afterCommit: async (fileId, summary, records) => {
           const found = await (await this.veeRunner()).runForFile(fileId, records);
           if (found) summary.quality = found;

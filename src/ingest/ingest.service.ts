@@ -6,7 +6,7 @@ import { activityReportPath, writeActivityReport } from './activity-report';
 import type { IngestStore } from './ingest.store';
 import type { FileLoadSummary } from './ingest-result';
 import { LseFileLoader, RegistryCache } from './lse.loader';
-import type { LseParserThread } from './lse-parser.thread';
+import type { LseParserPool } from './lse-parser.thread';
 import type { LseFileOutcome, LseRecord } from './lse-record';
 import { decodeRecordBatch, type LseRecordBatch } from './lse-record.batch';
 import { senderBinding, uploaderLogFields, type Uploader } from './uploader';
@@ -14,8 +14,6 @@ import { senderBinding, uploaderLogFields, type Uploader } from './uploader';
 export interface IngestServiceOptions {
   ftpsRoot: string;
   batchRecords: number;
-  /** Files parsed ahead of the one loading; `parser` must give that many threads in turn. */
-  parseAhead: number;
   /** Runs once a file's transaction committed, before its activity report is written (VEE adds its section). */
   afterCommit?: (fileId: number, summary: FileLoadSummary, load: StoredLoad) => Promise<void>;
 }
@@ -43,7 +41,8 @@ const CACHED_ESIIDS = 2_000_000;
 export class IngestService {
   constructor(
     private readonly store: IngestStore,
-    private readonly parser: () => LseParserThread,
+    /** As many files as it has threads are parsed ahead of the one loading, each in its own. */
+    private readonly parsers: LseParserPool,
     private readonly logger: Logger,
     private readonly options: IngestServiceOptions,
   ) {}
@@ -67,12 +66,12 @@ export class IngestService {
         // The next files are parsed, each in a thread of its own, while this one loads on the main thread.
         const parsing = new Map<number, Promise<ParsedFile>>();
         const parse = (i: number) => void (i < files.length && parsing.set(i, service.parseWhole(files[i], at(), progress(files[i]))));
-        for (let i = 0; i < service.options.parseAhead; i++) parse(i);
+        for (let i = 0; i < service.parsers.size; i++) parse(i);
         for (let i = 0; i < files.length; i++) {
           const parsed = parsing.get(i)!;
           parsing.delete(i);
           await parsed.catch(() => undefined);
-          parse(i + service.options.parseAhead);
+          parse(i + service.parsers.size);
           yield await service.loadFile(files[i], uploader, cache, progress(files[i]), at(), parsed);
         }
       },
@@ -139,7 +138,7 @@ export class IngestService {
   private async parseWhole(file: LseFileToLoad, at: Date, progress: Progress): Promise<ParsedFile> {
     let outcome: LseFileOutcome = { totalRecords: 0, fileCode: null, fileReason: null };
     const batches: LseRecordBatch[] = [];
-    for await (const parsed of this.parser().parse(file.lsePath, cptTimestamp(at), this.options.batchRecords, (o) => (outcome = o))) {
+    for await (const parsed of this.parsers.next().parse(file.lsePath, cptTimestamp(at), this.options.batchRecords, (o) => (outcome = o))) {
       batches.push(parsed.batch);
       progress.update(parsed.bytesRead, file.displayName);
     }

@@ -8,6 +8,18 @@ export interface IntervalKey {
   esiid: string;
 }
 
+/** Keys grouped by `day|channel` (a file holds few of each): each group is read by the interval store's key at once. */
+export function keysByDayChannel(keys: IntervalKey[]): Map<string, { day: string; channel: number; esiids: string[] }> {
+  const groups = new Map<string, { day: string; channel: number; esiids: string[] }>();
+  for (const k of keys) {
+    const g = k.operatingDay + '|' + k.channel;
+    const group = groups.get(g);
+    if (group) group.esiids.push(k.esiid);
+    else groups.set(g, { day: k.operatingDay, channel: k.channel, esiids: [k.esiid] });
+  }
+  return groups;
+}
+
 export interface RorStretch {
   id: number | null;
   repDuns: string;

@@ -5,7 +5,7 @@ import { ensurePartitions, monthOf } from '../db/postgres/interval-partitions';
 import { copyIn, inPgTransaction, postgresPool } from '../db/postgres/pg-pool';
 import { WriteBehind } from '../db/postgres/write-behind';
 import type { FileLoadSummary } from './ingest-result';
-import type { IngestStore, IngestTransaction, IntervalKey, RorStretch } from './ingest.store';
+import { keysByDayChannel, type IngestStore, type IngestTransaction, type IntervalKey, type RorStretch } from './ingest.store';
 import type { LseRecord } from './lse-record';
 
 /**
@@ -103,13 +103,7 @@ export class PostgresIngestStore implements IngestStore {
     };
     return {
       latestVersions: async (keys: IntervalKey[]) => {
-        const groups = new Map<string, { day: string; channel: number; esiids: string[] }>();
-        for (const k of keys) {
-          const g = k.operatingDay + '|' + k.channel;
-          const group = groups.get(g);
-          if (group) group.esiids.push(k.esiid);
-          else groups.set(g, { day: k.operatingDay, channel: k.channel, esiids: [k.esiid] });
-        }
+        const groups = keysByDayChannel(keys);
         const found = new Map<string, number>();
         for (const [g, { day, channel, esiids }] of groups) {
           const { rows } = await reading().query({

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { chunks } from '../db/bulk-sql';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/data-source';
 import type { FileLoadSummary } from './ingest-result';
-import type { IngestStore, IngestTransaction, IntervalKey, RorStretch } from './ingest.store';
+import { keysByDayChannel, type IngestStore, type IngestTransaction, type IntervalKey, type RorStretch } from './ingest.store';
 import type { LseRecord } from './lse-record';
 
 const IN_LIST = 500;
@@ -137,13 +137,7 @@ export class SqliteIngestStore implements IngestStore {
   private readonly transaction: IngestTransaction = {
     latestVersions: async (keys: IntervalKey[]) => {
       // One statement per day, channel and IN_LIST ESI IDs (index seeks all the same), not one per record.
-      const groups = new Map<string, { day: string; channel: number; esiids: string[] }>();
-      for (const k of keys) {
-        const g = k.operatingDay + '|' + k.channel;
-        const group = groups.get(g);
-        if (group) group.esiids.push(k.esiid);
-        else groups.set(g, { day: k.operatingDay, channel: k.channel, esiids: [k.esiid] });
-      }
+      const groups = keysByDayChannel(keys);
       const found = new Map<string, number>();
       for (const [g, { day, channel, esiids }] of groups) {
         for (const part of chunks(esiids, IN_LIST)) {
