@@ -9,6 +9,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { ensurePartitions } from '../../src/db/postgres/interval-partitions';
+import { dropScratchDatabase } from '../../src/db/postgres/drop-database';
 
 /** The server the benchmark creates its databases on: --pg-url, else SMT_BENCH_POSTGRES_URL, else SMT_TEST_POSTGRES_URL. */
 export function benchServerUrl(flag: string | undefined): string {
@@ -40,7 +41,7 @@ export async function createDatabase(server: string, name: string, template?: st
 }
 
 export async function dropDatabase(server: string, name: string): Promise<void> {
-  await withClient(server, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  await withClient(server, (c) => dropScratchDatabase(c, name));
 }
 
 const COPIED_TABLES = ['market_participant', 'participant_duns', 'esiid', 'rep_of_record', 'interval_day'];

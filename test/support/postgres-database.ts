@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { dropScratchDatabase } from '../../src/db/postgres/drop-database';
 
 /**
  * A throwaway database on the PostgreSQL server SMT_TEST_POSTGRES_URL names (a role that may create
@@ -14,7 +15,7 @@ export async function createTestDatabase(prefix: string): Promise<{ url: string;
   await admin(server, (c) => c.query(`CREATE DATABASE ${database}`));
   const url = new URL(server);
   url.pathname = `/${database}`;
-  return { url: url.toString(), drop: () => admin(server, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)) };
+  return { url: url.toString(), drop: () => admin(server, (c) => dropScratchDatabase(c, database)) };
 }
 
 async function admin(server: string, work: (client: Client) => Promise<unknown>): Promise<void> {
