@@ -23,6 +23,10 @@ export class Esiid {
   @Column({ name: 'read_cycle', type: 'integer', nullable: true })
   readCycle!: number | null;
 
+  /** Load profile class (RESLOWR, BUSMEDLF, ...; src/estimation/default-profiles.ts); null: unknown, no default-profile estimate. */
+  @Column({ name: 'load_profile_class', type: 'varchar', length: 16, nullable: true })
+  loadProfileClass!: string | null;
+
   @UpdateDateColumn({ name: 'updated_at' })
   updatedAt!: Date;
 }

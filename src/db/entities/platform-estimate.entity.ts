@@ -19,11 +19,11 @@ export class PlatformEstimate {
   @Column({ name: 'tdsp_duns', type: 'varchar', length: 13 })
   tdspDuns!: string;
 
-  /** SAME_DAY or LIKE_DAY (a proxy day of the ESI ID's own actual history). */
+  /** SAME_DAY or LIKE_DAY (a proxy day of the ESI ID's own actual history), or DEFAULT_PROFILE (its load profile class). */
   @Column({ type: 'varchar', length: 16 })
   method!: string;
 
-  /** The proxy day the shape came from. */
+  /** The proxy day the shape came from; for DEFAULT_PROFILE the day itself (the profile's day type is the day's). */
   @Column({ name: 'source_day', type: 'varchar', length: 10 })
   sourceDay!: string;
 
@@ -36,6 +36,10 @@ export class PlatformEstimate {
 
   @Column({ name: 'total_wh', type: 'integer' })
   totalWh!: number;
+
+  /** DEFAULT_PROFILE: the load profile class whose default profile shaped the estimate; null for proxy days. */
+  @Column({ name: 'load_profile_class', type: 'varchar', length: 16, nullable: true })
+  loadProfileClass!: string | null;
 
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;

@@ -85,4 +85,8 @@ export class ReportRequest {
   /** Daily postings: days before endDate carry only records loaded by ingest files after this one. */
   @Column({ name: 'revisions_after_file_id', type: 'integer', nullable: true })
   revisionsAfterFileId!: number | null;
+
+  /** The requester asked for platform estimates of missing days, in rows marked as such (null or false: TDSP data only). */
+  @Column({ name: 'platform_estimates', type: 'boolean', nullable: true })
+  platformEstimates!: boolean | null;
 }
