@@ -9,6 +9,8 @@ export interface ClaimedDispatch {
   operation: string;
   message: Record<string, unknown>;
   attempts: number;
+  /** The claim this worker holds on the row: only its holder may end the row or put it back. */
+  claim: string;
 }
 
 export interface DueRow {
@@ -72,28 +74,56 @@ export class DispatchStore {
         .where({ id: In(chunk), state: 'PENDING' }).execute();
     }
     const rows = await this.db.manager.find(TdspDispatch, { where: { claimedBy: token, state: 'SENDING' }, order: { id: 'ASC' } });
-    return rows.map((row) => ({ id: row.id, requestId: row.requestId, tdspDuns: row.tdspDuns, operation: row.operation, message: JSON.parse(row.payload), attempts: row.attempts }));
+    return rows.map((row) => ({ id: row.id, requestId: row.requestId, tdspDuns: row.tdspDuns, operation: row.operation, message: JSON.parse(row.payload), attempts: row.attempts, claim: token }));
   }
 
-  /** Sent and answered (accepted or refused), or given up: the rows end, and secrets leave their messages. */
-  async finish(dispatches: ClaimedDispatch[], state: Extract<DispatchState, 'DONE' | 'REFUSED' | 'DEAD'>, lastError: string | null, now: Date): Promise<void> {
+  /**
+   * Sent and answered (accepted or refused), or given up: the rows end, and secrets leave their
+   * messages. Only rows this worker still holds change: a claim that lapsed went back to the queue
+   * and may now be another worker's, whose outcome is the one that counts. Returns the rows ended.
+   */
+  async finish(dispatches: ClaimedDispatch[], state: Extract<DispatchState, 'DONE' | 'REFUSED' | 'DEAD'>, lastError: string | null, now: Date): Promise<ClaimedDispatch[]> {
     const end = { state, lastError: lastError?.slice(0, 500) ?? null, claimedBy: null, claimedUntil: null, updatedAt: now.toISOString() };
+    const ended: ClaimedDispatch[] = [];
     const withSecrets = dispatches.filter((d) => SECRET_FIELDS.some((field) => field in d.message));
     for (const d of withSecrets) {
       const message = { ...d.message };
       for (const field of SECRET_FIELDS) if (field in message) message[field] = '(removed once sent)';
-      await this.db.manager.update(TdspDispatch, { id: d.id }, { ...end, payload: JSON.stringify(message) });
+      if (await this.updateHeld([d], { ...end, payload: JSON.stringify(message) })) ended.push(d);
     }
-    const rest = dispatches.filter((d) => !withSecrets.includes(d)).map((d) => d.id);
-    for (const chunk of chunks(rest, 1000)) await this.db.manager.update(TdspDispatch, { id: In(chunk) }, end);
+    ended.push(...(await this.heldOnly(dispatches.filter((d) => !withSecrets.includes(d)), end)));
+    return ended;
   }
 
-  async retryLater(dispatches: ClaimedDispatch[], at: Date, lastError: string, now: Date): Promise<void> {
-    for (const chunk of chunks(dispatches.map((d) => d.id), 1000)) {
-      await this.db.manager.update(TdspDispatch, { id: In(chunk) }, {
-        state: 'PENDING', nextAttemptAt: at.toISOString(), lastError: lastError.slice(0, 500), claimedBy: null, claimedUntil: null, updatedAt: now.toISOString(),
-      });
+  /** Back to the queue for a later attempt; like finish(), only rows this worker still holds. Returns those put back. */
+  async retryLater(dispatches: ClaimedDispatch[], at: Date, lastError: string, now: Date): Promise<ClaimedDispatch[]> {
+    return this.heldOnly(dispatches, {
+      state: 'PENDING', nextAttemptAt: at.toISOString(), lastError: lastError.slice(0, 500), claimedBy: null, claimedUntil: null, updatedAt: now.toISOString(),
+    });
+  }
+
+  /** Applies `set` to the rows still held under their claims (one claim per batch, as claim() hands them out). */
+  private async heldOnly(dispatches: ClaimedDispatch[], set: Partial<TdspDispatch>): Promise<ClaimedDispatch[]> {
+    const byClaim = new Map<string, ClaimedDispatch[]>();
+    for (const d of dispatches) byClaim.set(d.claim, [...(byClaim.get(d.claim) ?? []), d]);
+    const changed: ClaimedDispatch[] = [];
+    for (const list of byClaim.values()) {
+      for (const chunk of chunks(list, 1000)) {
+        if ((await this.updateHeld(chunk, set)) === chunk.length) { changed.push(...chunk); continue; }
+        // Some of the batch were taken over: find which this worker still held (now ended or put back by it).
+        const mine = await this.db.manager.find(TdspDispatch, { select: { id: true }, where: { id: In(chunk.map((d) => d.id)), updatedAt: set.updatedAt!, state: set.state! } });
+        const ids = new Set(mine.map((r) => r.id));
+        changed.push(...chunk.filter((d) => ids.has(d.id)));
+      }
     }
+    return changed;
+  }
+
+  /** A conditional update: only rows still SENDING under the batch's claim. Returns how many changed. */
+  private async updateHeld(batch: ClaimedDispatch[], set: Partial<TdspDispatch>): Promise<number> {
+    const result = await this.db.createQueryBuilder().update(TdspDispatch).set(set)
+      .where({ id: In(batch.map((d) => d.id)), state: 'SENDING', claimedBy: batch[0]!.claim }).execute();
+    return result.affected ?? 0;
   }
 
   /** Claims whose worker stopped: back to the queue (the TDSP treats a repeated request id as the same request). */

@@ -122,13 +122,22 @@ export class DispatchWorker {
       return;
     }
     if (answer.accepted) {
-      await this.store.finish(dispatches, 'DONE', null, new Date());
+      this.lapsed(dispatches, await this.store.finish(dispatches, 'DONE', null, new Date()), context);
       this.logger.info('tdsp: dispatch accepted', context);
       return;
     }
-    await this.store.finish(dispatches, 'REFUSED', answer.reason, new Date());
+    const refused = await this.store.finish(dispatches, 'REFUSED', answer.reason, new Date());
+    this.lapsed(dispatches, refused, context);
     this.logger.warn('tdsp: dispatch refused by the TDSP', { ...context, reason: answer.reason });
-    await this.ended(dispatches, 'refused', answer.reason, context);
+    if (refused.length > 0) await this.ended(refused, 'refused', answer.reason, context);
+  }
+
+  /** Rows whose claim lapsed while the call ran are another worker's now: this attempt's outcome is not recorded for them. */
+  private lapsed(claimed: ClaimedDispatch[], recorded: ClaimedDispatch[], context: Record<string, unknown>): void {
+    if (recorded.length === claimed.length) return;
+    this.logger.warn('tdsp: claim lapsed during the call; the dispatch went back to the queue and this outcome is not recorded', {
+      ...context, lapsed: claimed.length - recorded.length,
+    });
   }
 
   private async failed(dispatches: ClaimedDispatch[], attempts: number, error: unknown, context: Record<string, unknown>): Promise<void> {
@@ -136,14 +145,15 @@ export class DispatchWorker {
     const retryable = error instanceof SoapTransportError;
     if (retryable && attempts < this.options.maxAttempts) {
       const delay = Math.min(MAX_RETRY_DELAY_MS, this.options.retryBaseMs * 2 ** (attempts - 1) * (0.8 + Math.random() * 0.4));
-      await this.store.retryLater(dispatches, new Date(Date.now() + delay), reason, new Date());
+      this.lapsed(dispatches, await this.store.retryLater(dispatches, new Date(Date.now() + delay), reason, new Date()), context);
       this.logger.warn('tdsp: dispatch attempt failed; will retry', { ...context, error: reason, retryInMs: Math.round(delay) });
       return;
     }
     const why = retryable ? `the TDSP could not be reached after ${attempts} attempts (last: ${reason})` : `the dispatch failed: ${reason}`;
-    await this.store.finish(dispatches, 'DEAD', why, new Date());
+    const dead = await this.store.finish(dispatches, 'DEAD', why, new Date());
+    this.lapsed(dispatches, dead, context);
     this.logger.error('tdsp: dispatch given up (dead letter)', { ...context, error: why });
-    await this.ended(dispatches, 'failed', why, context);
+    if (dead.length > 0) await this.ended(dead, 'failed', why, context);
   }
 
   private async ended(dispatches: ClaimedDispatch[], outcome: 'refused' | 'failed', reason: string, context: Record<string, unknown>): Promise<void> {

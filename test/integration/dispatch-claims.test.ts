@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config/config';
+import { TdspDispatch } from '../../src/db/entities/tdsp-dispatch.entity';
+import { DispatchStore } from '../../src/tdsp/dispatch.store';
+import { createTestDatabase } from '../support/postgres-database';
+
+/** The embedded database and, where a test server is configured, PostgreSQL. */
+for (const engine of ['sqlite', 'postgres'] as const) {
+  describe(`HAN dispatch outbox: only the claim holder ends a dispatch (${engine})`, function () {
+    this.timeout(60_000);
+    let app: App;
+    let dataDir: string;
+    let drop: (() => Promise<void>) | null = null;
+    const t0 = new Date('2026-12-04T12:00:00.000Z');
+    const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+
+    before(async function () {
+      let env: Record<string, string> = {};
+      if (engine === 'postgres') {
+        const db = await createTestDatabase('smt_dispatch_claims');
+        if (!db) return this.skip();
+        drop = db.drop;
+        env = { SMT_DB_TYPE: 'postgres', SMT_DB_URL: db.url };
+      }
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-dispatch-claims-'));
+      app = createApp(loadConfig({ SMT_DATA_DIR: dataDir, ...env }));
+    });
+    after(async () => {
+      await app?.close();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      await drop?.();
+    });
+
+    const queue = async (requestId: string, messages: Record<string, unknown>[]): Promise<number[]> => {
+      const repo = (await app.db()).getRepository(TdspDispatch);
+      const ids: number[] = [];
+      for (const message of messages) {
+        const row = await repo.save(repo.create({
+          requestId, tdspDuns: '100000001', operation: 'ProvisionHanDevice', payload: JSON.stringify(message), state: 'PENDING', attempts: 0,
+          nextAttemptAt: t0.toISOString(), claimedBy: null, claimedUntil: null, lastError: null, createdAt: t0.toISOString(), updatedAt: t0.toISOString(),
+        }));
+        ids.push(row.id);
+      }
+      return ids;
+    };
+    const rows = async (ids: number[]) => (await (await app.db()).getRepository(TdspDispatch).find({ order: { id: 'ASC' } })).filter((r) => ids.includes(r.id));
+
+    it('a worker whose claim lapsed can neither finish, bury nor re-queue a dispatch another worker now holds; the holder finishes it', async () => {
+      const db = await app.db();
+      const late = new DispatchStore(db, 'host-a:1');
+      const holder = new DispatchStore(db, 'host-b:2');
+      const ids = await queue('REQ-LAPSED', [{ target: 'A', installCode: '1122334455667788AAAA' }, { target: 'B' }]);
+
+      const stale = await late.claim(ids, t0, 1000);
+      expect(stale.map((d) => d.id)).to.deep.equal(ids);
+      // The late worker's call outlives its claim: the claim is released and the other worker takes the rows.
+      expect(await holder.releaseStale(at(5))).to.equal(2);
+      const held = await holder.claim(ids, at(5), 60_000);
+      expect(held.map((d) => d.id)).to.deep.equal(ids);
+
+      expect(await late.finish(stale, 'DONE', null, at(6)), 'an accepted answer after the claim lapsed is not recorded').to.deep.equal([]);
+      expect(await late.finish(stale, 'DEAD', 'gave up', at(6))).to.deep.equal([]);
+      expect(await late.retryLater(stale, at(60), 'timeout', at(6))).to.deep.equal([]);
+      for (const row of await rows(ids)) {
+        expect(row.state).to.equal('SENDING');
+        expect(row.claimedBy).to.equal(held[0]!.claim);
+        expect(row.lastError).to.equal(null);
+      }
+      expect(JSON.parse((await rows(ids))[0]!.payload).installCode, 'the holder still has the install code to send').to.equal('1122334455667788AAAA');
+
+      const done = await holder.finish(held, 'DONE', null, at(7));
+      expect(done.map((d) => d.id)).to.deep.equal(ids);
+      const ended = await rows(ids);
+      expect(ended.map((r) => [r.state, r.claimedBy])).to.deep.equal([['DONE', null], ['DONE', null]]);
+      expect(JSON.parse(ended[0]!.payload).installCode).to.equal('(removed once sent)');
+
+      // Later still: the late worker cannot turn the delivered dispatch into a dead letter or send it again.
+      expect(await late.finish(stale, 'DEAD', 'gave up', at(8))).to.deep.equal([]);
+      expect(await late.retryLater(stale, at(60), 'timeout', at(8))).to.deep.equal([]);
+      expect((await rows(ids)).map((r) => r.state)).to.deep.equal(['DONE', 'DONE']);
+    });
+
+    it('a claim token of another worker ends nothing: a batch names its claim, and only rows still held under it change', async () => {
+      const db = await app.db();
+      const a = new DispatchStore(db, 'host-a:1');
+      const b = new DispatchStore(db, 'host-b:2');
+      const [first, second] = await queue('REQ-TWO', [{ target: 'C' }, { target: 'D' }]);
+      const mine = await a.claim([first!], t0, 60_000);
+      const theirs = await b.claim([second!], t0, 60_000);
+      // A worker presenting another worker's row under its own claim changes nothing.
+      const forged = [{ ...theirs[0]!, claim: mine[0]!.claim }];
+      expect(await a.finish(forged, 'DEAD', 'forged', at(1))).to.deep.equal([]);
+      expect((await rows([second!]))[0]!.state).to.equal('SENDING');
+      const put = await a.retryLater(mine, at(30), 'timeout', at(1));
+      expect(put.map((d) => d.id)).to.deep.equal([first]);
+      const [row] = await rows([first!]);
+      expect([row!.state, row!.claimedBy, row!.lastError]).to.deep.equal(['PENDING', null, 'timeout']);
+      expect((await b.finish(theirs, 'REFUSED', 'no such meter', at(2))).map((d) => d.id)).to.deep.equal([second]);
+    });
+  });
+}
