@@ -282,7 +282,7 @@ function optionalFile(env: Env, name: string): string | null {
   return value ? path.resolve(value) : null;
 }
 
-function clockTime(env: Env, name: string, fallback: string): string {
+export function clockTime(env: Env, name: string, fallback: string): string {
   const value = env[name]?.trim();
   if (!value) return fallback;
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) throw invalid(name, `is "${value}"; expected HH:MM (24-hour, Central Prevailing Time)`);

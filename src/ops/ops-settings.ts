@@ -1,5 +1,5 @@
 import { SmtError } from '../core/errors';
-import { integer } from '../config/config';
+import { clockTime, integer } from '../config/config';
 
 type Env = Record<string, string | undefined>;
 
@@ -15,6 +15,14 @@ export interface OpsSettings {
   metricsPort: number | null;
   /** How long a lease (a scheduled job, an uploaded file) lasts without renewal: how soon another instance takes over a dead one's. */
   leaseMs: number;
+  /** HH:MM CPT from which the worker's scheduler writes each TDSP's Missing Consumption Report for the day. */
+  missingConsumptionTime: string;
+  /** HH:MM CPT from which the worker's scheduler produces the day's Supplemental AMS Interval Data Extract. */
+  extractTime: string;
+  /** How often each instance re-reads the daily load statistics it exports as metrics (scrapes read the cached figures). */
+  loadStatsRefreshMs: number;
+  /** Receipt days exported as load statistics metrics: today (days_ago 0) and the days before it. */
+  loadStatsDays: number;
 }
 
 export function opsSettings(env: Env): OpsSettings {
@@ -23,6 +31,10 @@ export function opsSettings(env: Env): OpsSettings {
     metricsHost: env.SMT_METRICS_HOST?.trim() || '127.0.0.1',
     metricsPort: env.SMT_METRICS_PORT?.trim() === 'off' ? null : integer(env, 'SMT_METRICS_PORT', 9464, 0, 65_535) || null,
     leaseMs: integer(env, 'SMT_LEASE_S', 60, 2, 3600) * 1000,
+    missingConsumptionTime: clockTime(env, 'SMT_MISSING_CONSUMPTION_TIME', '07:00'),
+    extractTime: clockTime(env, 'SMT_EXTRACT_TIME', '07:00'),
+    loadStatsRefreshMs: integer(env, 'SMT_LOAD_STATS_REFRESH_S', 300, 5, 86_400) * 1000,
+    loadStatsDays: integer(env, 'SMT_LOAD_STATS_DAYS', 2, 1, 7),
   };
 }
 
