@@ -264,7 +264,7 @@ export class App {
     });
   }
 
-  /** Starts the SOAP server (HTTPS, mutual TLS, WS-Security) with the MeterUsage and HAN services and the TDSP callback. */
+  /** Starts the SOAP server (HTTPS, mutual TLS, WS-Security) with the MeterUsage, EsiIdData and HAN services and the TDSP callback. */
   async startSoapServer(): Promise<RunningSoapServer> {
     const soapConfig = this.config.soap;
     const clientCa = await this.clientCa();
@@ -274,10 +274,12 @@ export class App {
       import('./soap/soap-server'), import('./soap/meter-usage.handler'), import('./soap/han-device.handler'), import('./soap/han-message.handler'), import('./soap/tdsp-callback.handler'),
     ]);
     this.closers.push(() => replay.close());
+    const esiidData = await this.esiidDataMethods();
     const server = await startSoapServer({
       credentials: await this.credentials(),
       security: await this.securityPool(),
       meterUsage: meterUsageMethods({ requests: await this.reportRequests(), usage: () => this.usageSource(), logger: this.logger }),
+      esiidData,
       han: {
         ...hanDeviceMethods(await this.hanDevices(), this.logger),
         ...hanMessageMethods({ db: await this.db(), messages: await this.hanMessages(), requests: new HanMessageRequests(await this.hanMessages()), logger: this.logger }),
@@ -289,6 +291,18 @@ export class App {
     this.soapPort = server.port;
     this.closers.push(() => server.close());
     return server;
+  }
+
+  /** The EsiIdData operations (ESI ID data services and the data-gap report) over the report engine and the availability reads. */
+  private async esiidDataMethods(): Promise<import('./soap/esiid-data.types').EsiIdDataMethods> {
+    const [{ esiidDataMethods }, { EsiidDataService }, { AvailabilityStore }, { EsiidScopeStore }] = await Promise.all([
+      import('./soap/esiid-data.handler'), import('./availability/esiid-data.service'), import('./availability/availability.store'), import('./availability/esiid-scope.store'),
+    ]);
+    const db = await this.db();
+    const service = new EsiidDataService({
+      requests: await this.reportRequests(), usage: () => this.usageSource(), availability: new AvailabilityStore(db), scopes: new EsiidScopeStore(db), today: () => cptToday(),
+    });
+    return esiidDataMethods(service, this.logger);
   }
 
   /** Starts the mock TDSP (src/tdsp/mock/mock-tdsp.wiring.ts), loaded by the commands that run it only. */

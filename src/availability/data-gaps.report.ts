@@ -2,7 +2,7 @@ import { addDays } from '../core/cpt';
 import { SmtError } from '../core/errors';
 import { RECORD_CODES, type RecordCode } from '../ingest/result-codes';
 import { csvChunk, csvHeader } from '../usage/report-csv';
-import { covers, type AvailabilityStore, type RejectionRow } from './availability.store';
+import { covers, type AvailabilityStore, type RejectionRow, type RorStretchRow } from './availability.store';
 
 /** A data-gap report covers at most this many days: each day is one read of the interval store. */
 export const MAX_GAP_DAYS = 366;
@@ -28,7 +28,14 @@ export async function dataGaps(store: AvailabilityStore, repDuns: string[], firs
   if (last < first) throw new SmtError('INPUT_INVALID', `--to ${last} is before --from ${first}`);
   const days = Math.round((Date.parse(last) - Date.parse(first)) / 86_400_000) + 1;
   if (days > MAX_GAP_DAYS) throw new SmtError('INPUT_INVALID', `a data-gap report covers at most ${MAX_GAP_DAYS} days; ${first} to ${last} is ${days}`);
-  const stretches = await store.stretchesOfRep(repDuns, first, last);
+  return gapsOf(store, await store.stretchesOfRep(repDuns, first, last), first, last);
+}
+
+/**
+ * The gaps of first..last within these REP-of-record stretches (the days each covers): the caller
+ * chose the stretches by who asks and bounded the range; the SOAP data-gap report passes a page of ESI IDs.
+ */
+export async function gapsOf(store: AvailabilityStore, stretches: RorStretchRow[], first: string, last: string): Promise<DataGap[]> {
   const missing: { esiid: string; operatingDay: string; repDuns: string }[] = [];
   for (let day = first; day <= last; day = addDays(day, 1)) {
     const served = stretches.filter((s) => covers(s, day));

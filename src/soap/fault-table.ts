@@ -83,6 +83,8 @@ export const FAULT_TABLE: Readonly<Record<ErrorCode, FaultEntry>> = {
   BODY_TOO_LARGE: client('The message is too large'),
   SOAP_OPERATION_UNKNOWN: client('Unknown operation'),
   RANGE_TOO_LARGE: client('The date range is too large for a synchronous answer; use SubmitUsageRequest'),
+  DATA_RANGE_TOO_LARGE: client('The date range is longer than the operation answers'),
+  PAGE_SIZE_INVALID: client('The page size is not a whole number within the allowed range'),
   HAN_ESIID_UNKNOWN: client('The ESI ID is not registered'),
   HAN_NOT_REP_OF_RECORD: client('The requester is not the REP of record of the ESI ID'),
   HAN_METER_MISMATCH: client('The meter number does not match the meter of the ESI ID'),

@@ -4,6 +4,7 @@ import type { ReplayGuard } from '../security/replay-cache';
 import type { SigningCredentials } from '../security/ws-security.signer';
 import type { WsSecurityPool } from '../security/ws-security.pool';
 import { authenticatedCaller } from './client-identity';
+import { ESIID_DATA_NAMESPACE, ESIID_DATA_OPERATIONS, ESIID_DATA_WSDL_FILE, ESIID_DATA_XSD_FILE, type EsiIdDataMethods } from './esiid-data.types';
 import { FAULT_XSD_FILE } from './fault-table';
 import { HAN_NAMESPACE, HAN_OPERATIONS, HAN_WSDL_FILE, HAN_XSD_FILE, type HanMethods } from './han.types';
 import { METER_USAGE_NAMESPACE, METER_USAGE_OPERATIONS, METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE, type MeterUsageMethods } from './meter-usage.types';
@@ -21,7 +22,7 @@ export interface SoapServerOptions extends Omit<MessageSecurityOptions, 'operati
   server: SigningCredentials;
   /** PEM bundle of the CA(s) client certificates must chain to. */
   clientCaPem: string;
-  /** SMT_SOAP_PUBLIC_URL: the served WSDLs name <publicUrl>/MeterUsage, /HAN and /TdspCallback (port 0: the port the server got). */
+  /** SMT_SOAP_PUBLIC_URL: the served WSDLs name <publicUrl>/MeterUsage, /EsiIdData, /HAN and /TdspCallback (port 0: the port the server got). */
   publicUrl: string;
 }
 
@@ -29,6 +30,7 @@ export interface SoapServerDeps {
   credentials: CredentialsService;
   security: WsSecurityPool;
   meterUsage: MeterUsageMethods;
+  esiidData: EsiIdDataMethods;
   han: HanMethods;
   tdspCallback: TdspCallbackMethods;
   /** The replay records every process on the database shares. */
@@ -37,7 +39,7 @@ export interface SoapServerDeps {
 }
 
 /**
- * The platform's SOAP front door: MeterUsage and HAN for REPs (and TDSPs reading usage), and
+ * The platform's SOAP front door: MeterUsage, EsiIdData and HAN for REPs (and TDSPs reading usage), and
  * TdspCallback for TDSPs reporting HAN statuses. Every caller is a registered entity: its client
  * certificate, its address, its signature.
  */
@@ -46,6 +48,10 @@ export function startSoapServer(deps: SoapServerDeps, options: SoapServerOptions
     {
       path: '/MeterUsage', wsdlFile: METER_USAGE_WSDL_FILE, service: 'MeterUsage', port: 'MeterUsagePort',
       namespace: METER_USAGE_NAMESPACE, operations: Object.keys(METER_USAGE_OPERATIONS), methods: deps.meterUsage,
+    },
+    {
+      path: '/EsiIdData', wsdlFile: ESIID_DATA_WSDL_FILE, service: 'EsiIdData', port: 'EsiIdDataPort',
+      namespace: ESIID_DATA_NAMESPACE, operations: Object.keys(ESIID_DATA_OPERATIONS), methods: deps.esiidData,
     },
     {
       path: '/HAN', wsdlFile: HAN_WSDL_FILE, service: 'HAN', port: 'HANPort',
@@ -61,5 +67,5 @@ export function startSoapServer(deps: SoapServerDeps, options: SoapServerOptions
     signerOf: authenticatedCaller,
     replay: deps.replay,
     logger: deps.logger,
-  }, { ...options, schemaFiles: [METER_USAGE_XSD_FILE, HAN_XSD_FILE, TDSP_HAN_XSD_FILE, FAULT_XSD_FILE] });
+  }, { ...options, schemaFiles: [METER_USAGE_XSD_FILE, ESIID_DATA_XSD_FILE, HAN_XSD_FILE, TDSP_HAN_XSD_FILE, FAULT_XSD_FILE] });
 }

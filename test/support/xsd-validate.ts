@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { contractPath } from '../../src/soap/contract';
+import { ESIID_DATA_NAMESPACE, ESIID_DATA_XSD_FILE } from '../../src/soap/esiid-data.types';
 import { FAULT_NAMESPACE, FAULT_XSD_FILE } from '../../src/soap/fault-table';
 import { HAN_NAMESPACE, HAN_XSD_FILE } from '../../src/soap/han.types';
 import { METER_USAGE_NAMESPACE, METER_USAGE_XSD_FILE } from '../../src/soap/meter-usage.types';
@@ -12,6 +13,7 @@ const XMLNS = 'http://www.w3.org/2000/xmlns/';
 /** The schema of each contract namespace in wsdl/: a payload is validated against the schema of its own namespace. */
 export const SCHEMA_OF_NAMESPACE: Readonly<Record<string, string>> = {
   [METER_USAGE_NAMESPACE]: METER_USAGE_XSD_FILE,
+  [ESIID_DATA_NAMESPACE]: ESIID_DATA_XSD_FILE,
   [HAN_NAMESPACE]: HAN_XSD_FILE,
   [TDSP_HAN_NAMESPACE]: TDSP_HAN_XSD_FILE,
   [FAULT_NAMESPACE]: FAULT_XSD_FILE,
