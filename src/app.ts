@@ -11,6 +11,7 @@ import { IngestService } from './ingest/ingest.service';
 import { VeeRunner } from './vee/vee.runner';
 import { VeeStore } from './vee/vee.store';
 import { SqliteVeeReads } from './vee/sqlite-vee.reads';
+import { SqliteVeeDayTotals } from './vee/sqlite-vee-day-totals';
 import type { IngestStore } from './ingest/ingest.store';
 import { LseParserPool } from './ingest/lse-parser.thread';
 import { SqliteIngestStore } from './ingest/sqlite-ingest.store';
@@ -206,8 +207,9 @@ export class App {
       const store = new VeeStore(await this.db());
       if (this.config.db.type !== 'sqlite') return new VeeRunner(store, this.config.vee, this.logger);
       const reads = new SqliteVeeReads(sqliteFile(this.config));
-      this.closers.push(() => reads.close());
-      return new VeeRunner(store, this.config.vee, this.logger, reads);
+      const totals = new SqliteVeeDayTotals(sqliteFile(this.config));
+      this.closers.push(() => reads.close(), () => totals.close());
+      return new VeeRunner(store, this.config.vee, this.logger, reads, totals);
     });
   }
 

@@ -46,12 +46,6 @@ export class SqliteVeeReads implements VeeReads {
     return replaced;
   }
 
-  async newestOnDayOf(day: string, esiids: string[]): Promise<StoredRecord[]> {
-    const newest = new Map<string, StoredRecord>();
-    for (const row of this.dayRows(day, 4, esiids)) newest.set(row[0], toRecord(day, 4, row));
-    return [...newest.values()];
-  }
-
   async registryFacts(esiids: string[]): Promise<RegistryFacts> {
     const tdsp = new Map<string, string>();
     const stretches = new Map<string, { from: string; to: string | null }[]>();

@@ -56,7 +56,7 @@ export function finding(rule: VeeRuleName, day: Pick<VeeDay, 'esiid' | 'channel'
   return { code: VEE_RULES[rule].code, rule, esiid: day.esiid, channel: day.channel, operatingDay: day.operatingDay, version: day.version, reason };
 }
 
-/** A record's intervals decoded once for all rules: Wh (null blank) and the estimated flags. */
+/** A record's intervals as arrays, Wh (null blank) and the estimated flags: for estimates and version comparisons. */
 export interface DecodedDay {
   wh: (number | null)[];
   estimated: boolean[];
@@ -86,19 +86,66 @@ export function decodeDay(day: VeeDay): DecodedDay {
   return out;
 }
 
-/** A record's sums without building arrays: for history totals and file counts, which see every record. */
-export function packedTotals(values: Uint8Array, count: number): { totalWh: number; blanks: number; estimated: number } {
+/** What the rules need of a record's intervals, from one pass over the packed values. */
+export interface DayStats {
+  totalWh: number;
+  blanks: number;
+  estimated: number;
+  /** Intervals that are not blank. */
+  present: number;
+  /** The highest interval (Wh) and its first index; -1 and -1 when every interval is blank. */
+  maxWh: number;
+  maxIndex: number;
+  /** The longest run of zero intervals (blank breaks a run) and the index it starts at (the first such run). */
+  zeroRun: number;
+  zeroRunStart: number;
+}
+
+/** One pass over a record's packed intervals: every rule decides from these, most without looking again. */
+export function dayStats(values: Uint8Array, count: number): DayStats {
   const view = new DataView(values.buffer, values.byteOffset, values.byteLength);
-  let totalWh = 0, blanks = 0, estimated = 0;
+  let totalWh = 0, blanks = 0, estimated = 0, maxWh = -1, maxIndex = -1, zeroRun = 0, zeroRunStart = -1, run = 0;
   for (let i = 0; i < count; i++) {
     const v = view.getInt32(i * 4, true);
-    if (v === BLANK_INTERVAL) blanks++;
-    else {
-      totalWh += v & MAX_WH;
-      if (v & ESTIMATED_FLAG) estimated++;
+    if (v === BLANK_INTERVAL) {
+      blanks++;
+      run = 0;
+      continue;
+    }
+    const wh = v & MAX_WH;
+    totalWh += wh;
+    if (v & ESTIMATED_FLAG) estimated++;
+    if (wh > maxWh) {
+      maxWh = wh;
+      maxIndex = i;
+    }
+    if (wh === 0) {
+      run++;
+      if (run > zeroRun) {
+        zeroRun = run;
+        zeroRunStart = i - run + 1;
+      }
+    } else {
+      run = 0;
     }
   }
-  return { totalWh, blanks, estimated };
+  return { totalWh, blanks, estimated, present: count - blanks, maxWh, maxIndex, zeroRun, zeroRunStart };
+}
+
+/** How many of a record's intervals (Wh, blanks skipped) pass `test`: for a finding's wording, once a rule has fired. */
+export function countIntervals(values: Uint8Array, count: number, test: (wh: number) => boolean): number {
+  const view = new DataView(values.buffer, values.byteOffset, values.byteLength);
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const v = view.getInt32(i * 4, true);
+    if (v !== BLANK_INTERVAL && test(v & MAX_WH)) n++;
+  }
+  return n;
+}
+
+/** Whether interval `index` is blank (missing). */
+export function isBlank(values: Uint8Array, index: number): boolean {
+  return new DataView(values.buffer, values.byteOffset, values.byteLength).getInt32(index * 4, true) === BLANK_INTERVAL;
 }
 
 /** Integer Wh as kWh text without float artefacts (1234 -> "1.234"). */

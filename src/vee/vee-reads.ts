@@ -6,15 +6,13 @@ export interface RegistryFacts {
 }
 
 /**
- * The reads a VEE check makes after each file: the versions its records replaced, history days,
- * and registry facts. VeeStore answers them on any database; the embedded
+ * The reads a VEE check makes after each file: the versions its records replaced and registry
+ * facts (history is read from the daily totals, vee-day-totals.ts). VeeStore answers them on any database; the embedded
  * database has a faster adapter (sqlite-vee.reads.ts).
  */
 export interface VeeReads {
   /** For each record, the version it replaced: the newest stored version below its own. */
   replacedVersions(records: StoredRecord[]): Promise<Map<StoredRecord, StoredRecord>>;
-  /** The newest stored consumption record of each of `esiids` on one day. */
-  newestOnDayOf(day: string, esiids: string[]): Promise<StoredRecord[]>;
   /** Each ESI ID's TDSP and its REP-of-record stretches. */
   registryFacts(esiids: string[]): Promise<RegistryFacts>;
 }

@@ -1,5 +1,5 @@
 import type { VeeSettings } from './vee-settings';
-import { decodeDay, type VeeDay, type VeeFinding, type VeeHistory } from './vee-day';
+import type { DayStats, VeeDay, VeeFinding, VeeHistory } from './vee-day';
 import { consecutiveZeros } from './rules/consecutive-zeros.rule';
 import { estimatedShare } from './rules/estimated-share.rule';
 import { highLowUsage } from './rules/high-low-usage.rule';
@@ -9,18 +9,17 @@ import { spikeCheck } from './rules/spike-check.rule';
 import { sumCheck } from './rules/sum-check.rule';
 import { timeChange } from './rules/time-change.rule';
 
-/** Every interval rule over one stored record, in code order; flags only, the record is not touched. */
-export function checkDay(day: VeeDay, history: VeeHistory | undefined, settings: VeeSettings): VeeFinding[] {
-  const decoded = decodeDay(day);
+/** Every interval rule over one stored record (`stats`: dayStats of its values), in code order; flags only, the record is not touched. */
+export function checkDay(day: VeeDay, stats: DayStats, history: VeeHistory | undefined, settings: VeeSettings): VeeFinding[] {
   const found = [
-    sumCheck(day, decoded, settings),
-    spikeCheck(day, decoded, settings),
-    consecutiveZeros(day, decoded, settings),
-    highLowUsage(day, decoded, history, settings),
-    inactiveUsage(day, decoded),
-    pulseOverflow(day, decoded, settings),
-    estimatedShare(day, decoded, settings),
-    timeChange(day, decoded),
+    sumCheck(day, stats, settings),
+    spikeCheck(day, stats, settings),
+    consecutiveZeros(day, stats, settings),
+    highLowUsage(day, stats, history, settings),
+    inactiveUsage(day, stats),
+    pulseOverflow(day, stats, settings),
+    estimatedShare(day, stats, settings),
+    timeChange(day),
   ];
   return found.filter((f): f is VeeFinding => f !== null);
 }

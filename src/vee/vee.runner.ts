@@ -1,14 +1,18 @@
-import { intervalsInDay } from '../core/cpt';
+import { addDays, intervalsInDay } from '../core/cpt';
 import type { Logger } from '../core/logger';
 import { timeChangeRejection } from './rules/time-change.rule';
 import { checkDay, historyDays } from './vee.rules';
 import type { VeeSettings } from './vee-settings';
-import { decodeDay, packedTotals, VEE_RULES, type VeeDay, type VeeFinding, type VeeHistory, type VeeRuleName } from './vee-day';
+import { dayStats, decodeDay, VEE_RULES, type DayStats, type VeeDay, type VeeFinding, type VeeHistory, type VeeRuleName } from './vee-day';
+import type { DayTotal, VeeDayTotals } from './vee-day-totals';
 import type { StoredLoad } from '../ingest/ingest.service';
 import type { VeeReads } from './vee-reads';
 import type { FileFacts, StoredRecord, VeeStore } from './vee.store';
 
 export type FileFinding = VeeFinding & { tdspDuns: string };
+
+/** Daily totals older than this (days before today) are dropped: history for a day that late is past the 13 months served. */
+const TOTALS_KEPT_DAYS = 400;
 
 type Stretch = { from: string; to: string | null };
 /** A record as the loader stored it: every field set, with its sender and REP attribute. */
@@ -35,8 +39,9 @@ export interface VeeOutcome {
 }
 
 /**
- * Runs the VEE rules over the records a file stored, after the file's transaction committed: it
- * reads the rows back, so what it checks is what REPs are served. It only adds findings; a failure
+ * Runs the VEE rules over the records a file stored, after the file's transaction committed: the
+ * records as the load kept them (or read back, for a check run on its own), so what it checks is
+ * what REPs are served. It keeps each consumption record's daily total for later days' history. It only adds findings; a failure
  * here is logged and never undoes or delays the load.
  */
 export class VeeRunner {
@@ -46,6 +51,8 @@ export class VeeRunner {
     private readonly logger: Logger,
     /** Where the check's reads go: the store itself, or a faster adapter for the database. */
     private readonly reads: VeeReads = store,
+    /** Where the daily totals the High/Low Usage rule compares with are kept. */
+    private readonly totals: VeeDayTotals = store,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -70,23 +77,31 @@ export class VeeRunner {
     const rejected = (await this.store.rejections(fileId, '03')).map(timeChangeRejection).filter((f): f is VeeFinding => f !== null);
     const histories = await this.histories(records);
     const found: VeeFinding[] = [];
+    const dayTotals: DayTotal[] = [];
+    const counts = { intervals: 0, estimatedIntervals: 0, blankIntervals: 0 };
     for (const r of records) {
       // Spelt out rather than spread: a loaded record carries more fields than the rules read.
       const day: VeeDay = {
         esiid: r.esiid, channel: r.channel, operatingDay: r.operatingDay, version: r.version, intervalCount: r.intervalCount, values: r.values,
         startReading: r.startReading, stopReading: r.stopReading, hasRepOfRecord: covered(r),
       };
-      for (const finding of checkDay(day, histories.get(r), this.settings)) found.push(finding);
+      const stats = dayStats(r.values, r.intervalCount);
+      counts.intervals += r.intervalCount;
+      counts.estimatedIntervals += stats.estimated;
+      counts.blankIntervals += stats.blanks;
+      if (r.channel === 4) dayTotals.push({ operatingDay: r.operatingDay, esiid: r.esiid, version: r.version, totalWh: wholeDayWh(r, stats) });
+      for (const finding of checkDay(day, stats, histories.get(r), this.settings)) found.push(finding);
     }
     found.push(...rejected);
+    await this.totals.saveDayTotals(dayTotals, addDays(this.now().toISOString().slice(0, 10), -TOTALS_KEPT_DAYS));
     const findings = found.map((f) => ({ ...f, tdspDuns: tdsp.get(f.esiid) ?? facts.senderDuns ?? '' }));
     if (findings.length > 0) await this.store.save(fileId, findings, this.now().toISOString());
-    await this.store.saveFileQuality({ fileId, records: records.length, ...intervalCounts(records), estimatedToActual: estimatedToActual(replaced), findings: findings.length, checkedAt: this.now().toISOString() });
-    const counts = (Object.keys(VEE_RULES) as VeeRuleName[])
+    await this.store.saveFileQuality({ fileId, records: records.length, ...counts, estimatedToActual: estimatedToActual(replaced), findings: findings.length, checkedAt: this.now().toISOString() });
+    const perRule = (Object.keys(VEE_RULES) as VeeRuleName[])
       .map((rule) => ({ code: VEE_RULES[rule].code, rule, count: findings.filter((f) => f.rule === rule).length }))
       .filter((c) => c.count > 0);
     if (findings.length > 0) this.logger.info('vee: findings on a loaded file', { fileId, records: records.length, findings: findings.length });
-    return { fileId, records: records.length, counts, findings };
+    return { fileId, records: records.length, counts: perRule, findings };
   }
 
   /**
@@ -116,12 +131,11 @@ export class VeeRunner {
   }
 
   /**
-   * Each consumption record's history: its ESI ID's whole days on the same weekday of the previous
-   * weeks. Each history day is read by the interval store's key for the file's ESI IDs only (in
-   * chunks), so the cost follows the file's size, not how many ESI IDs the platform holds.
+   * Each consumption record's history: its ESI ID's whole-day totals on the same weekday of the
+   * previous weeks, as earlier checks kept them (vee_day_total). A file holds few operating days,
+   * so each history day is read once for all the file's ESI IDs.
    */
   private async histories(records: StoredRecord[]): Promise<Map<StoredRecord, VeeHistory>> {
-    // A file holds few operating days: their history days are worked out once each.
     const daysOf = new Map<string, string[]>();
     const wanted = new Map<string, Set<string>>();
     for (const r of records) {
@@ -135,14 +149,7 @@ export class VeeRunner {
       }
     }
     const totals = new Map<string, Map<string, number>>();
-    for (const [day, esiids] of wanted) {
-      const ofDay = new Map<string, number>();
-      totals.set(day, ofDay);
-      for (const stored of await this.reads.newestOnDayOf(day, [...esiids])) {
-        const t = packedTotals(stored.values, stored.intervalCount);
-        if (t.blanks === 0 && stored.intervalCount === intervalsInDay(day)) ofDay.set(stored.esiid, t.totalWh);
-      }
-    }
+    for (const [day, esiids] of wanted) totals.set(day, await this.totals.dayTotals(day, [...esiids]));
     const histories = new Map<StoredRecord, VeeHistory>();
     for (const r of records) {
       if (r.channel !== 4) continue;
@@ -157,15 +164,9 @@ export class VeeRunner {
   }
 }
 
-function intervalCounts(records: StoredRecord[]): { intervals: number; estimatedIntervals: number; blankIntervals: number } {
-  let intervals = 0, estimatedIntervals = 0, blankIntervals = 0;
-  for (const r of records) {
-    const t = packedTotals(r.values, r.intervalCount);
-    intervals += r.intervalCount;
-    estimatedIntervals += t.estimated;
-    blankIntervals += t.blanks;
-  }
-  return { intervals, estimatedIntervals, blankIntervals };
+/** The day's total when the record is a whole day (no blank, the day's interval count), else null: what history may compare with. */
+function wholeDayWh(r: StoredRecord, stats: DayStats): number | null {
+  return stats.blanks === 0 && r.intervalCount === intervalsInDay(r.operatingDay) ? stats.totalWh : null;
 }
 
 /** Intervals estimated (E) in the version a record replaced and actual (A) in the record: supplemental files at work. */

@@ -4,6 +4,7 @@ import { VeeFindingRow } from '../db/entities/vee-finding.entity';
 import type { RejectedRecordFacts } from './rules/time-change.rule';
 import type { RegistryFacts, VeeReads } from './vee-reads';
 import type { VeeDay, VeeFinding } from './vee-day';
+import { TypeormVeeDayTotals, type DayTotal, type VeeDayTotals } from './vee-day-totals';
 
 /** A stored record read back for the rules, before the REP-of-record status is known. */
 export type StoredRecord = Omit<VeeDay, 'hasRepOfRecord'>;
@@ -31,8 +32,20 @@ const RECORD_COLUMNS = ['operating_day AS "operatingDay"', 'channel', 'esiid', '
   'interval_values AS "values"', 'start_reading AS "startReading"', 'stop_reading AS "stopReading"'];
 
 /** Reads what VEE checks and keeps its findings; plain SQL every supported database runs. */
-export class VeeStore implements VeeReads {
-  constructor(private readonly db: DataSource) {}
+export class VeeStore implements VeeReads, VeeDayTotals {
+  private readonly totals: VeeDayTotals;
+
+  constructor(private readonly db: DataSource) {
+    this.totals = new TypeormVeeDayTotals(db);
+  }
+
+  dayTotals(day: string, esiids: string[]): Promise<Map<string, number>> {
+    return this.totals.dayTotals(day, esiids);
+  }
+
+  saveDayTotals(totals: DayTotal[], keepFrom: string): Promise<void> {
+    return this.totals.saveDayTotals(totals, keepFrom);
+  }
 
   async fileFacts(fileId: number): Promise<FileFacts | null> {
     const row = await this.db.createQueryBuilder().select(['status', 'sender_duns AS "senderDuns"', 'first_day AS "firstDay"', 'last_day AS "lastDay"'])
@@ -45,13 +58,6 @@ export class VeeStore implements VeeReads {
     const rows = await this.db.createQueryBuilder().select(RECORD_COLUMNS).from('interval_day', 'i')
       .where('operating_day BETWEEN :firstDay AND :lastDay AND file_id = :fileId', { firstDay, lastDay, fileId }).getRawMany();
     return rows.map(toRecord);
-  }
-
-  /** The newest stored consumption record of each of `esiids` on one day, read in chunks by the interval store's key. */
-  async newestOnDayOf(day: string, esiids: string[]): Promise<StoredRecord[]> {
-    const out: StoredRecord[] = [];
-    for (let i = 0; i < esiids.length; i += CHUNK) out.push(...(await this.newestOf(day, 4, esiids.slice(i, i + CHUNK))));
-    return out;
   }
 
   /** The newest stored record of each of `esiids` (at most a chunk) on one day and channel, by the interval store's key. */

@@ -166,5 +166,26 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         await app.close();
       }
     });
+
+    // Last: it replaces a history day the tests above compare with.
+    it('keeps the newest whole-day total of each consumption record for later history, and a null total for a day with a blank', async () => {
+      const day = HISTORY[0];
+      const totals = async () => {
+        const app = createApp(loadConfig({ ...process.env, ...cli.env, SMT_DATA_DIR: cli.dataDir }));
+        try {
+          const rows = await (await app.db()).query(`SELECT esiid, version, total_wh AS "totalWh" FROM vee_day_total WHERE operating_day = '${day}' ORDER BY esiid`);
+          return rows.map((r: { esiid: string; version: unknown; totalWh: unknown }) => `${r.esiid} ${r.version} ${r.totalWh}`);
+        } finally {
+          await app.close();
+        }
+      };
+      expect(await totals()).to.deep.equal([`${E('01')} 20261007230000 9600`, `${E('02')} 20261007230000 9600`]);
+      const withBlank = fill(96, 0.1);
+      withBlank[40] = null;
+      const supplemental = record(E('01'), day, withBlank, { version: '20261010230000' }) + record(E('02'), day, fill(96, 0.2), { version: '20261010230000' });
+      const { results } = await cli.ingestJson(write(`${TDSP}IntervalData20261106070000001.lse`, supplemental));
+      expect(results[0].records.byCode).to.deep.equal({ '00': 2 });
+      expect(await totals()).to.deep.equal([`${E('01')} 20261010230000 null`, `${E('02')} 20261010230000 19200`]);
+    });
   });
 }

@@ -1,23 +1,16 @@
 import type { VeeSettings } from '../vee-settings';
-import { finding, intervalLabel, type DecodedDay, type VeeDay, type VeeFinding } from '../vee-day';
+import { finding, intervalLabel, type DayStats, type VeeDay, type VeeFinding } from '../vee-day';
 
 /**
  * AMS Consecutive Zeros (UBP Zero Consumption for Active Meters): a meter with a REP of record
  * that reads zero for `zeroSpanHours` in a row. Consumption only: generation is zero every night.
  * Blank intervals break a run (they are missing, not zero).
  */
-export function consecutiveZeros(day: VeeDay, decoded: DecodedDay, settings: VeeSettings): VeeFinding | null {
+export function consecutiveZeros(day: VeeDay, stats: DayStats, settings: VeeSettings): VeeFinding | null {
   if (day.channel !== 4 || !day.hasRepOfRecord) return null;
   // A whole day of zeros is flagged even when the day (spring forward: 23 hours) is shorter than the span.
   const span = Math.min(Math.round(settings.zeroSpanHours * 4), day.intervalCount);
-  let longest = 0, longestStart = -1, run = 0;
-  for (let i = 0; i < decoded.wh.length; i++) {
-    run = decoded.wh[i] === 0 ? run + 1 : 0;
-    if (run > longest) {
-      longest = run;
-      longestStart = i - run + 1;
-    }
-  }
+  const { zeroRun: longest, zeroRunStart: longestStart } = stats;
   if (longest < span) return null;
   const whole = longest === day.intervalCount;
   const from = longestStart === 0 ? '00:00' : intervalLabel(day.operatingDay, longestStart - 1, day.intervalCount);

@@ -1,5 +1,5 @@
 import { dayKind, intervalsInDay } from '../../core/cpt';
-import { finding, type DecodedDay, type VeeDay, type VeeFinding } from '../vee-day';
+import { finding, isBlank, type VeeDay, type VeeFinding } from '../vee-day';
 
 /** Intervals of fall-back day's second 01:00-02:00 (01:15* to 02:00*), 0-based. */
 const REPEATED_HOUR = [8, 9, 10, 11];
@@ -11,13 +11,13 @@ const REPEATED_HOUR = [8, 9, 10, 11];
  * (a meter or head end that did not repeat the hour). Records refused with 03 on a time-change day
  * become findings too (timeChangeRejection), so the TDSP sees its DST problem as one.
  */
-export function timeChange(day: VeeDay, decoded: DecodedDay): VeeFinding | null {
+export function timeChange(day: VeeDay): VeeFinding | null {
   const expected = intervalsInDay(day.operatingDay);
   const kind = dayKind(day.operatingDay);
   if (day.intervalCount !== expected) {
     return finding('TIME_CHANGE', day, `${describe(day.operatingDay, kind)} has ${expected} intervals in Central Prevailing Time; the record has ${day.intervalCount}`);
   }
-  if (kind === 'fall-back' && REPEATED_HOUR.every((i) => decoded.wh[i] === null)) {
+  if (kind === 'fall-back' && REPEATED_HOUR.every((i) => isBlank(day.values, i))) {
     return finding('TIME_CHANGE', day, `${describe(day.operatingDay, kind)}: the repeated hour (01:15* to 02:00*, after clocks fall back) is blank`);
   }
   return null;

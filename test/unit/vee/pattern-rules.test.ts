@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decodeDay } from '../../../src/vee/vee-day';
+import { dayStats, type DayStats } from '../../../src/vee/vee-day';
 import { spikeCheck } from '../../../src/vee/rules/spike-check.rule';
 import { consecutiveZeros } from '../../../src/vee/rules/consecutive-zeros.rule';
 import { highLowUsage } from '../../../src/vee/rules/high-low-usage.rule';
@@ -8,8 +8,10 @@ import { checkDay, historyDays } from '../../../src/vee/vee.rules';
 import { DEFAULT_VEE_SETTINGS as S, veeSettings } from '../../../src/vee/vee-settings';
 import { FALL_BACK, repeat, SPRING_FORWARD, veeDay } from './vee-day.builder';
 
+const statsOf = (d: { values: Uint8Array; intervalCount: number }): DayStats => dayStats(d.values, d.intervalCount);
+
 type Day = ReturnType<typeof veeDay>;
-const withDecoded = <T>(rule: (d: Day, x: ReturnType<typeof decodeDay>, s: typeof S) => T, d: Day, s = S) => rule(d, decodeDay(d), s);
+const withDecoded = <T>(rule: (d: Day, x: DayStats, s: typeof S) => T, d: Day, s = S) => rule(d, statsOf(d), s);
 
 describe('VEE spike check', () => {
   it("flags 5 kWh among 0.2 kWh intervals (25 times the others' average), naming the interval end in prevailing time", () => {
@@ -74,7 +76,7 @@ describe('VEE consecutive zeros for an active meter', () => {
 
 describe('VEE high/low usage against the same weekday', () => {
   const history = { days: [{ operatingDay: '2026-07-07', kwh: 10 }, { operatingDay: '2026-06-30', kwh: 12 }, { operatingDay: '2026-06-23', kwh: 11 }] };
-  const rule = (d: Day, h = history, s = S) => highLowUsage(d, decodeDay(d), h, s);
+  const rule = (d: Day, h = history, s = S) => highLowUsage(d, statsOf(d), h, s);
 
   it('flags 48 kWh against an 11 kWh average (more than 3 times) and 0.96 kWh (less than 0.2 times)', () => {
     const high = rule(veeDay(repeat(96, 0.5)));
@@ -101,15 +103,15 @@ describe('VEE time change (92 / 100 intervals in Central Prevailing Time)', () =
   it("flags a fall-back record whose repeated hour is blank, and passes a full one", () => {
     const values = repeat(100, 0.3);
     for (const i of [8, 9, 10, 11]) values[i] = null;
-    const f = withDecoded(timeChange, veeDay(values, { operatingDay: FALL_BACK }));
+    const f = timeChange(veeDay(values, { operatingDay: FALL_BACK }));
     expect(f).to.include({ code: 'V08', rule: 'TIME_CHANGE' });
     expect(f!.reason).to.equal('2026-11-01 (fall back, 01:00-02:00 repeated): the repeated hour (01:15* to 02:00*, after clocks fall back) is blank');
-    expect(withDecoded(timeChange, veeDay(repeat(100, 0.3), { operatingDay: FALL_BACK }))).to.equal(null);
-    expect(withDecoded(timeChange, veeDay(repeat(92, 0.3), { operatingDay: SPRING_FORWARD }))).to.equal(null);
+    expect(timeChange(veeDay(repeat(100, 0.3), { operatingDay: FALL_BACK }))).to.equal(null);
+    expect(timeChange(veeDay(repeat(92, 0.3), { operatingDay: SPRING_FORWARD }))).to.equal(null);
   });
 
   it('flags a stored record of the wrong length (96 on spring forward)', () => {
-    expect(withDecoded(timeChange, veeDay(repeat(96, 0.3), { operatingDay: SPRING_FORWARD }))!.reason)
+    expect(timeChange(veeDay(repeat(96, 0.3), { operatingDay: SPRING_FORWARD }))!.reason)
       .to.equal('2026-03-08 (spring forward, 02:00-03:00 skipped) has 92 intervals in Central Prevailing Time; the record has 96');
   });
 
@@ -127,9 +129,9 @@ describe('VEE over one record and its settings', () => {
   it('runs every rule: a day with a spike over the meter maximum and no REP of record has three findings, in code order', () => {
     const values = repeat(96, 0.1);
     values[3] = 70;
-    const codes = checkDay(veeDay(values, { hasRepOfRecord: false }), undefined, S).map((f) => f.code);
-    expect(codes).to.deep.equal(['V02', 'V05', 'V06']);
-    expect(checkDay(veeDay(repeat(96, 0.3)), undefined, S)).to.deep.equal([]);
+    const day = veeDay(values, { hasRepOfRecord: false }), quiet = veeDay(repeat(96, 0.3));
+    expect(checkDay(day, statsOf(day), undefined, S).map((f) => f.code)).to.deep.equal(['V02', 'V05', 'V06']);
+    expect(checkDay(quiet, statsOf(quiet), undefined, S)).to.deep.equal([]);
   });
 
   it('reads SMT_VEE_* settings and refuses bad ones by name', () => {

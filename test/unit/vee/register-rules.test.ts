@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decodeDay } from '../../../src/vee/vee-day';
+import { dayStats, type DayStats } from '../../../src/vee/vee-day';
 import { sumCheck } from '../../../src/vee/rules/sum-check.rule';
 import { pulseOverflow } from '../../../src/vee/rules/pulse-overflow.rule';
 import { estimatedShare } from '../../../src/vee/rules/estimated-share.rule';
@@ -7,7 +7,9 @@ import { inactiveUsage } from '../../../src/vee/rules/inactive-usage.rule';
 import { DEFAULT_VEE_SETTINGS as S } from '../../../src/vee/vee-settings';
 import { FALL_BACK, repeat, SPRING_FORWARD, veeDay } from './vee-day.builder';
 
-const run = <T>(rule: (d: ReturnType<typeof veeDay>, x: ReturnType<typeof decodeDay>, s: typeof S) => T, d: ReturnType<typeof veeDay>, s = S) => rule(d, decodeDay(d), s);
+const statsOf = (d: { values: Uint8Array; intervalCount: number }): DayStats => dayStats(d.values, d.intervalCount);
+
+const run = <T>(rule: (d: ReturnType<typeof veeDay>, x: DayStats, s: typeof S) => T, d: ReturnType<typeof veeDay>, s = S) => rule(d, statsOf(d), s);
 
 describe('VEE sum check (intervals against the 00000002 register reads)', () => {
   it('passes a day whose 96 × 0.5 kWh match the register going from 1000 to 1048', () => {
@@ -90,11 +92,11 @@ describe('VEE share of estimated intervals', () => {
 
 describe('VEE usage for inactive meters', () => {
   it('flags usage on a day without a REP of record, and nothing when a REP serves it or nothing was used', () => {
-    const f = inactiveUsage(veeDay(repeat(96, 0.25), { hasRepOfRecord: false }), decodeDay(veeDay(repeat(96, 0.25))));
+    const f = inactiveUsage(veeDay(repeat(96, 0.25), { hasRepOfRecord: false }), statsOf(veeDay(repeat(96, 0.25))));
     expect(f).to.include({ code: 'V05', rule: 'INACTIVE_USAGE' });
     expect(f!.reason).to.equal('24 kWh used on a day without a REP of record for the ESI ID (no REP served it that day)');
-    expect(inactiveUsage(veeDay(repeat(96, 0.25)), decodeDay(veeDay(repeat(96, 0.25))))).to.equal(null);
+    expect(inactiveUsage(veeDay(repeat(96, 0.25)), statsOf(veeDay(repeat(96, 0.25))))).to.equal(null);
     const idle = veeDay(repeat(96, 0), { hasRepOfRecord: false });
-    expect(inactiveUsage(idle, decodeDay(idle))).to.equal(null);
+    expect(inactiveUsage(idle, statsOf(idle))).to.equal(null);
   });
 });
