@@ -46,6 +46,7 @@ import { ReportJobStore } from './usage/report-job.store';
 import { meterReportJobs } from './ops/platform-metrics';
 import { ReportRequestService } from './usage/report-request.service';
 import { InProcessCsvProducer, ThreadedCsvProducer, type ReportCsvProducer } from './usage/report-csv.producer';
+import { EstimatingCsvProducer } from './usage/estimating-csv.producer';
 import type { ReportWorker } from './usage/report.worker';
 import { SqliteUsageSource } from './usage/sqlite-usage.source';
 import { TypeormUsageSource } from './usage/typeorm-usage.source';
@@ -236,7 +237,7 @@ export class App {
       await this.db(); // the schema is up to date before a thread opens the file
       const producer = this.config.db.type === 'sqlite' ? new ThreadedCsvProducer(sqliteFile(this.config), this.config.reports.csvThreads) : new InProcessCsvProducer(() => this.usageSource());
       this.closers.push(() => producer.close());
-      return producer;
+      return new EstimatingCsvProducer(producer, () => this.db());
     });
   }
 

@@ -5,11 +5,11 @@ import { readDateOption } from './cli-inputs';
 import { requiredOption, type Command } from './command';
 import { readParticipantOption } from './participant-option';
 
-const COLUMNS = ['ESIID', 'OPERATING_DAY', 'METHOD', 'SOURCE_DAY', 'KWH', 'MADE'];
+const COLUMNS = ['ESIID', 'OPERATING_DAY', 'METHOD', 'SOURCE_DAY', 'KWH', 'MADE', 'LOAD_PROFILE_CLASS'];
 
 export const estimateCommand: Command = {
   name: ['estimate'],
-  summary: "Platform estimates for the days a TDSP's Missing Consumption Report lists, from each ESI ID's own actual history (kept apart from TDSP data, never delivered as it)",
+  summary: "Platform estimates for the days a TDSP's Missing Consumption Report lists: a proxy day of each ESI ID's own actual history, else its load profile class's default profile (kept apart from TDSP data, never delivered as it)",
   usage: 'estimate --tdsp NAME|DUNS [--day DATE] [--json]',
   options: {
     tdsp: { type: 'string' },
@@ -26,11 +26,11 @@ export const estimateCommand: Command = {
       if (values.json) for (const o of outcomes) term.out(JSON.stringify({ tdspDuns: duns, ...o }) + '\n');
       else {
         term.out(csvHeader(COLUMNS) + csvChunk(outcomes.map((o) => [`'${o.esiid}`, o.operatingDay, o.method ?? 'NONE', o.sourceDay ?? '',
-          o.totalWh === null ? '' : String(o.totalWh / 1000), o.method === null ? '' : o.existing ? 'earlier' : 'now'])));
+          o.totalWh === null ? '' : String(o.totalWh / 1000), o.method === null ? '' : o.existing ? 'earlier' : 'now', o.loadProfileClass ?? ''])));
       }
       const made = outcomes.filter((o) => o.method !== null && !o.existing).length;
       const none = outcomes.filter((o) => o.method === null).length;
-      term.err(`${duns}: ${outcomes.length} missing ESI ID-day${outcomes.length === 1 ? '' : 's'}; ${made} estimated now, ${outcomes.length - made - none} earlier, ${none} without 12 months of own actual history\n`);
+      term.err(`${duns}: ${outcomes.length} missing ESI ID-day${outcomes.length === 1 ? '' : 's'}; ${made} estimated now, ${outcomes.length - made - none} earlier, ${none} without 12 months of own actual history or a load profile class\n`);
     }
     return 0;
   },

@@ -9,7 +9,7 @@ import { requiredOption, type Command } from './command';
 export const reportCommand: Command = {
   name: ['report'],
   summary: 'Run a usage report (interval, daily, monthly) as CSV, or queue it for delivery with --deliver',
-  usage: 'report --type interval|daily|monthly --duns D --from DATE --to DATE (--esiid X ... | --esiids-file F) [--version L|A] [--reading C|G|A] [--out FILE.csv] [--deliver]',
+  usage: 'report --type interval|daily|monthly --duns D --from DATE --to DATE (--esiid X ... | --esiids-file F) [--version L|A] [--reading C|G|A] [--estimates] [--out FILE.csv] [--deliver]',
   options: {
     type: { type: 'string' },
     duns: { type: 'string' },
@@ -21,6 +21,7 @@ export const reportCommand: Command = {
     reading: { type: 'string', default: 'C' },
     out: { type: 'string' },
     deliver: { type: 'boolean', default: false },
+    estimates: { type: 'boolean', default: false },
   },
   allowPositionals: false,
   async run({ values }, app, term) {
@@ -34,6 +35,7 @@ export const reportCommand: Command = {
       version: values.version as string,
       readingType: values.reading as string,
       esiids: esiidList(values),
+      platformEstimates: values.estimates === true,
     };
     const requests = await app.reportRequests();
     if (values.deliver === true) {
@@ -51,7 +53,7 @@ export const reportCommand: Command = {
       if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     };
     let records = 0;
-    await write(reportHeader(spec.reportType as ReportType));
+    await write(reportHeader(spec.reportType as ReportType, spec.platformEstimates));
     for await (const chunk of (await app.reportCsv()).chunks({ ...spec, esiids: authorized, scope })) {
       await write(chunk.csv);
       records += chunk.records;

@@ -5,17 +5,25 @@ import { AvailabilityStore } from '../availability/availability.store';
 import { missingConsumption } from '../availability/missing-consumption.report';
 import { decodeDay } from '../vee/vee-day';
 import { VeeStore, type StoredRecord } from '../vee/vee.store';
+import { selectWhereIn } from '../db/bulk-sql';
 import { candidateDays, type ProxyMethod } from './day-type';
+import { defaultProfileDay, isLoadProfileClass } from './default-profiles';
 import { fitToDay } from './proxy-shape';
 
 const CHUNK = 500;
 
+/** How an estimate was made, in the order tried: a proxy day of the same day type, a like day, the class's default profile. */
+export type EstimateMethod = ProxyMethod | 'DEFAULT_PROFILE';
+
 export interface EstimateOutcome {
   esiid: string;
   operatingDay: string;
-  /** null: no whole, all-actual day of the ESI ID's own within 12 months. */
-  method: ProxyMethod | null;
+  /** null: no whole, all-actual day of the ESI ID's own within 12 months, and no known load profile class. */
+  method: EstimateMethod | null;
+  /** The proxy day; null for DEFAULT_PROFILE. */
   sourceDay: string | null;
+  /** DEFAULT_PROFILE: the class whose default profile shaped the day. */
+  loadProfileClass: string | null;
   totalWh: number | null;
   /** An estimate made by an earlier run was kept. */
   existing: boolean;
@@ -24,7 +32,8 @@ export interface EstimateOutcome {
 /**
  * Platform estimates for the days a TDSP's Missing Consumption Report lists: a proxy day from the
  * ESI ID's own whole, all-actual history within 12 months (same day type first, then like days),
- * fitted to the missing day's interval count. Estimates go to platform_estimate, never to
+ * fitted to the missing day's interval count; without one, the default profile of the ESI ID's load
+ * profile class (default-profiles.ts), when the registry knows the class. Estimates go to platform_estimate, never to
  * interval_day: reports and daily files serve TDSP data only.
  */
 export class EstimationService {
@@ -42,23 +51,27 @@ export class EstimationService {
     for (const row of report.rows) byDay.set(row.operatingDay, [...(byDay.get(row.operatingDay) ?? []), row.esiid]);
     for (const [day, esiids] of byDay) {
       const kept = new Map((await repo.findBy({ operatingDay: day })).map((e) => [e.esiid, e]));
-      const proxies = await this.proxiesFor(day, esiids.filter((e) => !kept.has(e)));
+      const fresh = esiids.filter((e) => !kept.has(e));
+      const proxies = await this.proxiesFor(day, fresh);
+      const classes = await this.classesOf(fresh.filter((e) => !proxies.has(e)));
       for (const esiid of esiids) {
         const earlier = kept.get(esiid);
         if (earlier) {
-          outcomes.push({ esiid, operatingDay: day, method: earlier.method as ProxyMethod, sourceDay: earlier.sourceDay, totalWh: earlier.totalWh, existing: true });
+          outcomes.push({ esiid, operatingDay: day, method: earlier.method as EstimateMethod, sourceDay: earlier.sourceDay || null,
+            loadProfileClass: earlier.loadProfileClass ?? null, totalWh: earlier.totalWh, existing: true });
           continue;
         }
         const proxy = proxies.get(esiid);
-        if (!proxy) {
-          outcomes.push({ esiid, operatingDay: day, method: null, sourceDay: null, totalWh: null, existing: false });
+        const profileClass = classes.get(esiid);
+        if (!proxy && !profileClass) {
+          outcomes.push({ esiid, operatingDay: day, method: null, sourceDay: null, loadProfileClass: null, totalWh: null, existing: false });
           continue;
         }
-        const wh = fitToDay(proxy.wh, proxy.day, day);
+        const wh = proxy ? fitToDay(proxy.wh, proxy.day, day) : defaultProfileDay(profileClass!, day);
         const totalWh = wh.reduce((s, v) => s + v, 0);
-        await repo.insert({ esiid, operatingDay: day, tdspDuns, method: proxy.method, sourceDay: proxy.day,
-          intervalCount: wh.length, intervalWh: wh.join(','), totalWh, createdAt: this.now().toISOString() });
-        outcomes.push({ esiid, operatingDay: day, method: proxy.method, sourceDay: proxy.day, totalWh, existing: false });
+        const made = proxy ? { method: proxy.method, sourceDay: proxy.day, loadProfileClass: null } : { method: 'DEFAULT_PROFILE' as const, sourceDay: '', loadProfileClass: profileClass! };
+        await repo.insert({ esiid, operatingDay: day, tdspDuns, ...made, intervalCount: wh.length, intervalWh: wh.join(','), totalWh, createdAt: this.now().toISOString() });
+        outcomes.push({ esiid, operatingDay: day, ...made, sourceDay: made.sourceDay || null, totalWh, existing: false });
       }
     }
     return outcomes;
@@ -82,6 +95,15 @@ export class EstimationService {
       open = open.filter((e) => !found.has(e));
     }
     return found;
+  }
+
+  /** The known load profile classes of ESI IDs (a class the platform has no default profile for counts as unknown). */
+  private async classesOf(esiids: string[]): Promise<Map<string, Parameters<typeof defaultProfileDay>[0]>> {
+    if (esiids.length === 0) return new Map();
+    const rows = await selectWhereIn<{ esiid: string; cls: string | null }>(this.db.manager, 'SELECT "esiid", "load_profile_class" AS "cls" FROM "esiid"', 'esiid', esiids);
+    const out = new Map<string, Parameters<typeof defaultProfileDay>[0]>();
+    for (const r of rows) if (r.cls !== null && isLoadProfileClass(r.cls)) out.set(r.esiid, r.cls);
+    return out;
   }
 }
 

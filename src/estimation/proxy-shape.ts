@@ -6,7 +6,11 @@ import { intervalsInDay } from '../core/cpt';
  * proxy's 01:00-02:00 hour; a proxy that is itself a time-change day is read by the same clock.
  */
 export function fitToDay(proxy: number[], proxyDay: string, targetDay: string): number[] {
-  const byClock = toClock(proxy, intervalsInDay(proxyDay));
+  return fitClockToDay(toClock(proxy, intervalsInDay(proxyDay)), targetDay);
+}
+
+/** 96 values by clock quarter-hour (a proxy read by the clock, a default profile) fitted to a day's interval count. */
+export function fitClockToDay(byClock: number[], targetDay: string): number[] {
   const target = intervalsInDay(targetDay);
   if (target === 96) return byClock;
   if (target === 92) return [...byClock.slice(0, 8), ...byClock.slice(12)];

@@ -1,11 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { insertRows, placeholders, selectWhereIn } from '../db/bulk-sql';
+import { isLoadProfileClass, LOAD_PROFILE_CLASSES } from '../estimation/default-profiles';
 import { dunsOwnerProblem, loadDunsOwners } from './participants-csv.importer';
 import { ESIID_EXPECTED, esiidProblem, isEsiid, isReadCycle, MAX_METER_TEXT, MAX_READ_CYCLE, MIN_READ_CYCLE, type ParticipantKind } from './registry-formats';
 import type { CsvRow, ImportTally, RowBatchImporter } from './registry-import.service';
 
 /** Stored columns of an ESI ID, in the order they are written. */
-const COLUMNS = ['tdsp_duns', 'meter_number', 'meter_hardware_version', 'meter_firmware_version', 'read_cycle'] as const;
+const COLUMNS = ['tdsp_duns', 'meter_number', 'meter_hardware_version', 'meter_firmware_version', 'read_cycle', 'load_profile_class'] as const;
 type Column = (typeof COLUMNS)[number];
 type EsiidValues = Record<Column, string | number | null>;
 
@@ -22,7 +23,7 @@ export interface MeterExchange {
 export type MeterExchangeListener = (manager: EntityManager, exchanges: MeterExchange[]) => Promise<void>;
 
 /**
- * `esiid,tdsp_duns[,meter_number,meter_hardware_version,meter_firmware_version,read_cycle]`.
+ * `esiid,tdsp_duns[,meter_number,meter_hardware_version,meter_firmware_version,read_cycle,load_profile_class]`.
  * An empty cell clears a value; a column left out of the header keeps what is stored, so a file
  * can move ESI IDs between TDSPs without repeating their meters.
  */
@@ -110,12 +111,19 @@ export class EsiidsCsvImporter implements RowBatchImporter {
       }
       changes.read_cycle = cycle;
     }
+    if (v.load_profile_class !== undefined) {
+      const profileClass = v.load_profile_class.trim().toUpperCase();
+      if (profileClass !== '' && !isLoadProfileClass(profileClass)) {
+        return `load_profile_class "${v.load_profile_class.slice(0, 20)}" is not one the platform has a default profile for; expected one of ${LOAD_PROFILE_CLASSES.join(', ')}, or empty for unknown`;
+      }
+      changes.load_profile_class = profileClass === '' ? null : profileClass;
+    }
     return { esiid, changes };
   }
 }
 
 function emptyValues(): EsiidValues {
-  return { tdsp_duns: null, meter_number: null, meter_hardware_version: null, meter_firmware_version: null, read_cycle: null };
+  return { tdsp_duns: null, meter_number: null, meter_hardware_version: null, meter_firmware_version: null, read_cycle: null, load_profile_class: null };
 }
 
 function pick(row: EsiidValues): EsiidValues {

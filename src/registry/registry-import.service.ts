@@ -56,7 +56,7 @@ const LAYOUTS: LayoutSpec[] = [
   {
     layout: 'esiids',
     required: ['esiid', 'tdsp_duns'],
-    optional: ['meter_number', 'meter_hardware_version', 'meter_firmware_version', 'read_cycle'],
+    optional: ['meter_number', 'meter_hardware_version', 'meter_firmware_version', 'read_cycle', 'load_profile_class'],
   },
   { layout: 'rep-of-record', required: ['esiid', 'rep_duns', 'effective_from', 'effective_to'], optional: [] },
 ];

@@ -47,6 +47,8 @@ export interface EsiidRecord {
   meterFirmwareVersion: string | null;
   /** 1-21; null: monthly periods follow calendar months. */
   readCycle: number | null;
+  /** Load profile class for default-profile estimates; null: unknown. */
+  loadProfileClass?: string | null;
 }
 
 export interface RepStretch {
@@ -138,6 +140,7 @@ export class RegistryService {
       meterHardwareVersion: row.meterHardwareVersion,
       meterFirmwareVersion: row.meterFirmwareVersion,
       readCycle: row.readCycle,
+      loadProfileClass: row.loadProfileClass,
     };
   }
 

@@ -34,6 +34,7 @@ export function meterUsageMethods(deps: MeterUsageDeps): MeterUsageMethods {
         requesterDuns: args.requesterAuthenticationID, reportType: args.reportType,
         startDate: readUsDate(args.startDate, 'startDate'), endDate: readUsDate(args.endDate, 'endDate'),
         version: args.version ?? undefined, readingType: args.readingType ?? undefined, esiids: asArray(args.esiid), transId: args.trans_id,
+        platformEstimates: isXsTrue(args.platformEstimates),
       }, { participantId: caller.participantId });
       return {
         trans_id: args.trans_id, correlationId: result.correlationId, statusCode: result.statusCode as StatusCode,
@@ -95,4 +96,9 @@ function checkRequesterType(requesterType: string, kind: 'REP' | 'TDSP'): void {
   if (requesterType !== expected) {
     throw new SmtError('REPORT_OPTION_INVALID', `requesterType "${requesterType}" does not match your registration as a ${kind}; send ${expected}`);
   }
+}
+
+/** xs:boolean's true (`true` or `1`), whether the SOAP layer left it as text or made it a boolean. */
+function isXsTrue(value: boolean | string | null | undefined): boolean {
+  return value === true || (typeof value === 'string' && ['true', '1'].includes(value.trim()));
 }

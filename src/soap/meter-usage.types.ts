@@ -47,6 +47,8 @@ export interface SubmitUsageRequest {
   readingType?: string | null;
   /** 1..50,000 */
   esiid: Repeated<string>;
+  /** xs:boolean, default false: add platform estimates of missing days, in rows marked as such. */
+  platformEstimates?: boolean | string | null;
 }
 
 export interface GetUsageRequestStatus {
@@ -164,7 +166,7 @@ const singleEsiidRequest = fieldsOf<SingleEsiidUsageRequest>()([
 export const MESSAGE_FIELDS: MessageFields = {
   SubmitUsageRequest: fieldsOf<SubmitUsageRequest>()([
     'trans_id', 'requestorID', 'requesterType', 'requesterAuthenticationID', 'reportType', 'startDate', 'endDate',
-    'version?', 'readingType?', 'esiid[1..50000]',
+    'version?', 'readingType?', 'esiid[1..50000]', 'platformEstimates?',
   ]),
   SubmitUsageRequestResponse: fieldsOf<SubmitUsageRequestResponse>()([
     'trans_id', 'correlationId', 'statusCode', 'statusReason?', 'notAuthorized[0..50000]',

@@ -35,6 +35,8 @@ export function intervalRows(day: UsageDay): string[][] {
 /** Longest `USAGE_KWH` cell: MAX_WH is 1073741.823 kWh. */
 const KWH_MAX_CHARS = 11;
 const DIRECTION_BYTES: Record<1 | 4, Uint8Array> = { 4: latin1(`,${directionCell(4)}\r\n`), 1: latin1(`,${directionCell(1)}\r\n`) };
+/** The same row ends with the estimate columns of a report that asked for platform estimates (report-estimates.ts): TDSP data, `N` and no source. */
+const MARKED_DIRECTION_BYTES: Record<1 | 4, Uint8Array> = { 4: latin1(`,${directionCell(4)},N,\r\n`), 1: latin1(`,${directionCell(1)},N,\r\n`) };
 /** `HH:MM,HH:MM,` of each slot, per day shape (reportSlots caches one array per shape). */
 const slotBytes = new WeakMap<readonly IntervalSlot[], Uint8Array[]>();
 /** Cells that need no CSV quoting: the ESI ID is the only cell from outside that is not built here. */
@@ -48,19 +50,20 @@ const ZERO = 48;
  * its own (transferable to another thread without a copy): byte for byte what csv-stringify makes
  * of those rows, at a fraction of the cost, since a report has millions of them. Every cell is
  * built here from digits and fixed text, so none needs quoting; an ESI ID that would goes the
- * csv-stringify way.
+ * csv-stringify way. `marked`: each row ends with the estimate columns of TDSP data (`,N,`).
  */
-export function intervalCsv(days: readonly UsageDay[]): Uint8Array {
+export function intervalCsv(days: readonly UsageDay[], marked = false): Uint8Array {
+  const endings = marked ? MARKED_DIRECTION_BYTES : DIRECTION_BYTES;
   const quoted = new Map<UsageDay, Uint8Array>();
   const slotsOf = daySlots();
   let capacity = 0;
   for (const day of days) {
     if (!PLAIN_ESIID.test(day.esiid)) {
-      const bytes = Buffer.from(csvChunk(intervalRows(day)));
+      const bytes = Buffer.from(csvChunk(marked ? intervalRows(day).map((row) => [...row, 'N', '']) : intervalRows(day)));
       quoted.set(day, bytes);
       capacity += bytes.length;
     } else {
-      capacity += slotsOf(day.operatingDay).length * (day.esiid.length + 33 + 12 + KWH_MAX_CHARS + 2 + DIRECTION_BYTES[day.channel].length);
+      capacity += slotsOf(day.operatingDay).length * (day.esiid.length + 33 + 12 + KWH_MAX_CHARS + 2 + endings[day.channel].length);
     }
   }
   const out = Buffer.from(new ArrayBuffer(capacity));
@@ -76,7 +79,7 @@ export function intervalCsv(days: readonly UsageDay[]): Uint8Array {
     const prefixLength = out.write(`${esiidCell(day.esiid)},${usDate(day.operatingDay)},${revisionDate(day.version)},`, at, 'latin1');
     const slots = slotsOf(day.operatingDay);
     const times = slotTimes(slots);
-    const direction = DIRECTION_BYTES[day.channel];
+    const direction = endings[day.channel];
     const values = day.values;
     const count = day.intervalCount;
     for (let s = 0; s < slots.length; s++) {

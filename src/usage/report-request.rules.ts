@@ -19,6 +19,8 @@ export interface ReportRequestInput {
   readingType?: string;
   esiids: string[];
   transId?: string | null;
+  /** Ask for platform estimates of missing days, in rows marked as such (INTERVAL and DAILY, consumption). */
+  platformEstimates?: boolean;
 }
 
 export interface ReportRequestSpec {
@@ -31,6 +33,7 @@ export interface ReportRequestSpec {
   /** Distinct, in first-seen order. */
   esiids: string[];
   transId: string | null;
+  platformEstimates: boolean;
 }
 
 /** MM/DD/YYYY (SMT's request format) to YYYY-MM-DD, or null when it is not a real date. */
@@ -65,6 +68,10 @@ export function checkReportRequest(input: ReportRequestInput, today: string, max
   if (readingType === 'A' && reportType !== 'INTERVAL') {
     throw new SmtError('REPORT_OPTION_INVALID', `readingType A (both channels) is only for INTERVAL reports; the ${reportType} layout carries one channel: ask C or G`);
   }
+  const platformEstimates = input.platformEstimates === true;
+  if (platformEstimates && (reportType === 'MONTHLY' || readingType === 'G')) {
+    throw new SmtError('REPORT_OPTION_INVALID', `platform estimates are made for consumption days only: ask for them in INTERVAL or DAILY reports of readingType C or A, not ${reportType === 'MONTHLY' ? 'MONTHLY' : 'readingType G'}`);
+  }
   for (const [name, day] of [['startDate', input.startDate], ['endDate', input.endDate]] as const) {
     if (!isDay(day)) throw new SmtError('REPORT_DATES_INVALID', `${name} "${day}" is not a real date (MM/DD/YYYY)`);
   }
@@ -87,7 +94,7 @@ export function checkReportRequest(input: ReportRequestInput, today: string, max
   if (bad.length > 0) {
     throw new SmtError('REPORT_ESIID_INVALID', `malformed ESI ID(s): ${bad.slice(0, 5).map((e) => `"${e.slice(0, 70)}"`).join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''} (expected 1 to 64 letters or digits)`);
   }
-  return { requesterDuns: input.requesterDuns, reportType, startDate: input.startDate, endDate: input.endDate, version, readingType, esiids, transId: input.transId ?? null };
+  return { requesterDuns: input.requesterDuns, reportType, startDate: input.startDate, endDate: input.endDate, version, readingType, esiids, transId: input.transId ?? null, platformEstimates };
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {

@@ -44,6 +44,8 @@ export interface ReportStatusView {
   statusCode: string;
   statusReason: string | null;
   esiidCount: number;
+  /** The request asked for platform estimates of missing days. */
+  platformEstimates: boolean;
   notAuthorized: string[];
   recordCount: number;
   files: { fileName: string; records: number; bytes: number; removed: boolean }[];
@@ -97,7 +99,7 @@ export class ReportRequestService {
       readingType: spec.readingType, kind: options.kind ?? 'adhoc', status: nothing ? 'NAU' : 'PEN',
       statusReason: nothing ? REPORT_FAILURES.NAU : null, esiids: authorized.join('\n'), esiidCount: authorized.length,
       notAuthorized: notAuthorized.join('\n'), revisionsAfterFileId: options.revisionsAfterFileId ?? null, recordCount: 0, attempts: 0, createdAt: new Date().toISOString(),
-      finishedAt: nothing ? new Date().toISOString() : null,
+      finishedAt: nothing ? new Date().toISOString() : null, platformEstimates: spec.platformEstimates && options.kind !== 'daily',
     };
     // Daily postings are the platform's own work; a request with nothing to produce costs nothing.
     const saved = options.kind === 'daily' || nothing ? await (options.manager ?? this.db.manager).getRepository(ReportRequest).save(row) : await this.saveWithinQuota(row);
@@ -120,6 +122,7 @@ export class ReportRequestService {
       correlationId: randomUUID(), transId: null, participantId: PORTAL_PARTICIPANT_ID, requesterDuns: '', reportType: spec.reportType, startDate: spec.startDate,
       endDate: spec.endDate, version: spec.version, readingType: spec.readingType, kind: 'portal', status: 'PEN', statusReason: null, esiids: spec.esiids.join('\n'),
       esiidCount: spec.esiids.length, notAuthorized: '', revisionsAfterFileId: null, recordCount: 0, attempts: 0, createdAt: new Date().toISOString(), finishedAt: null,
+      platformEstimates: spec.platformEstimates,
     };
     const saved = await this.saveWithinQuota(row);
     this.logger.info('report: portal export accepted', { correlationId: saved.correlationId, type: spec.reportType, esiids: spec.esiids.length });
@@ -175,7 +178,7 @@ export class ReportRequestService {
     return requests.map((r) => ({
       correlationId: r.correlationId, transId: r.transId, requesterDuns: r.requesterDuns, reportType: r.reportType,
       startDate: r.startDate, endDate: r.endDate, version: r.version, readingType: r.readingType, kind: r.kind,
-      statusCode: r.status, statusReason: r.statusReason, esiidCount: r.esiidCount,
+      statusCode: r.status, statusReason: r.statusReason, esiidCount: r.esiidCount, platformEstimates: r.platformEstimates === true,
       notAuthorized: r.notAuthorized ? r.notAuthorized.split('\n') : [], recordCount: r.recordCount,
       files: files.filter((f) => f.requestId === r.id && r.status !== 'PUB').map((f) => ({ fileName: f.fileName, records: f.records, bytes: f.bytes, removed: f.deletedAt !== null })),
       createdAt: r.createdAt, finishedAt: r.finishedAt, expiresAt: r.expiresAt,

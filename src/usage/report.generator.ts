@@ -5,6 +5,7 @@ import type { ReadingType, ReportRequestSpec, VersionOption } from './report-req
 import { DAILY_HEADER, dailyRow } from './daily-report.builder';
 import { daySlots, INTERVAL_HEADER, intervalCsv, intervalRows } from './interval-report.builder';
 import { billingPeriods, MONTHLY_HEADER, MonthlyAccumulator } from './monthly-report.builder';
+import { ESTIMATE_HEADER, indexEstimates, intervalCsvWithEstimates, rowsWithEstimates, type EstimateDay } from './report-estimates';
 import type { ReportType, UsageDay } from './usage-day';
 import type { EsiidFacts, UsageSource } from './usage.source';
 
@@ -13,6 +14,10 @@ export interface ReportJob extends Pick<ReportRequestSpec, 'reportType' | 'start
   scope: ReportScope;
   /** Daily postings: before endDate, only versions loaded by ingest files after this id (revisions). */
   revisionsAfterFileId?: number | null;
+  /** The requester asked for platform estimates of missing days: rows gain the estimate columns (report-estimates.ts). */
+  platformEstimates?: boolean;
+  /** The stored estimates of the request's ESI IDs and days (EstimatingCsvProducer loads them); shown only for days the requester may see. */
+  estimates?: EstimateDay[];
 }
 
 export interface CsvChunk {
@@ -45,8 +50,9 @@ export const REPORT_NAMES: Record<ReportType, 'IntervalMeterUsage' | 'DailyMeter
   MONTHLY: 'MonthlyUsage',
 };
 
-export function reportHeader(type: ReportType): string {
-  return csvHeader(type === 'INTERVAL' ? INTERVAL_HEADER : type === 'DAILY' ? DAILY_HEADER : MONTHLY_HEADER);
+export function reportHeader(type: ReportType, platformEstimates = false): string {
+  const header = type === 'INTERVAL' ? INTERVAL_HEADER : type === 'DAILY' ? DAILY_HEADER : MONTHLY_HEADER;
+  return csvHeader(platformEstimates && type !== 'MONTHLY' ? [...header, ...ESTIMATE_HEADER] : header);
 }
 
 function channels(readingType: ReadingType): (1 | 4)[] {
@@ -60,12 +66,13 @@ function channels(readingType: ReadingType): (1 | 4)[] {
  */
 export async function* reportSections(source: UsageSource, job: ReportJob, part: ReportPart = WHOLE_REPORT): AsyncGenerator<string[][]> {
   for await (const section of daySections(source, job, part)) {
-    yield section.rows ?? section.days.flatMap((usage) => (job.reportType === 'INTERVAL' ? intervalRows(usage) : [dailyRow(usage)]));
+    if (section.rows === undefined && job.platformEstimates) yield rowsWithEstimates(job.reportType, section.days, section.estimates ?? []);
+    else yield section.rows ?? section.days.flatMap((usage) => (job.reportType === 'INTERVAL' ? intervalRows(usage) : [dailyRow(usage)]));
   }
 }
 
 /** A section: the stored days it prints (interval and daily reports), or its finished rows (monthly). */
-type Section = { days: UsageDay[]; rows?: undefined } | { rows: string[][] };
+type Section = { days: UsageDay[]; rows?: undefined; estimates?: EstimateDay[] } | { rows: string[][] };
 
 /**
  * Sections are runs of SECTION_ESIIDS of the requested ESI IDs in order, authorized or not. Each
@@ -100,6 +107,7 @@ async function* daySections(source: UsageSource, job: ReportJob, part: ReportPar
       access.set(esiid, ranges.length > 0 ? ranges : null);
     }
   };
+  const estimates = job.platformEstimates ? indexEstimates(job.estimates) : null;
   let first = 0;
   for (let day = job.startDate; day <= job.endDate; day = addDays(day, 1)) {
     for (const channel of channels(job.readingType)) {
@@ -117,7 +125,15 @@ async function* daySections(source: UsageSource, job: ReportJob, part: ReportPar
             days.push(usage);
           }
         }
-        yield { days };
+        // A platform estimate stands in for a consumption day with no TDSP data, on a day the requester may see.
+        const estimatesOfDay = channel === 4 ? estimates?.get(day) : undefined;
+        if (!estimatesOfDay) {
+          yield { days };
+          continue;
+        }
+        const present = new Set(days.map((d) => d.esiid));
+        const shown = esiids.filter((esiid) => wanted.has(esiid) && !present.has(esiid) && inRanges(access.get(esiid)!, day) && estimatesOfDay.has(esiid));
+        yield { days, estimates: shown.map((esiid) => estimatesOfDay.get(esiid)!) };
       }
       first += sections;
     }
@@ -148,10 +164,12 @@ export async function* reportChunks(source: UsageSource, job: ReportJob, part: R
   for await (const section of daySections(source, job, part)) {
     if (section.rows === undefined && job.reportType === 'INTERVAL') {
       const slotsOf = daySlots();
-      yield { csv: intervalCsv(section.days), records: section.days.reduce((n, day) => n + slotsOf(day.operatingDay).length, 0) };
+      const estimates = section.estimates ?? [];
+      const records = section.days.reduce((n, day) => n + slotsOf(day.operatingDay).length, 0) + estimates.reduce((n, e) => n + slotsOf(e.operatingDay).length, 0);
+      yield { csv: job.platformEstimates ? intervalCsvWithEstimates(section.days, estimates) : intervalCsv(section.days), records };
       continue;
     }
-    const rows = section.rows ?? section.days.map(dailyRow);
+    const rows = section.rows ?? (job.platformEstimates ? rowsWithEstimates(job.reportType, section.days, section.estimates ?? []) : section.days.map(dailyRow));
     let csv = '';
     for (let i = 0; i < rows.length; i += STRINGIFY_ROWS) csv += csvChunk(rows.slice(i, i + STRINGIFY_ROWS));
     yield { csv: ownBytes(csv), records: rows.length };

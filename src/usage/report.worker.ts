@@ -142,12 +142,13 @@ export class ReportWorker {
       // A portal export's ESI IDs and first day were chosen by the person's rights when it was asked (ReportRequestService.submitPortal).
       scope: participant ? { participantId: participant.id, kind: participant.kind, duns: new Set(participant.duns) } : { kind: 'ALL' },
       revisionsAfterFileId: request.revisionsAfterFileId,
+      platformEstimates: request.platformEstimates === true,
     };
     const writer = new ReportFileWriter({
       folder: participant ? path.join(this.options.ftpsRoot, request.requesterDuns, request.kind === 'daily' ? 'daily' : 'adhoc') : portalExportFolder(this.options.ftpsRoot, request.correlationId),
       reportName: REPORT_NAMES[type], duns: request.requesterDuns,
       recipientKey: participant ? await readPublicKey(participant.pgpPublicKey!, `the PGP key of ${participant.name}`) : null,
-      header: reportHeader(type), maxCsvBytes: this.options.maxFileCsvBytes, createdAt: new Date(request.createdAt),
+      header: reportHeader(type, job.platformEstimates), maxCsvBytes: this.options.maxFileCsvBytes, createdAt: new Date(request.createdAt),
       compressionLevel: this.options.compressionLevel,
     });
     let records = 0;

@@ -127,7 +127,7 @@ describe('registry import', () => {
       expect(counts(result)).to.deep.equal([11, 0, 0, 0]);
       expect(await registry.getEsiid('10443720000000001')).to.deep.equal({
         esiid: '10443720000000001', tdspDuns: '100000001', meterNumber: 'M0000001',
-        meterHardwareVersion: 'AMS-2.1', meterFirmwareVersion: '4.2.0', readCycle: 5,
+        meterHardwareVersion: 'AMS-2.1', meterFirmwareVersion: '4.2.0', readCycle: 5, loadProfileClass: null,
       });
       expect(await registry.getEsiid('10443720000000009')).to.include({ meterHardwareVersion: 'AMS-1.0', meterFirmwareVersion: '1.0.3', readCycle: null });
       expect(await registry.getEsiid('1008901000000000000001')).to.include({ tdspDuns: '100000002', meterNumber: 'M9000001', meterHardwareVersion: null });
@@ -161,6 +161,22 @@ describe('registry import', () => {
       const cleared = csv('cleared.csv', ['esiid,tdsp_duns,read_cycle', '10443720000000005,100000002,']);
       expect(counts(await importer.importCsv(cleared))).to.deep.equal([0, 1, 0, 0]);
       expect(await registry.getEsiid('10443720000000005')).to.include({ readCycle: null, meterNumber: 'M0000005' });
+    });
+
+    it('loads an optional load_profile_class (any letter case), keeps it when the column is left out, clears it when empty, and refuses an unknown class', async () => {
+      await loadFixtures('participants.csv');
+      const first = csv('lpc.csv', ['esiid,tdsp_duns,load_profile_class', '10443720000000031,100000001,reslowr', '10443720000000032,100000001,BUSHILF', '10443720000000033,100000001,', '10443720000000034,100000001,RESXYZ']);
+      const result = await importer.importCsv(first);
+      expect(counts(result)).to.deep.equal([3, 0, 0, 1]);
+      expect(result.rejected[0]).to.deep.equal({ line: 5, reason: 'load_profile_class "RESXYZ" is not one the platform has a default profile for; expected one of RESLOWR, RESHIWR, BUSLOLF, BUSMEDLF, BUSHILF, BUSNODEM, or empty for unknown' });
+      expect(await registry.getEsiid('10443720000000031')).to.include({ loadProfileClass: 'RESLOWR' });
+      expect(await registry.getEsiid('10443720000000033')).to.include({ loadProfileClass: null });
+      const meters = csv('meters.csv', ['esiid,tdsp_duns,meter_number', '10443720000000031,100000001,M31']);
+      expect(counts(await importer.importCsv(meters))).to.deep.equal([0, 1, 0, 0]);
+      expect(await registry.getEsiid('10443720000000031')).to.include({ loadProfileClass: 'RESLOWR', meterNumber: 'M31' });
+      const cleared = csv('lpc-cleared.csv', ['esiid,tdsp_duns,load_profile_class', '10443720000000032,100000001,']);
+      expect(counts(await importer.importCsv(cleared))).to.deep.equal([0, 1, 0, 0]);
+      expect(await registry.getEsiid('10443720000000032')).to.include({ loadProfileClass: null });
     });
 
     it('refuses a REP DUNS as tdsp_duns and a spreadsheet-mangled ESI ID', async () => {
