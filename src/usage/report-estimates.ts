@@ -1,6 +1,4 @@
-import type { DataSource } from 'typeorm';
-import { addDays, cptTimestamp } from '../core/cpt';
-import { placeholders } from '../db/bulk-sql';
+import { cptTimestamp } from '../core/cpt';
 import { ESTIMATED_FLAG, MAX_WH } from '../ingest/lse-record';
 import { csvChunk } from './report-csv';
 import { dailyRow } from './daily-report.builder';
@@ -40,26 +38,6 @@ export function indexEstimates(estimates: readonly EstimateDay[] | undefined): E
     day.set(e.esiid, e);
   }
   return index;
-}
-
-/**
- * The stored estimates of a request's ESI IDs and days, one indexed read per day. Estimates are
- * rare (the days no TDSP data came for) and bounded by the request's rows, which were counted
- * against the requester's limits when it was accepted; which of them the requester may see is
- * decided day by day with the TDSP data (report.generator.ts).
- */
-export async function loadEstimates(db: DataSource, job: { startDate: string; endDate: string; esiids: readonly string[] }): Promise<EstimateDay[]> {
-  const wanted = new Set(job.esiids);
-  const out: EstimateDay[] = [];
-  const p = placeholders(db.manager, 1, 0)[0];
-  for (let day = job.startDate; day <= job.endDate; day = addDays(day, 1)) {
-    const rows: { esiid: string; method: string; source_day: string; cls: string | null; wh: string; created_at: string }[] = await db.query(
-      `SELECT "esiid", "method", "source_day", "load_profile_class" AS "cls", "interval_wh" AS "wh", "created_at" FROM "platform_estimate" WHERE "operating_day" = ${p}`, [day]);
-    for (const r of rows) {
-      if (wanted.has(r.esiid)) out.push({ esiid: r.esiid, operatingDay: day, method: r.method, sourceDay: r.source_day, loadProfileClass: r.cls, intervalWh: r.wh, createdAt: r.created_at });
-    }
-  }
-  return out;
 }
 
 /** An estimate as a stored day of channel 4: every interval flagged E, its revision the time it was made. */
