@@ -48,7 +48,7 @@ describe('smt estimate: platform estimates for missing days, apart from TDSP dat
     expect(of(A, '2026-10-20')).to.include({ method: null, sourceDay: null, totalWh: null });
     expect(all.filter((o) => o.esiid === B).every((o) => o.method === null)).to.equal(true);
     expect(all.filter((o) => o.esiid === A)).to.have.length(38 - 4);
-    expect(r.err).to.equal(`${TDSP}: 72 missing ESI ID-days; ${all.filter((o) => o.method !== null).length} estimated now, 0 earlier, ${all.filter((o) => o.method === null).length} without 12 months of own actual history\n`);
+    expect(r.err).to.equal(`${TDSP}: 72 missing ESI ID-days; ${all.filter((o) => o.method !== null).length} estimated now, 0 earlier, ${all.filter((o) => o.method === null).length} without 12 months of own actual history or a load profile class\n`);
 
     const db = new Database(path.join(cli.dataDir, 'smt.sqlite'), { readonly: true });
     try {
@@ -66,7 +66,7 @@ describe('smt estimate: platform estimates for missing days, apart from TDSP dat
     expect((await cli.run('usage', A, '--from', '2026-11-24', '--to', '2026-11-24')).out.trim().split('\n')).to.have.length(1);
     expect((await cli.run('missing-consumption', '--tdsp', TDSP, '--day', REPORT_DAY)).out).to.contain(`'${A},2026-11-24,200000001`);
     const again = await cli.run('estimate', '--tdsp', TDSP, '--day', REPORT_DAY);
-    expect(again.out.split('\r\n')).to.include(`'${A},2026-11-24,SAME_DAY,2026-11-10,38.4,earlier`);
+    expect(again.out.split('\r\n')).to.include(`'${A},2026-11-24,SAME_DAY,2026-11-10,38.4,earlier,`);
     expect(again.err).to.match(/; 0 estimated now, \d+ earlier, /);
   });
 });
