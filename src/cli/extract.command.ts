@@ -56,9 +56,10 @@ export const extractRunCommand: Command = {
   allowPositionals: false,
   async run({ values }, app, term) {
     const day = typeof values.day === 'string' ? readDateOption(values.day, '--day') : cptToday();
-    const outcomes = await (await service(app)).run(day);
-    for (const o of outcomes) term.out(`${o.duns} (${o.participant}): ${o.records} record${o.records === 1 ? '' : 's'} loaded ${o.loadDay} -> ${o.files.map((f) => f.path).join(', ')}\n`);
-    if (outcomes.length === 0) term.err(`no subscription is due for ${day}\n`);
-    return 0;
+    const { delivered, failed } = await (await service(app)).run(day);
+    for (const o of delivered) term.out(`${o.duns} (${o.participant}): ${o.records} record${o.records === 1 ? '' : 's'} loaded ${o.loadDay} -> ${o.files.map((f) => f.path).join(', ')}\n`);
+    for (const f of failed) term.err(`${f.duns}: failed, still due (run again): ${f.error}\n`);
+    if (delivered.length + failed.length === 0) term.err(`no subscription is due for ${day}\n`);
+    return failed.length > 0 ? 1 : 0;
   },
 };

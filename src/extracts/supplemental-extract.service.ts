@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { addDays, cptToday, reportSlots } from '../core/cpt';
-import { SmtError } from '../core/errors';
+import { errorMessage, SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { ExtractSubscription } from '../db/entities/extract-subscription.entity';
 import { readPublicKey } from '../delivery/pgp';
@@ -22,6 +22,17 @@ export interface ExtractOutcome {
   loadDay: string;
   records: number;
   files: DeliveredFile[];
+}
+
+export interface ExtractFailure {
+  duns: string;
+  error: string;
+}
+
+/** What one run did: the subscribers served, and those that failed (still due, tried again at the next run). */
+export interface ExtractRun {
+  delivered: ExtractOutcome[];
+  failed: ExtractFailure[];
 }
 
 interface Recipient {
@@ -67,35 +78,59 @@ export class SupplementalExtractService {
     return this.db.getRepository(ExtractSubscription).find({ order: { duns: 'ASC' } });
   }
 
-  /** Produces `day`'s extract (the loads of day − 3) for every subscription that has not had it. */
-  async run(day: string): Promise<ExtractOutcome[]> {
+  /**
+   * Produces `day`'s extract (the loads of day − 3) for every subscription that has not had it. A
+   * subscriber that cannot be served (its key gone, its folder unwritable) is reported in `failed`
+   * and stays due; the others are delivered and recorded. A failure to read the loads fails all.
+   */
+  async run(day: string): Promise<ExtractRun> {
     const loadDay = addDays(day, -EXTRACT_LAG_DAYS);
     const due = (await this.list()).filter((s) => s.lastExtractDay === null || s.lastExtractDay < day);
-    if (due.length === 0) return [];
-    const recipients: Recipient[] = [];
+    const failed: ExtractFailure[] = [];
+    let recipients: Recipient[] = [];
+    const fail = async (duns: string, error: unknown, writer?: ReportFileWriter): Promise<void> => {
+      await writer?.abort().catch(() => undefined);
+      recipients = recipients.filter((r) => r.subscription.duns !== duns);
+      failed.push({ duns, error: errorMessage(error) });
+      this.logger.error('extract: supplemental interval data extract failed for a subscriber; it stays due', { duns, loadDay, error: errorMessage(error) });
+    };
+    for (const subscription of due) {
+      try {
+        recipients.push(await this.recipient(subscription));
+      } catch (error) {
+        await fail(subscription.duns, error);
+      }
+    }
     try {
-      for (const subscription of due) recipients.push(await this.recipient(subscription));
       const records = new VeeStore(this.db);
-      for (const file of await this.filesLoadedOn(loadDay)) {
+      for (const file of recipients.length ? await this.filesLoadedOn(loadDay) : []) {
         const stored = await records.fileRecords(file.id, file.firstDay, file.lastDay);
-        for (const r of recipients) {
-          const mine = await this.theirs(r, stored, file);
-          if (mine.length > 0) await r.writer.write(intervalCsv(mine.map(toUsageDay)), mine.reduce((n, m) => n + reportSlots(m.operatingDay).length, 0));
-          r.records += mine.length;
+        for (const r of [...recipients]) {
+          try {
+            const mine = await this.theirs(r, stored, file);
+            if (mine.length > 0) await r.writer.write(intervalCsv(mine.map(toUsageDay)), mine.reduce((n, m) => n + reportSlots(m.operatingDay).length, 0));
+            r.records += mine.length;
+          } catch (error) {
+            await fail(r.subscription.duns, error, r.writer);
+          }
         }
       }
-      const outcomes: ExtractOutcome[] = [];
-      for (const r of recipients) {
-        const files = await r.writer.close();
-        await this.db.getRepository(ExtractSubscription).update({ duns: r.subscription.duns }, { lastExtractDay: day });
-        outcomes.push({ duns: r.subscription.duns, participant: r.name, loadDay, records: r.records, files });
-        this.logger.info('extract: supplemental interval data extract delivered', { duns: r.subscription.duns, loadDay, records: r.records, files: files.map((f) => f.fileName) });
-      }
-      return outcomes;
     } catch (error) {
       for (const r of recipients) await r.writer.abort().catch(() => undefined);
       throw error;
     }
+    const delivered: ExtractOutcome[] = [];
+    for (const r of [...recipients]) {
+      try {
+        const files = await r.writer.close();
+        await this.db.getRepository(ExtractSubscription).update({ duns: r.subscription.duns }, { lastExtractDay: day });
+        delivered.push({ duns: r.subscription.duns, participant: r.name, loadDay, records: r.records, files });
+        this.logger.info('extract: supplemental interval data extract delivered', { duns: r.subscription.duns, loadDay, records: r.records, files: files.map((f) => f.fileName) });
+      } catch (error) {
+        await fail(r.subscription.duns, error, r.writer);
+      }
+    }
+    return { delivered, failed };
   }
 
   private async recipient(subscription: ExtractSubscription): Promise<Recipient> {

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../app';
+import { AvailabilityStore } from '../availability/availability.store';
+import { missingConsumptionJob } from '../availability/missing-consumption.job';
+import { supplementalExtractJob } from '../extracts/supplemental-extract.job';
+import { SupplementalExtractService } from '../extracts/supplemental-extract.service';
 import { makePrivateDir } from '../core/private-files';
 import { InboundFolderWorker } from '../ingest/inbound-folder.worker';
 import { LeasedInboundClaims } from '../ops/inbound-claims';
@@ -61,10 +65,7 @@ export async function startWorkerPart(app: App, leases: JobLeaseStore, pollMs: n
   inbound.start();
   const reports = await app.reportWorker();
   await reports.start();
-  const exclusive: RunExclusive = (name, work, period) => withLease(leases, app.logger, `scheduler:${name}`, leaseMs, work, period);
-  const scheduler = new PostingScheduler(await app.dailyPostings(), await app.retention(), app.logger, {
-    postingTime: app.config.reports.dailyPostingTime, checkMs: 60_000,
-  }, exclusive, await optionalDailyJobs(app));
+  const scheduler = await workerScheduler(app, leases);
   scheduler.start();
   const dispatch = await app.dispatchWorker();
   await dispatch.start();
@@ -73,16 +74,36 @@ export async function startWorkerPart(app: App, leases: JobLeaseStore, pollMs: n
     banner: [
       `  inbound LSE files: ${app.ftpsRoot}/<TDSP DUNS>/inbound/ (checked every ${pollMs / 1000} s; activity reports in .../reports/)`,
       `  report files:      ${app.ftpsRoot}/<DUNS>/adhoc/ and daily/ (daily postings at the latest ${app.config.reports.dailyPostingTime} CPT; kept ${app.config.reports.retentionDays} days)`,
+      `  data quality:      Missing Consumption Reports in <TDSP DUNS>/reports/ from ${app.config.ops.missingConsumptionTime} CPT; supplemental extracts in <DUNS>/extracts/ from ${app.config.ops.extractTime} CPT (daily)`,
       `  platform PGP key:  fingerprint ${key.fingerprint} (smt keys export-public prints it for TDSPs)`,
     ],
     stop: async () => void (await Promise.all([inbound.stop(), reports.stop(), scheduler.stop(), dispatch.stop()])),
   };
 }
 
-/** Daily jobs beside retention: partition upkeep on PostgreSQL (none on the other engines). */
-async function optionalDailyJobs(app: App): Promise<DailyJob[]> {
+/**
+ * The worker's scheduler: daily postings and retention, and under leases (each once per operating
+ * day across the instances on the database) partition upkeep, every TDSP DUNS's Missing Consumption
+ * Report and the supplemental extract.
+ */
+export async function workerScheduler(app: App, leases: JobLeaseStore, checkMs = 60_000): Promise<PostingScheduler> {
+  const exclusive: RunExclusive = (name, work, period) => withLease(leases, app.logger, `scheduler:${name}`, app.config.ops.leaseMs, work, period);
+  return new PostingScheduler(await app.dailyPostings(), await app.retention(), app.logger, {
+    postingTime: app.config.reports.dailyPostingTime, checkMs,
+  }, exclusive, await dailyJobs(app));
+}
+
+/** Daily jobs beside retention: partition upkeep on PostgreSQL (none on the other engines), then the data-quality reports and extracts. */
+async function dailyJobs(app: App): Promise<DailyJob[]> {
   const upkeep = await app.partitionUpkeep();
-  return upkeep ? [upkeep] : [];
+  const db = await app.db();
+  const registry = await app.registry();
+  const tdspDuns = async () => (await registry.listParticipants()).filter((p) => p.kind === 'TDSP').flatMap((p) => p.duns).sort();
+  return [
+    ...(upkeep ? [upkeep] : []),
+    missingConsumptionJob(new AvailabilityStore(db), tdspDuns, app.ftpsRoot, app.config.ops.missingConsumptionTime),
+    supplementalExtractJob(new SupplementalExtractService(db, registry, app.ftpsRoot, app.logger), app.config.ops.extractTime),
+  ];
 }
 
 /** The API role: the SOAP server, the FTPS site and the portal (and in development the mock TDSP). */

@@ -10,10 +10,17 @@ export interface SchedulerOptions {
   checkMs: number;
 }
 
-/** Other once-a-day work the scheduler runs after the posting time (e.g. partition upkeep on PostgreSQL). */
+/**
+ * Other once-a-day work the scheduler runs (partition upkeep, the Missing Consumption Reports, the
+ * supplemental extract). With `units` (one per TDSP DUNS, say), each unit is run, leased, recorded
+ * as done and retried on its own, so one unit's failure holds up none of the others.
+ */
 export interface DailyJob {
   name: string;
-  run(now: Date): Promise<unknown>;
+  /** HH:MM Central Prevailing Time from which it runs each day; default the posting time. */
+  at?: string;
+  units?(): Promise<string[]>;
+  run(now: Date, unit?: string): Promise<unknown>;
 }
 
 /**
@@ -61,27 +68,48 @@ export class PostingScheduler {
     await this.running;
   }
 
-  /** Postings, retention and each daily job are independent: a failure of one is logged, and the others still run. */
+  /**
+   * Postings, retention and each daily job are independent: a failure of one is logged, and the
+   * others still run. A daily job runs at the first check past its time, so an instance that was
+   * down at that time runs it when it starts (for today; the lease's record of the day done keeps
+   * every instance from running it twice).
+   */
   async tick(now: Date): Promise<void> {
     const today = cptToday(now);
-    const pastPostingTime = String(cptTimestamp(now)).slice(8, 12) >= this.options.postingTime.replace(':', '');
+    const pastPostingTime = isPast(now, this.options.postingTime);
     await this.exclusive('daily-posting', () => this.postYesterday(addDays(today, -1), pastPostingTime)).catch((error) => {
       this.logger.error('scheduler: daily posting failed; it is tried again at the next check', { error: errorMessage(error) });
     });
-    if (!pastPostingTime) return;
     const jobs: DailyJob[] = [{ name: 'retention', run: (at) => this.retention.run(at) }, ...this.dailyJobs];
-    for (const job of jobs) await this.runDaily(job, today, now);
+    for (const job of jobs) {
+      if (isPast(now, job.at ?? this.options.postingTime)) await this.runDaily(job, today, now);
+    }
   }
 
   private async runDaily(job: DailyJob, today: string, now: Date): Promise<void> {
     if (this.doneOn.get(job.name) === today) return;
+    let units: (string | undefined)[];
     try {
-      const outcome = await this.exclusive(job.name, () => job.run(now), today);
-      // Run here, or already done today by another instance: either way, nothing more to do today.
-      if (outcome.ran) this.logger.info(`scheduler: ${job.name} applied`, { ...(outcome.result as object) });
-      if (outcome.ran || outcome.reason === 'already-done') this.doneOn.set(job.name, today);
+      units = job.units ? await job.units() : [undefined];
     } catch (error) {
-      this.logger.error(`scheduler: ${job.name} failed; it is tried again at the next check`, { error: errorMessage(error) });
+      this.logger.error(`scheduler: ${job.name} failed; it is tried again at the next check`, { day: today, error: errorMessage(error) });
+      return;
+    }
+    let settled = 0;
+    for (const unit of units) {
+      const scope = unit === undefined ? {} : { unit };
+      try {
+        const outcome = await this.exclusive(unit === undefined ? job.name : `${job.name}:${unit}`, () => job.run(now, unit), today);
+        if (outcome.ran) this.logger.info(`scheduler: ${job.name} applied`, { day: today, ...scope, ...(outcome.result as object) });
+        // Run here, or already done today by another instance: either way, nothing more to do today.
+        if (outcome.ran || outcome.reason === 'already-done') settled++;
+      } catch (error) {
+        this.logger.error(`scheduler: ${job.name} failed; it is tried again at the next check`, { day: today, ...scope, error: errorMessage(error) });
+      }
+    }
+    if (settled === units.length) this.doneOn.set(job.name, today);
+    if (units.length > 1 || settled < units.length) {
+      this.logger.info(`scheduler: ${job.name} progress`, { day: today, units: units.length, done: settled, left: units.length - settled });
     }
   }
 
@@ -93,4 +121,9 @@ export class PostingScheduler {
     const failed = results.filter((r) => r.status === 'failed').map((r) => r.duns);
     this.logger.info('scheduler: daily posting', { day: yesterday, queued: results.filter((r) => r.status === 'queued').length, failed });
   }
+}
+
+/** Whether `now` is at or past HH:MM Central Prevailing Time on its day. */
+function isPast(now: Date, time: string): boolean {
+  return String(cptTimestamp(now)).slice(8, 12) >= time.replace(':', '');
 }
