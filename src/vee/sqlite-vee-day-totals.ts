@@ -15,14 +15,12 @@ export class SqliteVeeDayTotals implements VeeDayTotals {
   private readonly one: Database.Statement;
   private readonly range: Database.Statement;
   private readonly save: Database.Statement;
-  private readonly prune: Database.Statement;
 
   constructor(file: string) {
     this.db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     this.one = this.db.prepare('SELECT total_wh FROM vee_day_total WHERE operating_day = ? AND esiid = ?').pluck();
     this.range = this.db.prepare('SELECT esiid, total_wh FROM vee_day_total WHERE operating_day = ? AND esiid BETWEEN ? AND ? AND total_wh IS NOT NULL').raw();
     this.save = this.db.prepare('INSERT OR REPLACE INTO vee_day_total (operating_day, esiid, version, total_wh) VALUES (?, ?, ?, ?)');
-    this.prune = this.db.prepare('DELETE FROM vee_day_total WHERE operating_day < ?');
   }
 
   async dayTotals(day: string, esiids: string[]): Promise<Map<string, number>> {
@@ -44,10 +42,9 @@ export class SqliteVeeDayTotals implements VeeDayTotals {
     return totals;
   }
 
-  async saveDayTotals(totals: DayTotal[], keepFrom: string): Promise<void> {
+  async saveDayTotals(totals: DayTotal[]): Promise<void> {
     this.db.transaction(() => {
       for (const t of totals) this.save.run(t.operatingDay, t.esiid, t.version, t.totalWh);
-      this.prune.run(keepFrom);
     })();
   }
 

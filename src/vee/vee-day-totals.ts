@@ -15,8 +15,11 @@ export interface DayTotal {
 export interface VeeDayTotals {
   /** Whole-day totals (Wh) of `esiids` on `day`; ESI IDs without a whole day are absent. */
   dayTotals(day: string, esiids: string[]): Promise<Map<string, number>>;
-  /** Keeps the totals of checked records (each replaces its ESI ID's day) and drops those of days before `keepFrom`. */
-  saveDayTotals(totals: DayTotal[], keepFrom: string): Promise<void>;
+  /**
+   * Keeps the totals of checked records, each replacing its ESI ID's day. They are kept as long as
+   * the intervals: on PostgreSQL partition upkeep drops those of dropped months.
+   */
+  saveDayTotals(totals: DayTotal[]): Promise<void>;
 }
 
 /** Stays under SQL Server's 2,100 parameters (4 a row) and SQLite's default limits. */
@@ -37,7 +40,7 @@ export class TypeormVeeDayTotals implements VeeDayTotals {
     return totals;
   }
 
-  async saveDayTotals(totals: DayTotal[], keepFrom: string): Promise<void> {
+  async saveDayTotals(totals: DayTotal[]): Promise<void> {
     await this.db.transaction(async (m) => {
       for (const [day, list] of byDay(totals)) {
         for (let i = 0; i < list.length; i += CHUNK) {
@@ -47,7 +50,6 @@ export class TypeormVeeDayTotals implements VeeDayTotals {
             .values(part.map((t) => ({ operating_day: t.operatingDay, esiid: t.esiid, version: t.version, total_wh: t.totalWh }))).execute();
         }
       }
-      await m.createQueryBuilder().delete().from('vee_day_total').where('operating_day < :keepFrom', { keepFrom }).execute();
     });
   }
 }

@@ -1,4 +1,4 @@
-import { addDays, intervalsInDay } from '../core/cpt';
+import { intervalsInDay } from '../core/cpt';
 import type { Logger } from '../core/logger';
 import { timeChangeRejection } from './rules/time-change.rule';
 import { checkDay, historyDays } from './vee.rules';
@@ -10,9 +10,6 @@ import type { VeeReads } from './vee-reads';
 import type { FileFacts, StoredRecord, VeeStore } from './vee.store';
 
 export type FileFinding = VeeFinding & { tdspDuns: string };
-
-/** Daily totals older than this (days before today) are dropped: history for a day that late is past the 13 months served. */
-const TOTALS_KEPT_DAYS = 400;
 
 type Stretch = { from: string; to: string | null };
 /** A record as the loader stored it: every field set, with its sender and REP attribute. */
@@ -93,7 +90,7 @@ export class VeeRunner {
       for (const finding of checkDay(day, stats, histories.get(r), this.settings)) found.push(finding);
     }
     found.push(...rejected);
-    await this.totals.saveDayTotals(dayTotals, addDays(this.now().toISOString().slice(0, 10), -TOTALS_KEPT_DAYS));
+    await this.totals.saveDayTotals(dayTotals);
     const findings = found.map((f) => ({ ...f, tdspDuns: tdsp.get(f.esiid) ?? facts.senderDuns ?? '' }));
     if (findings.length > 0) await this.store.save(fileId, findings, this.now().toISOString());
     await this.store.saveFileQuality({ fileId, records: records.length, ...counts, estimatedToActual: estimatedToActual(replaced), findings: findings.length, checkedAt: this.now().toISOString() });

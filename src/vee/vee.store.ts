@@ -43,8 +43,8 @@ export class VeeStore implements VeeReads, VeeDayTotals {
     return this.totals.dayTotals(day, esiids);
   }
 
-  saveDayTotals(totals: DayTotal[], keepFrom: string): Promise<void> {
-    return this.totals.saveDayTotals(totals, keepFrom);
+  saveDayTotals(totals: DayTotal[]): Promise<void> {
+    return this.totals.saveDayTotals(totals);
   }
 
   async fileFacts(fileId: number): Promise<FileFacts | null> {
