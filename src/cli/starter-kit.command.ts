@@ -21,7 +21,7 @@ export function demoClientDir(dataDir: string, entityName: string): string {
 
 export const starterKitCommand: Command = {
   name: ['starter-kit'],
-  summary: 'Write the soapUI starter kit for a participant: WSDLs/XSDs (MeterUsage; HAN for a REP, TdspHan/TdspCallback for a TDSP), soapUI project, certificates and onboarding README; --verify KIT checks a kit against the platform',
+  summary: 'Write the soapUI starter kit for a participant: WSDLs/XSDs (MeterUsage and EsiIdData; HAN for a REP, TdspHan/TdspCallback for a TDSP), soapUI project, certificates and onboarding README; --verify KIT checks a kit against the platform',
   usage: USAGE,
   options: {
     entity: { type: 'string' },

@@ -34,7 +34,7 @@ describe('smt starter-kit --verify through the real server', function () {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('passes for the demo REP\'s kit: all 17 samples answered, each answer signed by the server', async () => {
+  it('passes for the demo REP\'s kit: all 21 samples answered, each answer signed by the server', async () => {
     const out = path.join(dataDir, 'kit-demo-rep');
     const written = await cli.run('starter-kit', '--entity', 'Demo REP', '--out', out);
     expect(written.status, written.err).to.equal(0);
@@ -52,10 +52,11 @@ describe('smt starter-kit --verify through the real server', function () {
     expect(verified.status, verified.out + verified.err).to.equal(0);
     expect(verified.out).to.not.include('WARNING');
     const lines = kitLines(verified.out);
-    expect(lines, verified.out).to.have.length(17);
+    expect(lines, verified.out).to.have.length(21);
     for (const line of lines) expect(line).to.match(/^OK /).and.include('answer signed by the server');
     expect(verified.out).to.match(/HAN ProvisionHanDevice .*the TDSP reported Device Added/);
-    expect(verified.out).to.include('All 17 samples sent answered');
+    expect(verified.out).to.match(/EsiIdData GetDataGaps .*answer signed by the server/);
+    expect(verified.out).to.include('All 21 samples sent answered');
   });
 
   it('passes for a TDSP\'s kit: its own ESI IDs, its MeterUsage samples, and the README covers its side', async () => {
@@ -71,7 +72,8 @@ describe('smt starter-kit --verify through the real server', function () {
     const verified = await cli.run('starter-kit', '--verify', out);
     expect(verified.status, verified.out + verified.err).to.equal(0);
     const lines = kitLines(verified.out);
-    expect(lines.map((l) => l.split(/\s+/)[2])).to.deep.equal(['SubmitUsageRequest', 'GetUsageRequestStatus', 'GetIntervalUsage', 'GetDailyReads', 'GetMonthlyUsage']);
+    expect(lines.map((l) => l.split(/\s+/)[2])).to.deep.equal(['SubmitUsageRequest', 'GetUsageRequestStatus', 'GetIntervalUsage', 'GetDailyReads', 'GetMonthlyUsage',
+      'GetTradeDateIntervalData', 'GetEsiidsWithoutIntervalData', 'RequestOwnedIntervalData', 'GetDataGaps']);
     for (const line of lines) expect(line).to.match(/^OK /);
   });
 
@@ -112,11 +114,11 @@ describe('smt starter-kit --verify through the real server', function () {
     // Its samples name its customers: the check leaves out what reaches their devices.
     const verified = await cli.run('starter-kit', '--verify', out, '--skip-messages');
     expect(verified.status, verified.out + verified.err).to.equal(0);
-    expect(kitLines(verified.out)).to.have.length(11);
+    expect(kitLines(verified.out)).to.have.length(15);
     const skipped = verified.out.split('\n').filter((l) => l.startsWith('SKIP '));
     expect(skipped.map((l) => l.split(/\s+/)[2]).sort()).to.deep.equal(['CancelAllLoadControlEvents', 'CancelLoadControlEvent', 'CancelTextMessage',
       'SendLoadControlEvent', 'SendPriceMessage', 'SendTextMessage']);
-    expect(verified.out).to.include('All 11 samples sent answered');
+    expect(verified.out).to.include('All 15 samples sent answered');
   });
 
   it('warns when the platform serves another address than the kit names, and fails a kit whose keystore the platform does not know', async () => {

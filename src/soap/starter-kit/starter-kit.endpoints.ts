@@ -1,12 +1,13 @@
 import type { RequesterType } from '../meter-usage.types';
 
 /**
- * The service addresses a starter kit names: MeterUsage for everyone, HAN for a REP, and for a TDSP
+ * The service addresses a starter kit names: MeterUsage and EsiIdData for everyone, HAN for a REP, and for a TDSP
  * the TdspCallback service it reports HAN statuses to. They live side by side under the public URL
- * (SMT_SOAP_PUBLIC_URL), so HAN and TdspCallback are taken from the MeterUsage endpoint.
+ * (SMT_SOAP_PUBLIC_URL), so the others are taken from the MeterUsage endpoint.
  */
 export interface KitEndpoints {
   MeterUsage: string;
+  EsiIdData: string;
   /** A REP's kit only. */
   HAN: string | null;
   /** A TDSP's kit only. */
@@ -16,6 +17,7 @@ export interface KitEndpoints {
 export function kitEndpoints(meterUsageEndpoint: string, requesterType: RequesterType): KitEndpoints {
   return {
     MeterUsage: meterUsageEndpoint,
+    EsiIdData: siblingEndpoint(meterUsageEndpoint, 'EsiIdData'),
     HAN: requesterType === 'ROR' ? siblingEndpoint(meterUsageEndpoint, 'HAN') : null,
     TdspCallback: requesterType === 'TDSP' ? siblingEndpoint(meterUsageEndpoint, 'TdspCallback') : null,
   };

@@ -1,3 +1,4 @@
+import { ESIID_DATA_WSDL_FILE, ESIID_DATA_XSD_FILE } from '../esiid-data.types';
 import { FAULT_XSD_FILE } from '../fault-table';
 import { HAN_WSDL_FILE, HAN_XSD_FILE } from '../han.types';
 import { METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE } from '../meter-usage.types';
@@ -19,6 +20,12 @@ export const KIT_FILES = {
   zeepScript: 'call-sample.py',
 } as const;
 
+/** In every kit: the EsiIdData service (ESI ID data services and the data-gap report), for REPs and TDSPs alike. */
+export const ESIID_DATA_KIT_FILES = {
+  wsdl: `wsdl/${ESIID_DATA_WSDL_FILE}`,
+  xsd: `wsdl/${ESIID_DATA_XSD_FILE}`,
+} as const;
+
 /** In a development kit for a demo participant: its PGP private key, to decrypt its report files. */
 export const DEMO_KIT_FILES = { pgpKey: 'certs/pgp-private.asc' } as const;
 
@@ -36,9 +43,9 @@ export const TDSP_KIT_FILES = {
 } as const;
 
 /** The folder of each service's sample requests as plain SOAP envelopes. */
-export const SAMPLE_DIRS = { MeterUsage: 'requests', HAN: 'requests/HAN' } as const;
+export const SAMPLE_DIRS = { MeterUsage: 'requests', HAN: 'requests/HAN', EsiIdData: 'requests/EsiIdData' } as const;
 
-/** The sample request of one operation: requests/SubmitUsageRequest.xml, requests/HAN/ProvisionHanDevice.xml. */
+/** The sample request of one operation: requests/SubmitUsageRequest.xml, requests/HAN/ProvisionHanDevice.xml, requests/EsiIdData/GetDataGaps.xml. */
 export function samplePath(service: keyof typeof SAMPLE_DIRS, operation: string): string {
   return `${SAMPLE_DIRS[service]}/${operation}.xml`;
 }

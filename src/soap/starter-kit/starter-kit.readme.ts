@@ -2,7 +2,8 @@ import path from 'node:path';
 import { FAULT_NAMESPACE, FAULT_TABLE } from '../fault-table';
 import { HAN_OPERATIONS } from '../han.types';
 import type { KitEndpoints } from './starter-kit.endpoints';
-import { HAN_KIT_FILES, KIT_FILES, SAMPLE_DIRS, TDSP_KIT_FILES } from './starter-kit.files';
+import { ESIID_DATA_OPERATIONS } from '../esiid-data.types';
+import { ESIID_DATA_KIT_FILES, HAN_KIT_FILES, KIT_FILES, SAMPLE_DIRS, TDSP_KIT_FILES } from './starter-kit.files';
 import { OUTGOING_WSS, SIGNING } from './starter-kit.soapui';
 import { stockToolsSection, tdspUploadSection, type StockToolsInput } from './starter-kit.stock-tools';
 import { TDSP_CALLBACK_OPERATIONS, TDSP_HAN_OPERATIONS } from '../tdsp-han.types';
@@ -24,7 +25,7 @@ export interface ReadmeInput extends Omit<StockToolsInput, 'endpoint' | 'tdsp'> 
 export function readme(input: ReadmeInput): string {
   const { HAN: han, TdspCallback: callback } = input.endpoints;
   const stock: StockToolsInput = { ...input, endpoint: input.endpoints.MeterUsage, tdsp: callback !== null };
-  const services = han ? 'MeterUsage and HAN SOAP services' : 'MeterUsage SOAP service';
+  const services = han ? 'MeterUsage, EsiIdData and HAN SOAP services' : 'MeterUsage and EsiIdData SOAP services';
   return `# SMT starter kit: ${input.entityName}
 
 Everything needed to call the ${services} as **${input.entityName}** (DUNS ${input.duns}) from soapUI
@@ -33,12 +34,13 @@ or any SOAP 1.1 client.
 | File | What it is |
 |---|---|
 | \`${KIT_FILES.wsdl}\`, \`${KIT_FILES.xsd}\`, \`${KIT_FILES.faultXsd}\` | The MeterUsage contract (WSDL 1.1, document/literal; the first XSD defines every message, the second the fault detail). |
-${han ? `| \`${HAN_KIT_FILES.wsdl}\`, \`${HAN_KIT_FILES.xsd}\` | The HAN contract (same fault detail). |\n` : ''}${callback ? `| \`${TDSP_KIT_FILES.tdspHanWsdl}\`, \`${TDSP_KIT_FILES.callbackWsdl}\`, \`${TDSP_KIT_FILES.xsd}\` | Your side of HAN: the service you implement and the one you call back (see below). |\n` : ''}| \`${KIT_FILES.project}\` | soapUI project: endpoint${han ? 's' : ''}, one sample request per operation, WS-Security and TLS keystore set up. |
-| \`${SAMPLE_DIRS.MeterUsage}/*.xml\`${han ? `, \`${SAMPLE_DIRS.HAN}/*.xml\`` : ''} | The same sample requests as plain SOAP envelopes (unsigned: your client adds WS-Security). |
+| \`${ESIID_DATA_KIT_FILES.wsdl}\`, \`${ESIID_DATA_KIT_FILES.xsd}\` | The EsiIdData contract: ESI ID data services and the data-gap report (same fault detail). |
+${han ? `| \`${HAN_KIT_FILES.wsdl}\`, \`${HAN_KIT_FILES.xsd}\` | The HAN contract (same fault detail). |\n` : ''}${callback ? `| \`${TDSP_KIT_FILES.tdspHanWsdl}\`, \`${TDSP_KIT_FILES.callbackWsdl}\`, \`${TDSP_KIT_FILES.xsd}\` | Your side of HAN: the service you implement and the one you call back (see below). |\n` : ''}| \`${KIT_FILES.project}\` | soapUI project: endpoints, one sample request per operation, WS-Security and TLS keystore set up. |
+| \`${SAMPLE_DIRS.MeterUsage}/*.xml\`, \`${SAMPLE_DIRS.EsiIdData}/*.xml\`${han ? `, \`${SAMPLE_DIRS.HAN}/*.xml\`` : ''} | The same sample requests as plain SOAP envelopes (unsigned: your client adds WS-Security). |
 | \`${KIT_FILES.serverCa}\` | The CA certificate of the server's TLS certificate and response signatures: trust it. |
 | \`${KIT_FILES.keystore}\` | ${input.keystoreIncluded ? 'Your client certificate and private key (PKCS#12), for TLS and for signing.' : 'Not included: put your PKCS#12 keystore (client certificate and key) here under this name.'} |
 
-Endpoint: \`${input.endpoints.MeterUsage}\` (its WSDL: \`${input.endpoints.MeterUsage}?wsdl\`).${han ? ` HAN: \`${han}\`.` : ''}
+Endpoint: \`${input.endpoints.MeterUsage}\` (its WSDL: \`${input.endpoints.MeterUsage}?wsdl\`). EsiIdData: \`${input.endpoints.EsiIdData}\`.${han ? ` HAN: \`${han}\`.` : ''}
 FTPS site (explicit TLS): \`${input.ftpsUrl}\`, your folders under \`/${input.duns}/\`.
 
 ## Onboarding steps
@@ -61,7 +63,7 @@ FTPS site (explicit TLS): \`${input.ftpsUrl}\`, your folders under \`/${input.du
    A message is accepted once: a replayed signature is refused (\`WSS_REPLAY\`). Responses are signed by the server.
 
 ## Using the soapUI project
-1. File > Import Project > \`${KIT_FILES.project}\`${han ? ': interfaces MeterUsageBinding and HANBinding' : ''}.
+1. File > Import Project > \`${KIT_FILES.project}\`: interfaces MeterUsageBinding, EsiIdDataBinding${han ? ' and HANBinding' : ''}.
 2. Project > WS-Security Configurations > Keystores: \`${path.posix.basename(KIT_FILES.keystore)}\` must show status OK.${input.keystorePasswordKnown ? '' : ' Enter the keystore password there and in the Signature entry of the outgoing configuration.'}${input.keystoreAlias === null ? ' Pick your key\'s alias in the Signature entry.' : ` The key alias is \`${input.keystoreAlias}\`.`}
 3. Each sample request uses the outgoing configuration "${OUTGOING_WSS}" (Timestamp, then Signature) and the same
    keystore for TLS (request property "SSL Keystore").
@@ -74,8 +76,25 @@ FTPS site (explicit TLS): \`${input.ftpsUrl}\`, your folders under \`/${input.du
    at once for one ESI ID; larger ranges are refused with \`RANGE_TOO_LARGE\`: use SubmitUsageRequest.
 ${input.ownEsiids.length > 0 ? `The samples use your ESI IDs ${input.ownEsiids.join(', ')}.` : 'The samples carry a placeholder ESI ID: replace it where its comment says so.'}
 
-${stockToolsSection(stock)}${han ? hanSection(han) : ''}${callback ? tdspUploadSection(stock) + tdspSection(callback) : ''}
+${stockToolsSection(stock)}${esiidDataSection(input.endpoints.EsiIdData)}${han ? hanSection(han) : ''}${callback ? tdspUploadSection(stock) + tdspSection(callback) : ''}
 ${faultsSection()}`;
+}
+
+function esiidDataSection(endpoint: string): string {
+  return `
+## EsiIdData: ESI ID data services and the data-gap report
+Endpoint \`${endpoint}\` (WSDL: \`${endpoint}?wsdl\`); contract \`${ESIID_DATA_KIT_FILES.wsdl}\` with \`${ESIID_DATA_KIT_FILES.xsd}\`; samples in
+\`${SAMPLE_DIRS.EsiIdData}/\` and in the project's EsiIdDataBinding. Same certificate, signing and DUNS as MeterUsage; every answer
+covers only your ESI IDs (a REP's on the days it was REP of record, a TDSP's in its territory).
+Operations: ${Object.keys(ESIID_DATA_OPERATIONS).join(', ')}.
+- **GetTradeDateIntervalData**: interval data of one trade date; up to 10 ESI IDs in the answer, 11 to 50,000 as a report
+  request (\`statusCode\` PEN and a \`correlationId\` to poll with GetUsageRequestStatus; the file comes like any report).
+- **GetEsiidsWithoutIntervalData**: your ESI IDs with no consumption loaded for a trade date, up to 5000 per answer;
+  while the answer has \`nextAfterEsiid\`, send it back as \`afterEsiid\`.
+- **RequestOwnedIntervalData**: one report request of every ESI ID you own in a range (at most 50,000).
+- **GetDataGaps**: your ESI IDs' days without consumption in a range of at most 31 days, \`NEVER_RECEIVED\` or
+  \`REJECTED\` with the load's result code and file, up to 200 ESI IDs per answer (paged as above).
+`;
 }
 
 function hanSection(endpoint: string): string {

@@ -46,9 +46,9 @@ const SAMPLE_TEXT = 'Peak prices 4-7 pm today: pre-cool now';
 type MeterUsageRequest<K extends MeterUsageOperation> = Parameters<MeterUsageMethods[K]>[0];
 type HanRequest<K extends HanOperation> = Parameters<HanMethods[K]>[0];
 /** Comments above fields, by field name. */
-type Notes<T> = Partial<Record<keyof T & string, string>>;
+export type Notes<T> = Partial<Record<keyof T & string, string>>;
 
-interface Contract {
+export interface Contract {
   prefix: string;
   namespace: string;
   fields: MessageFields;
@@ -131,7 +131,7 @@ export function hanSampleRequests(options: SampleOptions): Record<HanOperation, 
   } satisfies Record<HanOperation, string>;
 }
 
-function sampleEsiids(options: SampleOptions): string[] {
+export function sampleEsiids(options: SampleOptions): string[] {
   return ownEsiids(options) ? options.sampleEsiids! : [DEFAULT_SAMPLE_ESIID];
 }
 
@@ -140,11 +140,11 @@ function ownEsiids(options: SampleOptions): boolean {
 }
 
 /** Above the ESI IDs of a kit whose entity had none registered: the sample's ESI ID is not one to use. */
-function esiidNote(options: SampleOptions): string | undefined {
+export function esiidNote(options: SampleOptions): string | undefined {
   return ownEsiids(options) ? undefined : `replace with one of your ESI IDs: ${options.entityName.replace(/-/g, ' ')} had none registered when this kit was written`;
 }
 
-function requestorId(entityName: string): string {
+export function requestorId(entityName: string): string {
   return entityName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64) || 'integration-test';
 }
 
@@ -152,7 +152,7 @@ function requestorId(entityName: string): string {
  * A request envelope with the fields in schema order, each note as a comment above its field. A field
  * (or note) the schema does not have is a programming error.
  */
-function envelope(contract: Contract, element: string, values: object, notes: Record<string, string | undefined> = {}): string {
+export function envelope(contract: Contract, element: string, values: object, notes: Record<string, string | undefined> = {}): string {
   const fields = contract.fields[element]!.map(fieldName);
   const given = values as Record<string, string | readonly string[] | null | undefined>;
   const unknown = [...Object.keys(given), ...Object.keys(notes)].filter((name) => !fields.includes(name));

@@ -3,11 +3,13 @@ import path from 'node:path';
 import forge from 'node-forge';
 import { cptToday } from '../../core/cpt';
 import { contractPath } from '../contract';
+import { ESIID_DATA_NAMESPACE, ESIID_DATA_WSDL_FILE, ESIID_DATA_XSD_FILE, type EsiIdDataOperation } from '../esiid-data.types';
 import { FAULT_XSD_FILE } from '../fault-table';
 import { HAN_NAMESPACE, HAN_WSDL_FILE, HAN_XSD_FILE, type HanOperation } from '../han.types';
 import { METER_USAGE_NAMESPACE, METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE, type MeterUsageOperation } from '../meter-usage.types';
 import { kitEndpoints, type KitEndpoints } from './starter-kit.endpoints';
-import { DEMO_KIT_FILES, HAN_KIT_FILES, KIT_FILES, samplePath, TDSP_KIT_FILES } from './starter-kit.files';
+import { esiidDataSampleRequests } from './starter-kit.esiid-samples';
+import { DEMO_KIT_FILES, ESIID_DATA_KIT_FILES, HAN_KIT_FILES, KIT_FILES, samplePath, TDSP_KIT_FILES } from './starter-kit.files';
 import { readme } from './starter-kit.readme';
 import { hanSampleRequests, sampleRequests, type SampleOptions } from './starter-kit.samples';
 import { soapUiProject, type SoapUiInterface } from './starter-kit.soapui';
@@ -18,8 +20,8 @@ import { ZEEP_SCRIPT } from './starter-kit.zeep';
 /**
  * The soapUI starter kit an integrator gets at onboarding: the contracts, a soapUI project with one
  * sample request per operation and WS-Security set up as the server expects it, the certificates,
- * and a README with the steps. Every kit covers MeterUsage; a REP's also HAN (contract, samples and a
- * second interface in the project), a TDSP's instead the TDSP side of HAN (TdspHan and TdspCallback
+ * and a README with the steps. Every kit covers MeterUsage and EsiIdData; a REP's also HAN (contract, samples and
+ * an interface of its own in the project), a TDSP's instead the TDSP side of HAN (TdspHan and TdspCallback
  * contracts). Sample requests are valid against their XSD (checked by a test).
  * Layout: starter-kit.files.ts; samples, project and README: starter-kit.{samples,soapui,readme}.ts.
  */
@@ -52,6 +54,8 @@ export interface StarterKit {
   samples: Record<MeterUsageOperation, string>;
   /** A REP's kit: the HAN sample envelope of each operation, as in the project and in requests/HAN/; null in a TDSP's kit. */
   hanSamples: Record<HanOperation, string> | null;
+  /** The EsiIdData sample envelope of each operation, as in the project and in requests/EsiIdData/. */
+  esiidDataSamples: Record<EsiIdDataOperation, string>;
   /** The key alias found in the keystore, when it could be opened. */
   keystoreAlias: string | null;
 }
@@ -82,6 +86,11 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
     xsd: await contract(HAN_XSD_FILE),
     samples: hanSampleRequests(options),
   };
+  const esiidData = {
+    wsdl: withServiceAddress(await contract(ESIID_DATA_WSDL_FILE), endpoints.EsiIdData),
+    xsd: await contract(ESIID_DATA_XSD_FILE),
+    samples: esiidDataSampleRequests(options),
+  };
   const keystore = options.clientP12Path ? await fs.readFile(options.clientP12Path) : null;
   const keystoreAlias = keystore && options.p12Password !== undefined ? pkcs12Alias(keystore, options.p12Password) : null;
 
@@ -89,6 +98,9 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
   await write(KIT_FILES.xsd, xsd, PUBLIC);
   await write(KIT_FILES.faultXsd, faultXsd, PUBLIC);
   for (const [operation, xml] of Object.entries(samples)) await write(samplePath('MeterUsage', operation), xml, PUBLIC);
+  await write(ESIID_DATA_KIT_FILES.wsdl, esiidData.wsdl, PUBLIC);
+  await write(ESIID_DATA_KIT_FILES.xsd, esiidData.xsd, PUBLIC);
+  for (const [operation, xml] of Object.entries(esiidData.samples)) await write(samplePath('EsiIdData', operation), xml, PUBLIC);
   if (han) {
     await write(HAN_KIT_FILES.wsdl, han.wsdl, PUBLIC);
     await write(HAN_KIT_FILES.xsd, han.xsd, PUBLIC);
@@ -109,6 +121,9 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
   const interfaces: SoapUiInterface[] = [{
     binding: 'MeterUsageBinding', namespace: METER_USAGE_NAMESPACE, endpoint: endpoints.MeterUsage, samples,
     definition: [{ url: KIT_FILES.wsdl, content: wsdl }, { url: KIT_FILES.xsd, content: xsd }, { url: KIT_FILES.faultXsd, content: faultXsd }],
+  }, {
+    binding: 'EsiIdDataBinding', namespace: ESIID_DATA_NAMESPACE, endpoint: endpoints.EsiIdData, samples: esiidData.samples,
+    definition: [{ url: ESIID_DATA_KIT_FILES.wsdl, content: esiidData.wsdl }, { url: ESIID_DATA_KIT_FILES.xsd, content: esiidData.xsd }, { url: KIT_FILES.faultXsd, content: faultXsd }],
   }];
   if (han) {
     interfaces.push({
@@ -124,7 +139,7 @@ export async function writeStarterKit(options: StarterKitOptions): Promise<Start
     demo: options.demo ? { p12Password: options.p12Password ?? null, ftpsPassword: options.demo.ftpsPassword, pgpKeyFile: pgpKey ? DEMO_KIT_FILES.pgpKey : null } : null,
   }), options.demo ? PRIVATE : PUBLIC); // a demo kit's README carries its passwords: owner-only, like the keystore
   return {
-    outDir, files, endpoints, operations: Object.keys(samples) as MeterUsageOperation[], samples, hanSamples: han?.samples ?? null, keystoreAlias,
+    outDir, files, endpoints, operations: Object.keys(samples) as MeterUsageOperation[], samples, hanSamples: han?.samples ?? null, esiidDataSamples: esiidData.samples, keystoreAlias,
   };
 }
 

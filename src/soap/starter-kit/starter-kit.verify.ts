@@ -6,7 +6,7 @@ import forge from 'node-forge';
 import { SmtError, errorMessage } from '../../core/errors';
 import { signSoapEnvelope, type SigningCredentials } from '../../security/ws-security.signer';
 import { verifyWsSecurity } from '../../security/ws-security.verifier';
-import { HAN_KIT_FILES, KIT_FILES, SAMPLE_DIRS } from './starter-kit.files';
+import { ESIID_DATA_KIT_FILES, HAN_KIT_FILES, KIT_FILES, SAMPLE_DIRS } from './starter-kit.files';
 import { PLACEHOLDER_ID } from './starter-kit.samples';
 
 /**
@@ -18,7 +18,7 @@ import { PLACEHOLDER_ID } from './starter-kit.samples';
  */
 
 export interface KitCheck {
-  service: 'MeterUsage' | 'HAN';
+  service: 'MeterUsage' | 'EsiIdData' | 'HAN';
   operation: string;
   ok: boolean;
   /** Not sent (skipMessages): neither a success nor a failure. */
@@ -34,7 +34,8 @@ export interface KitVerification {
 }
 
 /** The order samples are sent in, so ids flow from the operation that issues them to those that use them. */
-const ORDER = ['SubmitUsageRequest', 'GetUsageRequestStatus', 'GetIntervalUsage', 'GetDailyReads', 'GetMonthlyUsage', 'GetMeterInfo',
+const ORDER = ['SubmitUsageRequest', 'GetUsageRequestStatus', 'GetIntervalUsage', 'GetDailyReads', 'GetMonthlyUsage',
+  'GetTradeDateIntervalData', 'GetEsiidsWithoutIntervalData', 'RequestOwnedIntervalData', 'GetDataGaps', 'GetMeterInfo',
   'ProvisionHanDevice', 'GetHanDeviceDetails', 'GetHanDeviceHistory', 'SendTextMessage', 'CancelTextMessage', 'SendLoadControlEvent',
   'CancelLoadControlEvent', 'CancelAllLoadControlEvents', 'SendPriceMessage', 'GetHanMessageLog', 'DeprovisionHanDevice'];
 /** operation → [the operation whose answer holds the id, the id's element]. */
@@ -154,6 +155,8 @@ function readKit(kitDir: string, password: string | undefined): Kit {
   const secret = password ?? (projectPassword ? unescapeXml(projectPassword) : undefined);
   if (secret === undefined) throw new SmtError('INPUT_INVALID', 'The kit does not hold its keystore password: pass it with --p12-password.');
   const endpoints: Kit['endpoints'] = { MeterUsage: serviceAddress(read(KIT_FILES.wsdl, 'is this a folder smt starter-kit wrote?').toString('utf8')) };
+  // Kits written before EsiIdData existed have no copy of its contract: they are verified without it.
+  if (fs.existsSync(path.join(kitDir, ESIID_DATA_KIT_FILES.wsdl))) endpoints.EsiIdData = serviceAddress(read(ESIID_DATA_KIT_FILES.wsdl, '').toString('utf8'));
   if (fs.existsSync(path.join(kitDir, HAN_KIT_FILES.wsdl))) endpoints.HAN = serviceAddress(read(HAN_KIT_FILES.wsdl, '').toString('utf8'));
   return { caPem, credentials: openKeystore(p12, secret), endpoints };
 }

@@ -62,7 +62,8 @@ for child in request:
 for override in sys.argv[2:]:
     name, value = override.split('=', 1)
     fields[name] = [value]
-wsdl = 'wsdl/Han.wsdl' if os.sep + 'HAN' + os.sep in os.sep + os.path.normpath(sample) else 'wsdl/MeterUsage.wsdl'
+folder = os.path.basename(os.path.dirname(os.path.normpath(sample)))
+wsdl = {'HAN': 'wsdl/Han.wsdl', 'EsiIdData': 'wsdl/EsiIdData.wsdl'}.get(folder, 'wsdl/MeterUsage.wsdl')
 
 session = requests.Session()
 session.trust_env = False

@@ -11,8 +11,9 @@ import { contractPath } from '../../../src/soap/contract';
 import { FAULT_NAMESPACE, FAULT_XSD_FILE } from '../../../src/soap/fault-table';
 import { HAN_NAMESPACE, HAN_OPERATIONS, HAN_WSDL_FILE, HAN_XSD_FILE } from '../../../src/soap/han.types';
 import { METER_USAGE_NAMESPACE, METER_USAGE_WSDL_FILE, METER_USAGE_XSD_FILE } from '../../../src/soap/meter-usage.types';
+import { ESIID_DATA_NAMESPACE, ESIID_DATA_OPERATIONS, ESIID_DATA_WSDL_FILE, ESIID_DATA_XSD_FILE } from '../../../src/soap/esiid-data.types';
 import { writeStarterKit, type StarterKit } from '../../../src/soap/starter-kit/starter-kit';
-import { HAN_KIT_FILES, KIT_FILES, SAMPLE_DIRS, samplePath, TDSP_KIT_FILES } from '../../../src/soap/starter-kit/starter-kit.files';
+import { ESIID_DATA_KIT_FILES, HAN_KIT_FILES, KIT_FILES, SAMPLE_DIRS, samplePath, TDSP_KIT_FILES } from '../../../src/soap/starter-kit/starter-kit.files';
 import { hanSampleRequests, sampleRequests } from '../../../src/soap/starter-kit/starter-kit.samples';
 import { SIGNING } from '../../../src/soap/starter-kit/starter-kit.soapui';
 import { TDSP_CALLBACK_WSDL_FILE, TDSP_HAN_WSDL_FILE, TDSP_HAN_XSD_FILE } from '../../../src/soap/tdsp-han.types';
@@ -24,6 +25,8 @@ const WSDL = 'http://schemas.xmlsoap.org/wsdl/';
 const ENDPOINT = 'https://smt.example.com:8443/MeterUsage';
 const HAN_ENDPOINT = 'https://smt.example.com:8443/HAN';
 const HAN_SAMPLE_OPERATIONS = Object.keys(HAN_OPERATIONS).sort();
+const ESIID_DATA_ENDPOINT = 'https://smt.example.com:8443/EsiIdData';
+const ESIID_DATA_SAMPLE_OPERATIONS = Object.keys(ESIID_DATA_OPERATIONS).sort();
 
 /** A self-signed certificate and its key as PKCS#12, the way an integrator's keystore looks. */
 function makeKeystore(commonName: string, password: string): { p12: Buffer; certPem: string } {
@@ -94,8 +97,9 @@ describe('soap/starter-kit', () => {
     });
 
     it('writes the contracts, the project, the certificates, the samples and the README', () => {
-      const expected = [...Object.values(KIT_FILES), ...Object.values(HAN_KIT_FILES),
-        ...kit.operations.map((o) => samplePath('MeterUsage', o)), ...HAN_SAMPLE_OPERATIONS.map((o) => samplePath('HAN', o))];
+      const expected = [...Object.values(KIT_FILES), ...Object.values(HAN_KIT_FILES), ...Object.values(ESIID_DATA_KIT_FILES),
+        ...kit.operations.map((o) => samplePath('MeterUsage', o)), ...HAN_SAMPLE_OPERATIONS.map((o) => samplePath('HAN', o)),
+        ...ESIID_DATA_SAMPLE_OPERATIONS.map((o) => samplePath('EsiIdData', o))];
       for (const file of expected) expect(fs.existsSync(path.join(outDir, file)), file).to.equal(true);
       expect(kit.files.slice().sort()).to.deep.equal(expected.sort());
       expect(samplePath('HAN', 'GetMeterInfo')).to.equal('requests/HAN/GetMeterInfo.xml');
@@ -106,14 +110,16 @@ describe('soap/starter-kit', () => {
       expect(readKit(outDir, KIT_FILES.xsd)).to.equal(fs.readFileSync(contractPath(METER_USAGE_XSD_FILE), 'utf8'));
       expect(readKit(outDir, KIT_FILES.faultXsd)).to.equal(fs.readFileSync(contractPath(FAULT_XSD_FILE), 'utf8'));
       expect(readKit(outDir, HAN_KIT_FILES.xsd)).to.equal(fs.readFileSync(contractPath(HAN_XSD_FILE), 'utf8'));
+      expect(readKit(outDir, ESIID_DATA_KIT_FILES.xsd)).to.equal(fs.readFileSync(contractPath(ESIID_DATA_XSD_FILE), 'utf8'));
       for (const file of Object.values(TDSP_KIT_FILES)) expect(fs.existsSync(path.join(outDir, file)), file).to.equal(false);
     });
 
     it('copies each WSDL with its endpoint as the address and nothing else changed', () => {
-      expect(kit.endpoints).to.deep.equal({ MeterUsage: ENDPOINT, HAN: HAN_ENDPOINT, TdspCallback: null });
+      expect(kit.endpoints).to.deep.equal({ MeterUsage: ENDPOINT, EsiIdData: ESIID_DATA_ENDPOINT, HAN: HAN_ENDPOINT, TdspCallback: null });
       const copies = [
         { file: KIT_FILES.wsdl, source: METER_USAGE_WSDL_FILE, endpoint: ENDPOINT, placeholder: 'https://localhost:8443/MeterUsage' },
         { file: HAN_KIT_FILES.wsdl, source: HAN_WSDL_FILE, endpoint: HAN_ENDPOINT, placeholder: 'https://localhost:8443/HAN' },
+        { file: ESIID_DATA_KIT_FILES.wsdl, source: ESIID_DATA_WSDL_FILE, endpoint: ESIID_DATA_ENDPOINT, placeholder: 'https://localhost:8443/EsiIdData' },
       ];
       for (const { file, source, endpoint, placeholder } of copies) {
         const copy = readKit(outDir, file);
@@ -123,10 +129,11 @@ describe('soap/starter-kit', () => {
     });
 
     it('has one interface per service in the project, naming every operation of its WSDL, each with a sample call to its endpoint', () => {
-      expect(byTag(project, CON, 'interface').map((i) => i.getAttribute('name'))).to.deep.equal(['MeterUsageBinding', 'HANBinding']);
+      expect(byTag(project, CON, 'interface').map((i) => i.getAttribute('name'))).to.deep.equal(['MeterUsageBinding', 'EsiIdDataBinding', 'HANBinding']);
       const services = [
         { binding: 'MeterUsageBinding', namespace: METER_USAGE_NAMESPACE, wsdl: KIT_FILES.wsdl, endpoint: ENDPOINT, samples: kit.samples as Record<string, string> },
         { binding: 'HANBinding', namespace: HAN_NAMESPACE, wsdl: HAN_KIT_FILES.wsdl, endpoint: HAN_ENDPOINT, samples: kit.hanSamples! as Record<string, string> },
+        { binding: 'EsiIdDataBinding', namespace: ESIID_DATA_NAMESPACE, wsdl: ESIID_DATA_KIT_FILES.wsdl, endpoint: ESIID_DATA_ENDPOINT, samples: kit.esiidDataSamples as Record<string, string> },
       ];
       for (const { binding, namespace, wsdl, endpoint, samples } of services) {
         const operations = wsdlOperations(readKit(outDir, wsdl));
@@ -154,6 +161,7 @@ describe('soap/starter-kit', () => {
       const services = [
         { binding: 'MeterUsageBinding', service: 'MeterUsage', prefix: 'mu', namespace: METER_USAGE_NAMESPACE },
         { binding: 'HANBinding', service: 'HAN', prefix: 'han', namespace: HAN_NAMESPACE },
+        { binding: 'EsiIdDataBinding', service: 'EsiIdData', prefix: 'ed', namespace: ESIID_DATA_NAMESPACE },
       ] as const;
       for (const { binding, service, prefix, namespace } of services) {
         for (const operation of byTag(iface(binding), CON, 'operation')) {
@@ -239,7 +247,8 @@ describe('soap/starter-kit', () => {
       for (const expected of ['Certificate', 'IP addresses', 'PGP key', 'DUNS', 'RSA-SHA256', 'SHA-256', 'exclusive c14n', '**Body**',
         '**Timestamp**', 'BinarySecurityToken', ENDPOINT, '123456789', 'REPORT_TOO_MANY_ESIIDS', 'RANGE_TOO_LARGE', KIT_FILES.faultXsd, FAULT_NAMESPACE,
         '## HAN', HAN_ENDPOINT, HAN_KIT_FILES.wsdl, HAN_KIT_FILES.xsd, `${SAMPLE_DIRS.HAN}/`, 'HANBinding', 'asynchronous', 'Add Acknowledged',
-        'Device Added', 'requestId', 'FLR', ...HAN_SAMPLE_OPERATIONS]) {
+        'Device Added', 'requestId', 'FLR', ...HAN_SAMPLE_OPERATIONS, '## EsiIdData', ESIID_DATA_ENDPOINT, ESIID_DATA_KIT_FILES.wsdl, ESIID_DATA_KIT_FILES.xsd,
+        `${SAMPLE_DIRS.EsiIdData}/`, 'EsiIdDataBinding', ...ESIID_DATA_SAMPLE_OPERATIONS]) {
         expect(readme, expected).to.include(expected);
       }
       expect(readme).to.not.include('kit-secret');
@@ -251,6 +260,8 @@ describe('soap/starter-kit', () => {
       expect(Object.keys(meterUsage.describe().MeterUsage.MeterUsagePort).sort()).to.deep.equal(kit.operations.slice().sort());
       const han = await soap.createClientAsync(path.join(outDir, HAN_KIT_FILES.wsdl));
       expect(Object.keys(han.describe().HAN.HANPort).sort()).to.deep.equal(HAN_SAMPLE_OPERATIONS);
+      const esiidData = await soap.createClientAsync(path.join(outDir, ESIID_DATA_KIT_FILES.wsdl));
+      expect(Object.keys(esiidData.describe().EsiIdData.EsiIdDataPort).sort()).to.deep.equal(ESIID_DATA_SAMPLE_OPERATIONS);
     });
   });
 
@@ -263,11 +274,15 @@ describe('soap/starter-kit', () => {
     for (const sample of Object.values(kit.samples)) expect(validateAgainstXsd(sample).valid).to.equal(true);
 
     expect(kit.hanSamples).to.equal(null);
-    expect(kit.endpoints).to.deep.equal({ MeterUsage: ENDPOINT, HAN: null, TdspCallback: 'https://smt.example.com:8443/TdspCallback' });
+    expect(kit.endpoints).to.deep.equal({ MeterUsage: ENDPOINT, EsiIdData: ESIID_DATA_ENDPOINT, HAN: null, TdspCallback: 'https://smt.example.com:8443/TdspCallback' });
     expect(fs.existsSync(path.join(outDir, SAMPLE_DIRS.HAN))).to.equal(false);
     for (const file of Object.values(HAN_KIT_FILES)) expect(fs.existsSync(path.join(outDir, file)), file).to.equal(false);
     expect(kit.files).to.include.members(Object.values(TDSP_KIT_FILES));
-    expect(kit.files.filter((f) => f.startsWith('requests/')).sort()).to.deep.equal(kit.operations.map((o) => samplePath('MeterUsage', o)).sort());
+    expect(kit.files.filter((f) => f.startsWith('requests/')).sort()).to.deep.equal([
+      ...kit.operations.map((o) => samplePath('MeterUsage', o)), ...ESIID_DATA_SAMPLE_OPERATIONS.map((o) => samplePath('EsiIdData', o)),
+    ].sort());
+    for (const sample of Object.values(kit.esiidDataSamples)) expect(validateAgainstXsd(sample).errors).to.equal('');
+    expect(kit.esiidDataSamples.GetDataGaps).to.include('<ed:requesterAuthenticationID>1000000020001</ed:requesterAuthenticationID>');
     expect(readKit(outDir, TDSP_KIT_FILES.tdspHanWsdl)).to.equal(fs.readFileSync(contractPath(TDSP_HAN_WSDL_FILE), 'utf8'));
     expect(readKit(outDir, TDSP_KIT_FILES.xsd)).to.equal(fs.readFileSync(contractPath(TDSP_HAN_XSD_FILE), 'utf8'));
     const callback = readKit(outDir, TDSP_KIT_FILES.callbackWsdl);
@@ -276,7 +291,7 @@ describe('soap/starter-kit', () => {
       .to.equal(fs.readFileSync(contractPath(TDSP_CALLBACK_WSDL_FILE), 'utf8'));
 
     const project = parse(readKit(outDir, KIT_FILES.project));
-    expect(byTag(project, CON, 'interface').map((i) => i.getAttribute('name'))).to.deep.equal(['MeterUsageBinding']);
+    expect(byTag(project, CON, 'interface').map((i) => i.getAttribute('name'))).to.deep.equal(['MeterUsageBinding', 'EsiIdDataBinding']);
     const readme = readKit(outDir, KIT_FILES.readme);
     for (const expected of ['Not included', TDSP_KIT_FILES.tdspHanWsdl, TDSP_KIT_FILES.callbackWsdl, TDSP_KIT_FILES.xsd, 'https://smt.example.com:8443/TdspCallback']) {
       expect(readme, expected).to.include(expected);
