@@ -7,7 +7,7 @@ import { usDate } from '../../src/usage/report-format';
 import { call } from '../support/han-harness';
 import { RSA_SHA256, SHA256, type ClientFiles } from '../support/soap-harness';
 import { validateAgainstXsd } from '../support/xsd-validate';
-import { E, esiidDataMarket, OTHER, REP, REP_B } from '../support/esiid-data-fixture';
+import { E, esiidDataMarket, REP, REP_B } from '../support/esiid-data-fixture';
 
 const caller = (duns: string) => ({ trans_id: 'T-9', requestorID: 'attacker', requesterAuthenticationID: duns });
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
