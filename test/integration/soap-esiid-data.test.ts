@@ -3,6 +3,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { verifyWsSecurity } from '../../src/security/ws-security.verifier';
 import { call } from '../support/han-harness';
+import { runTool } from '../support/run-tool';
+import { ZEEP_ESIID_DATA_SCRIPT } from '../support/zeep-esiid-data';
 import { validateAgainstXsd } from '../support/xsd-validate';
 import { E, esiidDataMarket, OTHER, REP, REP_B, SPRING_FILE } from '../support/esiid-data-fixture';
 
@@ -106,5 +108,18 @@ describe('EsiIdData over mutual TLS and WS-Security: answers', function () {
     expect(list(rest.result!.gap as Row[]).map((g) => g.esiid)).to.deep.equal([E('03'), E('03'), E('04'), E('04'), E('05'), E('05')]);
     const repB = await call(await market.client(market.repB), 'GetDataGaps', { ...caller(REP_B), startDate: '03/08/2026', endDate: '03/08/2026' });
     expect(list(repB.result!.gap as Row[]).map((g) => g.esiid), "only its own: 06 is loaded, OTHER was not sent that day").to.deep.equal([OTHER]);
+  });
+
+  it('answers zeep, a stock client built from the served WSDL, with signed answers it verifies', async () => {
+    const dir = market.harness.dataDir;
+    const rep = market.harness.participant('REP');
+    const zeep = async (operation: string, args: object) => JSON.parse((await runTool('/usr/bin/python3', ['-c', ZEEP_ESIID_DATA_SCRIPT,
+      `${market.harness.url('EsiIdData')}?wsdl`, rep.clientCertPath, rep.clientKeyPath, path.join(dir, 'pki', 'ca.crt'), path.join(dir, 'pki', 'server.crt'),
+      operation, JSON.stringify({ ...caller(REP), ...args })])).toString('utf8').trim().split('\n').pop()!);
+    const gaps = await zeep('GetDataGaps', { startDate: '03/08/2026', endDate: '03/08/2026', maxEsiids: '2' });
+    expect(gaps.gap.map((g: Row) => [g.esiid, g.why, g.code])).to.deep.equal([[E('02'), 'REJECTED', '03']]);
+    expect(gaps.nextAfterEsiid).to.equal(E('02'));
+    const day = await zeep('GetTradeDateIntervalData', { tradeDate: '11/01/2026', esiid: [E('01')] });
+    expect([day.statusCode, day.interval.length, day.interval[99].usageKwh]).to.deep.equal(['0', 100, '0.100']);
   });
 });

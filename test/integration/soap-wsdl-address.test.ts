@@ -92,7 +92,7 @@ describe('served WSDLs name the address clients must call (SMT_SOAP_PUBLIC_URL, 
 
   it('serves every WSDL with <public URL><path> as its soap:address, whatever the ?wsdl spelling', async () => {
     expect(harness.app.soapPublicUrl()).to.equal(base);
-    for (const service of ['MeterUsage', 'HAN', 'TdspCallback']) {
+    for (const service of ['MeterUsage', 'EsiIdData', 'HAN', 'TdspCallback']) {
       for (const query of ['?wsdl', '?WSDL']) {
         const served = await fetchOverTls(`${base}/${service}${query}`, harness, rep);
         expect(served.status, served.body).to.equal(200);
@@ -133,7 +133,7 @@ describe('served WSDLs behind a public URL with a host and path of its own', fun
   });
 
   it('names the configured URL, not the port the server listens on', async () => {
-    for (const service of ['MeterUsage', 'HAN', 'TdspCallback']) {
+    for (const service of ['MeterUsage', 'EsiIdData', 'HAN', 'TdspCallback']) {
       const served = await fetchOverTls(`https://127.0.0.1:${harness.server.port}/${service}?wsdl`, harness, harness.files(harness.rep));
       expect(addressOf(served.body)).to.equal(`https://smt.example.test:9443/market/${service}`);
     }
