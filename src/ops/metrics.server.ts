@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { errorMessage, SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { LoadStatsGauges, removeLoadStatsGauges, type LoadStatsGaugeOptions } from './load-stats-gauges';
 import { metricsRegistry } from './platform-metrics';
 import { registerQueueGauges } from './queue-gauges';
 
@@ -19,6 +20,8 @@ export interface MetricsServerOptions {
   ftpsRoot: string;
   /** A readiness probe answers within this time, or reports the check that hung. */
   checkTimeoutMs?: number;
+  /** The daily load statistics as gauges, read every refreshMs (absent: not exported). */
+  loadStats?: Omit<LoadStatsGaugeOptions, 'db'>;
 }
 
 export interface RunningMetricsServer {
@@ -63,14 +66,20 @@ export async function startMetricsServer(options: MetricsServerOptions, logger: 
     server.listen(options.port, options.host, () => resolve());
   });
   registerQueueGauges(metricsRegistry, { db: options.db, ftpsRoot: options.ftpsRoot, role: options.role, instance: options.instance });
+  const loadStats = options.loadStats ? new LoadStatsGauges({ db: options.db, ...options.loadStats }, logger) : null;
+  if (loadStats) loadStats.start(metricsRegistry);
+  else removeLoadStatsGauges(metricsRegistry);
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: async () => {
+      await loadStats?.stop();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
   };
 }
 

@@ -98,12 +98,16 @@ async function dailyJobs(app: App): Promise<DailyJob[]> {
   const upkeep = await app.partitionUpkeep();
   const db = await app.db();
   const registry = await app.registry();
-  const tdspDuns = async () => (await registry.listParticipants()).filter((p) => p.kind === 'TDSP').flatMap((p) => p.duns).sort();
   return [
     ...(upkeep ? [upkeep] : []),
-    missingConsumptionJob(new AvailabilityStore(db), tdspDuns, app.ftpsRoot, app.config.ops.missingConsumptionTime),
+    missingConsumptionJob(new AvailabilityStore(db), () => tdspDunsOf(app), app.ftpsRoot, app.config.ops.missingConsumptionTime),
     supplementalExtractJob(new SupplementalExtractService(db, registry, app.ftpsRoot, app.logger), app.config.ops.extractTime),
   ];
+}
+
+/** Every registered TDSP DUNS, in order. */
+async function tdspDunsOf(app: App): Promise<string[]> {
+  return (await (await app.registry()).listParticipants()).filter((p) => p.kind === 'TDSP').flatMap((p) => p.duns).sort();
 }
 
 /** The API role: the SOAP server, the FTPS site and the portal (and in development the mock TDSP). */
@@ -134,6 +138,7 @@ export async function startHealthPart(app: App, role: ServeRole, instance: strin
   const server = await startMetricsServer({
     host: metricsHost, port: metricsPort, role, instance, db: () => app.db(),
     folders: [app.config.dataDir, app.ftpsRoot, app.tempDir], ftpsRoot: app.ftpsRoot,
+    loadStats: { tdspDuns: () => tdspDunsOf(app), refreshMs: app.config.ops.loadStatsRefreshMs, days: app.config.ops.loadStatsDays },
   }, app.logger);
   return { banner: [`  health, metrics:   ${server.url}/healthz, /readyz, /metrics (Prometheus)`], stop: () => server.close() };
 }
