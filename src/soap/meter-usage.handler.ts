@@ -34,7 +34,7 @@ export function meterUsageMethods(deps: MeterUsageDeps): MeterUsageMethods {
         requesterDuns: args.requesterAuthenticationID, reportType: args.reportType,
         startDate: readUsDate(args.startDate, 'startDate'), endDate: readUsDate(args.endDate, 'endDate'),
         version: args.version ?? undefined, readingType: args.readingType ?? undefined, esiids: asArray(args.esiid), transId: args.trans_id,
-        platformEstimates: isXsTrue(args.platformEstimates),
+        platformEstimates: readXsBoolean(args.platformEstimates, 'platformEstimates'),
       }, { participantId: caller.participantId });
       return {
         trans_id: args.trans_id, correlationId: result.correlationId, statusCode: result.statusCode as StatusCode,
@@ -98,7 +98,11 @@ function checkRequesterType(requesterType: string, kind: 'REP' | 'TDSP'): void {
   }
 }
 
-/** xs:boolean's true (`true` or `1`), whether the SOAP layer left it as text or made it a boolean. */
-function isXsTrue(value: boolean | string | null | undefined): boolean {
-  return value === true || (typeof value === 'string' && ['true', '1'].includes(value.trim()));
+/** An optional xs:boolean (true, false, 1, 0; absent is false), whether the SOAP layer left it as text or made it a boolean. */
+function readXsBoolean(value: boolean | string | null | undefined, field: string): boolean {
+  if (value === undefined || value === null || typeof value === 'boolean') return value === true;
+  const text = String(value).trim();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0' || text === '') return false;
+  throw new SmtError('REPORT_OPTION_INVALID', `${field} "${text.slice(0, 20)}" is not an xs:boolean: send true or false`);
 }
