@@ -23,22 +23,21 @@ export class SqliteVeeDayTotals implements VeeDayTotals {
     this.save = this.db.prepare('INSERT OR REPLACE INTO vee_day_total (operating_day, esiid, version, total_wh) VALUES (?, ?, ?, ?)');
   }
 
-  async dayTotals(day: string, esiids: string[]): Promise<Map<string, number>> {
+  async dayTotals(day: string, esiids: ReadonlySet<string>): Promise<Map<string, number>> {
     const totals = new Map<string, number>();
-    if (esiids.length <= LOOKUP_LIMIT) {
+    if (esiids.size <= LOOKUP_LIMIT) {
       for (const esiid of esiids) {
         const wh = this.one.get(day, esiid) as number | null | undefined;
         if (wh !== null && wh !== undefined) totals.set(esiid, wh);
       }
       return totals;
     }
-    const wanted = new Set(esiids);
-    let low = esiids[0], high = esiids[0];
+    let low = '\uffff', high = '';
     for (const e of esiids) {
       if (e < low) low = e;
       if (e > high) high = e;
     }
-    for (const [esiid, wh] of this.range.all(day, low, high) as [string, number][]) if (wanted.has(esiid)) totals.set(esiid, wh);
+    for (const [esiid, wh] of this.range.all(day, low, high) as [string, number][]) if (esiids.has(esiid)) totals.set(esiid, wh);
     return totals;
   }
 

@@ -14,7 +14,7 @@ export interface DayTotal {
  */
 export interface VeeDayTotals {
   /** Whole-day totals (Wh) of `esiids` on `day`; ESI IDs without a whole day are absent. */
-  dayTotals(day: string, esiids: string[]): Promise<Map<string, number>>;
+  dayTotals(day: string, esiids: ReadonlySet<string>): Promise<Map<string, number>>;
   /**
    * Keeps the totals of checked records, each replacing its ESI ID's day. They are kept as long as
    * the intervals: on PostgreSQL partition upkeep drops those of dropped months.
@@ -29,8 +29,9 @@ const CHUNK = 500;
 export class TypeormVeeDayTotals implements VeeDayTotals {
   constructor(private readonly db: DataSource) {}
 
-  async dayTotals(day: string, esiids: string[]): Promise<Map<string, number>> {
+  async dayTotals(day: string, wanted: ReadonlySet<string>): Promise<Map<string, number>> {
     const totals = new Map<string, number>();
+    const esiids = [...wanted];
     for (let i = 0; i < esiids.length; i += CHUNK) {
       const part = esiids.slice(i, i + CHUNK);
       const rows = await this.db.createQueryBuilder().select(['esiid', 'total_wh AS "totalWh"']).from('vee_day_total', 't')

@@ -146,7 +146,7 @@ export class VeeRunner {
       }
     }
     const totals = new Map<string, Map<string, number>>();
-    for (const [day, esiids] of wanted) totals.set(day, await this.totals.dayTotals(day, [...esiids]));
+    for (const [day, esiids] of wanted) totals.set(day, await this.totals.dayTotals(day, esiids));
     const histories = new Map<StoredRecord, VeeHistory>();
     for (const r of records) {
       if (r.channel !== 4) continue;

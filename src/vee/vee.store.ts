@@ -39,7 +39,7 @@ export class VeeStore implements VeeReads, VeeDayTotals {
     this.totals = new TypeormVeeDayTotals(db);
   }
 
-  dayTotals(day: string, esiids: string[]): Promise<Map<string, number>> {
+  dayTotals(day: string, esiids: ReadonlySet<string>): Promise<Map<string, number>> {
     return this.totals.dayTotals(day, esiids);
   }
 
