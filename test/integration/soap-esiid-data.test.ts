@@ -12,9 +12,10 @@ type Row = Record<string, string | undefined>;
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const caller = (duns: string) => ({ trans_id: 'T-1', requestorID: 'tester', requesterAuthenticationID: duns });
 
-describe('EsiIdData over mutual TLS and WS-Security: answers', function () {
+/** On the embedded database and, where a test server is configured, on PostgreSQL. */
+for (const engine of ['sqlite', 'postgres'] as const) describe(`EsiIdData over mutual TLS and WS-Security: answers (${engine})`, function () {
   this.timeout(60_000);
-  const market = esiidDataMarket('smt-esiid-data-');
+  const market = esiidDataMarket(`smt-esiid-data-${engine}-`, engine);
 
   it('answers a spring-forward trade date inline: 96 rows, 92 with the values sent and the 02:00 hour blank, only the REP\'s ESI ID', async () => {
     const client = await market.client(market.rep);

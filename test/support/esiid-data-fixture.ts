@@ -5,6 +5,7 @@ import * as soap from 'soap';
 import { formatLseRecord } from '../../scripts/lib/lse-writer';
 import type { FileLoadSummary } from '../../src/ingest/ingest-result';
 import { HanHarness } from './han-harness';
+import { createTestDatabase } from './postgres-database';
 import type { ClientFiles } from './soap-harness';
 
 /**
@@ -43,12 +44,23 @@ function file(sender: string, records: { esiid: string; day: string; n: number; 
   })).join('');
 }
 
-/** Starts the platform for the enclosing suite and loads the market above. */
-export function esiidDataMarket(prefix: string): EsiidDataMarket {
-  const harness = new HanHarness(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), { SMT_REPORT_POLL_MS: '100' });
-  const market = { harness, client: (files: ClientFiles) => harness.client('EsiIdData', files) } as EsiidDataMarket;
+/**
+ * Starts the platform for the enclosing suite and loads the market above, on the embedded database or
+ * on a scratch PostgreSQL database (the suite is skipped, saying so, when no test server is configured).
+ */
+export function esiidDataMarket(prefix: string, engine: 'sqlite' | 'postgres' = 'sqlite'): EsiidDataMarket {
+  const market = { client: (files: ClientFiles) => market.harness.client('EsiIdData', files) } as EsiidDataMarket;
+  let drop: (() => Promise<void>) | null = null;
   before(async function () {
     this.timeout(120_000);
+    let settings: Record<string, string> = { SMT_REPORT_POLL_MS: '100' };
+    if (engine === 'postgres') {
+      const db = await createTestDatabase(prefix.replace(/\W+/g, '_'));
+      if (!db) return this.skip();
+      drop = db.drop;
+      settings = { ...settings, SMT_DB_TYPE: 'postgres', SMT_DB_URL: db.url };
+    }
+    const harness = market.harness = new HanHarness(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), settings);
     await harness.start({ mock: false });
     market.rep = harness.files(harness.participant('REP'));
     market.tdsp = harness.files(harness.participant('TDSP'));
@@ -69,8 +81,11 @@ export function esiidDataMarket(prefix: string): EsiidDataMarket {
     if (JSON.stringify(codes) !== JSON.stringify([{ '00': 2, '03': 1 }, { '00': 2 }, { '00': 1 }])) throw new Error(`unexpected load results: ${JSON.stringify(codes)}`);
   });
   after(async () => {
-    await harness.stop();
-    fs.rmSync(harness.dataDir, { recursive: true, force: true });
+    if (market.harness) {
+      await market.harness.stop();
+      fs.rmSync(market.harness.dataDir, { recursive: true, force: true });
+    }
+    await drop?.();
   });
   return market;
 }
