@@ -72,6 +72,10 @@ const HELP: Record<string, HelpText> = {
     options: {},
     examples: ['smt registry import fixtures/registry/participants.csv fixtures/registry/esiids.csv fixtures/registry/rep-of-record.csv'],
   },
+  'registry show': {
+    options: { json: 'one JSON object per ESI ID instead of text' },
+    examples: ['smt registry show 10443720000000001', 'smt registry show 10443720000000001 10443720000000002 --json'],
+  },
   'entity add': {
     options: {
       type: 'REP or TDSP',

@@ -13,6 +13,7 @@ import { pkiInitCommand, pkiIssueCommand } from './pki.command';
 import { postDailyCommand } from './post-daily.command';
 import { portalUserAddCommand, portalUserDisableCommand, portalUserListCommand } from './portal-user.command';
 import { registryImportCommand } from './registry.command';
+import { registryShowCommand } from './registry-show.command';
 import { reportCommand } from './report.command';
 import { reportsRunCommand } from './reports-run.command';
 import { requestsCommand } from './requests.command';
@@ -38,6 +39,7 @@ export const commands: Command[] = [
   postDailyCommand,
   retentionCommand,
   registryImportCommand,
+  registryShowCommand,
   entityAddCommand,
   entityUpdateCommand,
   entityListCommand,

@@ -60,6 +60,18 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await drop?.();
     });
 
+    it('shows each ESI ID\'s load profile class in smt registry show (unknown says so)', async () => {
+      const r = await cli.run('registry', 'show', Q, S);
+      expect(r.status, r.err).to.equal(0);
+      expect(r.out).to.contain(`ESI ID ${Q}\n  TDSP DUNS           ${TDSP}\n  meter               M2\n  read cycle          (calendar months)\n  load profile class  RESLOWR\n`);
+      expect(r.out).to.contain(`  load profile class  BUSNODEM\n  REP of record       ${REP1} from 2026-01-01 to 2026-10-31 (registry)\n                      ${REP2} from 2026-11-01 (registry)\n`);
+      const json = await cli.run('registry', 'show', P, '--json');
+      expect(JSON.parse(json.out)).to.include({ esiid: P, loadProfileClass: 'BUSHILF', tdspDuns: TDSP });
+      const unknown = await cli.run('registry', 'show', '10443720000000099');
+      expect(unknown.status).to.not.equal(0);
+      expect(unknown.err).to.contain('ESI ID 10443720000000099 is not registered');
+    });
+
     it('estimates every missing day: a proxy day of the ESI ID\'s own (same day type, then like day), else its class\'s default profile', async () => {
       const r = await cli.run('estimate', '--tdsp', TDSP, '--day', '2026-11-03', '--json');
       expect(r.status, r.err).to.equal(0);
