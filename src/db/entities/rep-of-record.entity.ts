@@ -6,6 +6,7 @@ export type RepOfRecordSource = 'registry' | 'lse';
 @Entity('rep_of_record')
 @Index('idx_ror_esiid', ['esiid', 'effectiveFrom'])
 @Index('idx_ror_rep', ['repDuns', 'effectiveFrom'])
+@Index('idx_ror_rep_esiid', ['repDuns', 'esiid'])
 export class RepOfRecord {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
