@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { In, LessThan, LessThanOrEqual, type DataSource } from 'typeorm';
 import { chunks } from '../db/bulk-sql';
 import { TdspDispatch, type DispatchState } from '../db/entities/tdsp-dispatch.entity';
@@ -43,8 +44,12 @@ const SECRET_FIELDS = ['installCode'];
  */
 export class DispatchStore {
   private claims = 0;
+  /** Claim tokens are unique to this store: a restarted process with the same host name and pid (pid 1 in a container) never repeats one. */
+  private readonly tokenPrefix: string;
 
-  constructor(private readonly db: DataSource, private readonly workerId: string) {}
+  constructor(private readonly db: DataSource, workerId: string) {
+    this.tokenPrefix = `${workerId.slice(0, 70)}:${randomBytes(6).toString('hex')}`;
+  }
 
   /** Due rows, oldest first, without claiming them. */
   async due(now: Date, limit: number): Promise<DueRow[]> {
@@ -66,7 +71,7 @@ export class DispatchStore {
 
   /** Claims the given rows that are still waiting; returns those this worker got. */
   async claim(ids: number[], now: Date, claimMs: number): Promise<ClaimedDispatch[]> {
-    const token = `${this.workerId}#${++this.claims}`;
+    const token = `${this.tokenPrefix}#${++this.claims}`;
     const until = new Date(now.getTime() + claimMs).toISOString();
     for (const chunk of chunks(ids, 1000)) {
       await this.db.createQueryBuilder().update(TdspDispatch)

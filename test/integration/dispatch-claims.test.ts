@@ -5,7 +5,10 @@ import { expect } from 'chai';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { TdspDispatch } from '../../src/db/entities/tdsp-dispatch.entity';
-import { DispatchStore } from '../../src/tdsp/dispatch.store';
+import sinon from 'sinon';
+import { DispatchStore, type ClaimedDispatch } from '../../src/tdsp/dispatch.store';
+import { DispatchWorker } from '../../src/tdsp/dispatch.worker';
+import type { TdspClient } from '../../src/tdsp/tdsp.client';
 import { createTestDatabase } from '../support/postgres-database';
 
 /** The embedded database and, where a test server is configured, PostgreSQL. */
@@ -82,6 +85,50 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(await late.finish(stale, 'DEAD', 'gave up', at(8))).to.deep.equal([]);
       expect(await late.retryLater(stale, at(60), 'timeout', at(8))).to.deep.equal([]);
       expect((await rows(ids)).map((r) => r.state)).to.deep.equal(['DONE', 'DONE']);
+    });
+
+    it('a worker whose claim lapsed during the TDSP call records neither the refusal nor its end, and says so; the new holder decides', async () => {
+      const db = await app.db();
+      const [id] = await queue('REQ-WORKER', [{ target: 'E' }]);
+      const other = new DispatchStore(db, 'host-b:2');
+      let taken: ClaimedDispatch[] = [];
+      // The TDSP answers after the claim ran out and another worker took the row over.
+      const client = {
+        send: async () => {
+          await other.releaseStale(new Date(Date.now() + 60_000));
+          taken = await other.claim([id!], new Date(Date.now() + 60_000), 60_000);
+          return { accepted: false, reason: 'meter not found' };
+        },
+      } as unknown as TdspClient;
+      const ends: unknown[] = [];
+      const warn = sinon.spy(app.logger, 'warn');
+      const worker = new DispatchWorker(new DispatchStore(db, 'host-a:1'), client, () => async (d, outcome, reason) => void ends.push([d, outcome, reason]), app.logger,
+        { concurrency: 1, maxAttempts: 3, retryBaseMs: 10, claimMs: 1000, pollMs: 1000 });
+      try {
+        expect(await worker.runOnce(new Date(Date.now() + 1000))).to.equal(1);
+        await worker.stop();
+      } finally {
+        sinon.restore();
+      }
+      expect(taken.map((d) => d.id)).to.deep.equal([id]);
+      expect(ends, 'the late refusal does not end the request behind the dispatch').to.deep.equal([]);
+      const [row] = await rows([id!]);
+      expect([row!.state, row!.claimedBy, row!.lastError]).to.deep.equal(['SENDING', taken[0]!.claim, null]);
+      const lapsed = warn.getCalls().map((c) => c.args as unknown[]).find((args) => args[0] === 'tdsp: claim lapsed during the call; the dispatch went back to the queue and this outcome is not recorded');
+      expect(lapsed?.[1]).to.include({ requestId: 'REQ-WORKER', lapsed: 1 });
+    });
+
+    it('two instances with the same host name and pid (pid 1 in containers) never share a claim token', async () => {
+      const db = await app.db();
+      const [id] = await queue('REQ-TWINS', [{ target: 'F' }]);
+      const first = new DispatchStore(db, 'worker:1');
+      const twin = new DispatchStore(db, 'worker:1');
+      const stale = await first.claim([id!], t0, 1000);
+      await twin.releaseStale(at(5));
+      const held = await twin.claim([id!], at(5), 60_000);
+      expect(held[0]!.claim).to.not.equal(stale[0]!.claim);
+      expect(await first.finish(stale, 'DEAD', 'gave up', at(6))).to.deep.equal([]);
+      expect((await twin.finish(held, 'DONE', null, at(7))).map((d) => d.id)).to.deep.equal([id]);
     });
 
     it('a claim token of another worker ends nothing: a batch names its claim, and only rows still held under it change', async () => {
