@@ -21,6 +21,8 @@ export interface ExportInput {
   to: string;
   /** REP and TDSP users may ask for every version of each day (the engine's version A); others get the latest. */
   allVersions?: boolean;
+  /** Add the platform's stored estimates of missing consumption days, in marked rows (INTERVAL and DAILY). */
+  platformEstimates?: boolean;
 }
 
 /** What the Exports page shows of an order, and what a download serves. */
@@ -64,7 +66,8 @@ export class ExportService {
     if (input.from < earliest) throw new SmtError('REPORT_START_TOO_OLD', `Your history for this report starts on ${earliest}.`);
     const reports = await this.reports();
     const staff = user.kind === 'REP' || user.kind === 'TDSP';
-    const ask = { reportType: input.type, endDate: input.to, version: staff && input.allVersions ? 'A' : 'L', readingType: 'C' };
+    const ask = { reportType: input.type, endDate: input.to, version: staff && input.allVersions ? 'A' : 'L', readingType: 'C',
+      platformEstimates: input.platformEstimates === true };
     const results: SubmitResult[] = [];
     if (staff) {
       const participant = (await this.registry.listParticipants()).find((p) => p.id === user.participantId);
@@ -91,7 +94,7 @@ export class ExportService {
       reason: failed ? 'None of these ESI IDs has data your organization may see in this range.' : '', createdAt: new Date().toISOString(), notifiedAt: null,
     };
     const inserted = await this.db.manager.insert(PortalExport, order);
-    await this.audit.record('EXPORT_REQUESTED', user.login, address, `order ${order.orderNumber}: ${input.type}${ask.version === 'A' ? ' all versions' : ''} ${esiids.length} ESI ID(s) ${input.from}..${input.to}`);
+    await this.audit.record('EXPORT_REQUESTED', user.login, address, `order ${order.orderNumber}: ${input.type}${ask.version === 'A' ? ' all versions' : ''}${ask.platformEstimates ? ' with platform estimates' : ''} ${esiids.length} ESI ID(s) ${input.from}..${input.to}`);
     return { ...order, id: Number(inserted.identifiers[0]!.id) };
   }
 

@@ -159,6 +159,35 @@ describe('portal export requests in a real browser', function () {
     expect(await versionOf(/^order (E\d+)/.exec(user.detail)![1]!)).to.equal('L');
   });
 
+  it('a customer may ask for platform estimates: the zip gains the estimate columns, every row of meter data marked N; without the box the request asks for none', async () => {
+    const page = await kit.newPage();
+    await kit.logIn(page, 'demo-customer', world.logins['demo-customer']!);
+    const from = addDays(world.today, -5), to = addDays(world.today, -1);
+    await kit.go(page, `/exports?esiid=${ESI.one}&type=daily&from=${from}&to=${to}`);
+    expect(await page.$eval('#export-estimates', (e) => (e as HTMLInputElement).checked)).to.equal(false);
+    await page.click('#export-estimates');
+    expect(await kit.submit(page, '#export-submit')).to.equal(200);
+    const order = (await kit.text(page, '#ordered strong')).trim();
+    const db = await world.app.db();
+    const requestOf = async (orderNumber: string) => db.manager.findOneByOrFail(ReportRequest, { id: Number((await db.manager.findOneByOrFail(PortalExport, { orderNumber })).requestIds) });
+    expect((await requestOf(order)).platformEstimates).to.equal(true);
+    await waitUntilReady(page, order);
+    const href = await page.$eval(`#order-${order} a.download`, (a) => a.getAttribute('href')!);
+    const csv = unzipCsv((await download(page, href)).bytes, 'estimates.zip');
+    const lines = csv.split('\r\n').filter(Boolean);
+    expect(lines[0]).to.equal('ESIID,USAGE_DATE,REVISION_DATE,METER_NUMBER,START_READING,END_READING,USAGE_KWH,ESTIMATED_ACTUAL,PLATFORM_ESTIMATE,ESTIMATE_SOURCE');
+    const plain = (await engineCsv('DAILY', from, to, [ESI.one], { kind: 'ALL' })).split('\r\n').filter(Boolean);
+    // No estimate was made in this world: the same rows as without the option, each marked as meter data.
+    expect(lines.slice(1)).to.deep.equal(plain.slice(1).map((l) => `${l},N,`));
+    expect((await kit.audit('EXPORT_REQUESTED')).map((e) => e.detail)).to.include(`order ${order}: DAILY with platform estimates 1 ESI ID(s) ${from}..${to}`);
+
+    await kit.go(page, `/exports?esiid=${ESI.one}&type=daily&from=${from}&to=${to}`);
+    expect(await kit.submit(page, '#export-submit')).to.equal(200);
+    const without = (await kit.text(page, '#ordered strong')).trim();
+    expect((await requestOf(without)).platformEstimates).to.equal(false);
+    await waitUntilReady(page, without);
+  });
+
   it('holds a user to three exports in progress: the fourth is refused with the reason, and nothing is queued for it', async () => {
     await worker.stop();
     const page = await kit.newPage();

@@ -28,6 +28,7 @@ ${problem ? html`<p class="problems" id="export-problem">${problem}</p>` : ''}
 <label>Report <select name="type" id="export-type">${Object.entries(TYPES).map(([k, t]) => html`<option value="${k}"${t === type ? html` selected` : ''}>${TYPE_NAMES[t]}</option>`)}</select></label>
 <label>From <input type="date" name="from" id="export-from" value="${form.from ?? ''}" required></label><label>To <input type="date" name="to" id="export-to" value="${form.to ?? ''}" required></label>
 ${user.kind === 'REP' || user.kind === 'TDSP' ? html`<label><input type="checkbox" name="allVersions" id="export-all-versions" value="yes"${form.allVersions === 'yes' ? html` checked` : ''}> Every version of each day (version updates)</label>` : ''}
+<label><input type="checkbox" name="platformEstimates" id="export-estimates" value="yes"${form.platformEstimates === 'yes' ? html` checked` : ''}> Add platform estimates for days without meter data (marked in their own column; interval and daily reports)</label>
 <button type="submit" id="export-submit">Request export</button></form>
 <h2>Your export requests</h2>
 <table id="exports"><tr><th>Order number</th><th>Report</th><th>From</th><th>To</th><th>ESI IDs</th><th>Requested</th><th>Status</th><th>Download</th></tr>
@@ -43,11 +44,12 @@ ${orders.map((o) => orderRow(o))}</table>`);
     const user = requireUser(req, res);
     if (!user) return;
     const b = req.body as Record<string, string | undefined>;
-    const form = { esiids: String(b.esiids ?? '').slice(0, 16_000), type: String(b.type ?? ''), from: String(b.from ?? '').slice(0, 10), to: String(b.to ?? '').slice(0, 10), allVersions: b.allVersions === 'yes' ? 'yes' : '' };
+    const form = { esiids: String(b.esiids ?? '').slice(0, 16_000), type: String(b.type ?? ''), from: String(b.from ?? '').slice(0, 10), to: String(b.to ?? '').slice(0, 10), allVersions: b.allVersions === 'yes' ? 'yes' : '',
+      platformEstimates: b.platformEstimates === 'yes' ? 'yes' : '' };
     const type = TYPES[form.type];
     try {
       if (!type) throw new SmtError('REPORT_OPTION_INVALID', 'Choose a report: 15-Minute Interval, Daily Meter Reads or Monthly Usage.');
-      const order = await exports.request(user, { esiids: form.esiids.split(/[\s,;]+/), type, from: form.from, to: form.to, allVersions: form.allVersions === 'yes' }, address(req));
+      const order = await exports.request(user, { esiids: form.esiids.split(/[\s,;]+/), type, from: form.from, to: form.to, allVersions: form.allVersions === 'yes', platformEstimates: form.platformEstimates === 'yes' }, address(req));
       if (order.status === 'FAILED') return exportsPage(req, res.status(400), user, form, order.reason, '');
       res.redirect(303, `/exports?ordered=${order.orderNumber}`);
     } catch (error) {
