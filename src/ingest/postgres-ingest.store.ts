@@ -5,7 +5,8 @@ import { ensurePartitions, monthOf } from '../db/postgres/interval-partitions';
 import { copyIn, inPgTransaction, postgresPool } from '../db/postgres/pg-pool';
 import { WriteBehind } from '../db/postgres/write-behind';
 import type { FileLoadSummary } from './ingest-result';
-import { keysByDayChannel, type IngestStore, type IngestTransaction, type IntervalKey, type RorStretch } from './ingest.store';
+import type { IngestStore, IngestTransaction } from './ingest.store';
+import { PostgresIngestReads } from './postgres-ingest.reads';
 import type { LseRecord } from './lse-record';
 
 /**
@@ -101,52 +102,32 @@ export class PostgresIngestStore implements IngestStore {
       writes.check();
       return load.madeMonths.size > 0 ? client : load.reader;
     };
+    const reads = new PostgresIngestReads(reading);
     return {
-      latestVersions: async (keys: IntervalKey[]) => {
-        const groups = keysByDayChannel(keys);
-        const found = new Map<string, number>();
-        for (const [g, { day, channel, esiids }] of groups) {
-          const { rows } = await reading().query({
-            text: 'SELECT esiid, max(version) AS v FROM interval_day WHERE operating_day = $1 AND channel = $2 AND esiid = ANY($3::text[]) GROUP BY esiid',
-            values: [day, channel, esiids],
-            rowMode: 'array',
-          });
-          for (const [esiid, v] of rows as [string, string][]) found.set(g + '|' + esiid, Number(v));
-        }
-        return keys.map((k) => found.get(k.operatingDay + '|' + k.channel + '|' + k.esiid) ?? null);
-      },
-      esiidTdsps: async (esiids) => {
-        const { rows } = await reading().query({ text: 'SELECT esiid, tdsp_duns FROM esiid WHERE esiid = ANY($1::text[])', values: [esiids], rowMode: 'array' });
-        return new Map(rows as [string, string][]);
-      },
+      latestVersions: (keys) => reads.latestVersions(keys),
+      esiidTdsps: (esiids) => reads.esiidTdsps(esiids),
       registerEsiids: async (rows) => {
         // No ON CONFLICT: an ESI ID registered meanwhile by someone else fails the load rather than
         // taking records of another TDSP's ESI ID.
         writes.add(() => client.query('INSERT INTO esiid (esiid, tdsp_duns, updated_at) SELECT e, t, now() FROM unnest($1::text[], $2::text[]) AS r(e, t)',
           [rows.map((r) => r.esiid), rows.map((r) => r.tdspDuns)]));
       },
-      repsOfRecord: async (esiids) => {
-        const found = new Map<string, RorStretch[]>(esiids.map((e) => [e, []]));
-        const { rows } = await reading().query(`SELECT id, esiid, rep_duns, effective_from, effective_to, source FROM rep_of_record
-          WHERE esiid = ANY($1::text[]) ORDER BY esiid, effective_from`, [esiids]);
-        for (const r of rows) {
-          found.get(r.esiid)!.push({ id: Number(r.id), repDuns: r.rep_duns, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, source: r.source });
-        }
-        return found;
-      },
+      repsOfRecord: (esiids) => reads.repsOfRecord(esiids),
       addLseStretches: async (rows) => {
-        await writes.settled(); // the ids are needed now
-        // Ids drawn first, so each stretch knows its own without relying on the order RETURNING gives.
-        const ids = await client.query({
+        writes.check();
+        // Ids drawn first, so each stretch knows its own without relying on the order RETURNING gives;
+        // on the reading connection (a sequence is not transactional), so the writes queued before
+        // need not be waited for.
+        const ids = await load.reader.query({
           text: "SELECT nextval(pg_get_serial_sequence('rep_of_record', 'id')) FROM generate_series(1, $1)",
           values: [rows.length], rowMode: 'array',
         });
         rows.forEach((r, i) => (r.stretch.id = Number(ids.rows[i][0])));
-        await client.query(`INSERT INTO rep_of_record (id, esiid, rep_duns, effective_from, effective_to, source)
+        writes.add(() => client.query(`INSERT INTO rep_of_record (id, esiid, rep_duns, effective_from, effective_to, source)
           SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`, [
           rows.map((r) => r.stretch.id), rows.map((r) => r.esiid), rows.map((r) => r.stretch.repDuns),
           rows.map((r) => r.stretch.effectiveFrom), rows.map((r) => r.stretch.effectiveTo), rows.map((r) => r.stretch.source),
-        ]);
+        ]));
       },
       moveStretches: async (ids, bounds) => {
         const sets: string[] = [];
@@ -156,6 +137,7 @@ export class PostgresIngestStore implements IngestStore {
         if (sets.length > 0) writes.add(() => client.query(`UPDATE rep_of_record SET ${sets.join(', ')} WHERE id = ANY($1::int[])`, values));
       },
       insertIntervals: async (records: LseRecord[], fileId) => {
+        reads.endBatch();
         if (records.length === 0) return;
         const missing = this.missingMonths(records, load.madeMonths);
         if (missing) {
