@@ -17,9 +17,10 @@ type LoadedRecord = StoredRecord & { senderDuns: string; repDuns: string | null 
 
 /** A file's records with what the rules need around them. */
 interface CheckedFile {
-  records: StoredRecord[];
+  records: readonly StoredRecord[];
   replaced: Map<StoredRecord, StoredRecord>;
-  tdsp: Map<string, string>;
+  /** The TDSP a record's findings are filed under, when known. */
+  tdspOf: (r: StoredRecord) => string | undefined;
   covered: (r: StoredRecord) => boolean;
 }
 
@@ -70,10 +71,11 @@ export class VeeRunner {
   private async check(fileId: number, load: StoredLoad | null): Promise<VeeOutcome | null> {
     const facts = await this.store.fileFacts(fileId);
     if (!facts || facts.status !== 'loaded') return null;
-    const { records, replaced, tdsp, covered } = load ? await this.fromLoad(load) : await this.readBack(fileId, facts);
+    const { records, replaced, tdspOf, covered } = load ? await this.fromLoad(load) : await this.readBack(fileId, facts);
+    const fileTdsp = facts.senderDuns ?? '';
     const rejected = (await this.store.rejections(fileId, '03')).map(timeChangeRejection).filter((f): f is VeeFinding => f !== null);
-    const histories = await this.histories(records);
-    const found: VeeFinding[] = [];
+    const historyOf = await this.histories(records);
+    const findings: FileFinding[] = [];
     const dayTotals: DayTotal[] = [];
     const counts = { intervals: 0, estimatedIntervals: 0, blankIntervals: 0 };
     for (const r of records) {
@@ -87,11 +89,10 @@ export class VeeRunner {
       counts.estimatedIntervals += stats.estimated;
       counts.blankIntervals += stats.blanks;
       if (r.channel === 4) dayTotals.push({ operatingDay: r.operatingDay, esiid: r.esiid, version: r.version, totalWh: wholeDayWh(r, stats) });
-      for (const finding of checkDay(day, stats, histories.get(r), this.settings)) found.push(finding);
+      for (const finding of checkDay(day, stats, historyOf(r), this.settings)) findings.push({ ...finding, tdspDuns: tdspOf(r) ?? fileTdsp });
     }
-    found.push(...rejected);
+    for (const finding of rejected) findings.push({ ...finding, tdspDuns: fileTdsp });
     await this.totals.saveDayTotals(dayTotals);
-    const findings = found.map((f) => ({ ...f, tdspDuns: tdsp.get(f.esiid) ?? facts.senderDuns ?? '' }));
     if (findings.length > 0) await this.store.save(fileId, findings, this.now().toISOString());
     await this.store.saveFileQuality({ fileId, records: records.length, ...counts, estimatedToActual: estimatedToActual(replaced), findings: findings.length, checkedAt: this.now().toISOString() });
     const perRule = (Object.keys(VEE_RULES) as VeeRuleName[])
@@ -110,21 +111,20 @@ export class VeeRunner {
   private async fromLoad(load: StoredLoad): Promise<CheckedFile> {
     const records = load.stored as readonly LoadedRecord[];
     const replaced = load.replacing.size > 0 ? await this.reads.replacedVersions([...load.replacing] as LoadedRecord[]) : new Map<StoredRecord, StoredRecord>();
-    const tdsp = new Map<string, string>();
     const unnamed = new Set<string>();
-    for (const r of records) {
-      tdsp.set(r.esiid, r.senderDuns);
-      if (r.repDuns === null) unnamed.add(r.esiid);
-    }
+    for (const r of records) if (r.repDuns === null) unnamed.add(r.esiid);
     const { stretches } = unnamed.size > 0 ? await this.reads.registryFacts([...unnamed]) : { stretches: new Map<string, Stretch[]>() };
-    return { records: [...records], replaced, tdsp, covered: (r) => (r as LoadedRecord).repDuns !== null || covers(stretches.get(r.esiid), r.operatingDay) };
+    return {
+      records, replaced, tdspOf: (r) => (r as LoadedRecord).senderDuns,
+      covered: (r) => (r as LoadedRecord).repDuns !== null || covers(stretches.get(r.esiid), r.operatingDay),
+    };
   }
 
   /** The file's records read back from the store (a check run on its own, after the load). */
   private async readBack(fileId: number, facts: FileFacts): Promise<CheckedFile> {
     const records = facts.firstDay && facts.lastDay ? await this.store.fileRecords(fileId, facts.firstDay, facts.lastDay) : [];
     const { tdsp, stretches } = await this.reads.registryFacts([...new Set(records.map((r) => r.esiid))]);
-    return { records, replaced: await this.reads.replacedVersions(records), tdsp, covered: (r) => covers(stretches.get(r.esiid), r.operatingDay) };
+    return { records, replaced: await this.reads.replacedVersions(records), tdspOf: (r) => tdsp.get(r.esiid), covered: (r) => covers(stretches.get(r.esiid), r.operatingDay) };
   }
 
   /**
@@ -132,7 +132,7 @@ export class VeeRunner {
    * previous weeks, as earlier checks kept them (vee_day_total). A file holds few operating days,
    * so each history day is read once for all the file's ESI IDs.
    */
-  private async histories(records: StoredRecord[]): Promise<Map<StoredRecord, VeeHistory>> {
+  private async histories(records: readonly StoredRecord[]): Promise<(r: StoredRecord) => VeeHistory | undefined> {
     const daysOf = new Map<string, string[]>();
     const wanted = new Map<string, Set<string>>();
     for (const r of records) {
@@ -147,17 +147,16 @@ export class VeeRunner {
     }
     const totals = new Map<string, Map<string, number>>();
     for (const [day, esiids] of wanted) totals.set(day, await this.totals.dayTotals(day, esiids));
-    const histories = new Map<StoredRecord, VeeHistory>();
-    for (const r of records) {
-      if (r.channel !== 4) continue;
+    // Built as each record is checked, not kept for the whole file.
+    return (r) => {
+      if (r.channel !== 4) return undefined;
       const days: VeeHistory['days'] = [];
       for (const d of daysOf.get(r.operatingDay)!) {
         const wh = totals.get(d)!.get(r.esiid);
         if (wh !== undefined) days.push({ operatingDay: d, kwh: wh / 1000 });
       }
-      histories.set(r, { days });
-    }
-    return histories;
+      return { days };
+    };
   }
 }
 
