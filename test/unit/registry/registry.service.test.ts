@@ -112,7 +112,7 @@ describe('RegistryService', () => {
       const esiid = await registry.getEsiid('10443720000000006');
       expect(esiid).to.deep.equal({
         esiid: '10443720000000006', tdspDuns: '100000001', meterNumber: 'M0000006',
-        meterHardwareVersion: 'AMS-2.1', meterFirmwareVersion: '4.2.0', readCycle: null,
+        meterHardwareVersion: 'AMS-2.1', meterFirmwareVersion: '4.2.0', readCycle: null, loadProfileClass: null,
       });
       expect(Object.getPrototypeOf(esiid)).to.equal(Object.prototype);
       expect((await registry.repsOfRecord('10443720000000006')).map((s) => s.repDuns)).to.deep.equal(['200000001', '200000002']);
