@@ -199,5 +199,28 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const ours = [...a.error.getCalls(), ...b.error.getCalls()].filter((c) => /^scheduler: (missing-consumption|supplemental-extract)/.test(String(c.args[0])));
       expect(ours.map((c) => [c.args[0], c.args[1]])).to.deep.equal([]);
     });
+
+    it('smt extract run names a subscriber it could not serve, exits 1, and serves it (only it) when run again', async () => {
+      // After every scheduled day above: a subscriber's extracts only go forward in days.
+      const day = addDays(D, 4);
+      const repExtracts = path.join(cli.dataDir, 'ftps', REP, 'extracts');
+      const before = { rep: extracts(REP).length, tdsp: extracts(TDSP).length };
+      fs.renameSync(repExtracts, `${repExtracts}.aside`);
+      fs.writeFileSync(repExtracts, 'not a folder');
+      let failed;
+      try {
+        failed = await cli.run('extract', 'run', '--day', day);
+      } finally {
+        fs.rmSync(repExtracts);
+        fs.renameSync(`${repExtracts}.aside`, repExtracts);
+      }
+      expect(failed.status).to.equal(1);
+      expect(failed.err).to.match(new RegExp(`^${REP}: failed, still due \\(run again\\): .*(ENOTDIR|EEXIST)`, 'm'));
+      expect(failed.out).to.contain(`${TDSP} (Demo TDSP): 0 records loaded ${addDays(day, -3)}`).and.not.contain(`${REP} (`);
+      const again = await cli.run('extract', 'run', '--day', day);
+      expect(again.status, again.err).to.equal(0);
+      expect(again.out).to.contain(`${REP} (Demo REP): 0 records`).and.not.contain(`${TDSP} (`);
+      expect([extracts(REP).length, extracts(TDSP).length]).to.deep.equal([before.rep + 1, before.tdsp + 1]);
+    });
   });
 }
