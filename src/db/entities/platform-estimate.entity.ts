@@ -23,7 +23,7 @@ export class PlatformEstimate {
   @Column({ type: 'varchar', length: 16 })
   method!: string;
 
-  /** The proxy day the shape came from; for DEFAULT_PROFILE the day itself (the profile's day type is the day's). */
+  /** The proxy day the shape came from; empty for DEFAULT_PROFILE (the class's profile for the day's own day type). */
   @Column({ name: 'source_day', type: 'varchar', length: 10 })
   sourceDay!: string;
 
