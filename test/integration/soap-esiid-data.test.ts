@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { verifyWsSecurity } from '../../src/security/ws-security.verifier';
-import { call } from '../support/han-harness';
+import { GpgHome, unzipOnly } from '../support/gpg-home';
+import { call, eventually } from '../support/han-harness';
 import { runTool } from '../support/run-tool';
 import { ZEEP_ESIID_DATA_SCRIPT } from '../support/zeep-esiid-data';
 import { validateAgainstXsd } from '../support/xsd-validate';
@@ -58,6 +59,39 @@ for (const engine of ['sqlite', 'postgres'] as const) describe(`EsiIdData over m
     expect(list(result!.notAuthorized)).to.deep.equal([E('06'), OTHER, E('11'), E('12'), E('13'), E('14')]);
     const view = await (await market.harness.app.reportRequests()).status(result!.correlationId as string);
     expect(view).to.include({ requesterDuns: REP, reportType: 'INTERVAL', startDate: '2026-11-01', endDate: '2026-11-01', esiidCount: 5, statusCode: 'PEN' });
+  });
+
+  it('delivers the many-ESI-ID answer as a report file in the REP\'s folder, the fall-back day with 100 rows per ESI ID', async function () {
+    // The report path itself runs on PostgreSQL in the report tests; here the delivery of this operation's request is what is checked.
+    if (engine === 'postgres') this.skip();
+    const asked = [E('01'), E('02'), E('03'), E('04'), E('05'), E('06'), OTHER, E('11'), E('12'), E('13'), E('14')];
+    // Its own trans_id: the same body signed again within the second would be the same signed message, a replay.
+    const { result, fault } = await call(await market.client(market.rep), 'GetTradeDateIntervalData', { ...caller(REP), trans_id: 'T-file', tradeDate: '11/01/2026', esiid: asked });
+    expect(fault).to.equal(undefined);
+    const worker = await market.harness.app.reportWorker();
+    await worker.start();
+    try {
+      const meterUsage = await market.harness.client('MeterUsage', market.rep);
+      const status = await eventually('the report file', async () => {
+        const { result: s } = await call(meterUsage, 'GetUsageRequestStatus', { trans_id: 'T-2', requestorID: 'tester', correlationId: result!.correlationId });
+        return s!.statusCode === '0' ? s! : undefined;
+      }, 30_000);
+      const files = list(status.file as { fileName: string; recordCount: string }[]);
+      expect(files.map((f) => Number(f.recordCount))).to.deep.equal([200]);
+      const gpg = new GpgHome();
+      try {
+        gpg.importKey(fs.readFileSync(market.harness.participant('REP').pgpPrivateKeyPath, 'utf8'));
+        const zip = gpg.decrypt(path.join(market.harness.dataDir, 'ftps', REP, 'adhoc', files[0]!.fileName));
+        const rows = unzipOnly(zip, market.harness.dataDir).content.toString('utf8').split('\r\n').filter(Boolean).slice(1);
+        expect(rows).to.have.length(200);
+        expect(new Set(rows.map((r) => r.split(',')[0]))).to.deep.equal(new Set([`'${E('01')}`, `'${E('02')}`]));
+        expect(rows.filter((r) => r.startsWith(`'${E('02')},11/01/2026,`) && r.includes(',01:00,01:15,'))).to.have.length(2);
+      } finally {
+        gpg.remove();
+      }
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('lists the caller\'s ESI IDs without interval data for a trade date, a page at a time', async () => {
