@@ -86,6 +86,23 @@ describe('EsiIdData over mutual TLS and WS-Security: refusals', function () {
     expect(list(after.result!.esiid), 'a cursor before its own ESI IDs reveals nothing else').to.deep.equal([E('06')]);
   });
 
+  it('gives a REP that lost an ESI ID on 03/08 its days up to 03/07 and nothing after, and the new REP the days from 03/08', async () => {
+    await market.harness.importRegistry('switch-esiid.csv', ['esiid,tdsp_duns,meter_number', `${E('07')},100000001,M0000007`]);
+    await market.harness.importRegistry('switch-ror.csv', ['esiid,rep_duns,effective_from,effective_to', `${E('07')},${REP},2024-01-01,2026-03-07`, `${E('07')},${REP_B},2026-03-08,`]);
+    const [old, current] = [await market.client(market.rep), await market.client(market.repB)];
+    const after = await call(old, 'GetTradeDateIntervalData', { ...caller(REP), tradeDate: '03/08/2026', esiid: [E('07')] });
+    expect([after.result!.statusCode, list(after.result!.notAuthorized)]).to.deep.equal(['NAU', [E('07')]]);
+    const before = await call(old, 'GetTradeDateIntervalData', { ...caller(REP), tradeDate: '03/07/2026', esiid: [E('07')] });
+    expect([before.result!.statusCode, before.result!.notAuthorized], 'its own day, on which nothing was loaded').to.deep.equal(['0', undefined]);
+    const gaps = async (client: typeof old, duns: string) => list((await call(client, 'GetDataGaps', { ...caller(duns), startDate: '03/07/2026', endDate: '03/08/2026', afterEsiid: E('06') })).result!.gap as Record<string, string>[])
+      .filter((g) => g.esiid === E('07')).map((g) => [g.operatingDay, g.repDuns]);
+    expect(await gaps(old, REP)).to.deep.equal([['03/07/2026', REP]]);
+    expect(await gaps(current, REP_B)).to.deep.equal([['03/08/2026', REP_B]]);
+    const missing = async (client: typeof old, duns: string) => list((await call(client, 'GetEsiidsWithoutIntervalData', { ...caller(duns), tradeDate: '03/08/2026' })).result!.esiid);
+    expect(await missing(old, REP)).to.not.include(E('07'));
+    expect(await missing(current, REP_B)).to.include(E('07'));
+  });
+
   it('refuses each input out of bounds with its own fault code before any work', async () => {
     const client = await market.client(market.rep);
     const tomorrow = usDate(addDays(cptToday(), 1));
