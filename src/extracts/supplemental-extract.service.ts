@@ -86,6 +86,17 @@ export class SupplementalExtractService {
   async run(day: string): Promise<ExtractRun> {
     const loadDay = addDays(day, -EXTRACT_LAG_DAYS);
     const due = (await this.list()).filter((s) => s.lastExtractDay === null || s.lastExtractDay < day);
+    // REP-of-record stretches are cached for one run only: the scheduler keeps this service for the
+    // life of the process, and a later day must see the registry as it is then.
+    this.stretches.clear();
+    try {
+      return await this.serve(day, loadDay, due);
+    } finally {
+      this.stretches.clear();
+    }
+  }
+
+  private async serve(day: string, loadDay: string, due: ExtractSubscription[]): Promise<ExtractRun> {
     const failed: ExtractFailure[] = [];
     let recipients: Recipient[] = [];
     const fail = async (duns: string, error: unknown, writer?: ReportFileWriter): Promise<void> => {

@@ -16,6 +16,7 @@ import { GpgHome, unzipOnly } from '../support/gpg-home';
 const TDSP = '100000001';
 const OTHER_TDSP = '100000002'; // one ESI ID: 1008901000000000000001, REP 2000000011234
 const REP = '200000001'; // Demo REP: 0001-0005
+const E07 = '10443720000000007';
 const SCHEDULE = { SMT_MISSING_CONSUMPTION_TIME: '07:00', SMT_EXTRACT_TIME: '09:00' };
 
 /**
@@ -47,6 +48,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const error = sinon.spy(app.logger, 'error');
       return { app, scheduler: await workerScheduler(app, await instanceLeases(app)), info, error };
     };
+    const sharedDb = () => apps[0]!.db();
     const reportFile = (duns: string, day: string) => path.join(cli.dataDir, 'ftps', duns, 'reports', `MissingConsumption.${duns}.${day.replace(/-/g, '')}.csv`);
     const extracts = (duns: string) => {
       const folder = path.join(cli.dataDir, 'ftps', duns, 'extracts');
@@ -221,6 +223,27 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(again.status, again.err).to.equal(0);
       expect(again.out).to.contain(`${REP} (Demo REP): 0 records`).and.not.contain(`${TDSP} (`);
       expect([extracts(REP).length, extracts(TDSP).length]).to.deep.equal([before.rep + 1, before.tdsp + 1]);
+    });
+
+    it('a long-running worker reads REP-of-record anew for each day\'s extract (nothing cached from an earlier day)', async () => {
+      const { scheduler, info } = await instance();
+      // Two supplemental files for yesterday's 0007 (a Second REP ESI ID), committed five and six days from now (after every day above).
+      const day = addDays(today, -1);
+      for (const [hhmmss, loadDay] of [['235000', addDays(today, 5)], ['235500', addDays(today, 6)]] as const) {
+        const name = `${TDSP}IntervalData${day.replace(/-/g, '')}${hhmmss}001.lse`;
+        const file = path.join(cli.dataDir, name);
+        fs.writeFileSync(file, formatLseRecord({ esiid: E07, channel: 4, day, version: day.replace(/-/g, '') + hhmmss, sender: TDSP, rep: null, values: Array(96).fill(0.5) }));
+        expect((await cli.ingestJson(file)).results[0].records.byCode).to.deep.equal({ '00': 1 });
+        await (await sharedDb()).query(`UPDATE ingest_file SET finished_at = '${loadDay}T18:00:00.000Z' WHERE file_name = '${name}'`);
+      }
+      await scheduler.tick(late(addDays(today, 8)));
+      expect(logged([info], 'scheduler: supplemental-extract applied', addDays(today, 8))).to.deep.equal([{ day: addDays(today, 8), extractDay: addDays(today, 8), subscribers: 2, records: 1 }]);
+      expect(decrypted(extracts(REP).at(-1)!), 'not yet the Demo REP\'s').to.have.length(1);
+      // A registry correction: 0007 was the Demo REP's all along.
+      await (await sharedDb()).query(`UPDATE rep_of_record SET rep_duns = '${REP}' WHERE esiid = '${E07}'`);
+      await scheduler.tick(late(addDays(today, 9)));
+      const rows = decrypted(extracts(REP).at(-1)!);
+      expect(rows.slice(1).map((l) => l.split(',')[0])).to.deep.equal(Array(96).fill(`'${E07}`));
     });
   });
 }
