@@ -6,6 +6,7 @@ import { copyIn, inPgTransaction, postgresPool } from '../db/postgres/pg-pool';
 import { WriteBehind } from '../db/postgres/write-behind';
 import type { FileLoadSummary } from './ingest-result';
 import type { IngestStore, IngestTransaction } from './ingest.store';
+import { MARK_INTERRUPTED_SQL, PostgresLoaderLock } from './postgres-ingest.loader';
 import { PostgresIngestReads } from './postgres-ingest.reads';
 import type { LseRecord } from './lse-record';
 
@@ -40,20 +41,23 @@ export class PostgresIngestStore implements IngestStore {
   private readonly months = new Set<string>();
 
   private readonly pool: Pool;
+  private readonly loader: PostgresLoaderLock;
 
   constructor(db: DataSource) {
     this.pool = postgresPool(db);
+    this.loader = new PostgresLoaderLock(this.pool);
   }
 
   async startFile(fileName: string, startedAt: string): Promise<number> {
     const { rows } = await this.pool.query(
-      "INSERT INTO ingest_file (file_name, status, started_at, counts_by_code, total_records) VALUES ($1, 'loading', $2, '{}', 0) RETURNING id",
-      [fileName, startedAt]);
+      "INSERT INTO ingest_file (file_name, status, started_at, counts_by_code, total_records, loader) VALUES ($1, 'loading', $2, '{}', 0, $3) RETURNING id",
+      [fileName, startedAt, await this.loader.key()]);
     return Number(rows[0].id);
   }
 
+  /** Only loads whose instance is gone: another live instance's load is left alone (see PostgresLoaderLock). */
   async markInterrupted(): Promise<number> {
-    return (await this.pool.query("UPDATE ingest_file SET status = 'interrupted' WHERE status = 'loading'")).rowCount ?? 0;
+    return (await this.pool.query(MARK_INTERRUPTED_SQL)).rowCount ?? 0;
   }
 
   async tdspDuns(): Promise<Set<string>> {
@@ -93,7 +97,10 @@ export class PostgresIngestStore implements IngestStore {
     await inPgTransaction(this.pool, (client) => writeSummary(client, fileId, summary));
   }
 
-  async close(): Promise<void> {} // the pool belongs to the data source
+  /** Frees the loader lock's connection; the pool belongs to the data source. */
+  async close(): Promise<void> {
+    await this.loader.release();
+  }
 
   private transaction(load: Load): IngestTransaction {
     const { tx: client, writes } = load;

@@ -4,6 +4,7 @@ import { SQLITE_BUSY_TIMEOUT_MS } from '../db/data-source';
 import type { FileLoadSummary } from './ingest-result';
 import { keysByDayChannel, type IngestStore, type IngestTransaction, type IntervalKey, type RorStretch } from './ingest.store';
 import type { LseRecord } from './lse-record';
+import { isLiveLocalLoader, localLoader } from './local-loader';
 
 const IN_LIST = 500;
 // Every stored version of the ESI IDs' day (seldom more than one); the loader wants the newest.
@@ -59,6 +60,7 @@ export class SqliteIngestStore implements IngestStore {
   private readonly db: Database.Database;
   private readonly stmt;
   private readonly inStatements = new Map<string, Database.Statement>();
+  private readonly loader = localLoader();
 
   constructor(file: string) {
     this.db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -69,21 +71,27 @@ export class SqliteIngestStore implements IngestStore {
       addStretch: db.prepare('INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, ?, ?, ?, ?)'),
       insertInterval: db.prepare(insertIntervalsSql(1)),
       insertMany: db.prepare(insertIntervalsSql(ROWS_PER_INSERT)),
-      startFile: db.prepare("INSERT INTO ingest_file (file_name, status, started_at) VALUES (?, 'loading', ?)"),
+      startFile: db.prepare("INSERT INTO ingest_file (file_name, status, started_at, loader) VALUES (?, 'loading', ?, ?)"),
       finishFile: db.prepare(`UPDATE ingest_file SET sender_duns = ?, status = ?, file_code = ?, file_reason = ?,
         total_records = ?, counts_by_code = ?, first_day = ?, last_day = ?, report_path = ?, finished_at = ? WHERE id = ?`),
       reject: db.prepare('INSERT INTO ingest_rejection (file_id, line, esiid, operating_day, channel, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      interrupted: db.prepare("UPDATE ingest_file SET status = 'interrupted' WHERE status = 'loading'"),
+      loading: db.prepare("SELECT id, loader FROM ingest_file WHERE status = 'loading'"),
+      interrupted: db.prepare("UPDATE ingest_file SET status = 'interrupted' WHERE id = ? AND status = 'loading'"),
       tdspDuns: db.prepare("SELECT d.duns FROM participant_duns d JOIN market_participant p ON p.id = d.participant_id WHERE p.kind = 'TDSP'").pluck(),
     };
   }
 
   async startFile(fileName: string, startedAt: string): Promise<number> {
-    return Number(this.stmt.startFile.run(fileName, startedAt).lastInsertRowid);
+    return Number(this.stmt.startFile.run(fileName, startedAt, this.loader).lastInsertRowid);
   }
 
+  /** Only loads whose process is gone: one another live process (smt serve beside smt ingest) is running is left alone. */
   async markInterrupted(): Promise<number> {
-    return this.stmt.interrupted.run().changes;
+    let n = 0;
+    for (const { id, loader } of this.stmt.loading.all() as { id: number; loader: string | null }[]) {
+      if (!isLiveLocalLoader(loader)) n += this.stmt.interrupted.run(id).changes;
+    }
+    return n;
   }
 
   async tdspDuns(): Promise<Set<string>> {
