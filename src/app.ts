@@ -12,6 +12,7 @@ import { VeeRunner } from './vee/vee.runner';
 import { VeeStore } from './vee/vee.store';
 import { SqliteVeeReads } from './vee/sqlite-vee.reads';
 import { SqliteVeeDayTotals } from './vee/sqlite-vee-day-totals';
+import { TypeormVeeDayTotals, type VeeDayTotals } from './vee/vee-day-totals';
 import type { IngestStore } from './ingest/ingest.store';
 import { LseParserPool } from './ingest/lse-parser.thread';
 import { SqliteIngestStore } from './ingest/sqlite-ingest.store';
@@ -206,11 +207,22 @@ export class App {
   veeRunner(): Promise<VeeRunner> {
     return this.once('vee', async () => {
       const store = new VeeStore(await this.db());
-      if (this.config.db.type !== 'sqlite') return new VeeRunner(store, this.config.vee, this.logger);
+      const totals = await this.veeDayTotals();
+      if (this.config.db.type !== 'sqlite') return new VeeRunner(store, totals, this.config.vee, this.logger);
       const reads = new SqliteVeeReads(sqliteFile(this.config));
+      this.closers.push(() => reads.close());
+      return new VeeRunner(store, totals, this.config.vee, this.logger, reads);
+    });
+  }
+
+  /** The daily totals VEE keeps for the High/Low Usage history (src/vee/vee-day-totals.ts). */
+  veeDayTotals(): Promise<VeeDayTotals> {
+    return this.once('veeDayTotals', async () => {
+      const db = await this.db();
+      if (this.config.db.type !== 'sqlite') return new TypeormVeeDayTotals(db);
       const totals = new SqliteVeeDayTotals(sqliteFile(this.config));
-      this.closers.push(() => reads.close(), () => totals.close());
-      return new VeeRunner(store, this.config.vee, this.logger, reads, totals);
+      this.closers.push(() => totals.close());
+      return totals;
     });
   }
 

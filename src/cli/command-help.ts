@@ -177,6 +177,13 @@ const HELP: Record<string, HelpText> = {
     },
     examples: ['smt vee --tdsp "Demo TDSP" --day 2026-11-01', 'smt vee --rule SUM_CHECK --json'],
   },
+  'vee totals': {
+    options: {
+      from: `the first operating day (${DATE})`,
+      to: `the last operating day (${DATE}); at most 400 days from --from`,
+    },
+    examples: ['smt vee totals --from 2026-10-01 --to 2026-11-04'],
+  },
   'missing-consumption': {
     options: {
       tdsp: 'the TDSP (its name or one of its DUNS); one report per DUNS',

@@ -22,6 +22,7 @@ import { serveCommand } from './serve.command';
 import { starterKitCommand } from './starter-kit.command';
 import { usageCommand } from './usage.command';
 import { veeCommand } from './vee.command';
+import { veeTotalsCommand } from './vee-totals.command';
 import { missingConsumptionCommand } from './missing-consumption.command';
 import { dataGapsCommand } from './data-gaps.command';
 import { statsCommand } from './stats.command';
@@ -49,6 +50,7 @@ export const commands: Command[] = [
   certRevokeCommand,
   hanLogCommand,
   veeCommand,
+  veeTotalsCommand,
   missingConsumptionCommand,
   dataGapsCommand,
   statsCommand,

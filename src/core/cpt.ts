@@ -91,6 +91,11 @@ export function addDays(day: string, days: number): string {
   return formatDay(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
+/** The days of first..last, both counted (0 when last is before first). */
+export function daysFromTo(first: string, last: string): number {
+  return Math.max(0, Math.round((Date.parse(last) - Date.parse(first)) / 86_400_000) + 1);
+}
+
 const chicago = new Intl.DateTimeFormat('en-US', {
   timeZone: 'America/Chicago',
   hourCycle: 'h23',

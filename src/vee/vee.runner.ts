@@ -45,12 +45,12 @@ export interface VeeOutcome {
 export class VeeRunner {
   constructor(
     private readonly store: VeeStore,
+    /** Where the daily totals the High/Low Usage rule compares with are kept. */
+    private readonly totals: VeeDayTotals,
     private readonly settings: VeeSettings,
     private readonly logger: Logger,
     /** Where the check's reads go: the store itself, or a faster adapter for the database. */
     private readonly reads: VeeReads = store,
-    /** Where the daily totals the High/Low Usage rule compares with are kept. */
-    private readonly totals: VeeDayTotals = store,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

@@ -4,7 +4,6 @@ import { VeeFindingRow } from '../db/entities/vee-finding.entity';
 import type { RejectedRecordFacts } from './rules/time-change.rule';
 import type { RegistryFacts, VeeReads } from './vee-reads';
 import type { VeeDay, VeeFinding } from './vee-day';
-import { TypeormVeeDayTotals, type DayTotal, type VeeDayTotals } from './vee-day-totals';
 
 /** A stored record read back for the rules, before the REP-of-record status is known. */
 export type StoredRecord = Omit<VeeDay, 'hasRepOfRecord'>;
@@ -32,20 +31,8 @@ const RECORD_COLUMNS = ['operating_day AS "operatingDay"', 'channel', 'esiid', '
   'interval_values AS "values"', 'start_reading AS "startReading"', 'stop_reading AS "stopReading"'];
 
 /** Reads what VEE checks and keeps its findings; plain SQL every supported database runs. */
-export class VeeStore implements VeeReads, VeeDayTotals {
-  private readonly totals: VeeDayTotals;
-
-  constructor(private readonly db: DataSource) {
-    this.totals = new TypeormVeeDayTotals(db);
-  }
-
-  dayTotals(day: string, esiids: ReadonlySet<string>): Promise<Map<string, number>> {
-    return this.totals.dayTotals(day, esiids);
-  }
-
-  saveDayTotals(totals: DayTotal[]): Promise<void> {
-    return this.totals.saveDayTotals(totals);
-  }
+export class VeeStore implements VeeReads {
+  constructor(private readonly db: DataSource) {}
 
   async fileFacts(fileId: number): Promise<FileFacts | null> {
     const row = await this.db.createQueryBuilder().select(['status', 'sender_duns AS "senderDuns"', 'first_day AS "firstDay"', 'last_day AS "lastDay"'])
@@ -67,6 +54,18 @@ export class VeeStore implements VeeReads, VeeDayTotals {
     const newest = new Map<string, StoredRecord>();
     for (const r of rows.map(toRecord)) if ((newest.get(r.esiid)?.version ?? -1) < r.version) newest.set(r.esiid, r);
     return [...newest.values()];
+  }
+
+  /** The newest consumption record of each ESI ID after `afterEsiid` on one day, up to `limit` ESI IDs, in ESI ID order. */
+  async newestConsumptionPage(day: string, afterEsiid: string, limit: number): Promise<StoredRecord[]> {
+    const page: StoredRecord[] = [];
+    // Versions come newest first within an ESI ID: the first row of each is the one kept. A page
+    // that ends inside an ESI ID's older versions loses nothing: the next page starts after it.
+    const rows = await this.db.createQueryBuilder().select(RECORD_COLUMNS).from('interval_day', 'i')
+      .where('operating_day = :day AND channel = 4 AND esiid > :afterEsiid', { day, afterEsiid })
+      .orderBy('esiid').addOrderBy('version', 'DESC').limit(limit).getRawMany();
+    for (const r of rows.map(toRecord)) if (page.length === 0 || page[page.length - 1]!.esiid !== r.esiid) page.push(r);
+    return page;
   }
 
   /** Each ESI ID's TDSP and its REP-of-record stretches. */

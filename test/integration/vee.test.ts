@@ -40,6 +40,17 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       return file;
     };
 
+    /** VEE's daily totals of a day, as "ESI ID version Wh". */
+    const totalsOn = async (day: string): Promise<string[]> => {
+      const app = createApp(loadConfig({ ...process.env, ...cli.env, SMT_DATA_DIR: cli.dataDir }));
+      try {
+        const rows = await (await app.db()).query(`SELECT esiid, version, total_wh AS "totalWh" FROM vee_day_total WHERE operating_day = '${day}' ORDER BY esiid`);
+        return rows.map((r: { esiid: string; version: unknown; totalWh: unknown }) => `${r.esiid} ${r.version} ${r.totalWh}`);
+      } finally {
+        await app.close();
+      }
+    };
+
     before(async function () {
       let env: Record<string, string> = {};
       if (engine === 'postgres') {
@@ -170,15 +181,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     // Last: it replaces a history day the tests above compare with.
     it('keeps the newest whole-day total of each consumption record for later history, and a null total for a day with a blank', async () => {
       const day = HISTORY[0];
-      const totals = async () => {
-        const app = createApp(loadConfig({ ...process.env, ...cli.env, SMT_DATA_DIR: cli.dataDir }));
-        try {
-          const rows = await (await app.db()).query(`SELECT esiid, version, total_wh AS "totalWh" FROM vee_day_total WHERE operating_day = '${day}' ORDER BY esiid`);
-          return rows.map((r: { esiid: string; version: unknown; totalWh: unknown }) => `${r.esiid} ${r.version} ${r.totalWh}`);
-        } finally {
-          await app.close();
-        }
-      };
+      const totals = () => totalsOn(day);
       expect(await totals()).to.deep.equal([`${E('01')} 20261007230000 9600`, `${E('02')} 20261007230000 9600`]);
       const withBlank = fill(96, 0.1);
       withBlank[40] = null;
@@ -186,6 +189,24 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const { results } = await cli.ingestJson(write(`${TDSP}IntervalData20261106070000001.lse`, supplemental));
       expect(results[0].records.byCode).to.deep.equal({ '00': 2 });
       expect(await totals()).to.deep.equal([`${E('01')} 20261010230000 null`, `${E('02')} 20261010230000 19200`]);
+    });
+
+    it('takes the daily totals of days loaded with VEE off from their stored intervals, newest version first (smt vee totals)', async () => {
+      const day = '2026-11-05'; // E03 was loaded on it with SMT_VEE_MODE=off above
+      const off = new CliHarness('', { ...cli.env, SMT_VEE_MODE: 'off' }, cli.dataDir);
+      const two = record(E('04'), day, fill(96, 0.25), { version: '20261105230000' }) + record(E('04'), day, fill(96, 0.5), { version: '20261106230000' });
+      expect((await off.ingestJson(write(`${TDSP}IntervalData20261107060000001.lse`, two))).results[0].records.byCode).to.deep.equal({ '00': 2 });
+      expect(await totalsOn(day)).to.deep.equal([]);
+      const run = await cli.run('vee', 'totals', '--from', '2026-11-04', '--to', day);
+      expect(run.status).to.equal(0);
+      expect(run.err).to.contain(`${day}: 2 ESI ID totals kept`);
+      expect(await totalsOn(day)).to.deep.equal([`${E('03')} 20261105230000 0`, `${E('04')} 20261106230000 48000`]);
+      const backwards = await cli.run('vee', 'totals', '--from', day, '--to', '2026-11-04');
+      expect(backwards.status).to.not.equal(0);
+      expect(backwards.err).to.contain('--to 2026-11-04 is before --from 2026-11-05');
+      const tooLong = await cli.run('vee', 'totals', '--from', '2025-01-01', '--to', day);
+      expect(tooLong.status).to.not.equal(0);
+      expect(tooLong.err).to.contain('at most 400 days at a time');
     });
   });
 }
