@@ -125,6 +125,18 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(rows.filter((row) => row[0] === `'${Q}` && row[1] === '11/01/2026' && row[3] === '01:00').map((row) => row[5])).to.deep.equal(['0.240', '0.240']);
     });
 
+    it('builds the same marked report in 3 CSV threads as in one (sections of TDSP rows and estimates read back in turn)', async () => {
+      const threaded = new CliHarness('smt-estimates-threads-', { ...env, SMT_REPORT_CSV_THREADS: '3' }, cli.dataDir);
+      for (const type of ['interval', 'daily']) {
+        const ask = ['report', '--type', type, '--duns', REP1, '--from', '2026-10-25', '--to', '2026-11-02', '--esiid', P, '--esiid', Q, '--esiid', S, '--estimates'];
+        const one = await cli.run(...ask);
+        const three = await threaded.run(...ask);
+        expect(three.status, three.err).to.equal(0);
+        expect(three.out, type).to.equal(one.out);
+        expect(rowsOf(one.out).filter((row) => row[row.length - 2] === 'Y').length, type).to.be.greaterThan(0);
+      }
+    });
+
     it('gives a REP the estimates of its own days only: never those of an ESI ID or a day it is not REP of record for', async () => {
       const second = await cli.run('report', '--type', 'daily', '--duns', REP2, '--from', '2026-10-31', '--to', '2026-11-01', '--esiid', P, '--esiid', S, '--estimates');
       expect(second.status, second.err).to.equal(0);
