@@ -229,7 +229,7 @@ export class App {
   usageSource(): Promise<UsageSource> {
     return this.once('usageSource', async () => {
       const db = await this.db();
-      const source: UsageSource = this.config.db.type === 'sqlite' ? new SqliteUsageSource(sqliteFile(this.config)) : this.config.db.type === 'postgres' ? new (await import('./usage/postgres-usage.source')).PostgresUsageSource(db) : new TypeormUsageSource(db);
+      const source: UsageSource = this.config.db.type === 'sqlite' ? new SqliteUsageSource(sqliteFile(this.config)) : this.config.db.type === 'postgres' ? new (await import('./usage/postgres-usage.source')).PostgresUsageSource((await import('./db/postgres/pg-pool')).postgresPool(db)) : new TypeormUsageSource(db);
       this.closers.push(() => source.close());
       return source;
     });
@@ -247,7 +247,10 @@ export class App {
   reportCsv(): Promise<ReportCsvProducer> {
     return this.once('reportCsv', async () => {
       await this.db(); // the schema is up to date before a thread opens the file
-      const producer = this.config.db.type === 'sqlite' ? new ThreadedCsvProducer(sqliteFile(this.config), this.config.reports.csvThreads) : new InProcessCsvProducer(() => this.usageSource());
+      // SQLite and PostgreSQL reports are read and turned into CSV in threads, each on a connection of its own.
+      const { type, url } = this.config.db;
+      const producer = type === 'mssql' ? new InProcessCsvProducer(() => this.usageSource())
+        : new ThreadedCsvProducer(type === 'sqlite' ? { type, file: sqliteFile(this.config) } : { type, url: url! }, this.config.reports.csvThreads);
       this.closers.push(() => producer.close());
       return new EstimatingCsvProducer(producer, () => this.db());
     });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { interleave } from '../core/interleave';
 import { StreamingThread } from '../core/thread-stream';
-import type { ReportCsvRequest } from './report-csv.worker';
+import type { ReportCsvRequest, ReportDatabase } from './report-csv.worker';
 import { reportChunks, type CsvChunk, type ReportJob } from './report.generator';
 import type { UsageSource } from './usage.source';
 
@@ -11,7 +11,7 @@ export interface ReportCsvProducer {
   close(): Promise<void>;
 }
 
-/** Builds CSV in the calling thread (server databases, where the reads are asynchronous anyway). */
+/** Builds CSV in the calling thread (SQL Server, read through TypeORM). */
 export class InProcessCsvProducer implements ReportCsvProducer {
   constructor(private readonly source: () => Promise<UsageSource>) {}
 
@@ -23,20 +23,21 @@ export class InProcessCsvProducer implements ReportCsvProducer {
 }
 
 /**
- * Builds CSV in worker threads reading the embedded database, `parts` threads per report: each
- * builds every parts-th section and the sections are read back in turn, in report order. CSV
- * generation then runs beside compression and encryption, on every core, and the event loop
- * stays free. Threads are kept for reuse.
+ * Builds CSV in worker threads, each reading the database through a connection of its own (the
+ * embedded file, or PostgreSQL), `parts` threads per report: each builds every parts-th section
+ * and the sections are read back in turn, in report order. Reads and CSV generation then run
+ * beside compression and encryption, on every core, and the event loop stays free. Threads are
+ * kept for reuse; connections last one report.
  */
 export class ThreadedCsvProducer implements ReportCsvProducer {
   private readonly idle: StreamingThread<ReportCsvRequest, CsvChunk>[] = [];
   private readonly all: StreamingThread<ReportCsvRequest, CsvChunk>[] = [];
 
-  constructor(private readonly sqliteFile: string, private readonly parts: number) {}
+  constructor(private readonly database: ReportDatabase, private readonly parts: number) {}
 
   async *chunks(job: ReportJob): AsyncIterable<CsvChunk> {
     const threads = Array.from({ length: this.parts }, () => this.idle.pop() ?? this.create());
-    const streams = threads.map((thread, index) => thread.stream({ sqliteFile: this.sqliteFile, job, part: { index, count: this.parts } }));
+    const streams = threads.map((thread, index) => thread.stream({ database: this.database, job, part: { index, count: this.parts } }));
     try {
       yield* interleave(streams);
     } finally {

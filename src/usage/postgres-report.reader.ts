@@ -1,0 +1,142 @@
+import { Client, type QueryArrayConfig, type QueryArrayResult } from 'pg';
+import { DAY_ROWS, readFacts, usageDay, type DayRow } from './postgres-usage.source';
+import type { UsageDay } from './usage-day';
+import type { EsiidFacts, UsageSource } from './usage.source';
+
+/**
+ * ESI IDs per read of stored days. A statement's rows are bounded by it (times the versions kept)
+ * and its sort stays in the server's memory; a whole day's set in one statement (or one cursor over
+ * it) would first sort the whole day.
+ */
+const CHUNK = 1_000;
+/** ESI IDs whose registry facts are read at once, ahead of the sections that ask for them. */
+const FACTS_AHEAD = 2_500;
+
+/** Stored days of a run of the report's ESI IDs (positions from..to-1 of its order), as they arrive. */
+interface Chunk {
+  day: string;
+  channel: 1 | 4;
+  from: number;
+  to: number;
+  rows: Promise<UsageDay[]>;
+}
+
+/** A run being read: rows before `at` were handed out or passed over, positions before `through` asked for. */
+interface Run {
+  chunk: Chunk;
+  rows: UsageDay[];
+  at: number;
+  through: number;
+}
+
+/**
+ * The reads of one report, on PostgreSQL, on a connection of its own (a report thread's). It knows
+ * the report's ESI IDs, so it reads them in the report's order a run of CHUNK at a time and asks
+ * for the next run while the current one is turned into CSV: the report's sections (and its
+ * threads' parts) take their rows from the runs, and the thread seldom waits on the server. Facts
+ * are read FACTS_AHEAD ESI IDs at a time for the same reason. At most two runs are held, so memory
+ * stays bounded whatever the report's size. Several threads building parts of one report each read
+ * every run and keep their own sections' rows.
+ */
+export class PostgresReportReader implements UsageSource {
+  private readonly order: string[];
+  private readonly positions = new Map<string, number>();
+  private readonly looked = new Set<string>();
+  private readonly known = new Map<string, EsiidFacts>();
+  private current: Run | null = null;
+  private ahead: Chunk | null = null;
+  /** Statements go to the connection one after the other (a read ahead first, then what is asked meanwhile). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly client: Client, esiids: readonly string[]) {
+    this.order = [...new Set(esiids)].sort();
+    this.order.forEach((esiid, i) => this.positions.set(esiid, i));
+  }
+
+  /** Connects with the platform's database URL, which never goes into an error or a log line from here. */
+  static async open(url: string, esiids: readonly string[]): Promise<PostgresReportReader> {
+    const client = new Client({ connectionString: url, application_name: 'smt report reader' });
+    // A dropped connection fails the read under way; unheard, the event would end the thread.
+    client.on('error', () => undefined);
+    await client.connect();
+    return new PostgresReportReader(client, esiids);
+  }
+
+  async *dayRows(day: string, channel: 1 | 4, esiids: ReadonlySet<string>): AsyncIterable<UsageDay> {
+    const wanted = [...esiids].sort();
+    if (wanted.length === 0) return;
+    if (wanted.some((esiid) => !this.positions.has(esiid))) {
+      // Not the report's ESI IDs: read as asked.
+      const { rows } = await this.query({ text: DAY_ROWS, values: [day, channel, wanted], rowMode: 'array' });
+      for (const row of rows as DayRow[]) yield usageDay(row, day, channel);
+      return;
+    }
+    const first = this.positions.get(wanted[0])!;
+    const last = this.positions.get(wanted[wanted.length - 1])!;
+    for (let index = first; index <= last;) {
+      const run = await this.runAt(day, channel, index);
+      const end = Math.min(last, run.chunk.to - 1);
+      for (; run.at < run.rows.length; run.at++) {
+        const row = run.rows[run.at];
+        const position = this.positions.get(row.esiid)!;
+        if (position < index) continue;
+        if (position > end) break;
+        if (esiids.has(row.esiid)) yield row;
+      }
+      run.through = end + 1;
+      index = run.chunk.to;
+    }
+  }
+
+  async facts(esiids: string[]): Promise<Map<string, EsiidFacts>> {
+    const missing = esiids.filter((esiid) => !this.looked.has(esiid));
+    if (missing.length > 0) {
+      const from = this.positions.get(missing[0]);
+      const following = from === undefined ? [] : this.order.slice(from, from + FACTS_AHEAD).filter((esiid) => !this.looked.has(esiid));
+      const asked = [...new Set([...missing, ...following])];
+      await readFacts(this, asked, this.known);
+      for (const esiid of asked) this.looked.add(esiid);
+    }
+    const facts = new Map<string, EsiidFacts>();
+    for (const esiid of esiids) {
+      const found = this.known.get(esiid);
+      if (found) facts.set(esiid, found);
+    }
+    return facts;
+  }
+
+  async close(): Promise<void> {
+    this.current = null;
+    this.ahead = null;
+    await this.client.end();
+  }
+
+  /**
+   * The run holding position `index` of the day and channel, and the next run asked for already.
+   * Sections come in the report's order; one that does not (none does today) reads its run again.
+   */
+  private async runAt(day: string, channel: 1 | 4, index: number): Promise<Run> {
+    const holds = (chunk: Chunk | null): chunk is Chunk => chunk !== null && chunk.day === day && chunk.channel === channel && chunk.from <= index && index < chunk.to;
+    if (this.current && holds(this.current.chunk) && this.current.through <= index) return this.current;
+    const chunk = holds(this.ahead) ? this.ahead : this.read(day, channel, index);
+    this.ahead = chunk.to < this.order.length ? this.read(day, channel, chunk.to) : null;
+    this.current = { chunk, rows: await chunk.rows, at: 0, through: chunk.from };
+    return this.current;
+  }
+
+  /** One statement, after those already sent. */
+  query(config: QueryArrayConfig): Promise<QueryArrayResult> {
+    const result = this.queue.then(() => this.client.query(config));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private read(day: string, channel: 1 | 4, from: number): Chunk {
+    const to = Math.min(from + CHUNK, this.order.length);
+    const rows = this.query({ text: DAY_ROWS, values: [day, channel, this.order.slice(from, to)], rowMode: 'array' })
+      .then(({ rows: read }) => (read as DayRow[]).map((row) => usageDay(row, day, channel)));
+    // A run read ahead and never used (the report stopped) must not fail the thread when it fails.
+    rows.catch(() => undefined);
+    return { day, channel, from, to, rows };
+  }
+}
