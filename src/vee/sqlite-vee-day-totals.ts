@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/sqlite-settings';
+import { applyIngestPragmas } from '../ingest/sqlite-ingest.store';
 import type { DayTotal, VeeDayTotals } from './vee-day-totals';
 
 /** Up to this many ESI IDs a day is read by key look-ups; beyond it, one range of the day is cheaper. */
@@ -18,6 +19,9 @@ export class SqliteVeeDayTotals implements VeeDayTotals {
 
   constructor(file: string) {
     this.db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    // Written after each load like the ingest connection writes: the same durability, and no WAL
+    // checkpoint of the load's pages forced on this connection's small commits.
+    applyIngestPragmas(this.db);
     this.one = this.db.prepare('SELECT total_wh FROM vee_day_total WHERE operating_day = ? AND esiid = ?').pluck();
     this.range = this.db.prepare('SELECT esiid, total_wh FROM vee_day_total WHERE operating_day = ? AND esiid BETWEEN ? AND ? AND total_wh IS NOT NULL').raw();
     this.save = this.db.prepare('INSERT OR REPLACE INTO vee_day_total (operating_day, esiid, version, total_wh) VALUES (?, ?, ?, ?)');
