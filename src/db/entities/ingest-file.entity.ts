@@ -1,9 +1,11 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type IngestFileStatus = 'loading' | 'loaded' | 'rejected' | 'interrupted';
 
 /** One LSE file load and its activity report. */
 @Entity('ingest_file')
+@Index('idx_ingest_file_started', ['startedAt'])
+@Index('idx_ingest_file_finished', ['finishedAt'])
 export class IngestFile {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
