@@ -48,6 +48,7 @@ import { meterReportJobs } from './ops/platform-metrics';
 import { ReportRequestService } from './usage/report-request.service';
 import { InProcessCsvProducer, ThreadedCsvProducer, type ReportCsvProducer } from './usage/report-csv.producer';
 import { EstimatingCsvProducer } from './usage/estimating-csv.producer';
+import { EstimationService } from './estimation/estimation.service';
 import type { ReportWorker } from './usage/report.worker';
 import { SqliteUsageSource } from './usage/sqlite-usage.source';
 import { TypeormUsageSource } from './usage/typeorm-usage.source';
@@ -252,7 +253,9 @@ export class App {
       const producer = type === 'mssql' ? new InProcessCsvProducer(() => this.usageSource())
         : new ThreadedCsvProducer(type === 'sqlite' ? { type, file: sqliteFile(this.config) } : { type, url: url! }, this.config.reports.csvThreads);
       this.closers.push(() => producer.close());
-      return new EstimatingCsvProducer(producer, () => this.db());
+      // A report that asks for platform estimates gets the missing ones made first (src/estimation/).
+      const estimation = new EstimationService(await this.db());
+      return new EstimatingCsvProducer(producer, () => this.db(), (day, esiids) => estimation.estimateDay(day, esiids));
     });
   }
 

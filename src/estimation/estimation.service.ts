@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { intervalsInDay } from '../core/cpt';
 import { PlatformEstimate } from '../db/entities/platform-estimate.entity';
 import { AvailabilityStore } from '../availability/availability.store';
@@ -67,14 +67,47 @@ export class EstimationService {
           outcomes.push({ esiid, operatingDay: day, method: null, sourceDay: null, loadProfileClass: null, totalWh: null, existing: false });
           continue;
         }
-        const wh = proxy ? fitToDay(proxy.wh, proxy.day, day) : defaultProfileDay(profileClass!, day);
-        const totalWh = wh.reduce((s, v) => s + v, 0);
-        const made = proxy ? { method: proxy.method, sourceDay: proxy.day, loadProfileClass: null } : { method: 'DEFAULT_PROFILE' as const, sourceDay: '', loadProfileClass: profileClass! };
-        await repo.insert({ esiid, operatingDay: day, tdspDuns, ...made, intervalCount: wh.length, intervalWh: wh.join(','), totalWh, createdAt: this.now().toISOString() });
-        outcomes.push({ esiid, operatingDay: day, ...made, sourceDay: made.sourceDay || null, totalWh, existing: false });
+        const made = this.shape(esiid, day, tdspDuns, proxy, profileClass);
+        await repo.insert(made);
+        outcomes.push({ esiid, operatingDay: day, method: made.method as EstimateMethod, sourceDay: made.sourceDay || null, loadProfileClass: made.loadProfileClass, totalWh: made.totalWh, existing: false });
       }
     }
     return outcomes;
+  }
+
+  /**
+   * Estimates for those of `esiids` that have a REP of record on `day`, no consumption record of the
+   * TDSP and no stored estimate, made now and stored (a report that asks for platform estimates, before it is
+   * built: usage/estimating-csv.producer.ts); the number made. Reads are by key, CHUNK ESI IDs at a
+   * time; an estimate another process stores first is kept, this one dropped.
+   */
+  async estimateDay(day: string, esiids: readonly string[]): Promise<number> {
+    const fresh: string[] = [];
+    for (let i = 0; i < esiids.length; i += CHUNK) {
+      const chunk = esiids.slice(i, i + CHUNK);
+      const present = await this.db.createQueryBuilder().select('i.esiid', 'esiid').distinct(true).from('interval_day', 'i')
+        .where('i.operating_day = :day AND i.channel = 4 AND i.esiid IN (:...chunk)', { day, chunk }).getRawMany<{ esiid: string }>();
+      const stored = await this.db.getRepository(PlatformEstimate).find({ where: { operatingDay: day, esiid: In(chunk) }, select: { esiid: true } });
+      const known = new Set([...present.map((r) => r.esiid), ...stored.map((e) => e.esiid)]);
+      fresh.push(...chunk.filter((e) => !known.has(e)));
+    }
+    // As ERCOT estimates active ESI IDs only: a day without a REP of record (an inactive premise) is not estimated.
+    const facts = fresh.length === 0 ? null : await this.records.registryFacts(fresh);
+    const active = fresh.filter((e) => facts!.tdsp.has(e) && (facts!.stretches.get(e) ?? []).some((s) => s.from <= day && (s.to === null || day <= s.to)));
+    if (active.length === 0) return 0;
+    const proxies = await this.proxiesFor(day, active);
+    const classes = await this.classesOf(active.filter((e) => !proxies.has(e)));
+    const rows = active.filter((e) => proxies.has(e) || classes.has(e)).map((e) => this.shape(e, day, facts!.tdsp.get(e)!, proxies.get(e), classes.get(e)));
+    for (let i = 0; i < rows.length; i += 100) await this.db.createQueryBuilder().insert().into(PlatformEstimate).values(rows.slice(i, i + 100)).orIgnore().execute();
+    return rows.length;
+  }
+
+  /** A proxy day fitted to `day`, else the class's default profile for it, as a row to store. */
+  private shape(esiid: string, day: string, tdspDuns: string, proxy: { day: string; method: ProxyMethod; wh: number[] } | undefined,
+    profileClass: Parameters<typeof defaultProfileDay>[0] | undefined): Omit<PlatformEstimate, 'id'> {
+    const wh = proxy ? fitToDay(proxy.wh, proxy.day, day) : defaultProfileDay(profileClass!, day);
+    const made = proxy ? { method: proxy.method, sourceDay: proxy.day, loadProfileClass: null } : { method: 'DEFAULT_PROFILE', sourceDay: '', loadProfileClass: profileClass! };
+    return { esiid, operatingDay: day, tdspDuns, ...made, intervalCount: wh.length, intervalWh: wh.join(','), totalWh: wh.reduce((s, v) => s + v, 0), createdAt: this.now().toISOString() };
   }
 
   /**

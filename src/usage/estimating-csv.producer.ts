@@ -5,19 +5,24 @@ import type { ReportCsvProducer } from './report-csv.producer';
 import type { EstimateDay } from './report-estimates';
 import type { CsvChunk, ReportJob } from './report.generator';
 
+/** Makes and stores the missing estimates of ESI IDs on one day (EstimationService.estimateDay); how many. */
+export type DayEstimator = (day: string, esiids: readonly string[]) => Promise<number>;
+
 /**
- * Hands a report that asked for platform estimates the stored estimates of its ESI IDs and days
- * before it is built, by whichever producer builds it (in this thread or in CSV threads); other
- * reports pass through untouched.
+ * Hands a report that asked for platform estimates the estimates of its ESI IDs and days before it
+ * is built, by whichever producer builds it (in this thread or in CSV threads): first the missing
+ * ones are made and stored (`estimateDay`, day by day), then all are read. Other reports pass
+ * through untouched.
  */
 export class EstimatingCsvProducer implements ReportCsvProducer {
-  constructor(private readonly inner: ReportCsvProducer, private readonly db: () => Promise<DataSource>) {}
+  constructor(private readonly inner: ReportCsvProducer, private readonly db: () => Promise<DataSource>, private readonly estimateDay?: DayEstimator) {}
 
   async *chunks(job: ReportJob): AsyncIterable<CsvChunk> {
     if (!job.platformEstimates || job.reportType === 'MONTHLY') {
       yield* this.inner.chunks(job);
       return;
     }
+    if (this.estimateDay) for (let day = job.startDate; day <= job.endDate; day = addDays(day, 1)) await this.estimateDay(day, job.esiids);
     yield* this.inner.chunks({ ...job, estimates: await loadEstimates(await this.db(), job) });
   }
 

@@ -151,6 +151,26 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(none.out).to.contain(': NAU');
     });
 
+    it('makes the missing estimates of the asked days when a report asks, none for a day without a REP of record, and keeps them', async () => {
+      // 2025-12-31: no REP of record yet (an inactive premise is not estimated); 2026-01-01 a holiday (weekend shape); 2026-01-02 a Friday.
+      const ask = ['report', '--type', 'daily', '--duns', TDSP, '--from', '2025-12-31', '--to', '2026-01-02', '--esiid', P, '--esiid', Q, '--esiid', S, '--estimates'];
+      const first = await cli.run(...ask);
+      expect(first.status, first.err).to.equal(0);
+      expect(rowsOf(first.out).slice(1).map((row) => [row[0], row[1], row[6], row[8], row[9]])).to.deep.equal([
+        [`'${P}`, '01/01/2026', '768.000', 'Y', 'DEFAULT_PROFILE BUSHILF'],
+        [`'${Q}`, '01/01/2026', '32.000', 'Y', 'DEFAULT_PROFILE RESLOWR'],
+        [`'${S}`, '01/01/2026', '16.000', 'Y', 'DEFAULT_PROFILE BUSNODEM'],
+        [`'${P}`, '01/02/2026', '960.000', 'Y', 'DEFAULT_PROFILE BUSHILF'],
+        [`'${Q}`, '01/02/2026', '30.000', 'Y', 'DEFAULT_PROFILE RESLOWR'],
+        [`'${S}`, '01/02/2026', '40.000', 'Y', 'DEFAULT_PROFILE BUSNODEM'],
+      ]);
+      // Stored: the same rows again (same revision times), and smt estimate finds them made.
+      expect((await cli.run(...ask)).out).to.equal(first.out);
+      const listed = await cli.run('estimate', '--tdsp', TDSP, '--day', '2026-01-03', '--json');
+      const ofDay = listed.out.trim().split('\n').map((l) => JSON.parse(l)).filter((o) => o.operatingDay === '2026-01-02');
+      expect(ofDay.map((o) => [o.esiid, o.existing, o.totalWh])).to.deep.equal([[P, true, 960_000], [Q, true, 30_000], [S, true, 40_000]]);
+    });
+
     it('estimates the spring-forward day with its 92 intervals: the 02:00 hour stays blank', async () => {
       const made = await cli.run('estimate', '--tdsp', TDSP, '--day', '2026-03-10');
       expect(made.status, made.err).to.equal(0);
