@@ -44,7 +44,7 @@ const HELP: Record<string, HelpText> = {
       reading: 'C (consumption, default), G (generation) or A (all)',
       out: 'write the CSV to this file instead of stdout',
       deliver: 'queue the report for delivery to the requester\'s FTPS folder instead of printing it',
-      estimates: 'add the platform\'s stored estimates of missing consumption days (interval and daily reports), marked in the PLATFORM_ESTIMATE and ESTIMATE_SOURCE columns',
+      estimates: 'add the platform\'s estimates of missing consumption days (made if missing) (interval and daily reports), marked in the PLATFORM_ESTIMATE and ESTIMATE_SOURCE columns',
     },
     examples: [
       'smt report --type daily --duns 200000001 --from 07/14/2025 --to 07/17/2025 --esiid 10443720000000006',
