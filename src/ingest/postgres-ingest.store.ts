@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { BinaryCopyWriter } from '../db/postgres/binary-copy';
+import { BinaryCopyWriter, BufferShelf } from '../db/postgres/binary-copy';
 import { ensurePartitions, monthOf } from '../db/postgres/interval-partitions';
 import { copyIn, inPgTransaction, postgresPool } from '../db/postgres/pg-pool';
 import { WriteBehind } from '../db/postgres/write-behind';
@@ -42,6 +42,7 @@ export class PostgresIngestStore implements IngestStore {
 
   private readonly pool: Pool;
   private readonly loader: PostgresLoaderLock;
+  private readonly buffers = new BufferShelf();
 
   constructor(db: DataSource) {
     this.pool = postgresPool(db);
@@ -158,13 +159,17 @@ export class PostgresIngestStore implements IngestStore {
             await client.query('RESET lock_timeout');
           });
         }
-        const copy = new BinaryCopyWriter(records.length * (records[0].values.byteLength + 160));
+        const copy = new BinaryCopyWriter(this.buffers.take(records.length * (records[0].values.byteLength + 160)));
         for (const r of records) {
           copy.row(INTERVAL_FIELDS).text(r.operatingDay).int4(r.channel!).text(r.esiid).int8(r.version!).int4(r.intervalCount)
             .bytes(r.values).text(r.origin).text(r.startReading).text(r.stopReading).text(r.transactionId).int4(fileId);
         }
         const payload = copy.finish();
-        writes.add(() => copyIn(client, COPY_INTERVALS, payload));
+        // The buffer goes back on the shelf only once the server has the payload (a failed COPY's is dropped).
+        writes.add(async () => {
+          await copyIn(client, COPY_INTERVALS, payload);
+          this.buffers.put(copy.storage);
+        });
       },
       finishFile: async (fileId, summary) => {
         await writes.settled();

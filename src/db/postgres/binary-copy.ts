@@ -10,8 +10,10 @@ export class BinaryCopyWriter {
   private buffer: Buffer;
   private at = 0;
 
-  constructor(initialBytes = 1 << 20) {
-    this.buffer = Buffer.allocUnsafe(Math.max(initialBytes, 64));
+  /** Starts in a buffer of `initial` bytes, or in the buffer given (reused: see BufferShelf). */
+  constructor(initial: number | Buffer = 1 << 20) {
+    const given = typeof initial === 'number' ? null : initial;
+    this.buffer = given && given.length >= 64 ? given : Buffer.allocUnsafe(Math.max(typeof initial === 'number' ? initial : 0, 64));
     SIGNATURE.copy(this.buffer, 0);
     this.at = SIGNATURE.length;
     this.buffer.writeInt32BE(0, this.at); // flags
@@ -69,6 +71,11 @@ export class BinaryCopyWriter {
     return this;
   }
 
+  /** The buffer written into (the one given, or a larger one it grew into), to be reused once the payload is sent. */
+  get storage(): Buffer {
+    return this.buffer;
+  }
+
   /** The whole COPY payload, trailer included. The writer is spent afterwards. */
   finish(): Buffer {
     this.room(2);
@@ -82,5 +89,26 @@ export class BinaryCopyWriter {
     const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.at + bytes));
     this.buffer.copy(grown, 0, 0, this.at);
     this.buffer = grown;
+  }
+}
+
+/**
+ * A few spent COPY buffers kept for the next batches: each batch's payload (about a megabyte) then
+ * reuses memory instead of allocating it outside the JavaScript heap, whose growth alone sets off
+ * full garbage collections.
+ */
+export class BufferShelf {
+  private readonly spare: Buffer[] = [];
+
+  constructor(private readonly keep = 4) {}
+
+  /** A buffer of at least `bytes`: a kept one if one is large enough. */
+  take(bytes: number): Buffer {
+    const i = this.spare.findIndex((b) => b.length >= bytes);
+    return i >= 0 ? this.spare.splice(i, 1)[0] : Buffer.allocUnsafe(bytes);
+  }
+
+  put(buffer: Buffer): void {
+    if (this.spare.length < this.keep) this.spare.push(buffer);
   }
 }
