@@ -11,8 +11,9 @@ import { IngestService } from './ingest/ingest.service';
 import { VeeRunner } from './vee/vee.runner';
 import { VeeStore } from './vee/vee.store';
 import { SqliteVeeReads } from './vee/sqlite-vee.reads';
-import { SqliteVeeDayTotals } from './vee/sqlite-vee-day-totals';
-import { TypeormVeeDayTotals, type VeeDayTotals } from './vee/vee-day-totals';
+import { SqliteWeekdayTotalsStore } from './vee/sqlite-weekday-totals.store';
+import { TypeormWeekdayTotalsStore } from './vee/typeorm-weekday-totals.store';
+import type { WeekdayTotalsStore } from './vee/weekday-totals';
 import type { IngestStore } from './ingest/ingest.store';
 import { LseParserPool } from './ingest/lse-parser.thread';
 import { SqliteIngestStore } from './ingest/sqlite-ingest.store';
@@ -208,7 +209,7 @@ export class App {
   veeRunner(): Promise<VeeRunner> {
     return this.once('vee', async () => {
       const store = new VeeStore(await this.db());
-      const totals = await this.veeDayTotals();
+      const totals = await this.weekdayTotals();
       if (this.config.db.type !== 'sqlite') return new VeeRunner(store, totals, this.config.vee, this.logger);
       const reads = new SqliteVeeReads(sqliteFile(this.config));
       this.closers.push(() => reads.close());
@@ -216,12 +217,12 @@ export class App {
     });
   }
 
-  /** The daily totals VEE keeps for the High/Low Usage history (src/vee/vee-day-totals.ts). */
-  veeDayTotals(): Promise<VeeDayTotals> {
-    return this.once('veeDayTotals', async () => {
+  /** The daily totals VEE keeps for the High/Low Usage history (src/vee/weekday-totals.ts). */
+  weekdayTotals(): Promise<WeekdayTotalsStore> {
+    return this.once('weekdayTotals', async () => {
       const db = await this.db();
-      if (this.config.db.type !== 'sqlite') return new TypeormVeeDayTotals(db);
-      const totals = new SqliteVeeDayTotals(sqliteFile(this.config));
+      if (this.config.db.type !== 'sqlite') return new TypeormWeekdayTotalsStore(db);
+      const totals = new SqliteWeekdayTotalsStore(sqliteFile(this.config));
       this.closers.push(() => totals.close());
       return totals;
     });

@@ -3,6 +3,7 @@
  * would be in, for benchmarks and large tests: participants, ESI IDs with their REP, stored days.
  */
 import Database from 'better-sqlite3';
+import { dayNumber, encodeEntries, keepDay, weekdayOf, type WeekdayEntries } from '../../src/vee/weekday-totals';
 import { addDays } from '../../src/core/cpt';
 import { ESTIMATED_FLAG } from '../../src/ingest/lse-record';
 import { generatedEsiid } from './lse-generator';
@@ -44,16 +45,22 @@ export function prefillDays(file: string, esiids: string[], firstDay: string, da
     origin, transaction_id, file_id) VALUES (?, 4, ?, ?, 96, ?, 'M', ?, 0)`);
   const values = new Int32Array(96).map((_, i) => 100 + ((i * 37) % 900) | (i % 17 === 0 ? ESTIMATED_FLAG : 0));
   const blob = Buffer.from(values.buffer);
-  // The daily totals a VEE check keeps for each stored day (src/vee/vee-day-totals.ts), as if the days had been loaded with VEE on.
-  const total = db.prepare('INSERT INTO vee_day_total (operating_day, esiid, version, total_wh) VALUES (?, ?, ?, ?)');
-  const totalWh = values.reduce((sum, v) => sum + (v & ~ESTIMATED_FLAG), 0);
   const writeDay = db.transaction((day: string) => {
     const version = Number(`${addDays(day, 1).replace(/-/g, '')}060000`);
-    for (const id of esiids) {
-      insert.run(day, id, version, blob, `${id}${day}`);
-      total.run(day, id, version, totalWh);
-    }
+    for (const id of esiids) insert.run(day, id, version, blob, `${id}${day}`);
   });
   for (let d = 0; d < days; d++) writeDay(addDays(firstDay, d));
+  // The weekday totals a VEE check keeps (src/vee/weekday-totals.ts), as if the days had been loaded with VEE on.
+  const totalWh = values.reduce((sum, v) => sum + (v & ~ESTIMATED_FLAG), 0);
+  const rows = new Map<number, WeekdayEntries>();
+  for (let d = 0; d < days; d++) {
+    const day = addDays(firstDay, d);
+    const weekday = weekdayOf(day);
+    rows.set(weekday, keepDay(rows.get(weekday) ?? { days: [], totals: [] }, dayNumber(day), totalWh));
+  }
+  const total = db.prepare('INSERT INTO vee_weekday_total (weekday, esiid, totals) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    for (const [weekday, entries] of rows) for (const id of esiids) total.run(weekday, id, encodeEntries(entries));
+  })();
   db.close();
 }

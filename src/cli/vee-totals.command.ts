@@ -1,5 +1,5 @@
 import { daysFromTo } from '../core/cpt';
-import { backfillDayTotals, MAX_BACKFILL_DAYS } from '../vee/vee-day-totals.backfill';
+import { backfillDayTotals, MAX_BACKFILL_DAYS } from '../vee/weekday-totals.backfill';
 import { VeeStore } from '../vee/vee.store';
 import { readDateOption } from './cli-inputs';
 import { requiredOption, type Command } from './command';
@@ -16,7 +16,7 @@ export const veeTotalsCommand: Command = {
   async run({ values }, app, term) {
     const from = readDateOption(requiredOption(values, 'from', this), '--from');
     const to = readDateOption(requiredOption(values, 'to', this), '--to');
-    const kept = await backfillDayTotals(new VeeStore(await app.db()), await app.veeDayTotals(), from, to, (day, esiids) => term.err(`${day}: ${esiids} ESI ID total${esiids === 1 ? '' : 's'} kept\n`));
+    const kept = await backfillDayTotals(new VeeStore(await app.db()), await app.weekdayTotals(), from, to, (day, esiids) => term.err(`${day}: ${esiids} ESI ID total${esiids === 1 ? '' : 's'} kept\n`));
     const days = daysFromTo(from, to);
     term.err(`${kept} daily total${kept === 1 ? '' : 's'} kept for ${days} day${days === 1 ? '' : 's'}\n`);
     return 0;

@@ -47,7 +47,7 @@ import { IngestFileQuality } from './entities/ingest-file-quality.entity';
 import { IngestFileQuality1764720006100 } from './migrations/1764720006100-ingest-file-quality';
 import { PlatformEstimate } from './entities/platform-estimate.entity';
 import { PlatformEstimates1764720006200 } from './migrations/1764720006200-platform-estimates';
-import { VeeDayTotals1764720007500 } from './migrations/1764720007500-vee-day-totals';
+import { VeeWeekdayTotals1764720007500 } from './migrations/1764720007500-vee-weekday-totals';
 import { ExtractSubscription } from './entities/extract-subscription.entity';
 import { ExtractSubscriptions1764720006300 } from './migrations/1764720006300-extract-subscriptions';
 import { LoadProfileEstimates1764720007100 } from './migrations/1764720007100-load-profile-estimates';
@@ -61,7 +61,7 @@ import { IntervalPartitions1764720005000 } from './migrations/1764720005000-inte
 export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection, ReportRequest, ReportFile, DailyPosting,
   ParticipantCertificate, ParticipantIp, RevokedCertificate, ParticipantPassword, HanDevice, HanDeviceEvent, TdspDispatch,
   HanMessage, HanMessageTarget, HanMessageStatus, SeenSignature, LoginFailure, LoginLock, ...portalEntities, JobLease, VeeFindingRow, IngestFileQuality, PlatformEstimate, ExtractSubscription];
-export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000, HanDevices1764547200000, HanMessages1764633600000, TrustState1764720000000, ReportFairness1764720000500, HanCancellations1764720000700, Portal1764720001000, PortalAdmins1764720001100, PortalAccounts1764720002000, HanRequestChannel1764720003000, PortalFriends1764720003100, JobLeases1764720004000, IntervalPartitions1764720005000, VeeFindings1764720006000, IngestFileQuality1764720006100, PlatformEstimates1764720006200, ExtractSubscriptions1764720006300, EsiidDataKeys1764720007000, LoadProfileEstimates1764720007100, RepOfRecordFillfactor1764720007300, IngestFileLoader1764720007310, IngestFileTimes1764720007400, VeeDayTotals1764720007500];
+export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000, HanDevices1764547200000, HanMessages1764633600000, TrustState1764720000000, ReportFairness1764720000500, HanCancellations1764720000700, Portal1764720001000, PortalAdmins1764720001100, PortalAccounts1764720002000, HanRequestChannel1764720003000, PortalFriends1764720003100, JobLeases1764720004000, IntervalPartitions1764720005000, VeeFindings1764720006000, IngestFileQuality1764720006100, PlatformEstimates1764720006200, ExtractSubscriptions1764720006300, EsiidDataKeys1764720007000, LoadProfileEstimates1764720007100, RepOfRecordFillfactor1764720007300, IngestFileLoader1764720007310, IngestFileTimes1764720007400, VeeWeekdayTotals1764720007500];
 
 export function sqliteFile(config: Config): string {
   return path.join(config.dataDir, 'smt.sqlite');

@@ -4,7 +4,7 @@ import { timeChangeRejection } from './rules/time-change.rule';
 import { checkDay, historyDays } from './vee.rules';
 import type { VeeSettings } from './vee-settings';
 import { dayStats, decodeDay, VEE_RULES, type DayStats, type VeeDay, type VeeFinding, type VeeHistory, type VeeRuleName } from './vee-day';
-import type { DayTotal, VeeDayTotals } from './vee-day-totals';
+import { weekdayOf, wholeDaysOf, type WeekdayRows, type WeekdayTotalsStore } from './weekday-totals';
 import type { StoredLoad } from '../ingest/ingest.service';
 import type { VeeReads } from './vee-reads';
 import type { FileFacts, StoredRecord, VeeStore } from './vee.store';
@@ -46,7 +46,7 @@ export class VeeRunner {
   constructor(
     private readonly store: VeeStore,
     /** Where the daily totals the High/Low Usage rule compares with are kept. */
-    private readonly totals: VeeDayTotals,
+    private readonly totals: WeekdayTotalsStore,
     private readonly settings: VeeSettings,
     private readonly logger: Logger,
     /** Where the check's reads go: the store itself, or a faster adapter for the database. */
@@ -74,9 +74,9 @@ export class VeeRunner {
     const { records, replaced, tdspOf, covered } = load ? await this.fromLoad(load) : await this.readBack(fileId, facts);
     const fileTdsp = facts.senderDuns ?? '';
     const rejected = (await this.store.rejections(fileId, '03')).map(timeChangeRejection).filter((f): f is VeeFinding => f !== null);
-    const historyOf = await this.histories(records);
+    const weekdays = await this.weekdayRows(records);
+    const historyDaysOf = new Map<string, string[]>();
     const findings: FileFinding[] = [];
-    const dayTotals: DayTotal[] = [];
     const counts = { intervals: 0, estimatedIntervals: 0, blankIntervals: 0 };
     for (const r of records) {
       // Spelt out rather than spread: a loaded record carries more fields than the rules read.
@@ -88,11 +88,19 @@ export class VeeRunner {
       counts.intervals += r.intervalCount;
       counts.estimatedIntervals += stats.estimated;
       counts.blankIntervals += stats.blanks;
-      if (r.channel === 4) dayTotals.push({ operatingDay: r.operatingDay, esiid: r.esiid, version: r.version, totalWh: wholeDayWh(r, stats) });
-      for (const finding of checkDay(day, stats, historyOf(r), this.settings)) findings.push({ ...finding, tdspDuns: tdspOf(r) ?? fileTdsp });
+      let history: VeeHistory | undefined;
+      if (r.channel === 4) {
+        // History is the weekday's totals as they were before this file; then the record's own day is kept.
+        let days = historyDaysOf.get(r.operatingDay);
+        if (!days) historyDaysOf.set(r.operatingDay, (days = historyDays(r.operatingDay, this.settings.historyWeeks)));
+        const rows = weekdays.get(weekdayOf(r.operatingDay))!;
+        history = { days: wholeDaysOf(rows.before(r.esiid), days) };
+        rows.keep(r.esiid, r.operatingDay, wholeDayWh(r, stats));
+      }
+      for (const finding of checkDay(day, stats, history, this.settings)) findings.push({ ...finding, tdspDuns: tdspOf(r) ?? fileTdsp });
     }
     for (const finding of rejected) findings.push({ ...finding, tdspDuns: fileTdsp });
-    await this.totals.saveDayTotals(dayTotals);
+    for (const rows of weekdays.values()) await rows.save();
     if (findings.length > 0) await this.store.save(fileId, findings, this.now().toISOString());
     await this.store.saveFileQuality({ fileId, records: records.length, ...counts, estimatedToActual: estimatedToActual(replaced), findings: findings.length, checkedAt: this.now().toISOString() });
     const perRule = (Object.keys(VEE_RULES) as VeeRuleName[])
@@ -128,35 +136,21 @@ export class VeeRunner {
   }
 
   /**
-   * Each consumption record's history: its ESI ID's whole-day totals on the same weekday of the
-   * previous weeks, as earlier checks kept them (vee_day_total). A file holds few operating days,
-   * so each history day is read once for all the file's ESI IDs.
+   * The weekday rows of the file's consumption records (src/vee/weekday-totals.ts): one read per
+   * weekday the file's days fall on, for all its ESI IDs, whose history is then in memory.
    */
-  private async histories(records: readonly StoredRecord[]): Promise<(r: StoredRecord) => VeeHistory | undefined> {
-    const daysOf = new Map<string, string[]>();
-    const wanted = new Map<string, Set<string>>();
+  private async weekdayRows(records: readonly StoredRecord[]): Promise<Map<number, WeekdayRows>> {
+    const wanted = new Map<number, Set<string>>();
     for (const r of records) {
       if (r.channel !== 4) continue;
-      let days = daysOf.get(r.operatingDay);
-      if (!days) daysOf.set(r.operatingDay, (days = historyDays(r.operatingDay, this.settings.historyWeeks)));
-      for (const day of days) {
-        let set = wanted.get(day);
-        if (!set) wanted.set(day, (set = new Set<string>()));
-        set.add(r.esiid);
-      }
+      const weekday = weekdayOf(r.operatingDay);
+      let set = wanted.get(weekday);
+      if (!set) wanted.set(weekday, (set = new Set<string>()));
+      set.add(r.esiid);
     }
-    const totals = new Map<string, Map<string, number>>();
-    for (const [day, esiids] of wanted) totals.set(day, await this.totals.dayTotals(day, esiids));
-    // Built as each record is checked, not kept for the whole file.
-    return (r) => {
-      if (r.channel !== 4) return undefined;
-      const days: VeeHistory['days'] = [];
-      for (const d of daysOf.get(r.operatingDay)!) {
-        const wh = totals.get(d)!.get(r.esiid);
-        if (wh !== undefined) days.push({ operatingDay: d, kwh: wh / 1000 });
-      }
-      return { days };
-    };
+    const rows = new Map<number, WeekdayRows>();
+    for (const [weekday, esiids] of wanted) rows.set(weekday, await this.totals.open(weekday, esiids));
+    return rows;
   }
 }
 

@@ -6,6 +6,7 @@ import { CliHarness, importRegistryFixtures } from '../support/cli-harness';
 import { createTestDatabase } from '../support/postgres-database';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
+import { dayNumber, decodeEntries, weekdayOf } from '../../src/vee/weekday-totals';
 
 const TDSP = '100000001';
 const REP = '200000001';
@@ -40,12 +41,16 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       return file;
     };
 
-    /** VEE's daily totals of a day, as "ESI ID version Wh". */
+    /** VEE's kept totals of a day, as "ESI ID Wh" (-1: not a whole day). */
     const totalsOn = async (day: string): Promise<string[]> => {
       const app = createApp(loadConfig({ ...process.env, ...cli.env, SMT_DATA_DIR: cli.dataDir }));
       try {
-        const rows = await (await app.db()).query(`SELECT esiid, version, total_wh AS "totalWh" FROM vee_day_total WHERE operating_day = '${day}' ORDER BY esiid`);
-        return rows.map((r: { esiid: string; version: unknown; totalWh: unknown }) => `${r.esiid} ${r.version} ${r.totalWh}`);
+        const rows = await (await app.db()).query(`SELECT esiid, totals FROM vee_weekday_total WHERE weekday = ${weekdayOf(day)} ORDER BY esiid`);
+        return rows.flatMap((r: { esiid: string; totals: Uint8Array }) => {
+          const entries = decodeEntries(r.totals);
+          const at = entries.days.indexOf(dayNumber(day));
+          return at < 0 ? [] : [`${r.esiid} ${entries.totals[at]}`];
+        });
       } finally {
         await app.close();
       }
@@ -179,16 +184,16 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     });
 
     // Last: it replaces a history day the tests above compare with.
-    it('keeps the newest whole-day total of each consumption record for later history, and a null total for a day with a blank', async () => {
+    it('keeps the newest whole-day total of each consumption record for later history, and marks a day with a blank as not whole', async () => {
       const day = HISTORY[0];
       const totals = () => totalsOn(day);
-      expect(await totals()).to.deep.equal([`${E('01')} 20261007230000 9600`, `${E('02')} 20261007230000 9600`]);
+      expect(await totals()).to.deep.equal([`${E('01')} 9600`, `${E('02')} 9600`]);
       const withBlank = fill(96, 0.1);
       withBlank[40] = null;
       const supplemental = record(E('01'), day, withBlank, { version: '20261010230000' }) + record(E('02'), day, fill(96, 0.2), { version: '20261010230000' });
       const { results } = await cli.ingestJson(write(`${TDSP}IntervalData20261106070000001.lse`, supplemental));
       expect(results[0].records.byCode).to.deep.equal({ '00': 2 });
-      expect(await totals()).to.deep.equal([`${E('01')} 20261010230000 null`, `${E('02')} 20261010230000 19200`]);
+      expect(await totals()).to.deep.equal([`${E('01')} -1`, `${E('02')} 19200`]);
     });
 
     it('takes the daily totals of days loaded with VEE off from their stored intervals, newest version first (smt vee totals)', async () => {
@@ -200,7 +205,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const run = await cli.run('vee', 'totals', '--from', '2026-11-04', '--to', day);
       expect(run.status).to.equal(0);
       expect(run.err).to.contain(`${day}: 2 ESI ID totals kept`);
-      expect(await totalsOn(day)).to.deep.equal([`${E('03')} 20261105230000 0`, `${E('04')} 20261106230000 48000`]);
+      expect(await totalsOn(day)).to.deep.equal([`${E('03')} 0`, `${E('04')} 48000`]);
       const backwards = await cli.run('vee', 'totals', '--from', day, '--to', '2026-11-04');
       expect(backwards.status).to.not.equal(0);
       expect(backwards.err).to.contain('--to 2026-11-04 is before --from 2026-11-05');

@@ -42,8 +42,6 @@ export async function upkeepIntervalPartitions(pool: Pool, window: PartitionWind
     });
     dropped.push(month);
   }
-  // VEE's daily totals (src/vee/vee-day-totals.ts) go with the intervals they were taken from.
-  if (dropped.length > 0) await pool.query('DELETE FROM vee_day_total WHERE operating_day < $1', [`${firstKept}-01`]);
   return { created, dropped };
 }
 

@@ -3,10 +3,10 @@ import type { Logger } from '../../../src/core/logger';
 import { VeeRunner } from '../../../src/vee/vee.runner';
 import { DEFAULT_VEE_SETTINGS } from '../../../src/vee/vee-settings';
 import type { VeeStore } from '../../../src/vee/vee.store';
-import type { VeeDayTotals } from '../../../src/vee/vee-day-totals';
+import type { WeekdayTotalsStore } from '../../../src/vee/weekday-totals';
 
 /** The checks below end before any history is read or kept. */
-const unusedTotals = new Proxy({}, { get: () => { throw new Error('the daily totals were used'); } }) as VeeDayTotals;
+const unusedTotals = new Proxy({}, { get: () => { throw new Error('the daily totals were used'); } }) as WeekdayTotalsStore;
 
 function recordingLogger(): Logger & { lines: { level: string; message: string; meta: unknown }[] } {
   const lines: { level: string; message: string; meta: unknown }[] = [];
