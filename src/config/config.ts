@@ -128,7 +128,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     ingest: {
       maxFileBytes: integer(env, 'SMT_INGEST_MAX_FILE_MB', 512, 1, 100_000) * 1024 * 1024,
-      parseBatchRecords: integer(env, 'SMT_INGEST_BATCH_RECORDS', 2000, 1, 50_000),
+      // PostgreSQL: fewer, larger batches, as each batch's look-ups cost round trips to the server.
+      parseBatchRecords: integer(env, 'SMT_INGEST_BATCH_RECORDS', dbType === 'postgres' ? 10_000 : 2000, 1, 50_000),
       parseThreads: integer(env, 'SMT_INGEST_PARSE_THREADS', 2, 1, 8),
     },
     reports: {
