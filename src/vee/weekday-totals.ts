@@ -20,8 +20,17 @@ export interface WeekdayEntries {
   totals: number[];
 }
 
+/** Day numbers of the days seen lately: a file's records repeat a few days thousands of times. */
+const dayNumbers = new Map<string, number>();
+
 export function dayNumber(day: string): number {
-  return Math.round(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS);
+  let n = dayNumbers.get(day);
+  if (n === undefined) {
+    if (dayNumbers.size >= 10_000) dayNumbers.clear();
+    n = Math.round(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS);
+    dayNumbers.set(day, n);
+  }
+  return n;
 }
 
 export function dayText(n: number): string {
