@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { ensureDevelopmentCertificate } from '../../src/security/dev-pki';
 import { runTool } from '../support/run-tool';
 import { SoapHarness, type ClientFiles } from '../support/soap-harness';
+import { zeepScript } from '../support/zeep-client';
 
 /** GET over mutual TLS; resolves to the status and the body. */
 function fetchOverTls(url: string, harness: SoapHarness, client: ClientFiles | null): Promise<{ status: number; body: string }> {
@@ -22,43 +23,15 @@ const addressOf = (wsdl: string) => /<soap:address location="([^"]*)"/.exec(wsdl
 
 /**
  * zeep, a stock client, built from the served WSDL URL alone: it calls whatever address the WSDL
- * names (client.service), over mutual TLS, signing with WS-Security (Timestamp, BinarySecurityToken,
- * RSA-SHA256 over Body and Timestamp, by libxmlsec) and checking the server's signed answers.
+ * names (client.service), over mutual TLS, signing with WS-Security and checking the server's signed
+ * answers (zeep-client.ts).
  */
-const ZEEP_SCRIPT = String.raw`
-import datetime, json, sys
-import requests, xmlsec, zeep
+const ZEEP_SCRIPT = zeepScript(String.raw`
 from lxml import etree
 from zeep.plugins import HistoryPlugin
-from zeep.transports import Transport
-from zeep.wsse.compose import Compose
-from zeep.wsse.signature import BinarySignature, _make_verify_key, _verify_envelope_with_key
-from zeep.wsse.utils import WSU, get_security_header
 
-wsdl, cert, key, ca, server_cert = sys.argv[1:6]
-stamp = lambda t: t.strftime('%Y-%m-%dT%H:%M:%SZ')
-
-class Timestamp:
-    def apply(self, envelope, headers):
-        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-        get_security_header(envelope).append(WSU.Timestamp(WSU.Created(stamp(now)), WSU.Expires(stamp(now + datetime.timedelta(minutes=5)))))
-        return envelope, headers
-    def verify(self, envelope):
-        return envelope
-
-class SignedByServer(BinarySignature):
-    def verify(self, envelope):
-        with open(server_cert, 'rb') as f:
-            _verify_envelope_with_key(envelope, _make_verify_key(f.read()))
-        return envelope
-
-session = requests.Session()
-session.trust_env = False  # REQUESTS_CA_BUNDLE in the environment would replace session.verify
-session.cert = (cert, key)
-session.verify = ca
-signature = SignedByServer(key, cert, signature_method=xmlsec.Transform.RSA_SHA256, digest_method=xmlsec.Transform.SHA256)
 history = HistoryPlugin()
-client = zeep.Client(wsdl, transport=Transport(session=session), wsse=Compose([Timestamp(), signature]), plugins=[history])
+client = signed_client(*sys.argv[1:6], plugins=[history])
 try:
     submitted = client.service.SubmitUsageRequest(trans_id='Z-1', requestorID='demo-rep', requesterType='ROR', requesterAuthenticationID='200000001',
         reportType='DAILY', startDate='07/01/2025', endDate='07/01/2025', version='L', readingType='C', esiid=['10443720000000001'])
@@ -70,7 +43,7 @@ except Exception:
 status = client.service.GetUsageRequestStatus(trans_id='Z-2', requestorID='demo-rep', correlationId=submitted.correlationId)
 print(json.dumps({'address': client.service._binding_options['address'], 'submitted': submitted.statusCode, 'correlationId': submitted.correlationId,
     'status': status.correlationId}))
-`;
+`);
 
 describe('served WSDLs name the address clients must call (SMT_SOAP_PUBLIC_URL, SMT_SOAP_PORT=0)', function () {
   this.timeout(120_000);
