@@ -1,4 +1,5 @@
 import { Client, type QueryArrayConfig, type QueryArrayResult } from 'pg';
+import { copyDayRows } from './postgres-binary-rows';
 import { DAY_ROWS, readFacts, usageDay, type DayRow } from './postgres-usage.source';
 import type { UsageDay } from './usage-day';
 import type { EsiidFacts, UsageSource } from './usage.source';
@@ -47,6 +48,7 @@ export class PostgresReportReader implements UsageSource {
   private ahead: Chunk | null = null;
   /** Statements go to the connection one after the other (a read ahead first, then what is asked meanwhile). */
   private queue: Promise<unknown> = Promise.resolve();
+  private lookups: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly client: Client, esiids: readonly string[]) {
     this.order = [...new Set(esiids)].sort();
@@ -89,20 +91,27 @@ export class PostgresReportReader implements UsageSource {
   }
 
   async facts(esiids: string[]): Promise<Map<string, EsiidFacts>> {
-    const missing = esiids.filter((esiid) => !this.looked.has(esiid));
-    if (missing.length > 0) {
-      const from = this.positions.get(missing[0]);
-      const following = from === undefined ? [] : this.order.slice(from, from + FACTS_AHEAD).filter((esiid) => !this.looked.has(esiid));
-      const asked = [...new Set([...missing, ...following])];
-      await readFacts(this, asked, this.known);
-      for (const esiid of asked) this.looked.add(esiid);
-    }
+    // One look-up at a time: one that overlapped another would read (and add) the same stretches twice.
+    const looked = this.lookups.then(() => this.lookUp(esiids));
+    this.lookups = looked.catch(() => undefined);
+    await looked;
     const facts = new Map<string, EsiidFacts>();
     for (const esiid of esiids) {
       const found = this.known.get(esiid);
       if (found) facts.set(esiid, found);
     }
     return facts;
+  }
+
+  /** Reads the facts of those not read yet, and of the FACTS_AHEAD ESI IDs from the first of them. */
+  private async lookUp(esiids: readonly string[]): Promise<void> {
+    const missing = esiids.filter((esiid) => !this.looked.has(esiid));
+    if (missing.length === 0) return;
+    const from = this.positions.get(missing[0]);
+    const following = from === undefined ? [] : this.order.slice(from, from + FACTS_AHEAD).filter((esiid) => !this.looked.has(esiid));
+    const asked = [...new Set([...missing, ...following])];
+    await readFacts(this, asked, this.known);
+    for (const esiid of asked) this.looked.add(esiid);
   }
 
   async close(): Promise<void> {
@@ -126,15 +135,20 @@ export class PostgresReportReader implements UsageSource {
 
   /** One statement, after those already sent. */
   query(config: QueryArrayConfig): Promise<QueryArrayResult> {
-    const result = this.queue.then(() => this.client.query(config));
+    return this.serial(() => this.client.query(config));
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
     this.queue = result.catch(() => undefined);
     return result;
   }
 
   private read(day: string, channel: 1 | 4, from: number): Chunk {
     const to = Math.min(from + CHUNK, this.order.length);
-    const rows = this.query({ text: DAY_ROWS, values: [day, channel, this.order.slice(from, to)], rowMode: 'array' })
-      .then(({ rows: read }) => (read as DayRow[]).map((row) => usageDay(row, day, channel)));
+    const esiids = this.order.slice(from, to);
+    // The meter numbers come from the facts of the same ESI IDs (sections ask for them first; this reads any not read yet).
+    const rows = this.facts(esiids).then(() => this.serial(() => copyDayRows(this.client, day, channel, esiids, (esiid) => this.known.get(esiid)?.meterNumber ?? null)));
     // A run read ahead and never used (the report stopped) must not fail the thread when it fails.
     rows.catch(() => undefined);
     return { day, channel, from, to, rows };

@@ -1,0 +1,57 @@
+import type { Client } from 'pg';
+import { escapeLiteral } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import type { UsageDay } from './usage-day';
+
+/** The start of every binary COPY output (PostgreSQL's "File Format", binary). */
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * Stored days of some ESI IDs, in the report's order, read as binary COPY: the packed values arrive
+ * as their own bytes (views of one buffer per read), where the text protocol sends them as hex text
+ * twice their size that the thread decodes again, and every value of every row is a new string.
+ * COPY takes no bind parameters: the day is a checked YYYY-MM-DD, the channel a number and each ESI
+ * ID a quoted literal. Meter numbers come from the caller (the registry facts it read for these ESI IDs).
+ */
+export async function copyDayRows(client: Client, day: string, channel: 1 | 4, esiids: readonly string[], meterOf: (esiid: string) => string | null): Promise<UsageDay[]> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not an operating day: ${day}`);
+  const query = `SELECT i.esiid, i.version, i.interval_count, i.interval_values, i.start_reading, i.stop_reading, i.file_id
+    FROM interval_day i
+    WHERE i.operating_day = '${day}' AND i.channel = ${channel === 1 ? 1 : 4} AND i.esiid = ANY(ARRAY[${esiids.map(escapeLiteral).join(',')}]::text[])
+    ORDER BY i.esiid, i.version`;
+  const chunks: Buffer[] = [];
+  for await (const chunk of client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`))) chunks.push(chunk as Buffer);
+  const rows: UsageDay[] = [];
+  for (const f of binaryTuples(Buffer.concat(chunks))) {
+    const esiid = text(f[0])!;
+    rows.push({
+      esiid, operatingDay: day, channel, version: Number(f[1]!.readBigInt64BE(0)), intervalCount: f[2]!.readInt32BE(0), values: f[3]!,
+      startReading: text(f[4]), stopReading: text(f[5]), fileId: f[6]!.readInt32BE(0), meterNumber: meterOf(esiid),
+    });
+  }
+  return rows;
+}
+
+function text(field: Buffer | null): string | null {
+  return field === null ? null : field.toString('utf8');
+}
+
+/** The tuples of a whole binary COPY output; each field a view of `data`, or null. */
+export function* binaryTuples(data: Buffer): Generator<(Buffer | null)[]> {
+  if (data.length < 21 || !data.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('not a binary COPY output');
+  let at = SIGNATURE.length + 4;
+  at += 4 + data.readUInt32BE(at);
+  for (;;) {
+    const count = data.readInt16BE(at);
+    at += 2;
+    if (count === -1) return;
+    const fields: (Buffer | null)[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const length = data.readInt32BE(at);
+      at += 4;
+      fields[i] = length === -1 ? null : data.subarray(at, at + length);
+      if (length > 0) at += length;
+    }
+    yield fields;
+  }
+}
