@@ -40,6 +40,9 @@ const USAGE = `Usage: npm run bench:ingest -- [options]
                      (default: SMT_BENCH_NODE_FLAGS)
   --baseline=BIN     also measure another build's smt (e.g. a git worktree of the commit before a
                      change, built: --baseline=/tmp/base/bin/smt) in the same runs, for before/after
+  --vee-cost         also load each state with SMT_VEE_MODE=off in every run (the main loads run with
+                     VEE on) and print what the VEE check adds to ingest time, as the median of each
+                     run's ratio
   --db sqlite|postgres  postgres: also load into PostgreSQL in every run, beside SQLite (default sqlite)
   --pg-url URL       the PostgreSQL server for --db postgres, a role that may create databases
                      (default: SMT_BENCH_POSTGRES_URL, else SMT_TEST_POSTGRES_URL)
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
       states: { type: 'string', default: STATES.join(',') },
       'node-flags': { type: 'string', default: process.env.SMT_BENCH_NODE_FLAGS ?? '' },
       baseline: { type: 'string' },
+      'vee-cost': { type: 'boolean', default: false },
       db: { type: 'string', default: 'sqlite' },
       'pg-url': { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -118,9 +122,15 @@ async function main(): Promise<void> {
       for (const state of states) {
         for (const [label, bin] of builds) {
           copyDataDir(templates.get(state)!, work);
-          const m = runIngest(bin, work, lseDir, nodeFlags, set.records, rows.rows);
+          const m = runIngest(bin, work, lseDir, nodeFlags, set.records, rows.rows, values['vee-cost'] ? { SMT_VEE_MODE: 'on' } : {});
           add(label + state, m);
           log(`run ${run} ${label}ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
+        }
+        if (values['vee-cost']) {
+          copyDataDir(templates.get(state)!, work);
+          const m = runIngest(smtBin(), work, lseDir, nodeFlags, set.records, rows.rows, { SMT_VEE_MODE: 'off' });
+          add(`vee off ${state}`, m);
+          log(`run ${run} ingest with VEE off (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
         }
         if (server) {
           const name = `smt_bench_ingest_${process.pid}_run`;
@@ -155,6 +165,14 @@ async function main(): Promise<void> {
         log(`RESULT ${label}ingest (${state}): ${fmt(rate)} records/s = ${(rate / ceiling).toFixed(2)} of the ceiling ` +
           `(median of each run's ratio ${perRun.toFixed(2)}); peak RSS ${Math.round(rss)} MB; CPU ${(cpu * 1e6).toFixed(1)} µs a record ` +
           `(both threads; the ceiling's CPU per row ÷ this: ${(ceilingCpu / cpu).toFixed(2)})`);
+      }
+      const off = results.get(`vee off ${state}`);
+      if (off) {
+        const on = results.get(state)!;
+        const added = median(on.map((m, i) => m.seconds / off[i].seconds - 1));
+        const cpuAdded = median(on.map((m, i) => m.cpuSeconds! / off[i].cpuSeconds! - 1));
+        log(`RESULT VEE cost (${state}): ingest takes ${(added * 100).toFixed(0)}% longer with VEE on (median of each run's ratio; ` +
+          `${fmt(median(off.map((m) => m.recordsPerSecond)))} records/s with VEE off, peak RSS ${Math.round(median(off.map((m) => m.peakRssMb ?? 0)))} MB); CPU ${(cpuAdded * 100).toFixed(0)}% more`);
       }
       const pg = results.get(`postgres ${state}`);
       if (pg) {

@@ -3,7 +3,7 @@
  * would be in, for benchmarks and large tests: participants, ESI IDs with their REP, stored days.
  */
 import Database from 'better-sqlite3';
-import { dayNumber, encodeEntries, keepDay, weekdayOf, type WeekdayEntries } from '../../src/vee/weekday-totals';
+import { dayNumber, keepDay, weekdayOf } from '../../src/vee/weekday-totals';
 import { addDays } from '../../src/core/cpt';
 import { ESTIMATED_FLAG } from '../../src/ingest/lse-record';
 import { generatedEsiid } from './lse-generator';
@@ -52,15 +52,15 @@ export function prefillDays(file: string, esiids: string[], firstDay: string, da
   for (let d = 0; d < days; d++) writeDay(addDays(firstDay, d));
   // The weekday totals a VEE check keeps (src/vee/weekday-totals.ts), as if the days had been loaded with VEE on.
   const totalWh = values.reduce((sum, v) => sum + (v & ~ESTIMATED_FLAG), 0);
-  const rows = new Map<number, WeekdayEntries>();
+  const rows = new Map<number, Buffer>();
   for (let d = 0; d < days; d++) {
     const day = addDays(firstDay, d);
     const weekday = weekdayOf(day);
-    rows.set(weekday, keepDay(rows.get(weekday) ?? { days: [], totals: [] }, dayNumber(day), totalWh));
+    rows.set(weekday, keepDay(rows.get(weekday), dayNumber(day), totalWh));
   }
   const total = db.prepare('INSERT INTO vee_weekday_total (weekday, esiid, totals) VALUES (?, ?, ?)');
   db.transaction(() => {
-    for (const [weekday, entries] of rows) for (const id of esiids) total.run(weekday, id, encodeEntries(entries));
+    for (const [weekday, row] of rows) for (const id of esiids) total.run(weekday, id, row);
   })();
   db.close();
 }

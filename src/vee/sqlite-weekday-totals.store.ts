@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/sqlite-settings';
 import { applyIngestPragmas } from '../ingest/sqlite-ingest.store';
-import { ChangedRows, decodeEntries, encodeEntries, type WeekdayEntries, type WeekdayRows, type WeekdayTotalsStore } from './weekday-totals';
+import { ChangedRows, type WeekdayRows, type WeekdayTotalsStore } from './weekday-totals';
 
 /** Up to this many ESI IDs a weekday's rows are read by key look-ups; beyond it, one key range is cheaper. */
 const LOOKUP_LIMIT = 5_000;
@@ -23,15 +23,16 @@ export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
     applyIngestPragmas(this.db);
     this.one = this.db.prepare('SELECT totals FROM vee_weekday_total WHERE weekday = ? AND esiid = ?').pluck();
     this.range = this.db.prepare('SELECT esiid, totals FROM vee_weekday_total WHERE weekday = ? AND esiid BETWEEN ? AND ?').raw();
-    this.put = this.db.prepare('INSERT OR REPLACE INTO vee_weekday_total (weekday, esiid, totals) VALUES (?, ?, ?)');
+    // An existing row is updated in place (REPLACE would delete and insert it).
+    this.put = this.db.prepare('INSERT INTO vee_weekday_total (weekday, esiid, totals) VALUES (?, ?, ?) ON CONFLICT (weekday, esiid) DO UPDATE SET totals = excluded.totals');
   }
 
   async open(weekday: number, esiids: ReadonlySet<string>): Promise<WeekdayRows> {
-    const read = new Map<string, WeekdayEntries>();
+    const read = new Map<string, Uint8Array>();
     if (esiids.size <= LOOKUP_LIMIT) {
       for (const esiid of esiids) {
         const bytes = this.one.get(weekday, esiid) as Buffer | undefined;
-        if (bytes) read.set(esiid, decodeEntries(bytes));
+        if (bytes) read.set(esiid, bytes);
       }
     } else {
       let low = '\uffff', high = '';
@@ -39,11 +40,11 @@ export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
         if (e < low) low = e;
         if (e > high) high = e;
       }
-      for (const [esiid, bytes] of this.range.all(weekday, low, high) as [string, Buffer][]) if (esiids.has(esiid)) read.set(esiid, decodeEntries(bytes));
+      for (const [esiid, bytes] of this.range.all(weekday, low, high) as [string, Buffer][]) if (esiids.has(esiid)) read.set(esiid, bytes);
     }
     const rows = new ChangedRows(read);
     const save = async () => this.db.transaction(() => {
-      for (const [esiid, entries] of rows.changed) this.put.run(weekday, esiid, encodeEntries(entries));
+      for (const [esiid, entries] of rows.changed) this.put.run(weekday, esiid, entries);
     })();
     return { before: (e) => rows.before(e), keep: (e, day, wh) => rows.keep(e, day, wh), save };
   }

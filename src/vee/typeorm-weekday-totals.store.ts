@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ChangedRows, decodeEntries, encodeEntries, type WeekdayEntries, type WeekdayRows, type WeekdayTotalsStore } from './weekday-totals';
+import { ChangedRows, type WeekdayRows, type WeekdayTotalsStore } from './weekday-totals';
 
 /** Stays under SQL Server's 2,100 parameters and SQLite's default limits. */
 const CHUNK = 500;
@@ -9,13 +9,13 @@ export class TypeormWeekdayTotalsStore implements WeekdayTotalsStore {
   constructor(private readonly db: DataSource) {}
 
   async open(weekday: number, wanted: ReadonlySet<string>): Promise<WeekdayRows> {
-    const read = new Map<string, WeekdayEntries>();
+    const read = new Map<string, Uint8Array>();
     const esiids = [...wanted];
     for (let i = 0; i < esiids.length; i += CHUNK) {
       const part = esiids.slice(i, i + CHUNK);
       const found = await this.db.createQueryBuilder().select(['esiid', 'totals']).from('vee_weekday_total', 't')
         .where('weekday = :weekday AND esiid IN (:...part)', { weekday, part }).getRawMany();
-      for (const r of found) read.set(r.esiid, decodeEntries(r.totals as Uint8Array));
+      for (const r of found) read.set(r.esiid, r.totals as Uint8Array);
     }
     const rows = new ChangedRows(read);
     const save = () => this.db.transaction(async (m) => {
@@ -24,7 +24,7 @@ export class TypeormWeekdayTotalsStore implements WeekdayTotalsStore {
         const part = changed.slice(i, i + CHUNK);
         await m.createQueryBuilder().delete().from('vee_weekday_total').where('weekday = :weekday AND esiid IN (:...esiids)', { weekday, esiids: part.map(([e]) => e) }).execute();
         await m.createQueryBuilder().insert().into('vee_weekday_total', ['weekday', 'esiid', 'totals'])
-          .values(part.map(([esiid, entries]) => ({ weekday, esiid, totals: encodeEntries(entries) }))).execute();
+          .values(part.map(([esiid, totals]) => ({ weekday, esiid, totals }))).execute();
       }
     });
     return { before: (e) => rows.before(e), keep: (e, day, wh) => rows.keep(e, day, wh), save };

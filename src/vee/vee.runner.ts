@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger';
 import { timeChangeRejection } from './rules/time-change.rule';
 import { checkDay, historyDays } from './vee.rules';
 import type { VeeSettings } from './vee-settings';
-import { dayStats, decodeDay, VEE_RULES, type DayStats, type VeeDay, type VeeFinding, type VeeHistory, type VeeRuleName } from './vee-day';
+import { dayStats, decodeDay, VEE_RULES, type VeeDay, type VeeFinding, type VeeHistory, type VeeRuleName } from './vee-day';
 import { weekdayOf, wholeDaysOf, type WeekdayRows, type WeekdayTotalsStore } from './weekday-totals';
 import type { StoredLoad } from '../ingest/ingest.service';
 import type { VeeReads } from './vee-reads';
@@ -75,7 +75,8 @@ export class VeeRunner {
     const fileTdsp = facts.senderDuns ?? '';
     const rejected = (await this.store.rejections(fileId, '03')).map(timeChangeRejection).filter((f): f is VeeFinding => f !== null);
     const weekdays = await this.weekdayRows(records);
-    const historyDaysOf = new Map<string, string[]>();
+    // A file's records mostly share one operating day: its rows and history days are looked up when the day changes.
+    let operatingDay = '', rows: WeekdayRows | undefined, historyOfDay: string[] = [], wholeDay = 0;
     const findings: FileFinding[] = [];
     const counts = { intervals: 0, estimatedIntervals: 0, blankIntervals: 0 };
     for (const r of records) {
@@ -90,12 +91,17 @@ export class VeeRunner {
       counts.blankIntervals += stats.blanks;
       let history: VeeHistory | undefined;
       if (r.channel === 4) {
+        if (r.operatingDay !== operatingDay) {
+          operatingDay = r.operatingDay;
+          rows = weekdays.get(weekdayOf(operatingDay))!;
+          historyOfDay = historyDays(operatingDay, this.settings.historyWeeks);
+          wholeDay = intervalsInDay(operatingDay);
+        }
         // History is the weekday's totals as they were before this file; then the record's own day is kept.
-        let days = historyDaysOf.get(r.operatingDay);
-        if (!days) historyDaysOf.set(r.operatingDay, (days = historyDays(r.operatingDay, this.settings.historyWeeks)));
-        const rows = weekdays.get(weekdayOf(r.operatingDay))!;
-        history = { days: wholeDaysOf(rows.before(r.esiid), days) };
-        rows.keep(r.esiid, r.operatingDay, wholeDayWh(r, stats));
+        const before = rows!.before(r.esiid);
+        if (before) history = { days: wholeDaysOf(before, historyOfDay) };
+        // Only a whole day (no blank, the day's interval count) is compared with later.
+        rows!.keep(r.esiid, r.operatingDay, stats.blanks === 0 && r.intervalCount === wholeDay ? stats.totalWh : null);
       }
       for (const finding of checkDay(day, stats, history, this.settings)) findings.push({ ...finding, tdspDuns: tdspOf(r) ?? fileTdsp });
     }
@@ -152,11 +158,6 @@ export class VeeRunner {
     for (const [weekday, esiids] of wanted) rows.set(weekday, await this.totals.open(weekday, esiids));
     return rows;
   }
-}
-
-/** The day's total when the record is a whole day (no blank, the day's interval count), else null: what history may compare with. */
-function wholeDayWh(r: StoredRecord, stats: DayStats): number | null {
-  return stats.blanks === 0 && r.intervalCount === intervalsInDay(r.operatingDay) ? stats.totalWh : null;
 }
 
 /** Intervals estimated (E) in the version a record replaced and actual (A) in the record: supplemental files at work. */

@@ -12,7 +12,7 @@ const NOT_WHOLE = -1;
 const ENTRY_BYTES = 8;
 const DAY_MS = 86_400_000;
 
-/** One ESI ID's kept totals of one weekday, newest day first. */
+/** One ESI ID's kept totals of one weekday, newest day first, decoded (for reading them out). */
 export interface WeekdayEntries {
   /** Days since 1970-01-01 of each operating day. */
   days: number[];
@@ -52,47 +52,50 @@ export function decodeEntries(bytes: Uint8Array): WeekdayEntries {
   return { days, totals };
 }
 
-export function encodeEntries(entries: WeekdayEntries): Buffer {
-  const out = Buffer.alloc(entries.days.length * ENTRY_BYTES);
-  entries.days.forEach((d, i) => {
-    out.writeInt32LE(d, i * ENTRY_BYTES);
-    out.writeInt32LE(entries.totals[i]!, i * ENTRY_BYTES + 4);
-  });
+/**
+ * A row with one day's total set (or replaced), keeping the newest KEPT_WEEKS days, newest first;
+ * `totalWh` null: the day was not whole. Works on the packed bytes: a file keeps a day for each of
+ * its ESI IDs, and decoding every row into arrays would cost more than the check itself.
+ */
+export function keepDay(row: Uint8Array | undefined, day: number, totalWh: number | null): Buffer {
+  const total = totalWh === null ? NOT_WHOLE : totalWh;
+  const length = row ? row.byteLength - (row.byteLength % ENTRY_BYTES) : 0;
+  const view = row ? new DataView(row.buffer, row.byteOffset, row.byteLength) : null;
+  let at = 0;
+  while (at < length && view!.getInt32(at, true) > day) at += ENTRY_BYTES;
+  const replaces = at < length && view!.getInt32(at, true) === day;
+  const kept = Math.min(replaces ? length : length + ENTRY_BYTES, KEPT_WEEKS * ENTRY_BYTES);
+  if (at >= kept) return Buffer.from(row!.subarray(0, kept));
+  const out = Buffer.allocUnsafe(kept);
+  if (at > 0) out.set(row!.subarray(0, at), 0);
+  out.writeInt32LE(day, at);
+  out.writeInt32LE(total, at + 4);
+  const rest = replaces ? at + ENTRY_BYTES : at;
+  if (at + ENTRY_BYTES < kept) out.set(row!.subarray(rest, rest + kept - at - ENTRY_BYTES), at + ENTRY_BYTES);
   return out;
 }
 
-/** Sets (or replaces) one day's total, keeping the newest KEPT_WEEKS days. `totalWh` null: the day was not whole. */
-export function keepDay(entries: WeekdayEntries, day: number, totalWh: number | null): WeekdayEntries {
-  const total = totalWh === null ? NOT_WHOLE : totalWh;
-  const at = entries.days.indexOf(day);
-  if (at >= 0) {
-    entries.totals[at] = total;
-    return entries;
-  }
-  let i = 0;
-  while (i < entries.days.length && entries.days[i]! > day) i++;
-  entries.days.splice(i, 0, day);
-  entries.totals.splice(i, 0, total);
-  entries.days.length = Math.min(entries.days.length, KEPT_WEEKS);
-  entries.totals.length = entries.days.length;
-  return entries;
-}
-
-/** The whole-day totals among `days` (operating days of the row's weekday), as the rule's history. */
-export function wholeDaysOf(entries: WeekdayEntries | undefined, days: readonly string[]): { operatingDay: string; kwh: number }[] {
+/** The whole-day totals a row holds among `days` (operating days of the row's weekday), as the rule's history. */
+export function wholeDaysOf(row: Uint8Array | undefined, days: readonly string[]): { operatingDay: string; kwh: number }[] {
   const out: { operatingDay: string; kwh: number }[] = [];
-  if (!entries) return out;
+  if (!row) return out;
+  const view = new DataView(row.buffer, row.byteOffset, row.byteLength);
   for (const day of days) {
-    const at = entries.days.indexOf(dayNumber(day));
-    if (at >= 0 && entries.totals[at]! !== NOT_WHOLE) out.push({ operatingDay: day, kwh: entries.totals[at]! / 1000 });
+    const n = dayNumber(day);
+    for (let at = 0; at + ENTRY_BYTES <= row.byteLength; at += ENTRY_BYTES) {
+      if (view.getInt32(at, true) !== n) continue;
+      const total = view.getInt32(at + 4, true);
+      if (total !== NOT_WHOLE) out.push({ operatingDay: day, kwh: total / 1000 });
+      break;
+    }
   }
   return out;
 }
 
 /** One weekday's rows of a file's ESI IDs: as read (the history a check compares with), changed in memory, then written once. */
 export interface WeekdayRows {
-  /** The ESI ID's totals as they were before this file. */
-  before(esiid: string): WeekdayEntries | undefined;
+  /** The ESI ID's packed totals as they were before this file. */
+  before(esiid: string): Uint8Array | undefined;
   /** Keeps a day's total (null: not whole) for the ESI ID. */
   keep(esiid: string, operatingDay: string, totalWh: number | null): void;
   /** Writes the rows that changed. */
@@ -107,16 +110,15 @@ export interface WeekdayTotalsStore {
 
 /** The in-memory half of WeekdayRows, shared by the stores: they read the rows into it and write back what changed. */
 export class ChangedRows implements Omit<WeekdayRows, 'save'> {
-  readonly changed = new Map<string, WeekdayEntries>();
+  readonly changed = new Map<string, Buffer>();
 
-  constructor(private readonly read: Map<string, WeekdayEntries>) {}
+  constructor(private readonly read: Map<string, Uint8Array>) {}
 
-  before(esiid: string): WeekdayEntries | undefined {
+  before(esiid: string): Uint8Array | undefined {
     return this.read.get(esiid);
   }
 
   keep(esiid: string, operatingDay: string, totalWh: number | null): void {
-    const current = this.changed.get(esiid) ?? this.read.get(esiid);
-    this.changed.set(esiid, keepDay(current ? { days: [...current.days], totals: [...current.totals] } : { days: [], totals: [] }, dayNumber(operatingDay), totalWh));
+    this.changed.set(esiid, keepDay(this.changed.get(esiid) ?? this.read.get(esiid), dayNumber(operatingDay), totalWh));
   }
 }
