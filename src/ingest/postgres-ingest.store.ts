@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { BinaryCopyWriter, BufferShelf } from '../db/postgres/binary-copy';
-import { ensurePartitions, monthOf } from '../db/postgres/interval-partitions';
+import { ensurePartitions, listPartitionMonths, monthOf } from '../db/postgres/interval-partitions';
 import { copyIn, inPgTransaction, postgresPool } from '../db/postgres/pg-pool';
 import { WriteBehind } from '../db/postgres/write-behind';
 import type { FileLoadSummary } from './ingest-result';
@@ -18,6 +18,8 @@ export const INGEST_LOCK_KEY = 0x534d5449; // "SMTI"
 const COPY_INTERVALS = `COPY interval_day (operating_day, channel, esiid, version, interval_count, interval_values,
   origin, start_reading, stop_reading, transaction_id, file_id) FROM STDIN (FORMAT binary)`;
 const INTERVAL_FIELDS = 11;
+/** Rows per COPY statement. */
+const COPY_ROWS = 2_000;
 const PARTITION_LOCK_TIMEOUT_MS = 5_000;
 
 /** The connections and state of one file's load. */
@@ -147,7 +149,14 @@ export class PostgresIngestStore implements IngestStore {
       insertIntervals: async (records: LseRecord[], fileId) => {
         reads.endBatch();
         if (records.length === 0) return;
-        const missing = this.missingMonths(records, load.madeMonths);
+        let missing = this.missingMonths(records, load.madeMonths);
+        if (missing) {
+          // The catalog first, on the reading connection: a month that upkeep or an earlier load made
+          // needs nothing, and this load keeps reading beside its writes.
+          writes.check();
+          for (const month of await listPartitionMonths(load.reader)) this.months.add(month);
+          missing = this.missingMonths(records, load.madeMonths);
+        }
         if (missing) {
           // Noted before the write runs: from here on this load's reads queue behind its writes.
           for (const month of missing) load.madeMonths.add(month);
@@ -159,21 +168,28 @@ export class PostgresIngestStore implements IngestStore {
             await client.query('RESET lock_timeout');
           });
         }
-        const copy = new BinaryCopyWriter(this.buffers.take(records.length * (records[0].values.byteLength + 160)));
-        for (const r of records) {
-          copy.row(INTERVAL_FIELDS).text(r.operatingDay).int4(r.channel!).text(r.esiid).int8(r.version!).int4(r.intervalCount)
-            .bytes(r.values).text(r.origin).text(r.startReading).text(r.stopReading).text(r.transactionId).int4(fileId);
+        // A batch goes in as several COPY statements, each queued as soon as its rows are written: the
+        // server takes the first while the next are being written, so little is left at the file's end.
+        for (let from = 0; from < records.length; from += COPY_ROWS) {
+          const part = records.slice(from, from + COPY_ROWS);
+          const copy = new BinaryCopyWriter(this.buffers.take(part.length * (part[0].values.byteLength + 160)));
+          for (const r of part) {
+            copy.row(INTERVAL_FIELDS).text(r.operatingDay).int4(r.channel!).text(r.esiid).int8(r.version!).int4(r.intervalCount)
+              .bytes(r.values).text(r.origin).text(r.startReading).text(r.stopReading).text(r.transactionId).int4(fileId);
+          }
+          const payload = copy.finish();
+          // The buffer goes back on the shelf only once the server has the payload (a failed COPY's is dropped).
+          writes.add(async () => {
+            await copyIn(client, COPY_INTERVALS, payload);
+            this.buffers.put(copy.storage);
+          });
+          if (from + COPY_ROWS < records.length) await new Promise<void>((resolve) => setImmediate(resolve)); // lets the COPY start
         }
-        const payload = copy.finish();
-        // The buffer goes back on the shelf only once the server has the payload (a failed COPY's is dropped).
-        writes.add(async () => {
-          await copyIn(client, COPY_INTERVALS, payload);
-          this.buffers.put(copy.storage);
-        });
       },
       finishFile: async (fileId, summary) => {
+        // Queued behind the file's last writes, so the summary follows them without a wait in between.
+        writes.add(() => writeSummary(client, fileId, summary));
         await writes.settled();
-        await writeSummary(client, fileId, summary);
       },
     };
   }
