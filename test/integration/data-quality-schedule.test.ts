@@ -9,8 +9,8 @@ import { addDays, cptToday } from '../../src/core/cpt';
 import { generatePgpKeyPair } from '../../src/delivery/pgp';
 import { instanceLeases, workerScheduler } from '../../src/serve/serve-roles';
 import type { PostingScheduler } from '../../src/usage/posting.scheduler';
-import { createTestDatabase } from '../support/postgres-database';
 import { CliHarness, importRegistryFixtures } from '../support/cli-harness';
+import { engineHarness } from '../support/engine-harness';
 import { GpgHome, unzipOnly } from '../support/gpg-home';
 
 const TDSP = '100000001';
@@ -33,8 +33,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     this.timeout(120_000);
     let cli: CliHarness;
     let gpg: GpgHome;
-    let env: Record<string, string> = {};
-    let drop: (() => Promise<void>) | null = null;
+    let cleanUp: (() => Promise<void>) | undefined;
     const apps: App[] = [];
     // Loaded today: the extract of three days from now carries these loads.
     const today = cptToday();
@@ -42,7 +41,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     /** One more instance on the same database and folders: its own App, its own lease holder. */
     const instance = async (): Promise<{ app: App; scheduler: PostingScheduler; info: sinon.SinonSpy; error: sinon.SinonSpy }> => {
-      const app = createApp(loadConfig({ SMT_DATA_DIR: cli.dataDir, ...env, ...SCHEDULE }));
+      const app = createApp(loadConfig({ SMT_DATA_DIR: cli.dataDir, ...cli.env, ...SCHEDULE }));
       apps.push(app);
       const info = sinon.spy(app.logger, 'info');
       const error = sinon.spy(app.logger, 'error');
@@ -60,13 +59,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       spies.flatMap((s) => s.getCalls()).filter((c) => c.args[0] === message && (c.args[1] as { day?: string })?.day === day).map((c) => c.args[1] as Record<string, unknown>);
 
     before(async function () {
-      if (engine === 'postgres') {
-        const db = await createTestDatabase('smt_dq_schedule');
-        if (!db) return this.skip();
-        drop = db.drop;
-        env = { SMT_DB_TYPE: 'postgres', SMT_DB_URL: db.url };
-      }
-      cli = new CliHarness('smt-dq-schedule-', env);
+      ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-dq-schedule-'));
       gpg = new GpgHome();
       await importRegistryFixtures(cli);
       for (const [name, duns] of [['Demo REP', REP], ['Demo TDSP', TDSP]] as const) {
@@ -89,8 +82,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     after(async () => {
       for (const app of apps) await app.close();
       gpg?.remove();
-      cli?.remove();
-      await drop?.();
+      await cleanUp?.();
     });
 
     it('catches up on start when the instance was down at the hour, writes every TDSP\'s report and every extract, and a restart the same day runs neither again', async () => {

@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
@@ -9,33 +6,25 @@ import sinon from 'sinon';
 import { DispatchStore, type ClaimedDispatch } from '../../src/tdsp/dispatch.store';
 import { DispatchWorker } from '../../src/tdsp/dispatch.worker';
 import type { TdspClient } from '../../src/tdsp/tdsp.client';
-import { createTestDatabase } from '../support/postgres-database';
+import { engineHarness } from '../support/engine-harness';
 
 /** The embedded database and, where a test server is configured, PostgreSQL. */
 for (const engine of ['sqlite', 'postgres'] as const) {
   describe(`HAN dispatch outbox: only the claim holder ends a dispatch (${engine})`, function () {
     this.timeout(60_000);
     let app: App;
-    let dataDir: string;
-    let drop: (() => Promise<void>) | null = null;
+    let cleanUp: (() => Promise<void>) | undefined;
     const t0 = new Date('2026-12-04T12:00:00.000Z');
     const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
     before(async function () {
-      let env: Record<string, string> = {};
-      if (engine === 'postgres') {
-        const db = await createTestDatabase('smt_dispatch_claims');
-        if (!db) return this.skip();
-        drop = db.drop;
-        env = { SMT_DB_TYPE: 'postgres', SMT_DB_URL: db.url };
-      }
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-dispatch-claims-'));
-      app = createApp(loadConfig({ SMT_DATA_DIR: dataDir, ...env }));
+      const { cli, cleanUp: remove } = await engineHarness(this, engine, 'smt-dispatch-claims-');
+      cleanUp = remove;
+      app = createApp(loadConfig({ SMT_DATA_DIR: cli.dataDir, ...cli.env }));
     });
     after(async () => {
       await app?.close();
-      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-      await drop?.();
+      await cleanUp?.();
     });
 
     const queue = async (requestId: string, messages: Record<string, unknown>[]): Promise<number[]> => {

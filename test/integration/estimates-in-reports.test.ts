@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import { formatLseRecord } from '../../scripts/lib/lse-writer';
 import { generatePgpKeyPair } from '../../src/delivery/pgp';
 import { CliHarness } from '../support/cli-harness';
+import { engineHarness } from '../support/engine-harness';
 import { GpgHome, unzipOnly } from '../support/gpg-home';
-import { createTestDatabase } from '../support/postgres-database';
 
 const TDSP = '100000001';
 const REP1 = '200000001';
@@ -28,19 +28,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
   describe(`Platform estimates in reports (${engine})`, function () {
     this.timeout(120_000);
     let cli: CliHarness;
-    let drop: (() => Promise<void>) | null = null;
-    let env: Record<string, string> = {};
+    let cleanUp: (() => Promise<void>) | undefined;
     let baseline = '';
     const interval = ['report', '--type', 'interval', '--duns', REP1, '--from', '2026-10-31', '--to', '2026-11-02', '--esiid', P, '--esiid', Q, '--esiid', S];
 
     before(async function () {
-      if (engine === 'postgres') {
-        const db = await createTestDatabase('smt_estimates');
-        if (!db) return this.skip();
-        drop = db.drop;
-        env = { SMT_DB_TYPE: 'postgres', SMT_DB_URL: db.url };
-      }
-      cli = new CliHarness('smt-estimates-', env);
+      ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-estimates-'));
       const csv = (name: string, text: string) => {
         const file = path.join(cli.dataDir, name);
         fs.writeFileSync(file, text);
@@ -56,8 +49,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       baseline = (await cli.run(...interval)).out;
     });
     after(async () => {
-      cli?.remove();
-      await drop?.();
+      await cleanUp?.();
     });
 
     it('shows each ESI ID\'s load profile class in smt registry show (unknown says so)', async () => {
@@ -126,7 +118,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     });
 
     it('builds the same marked report in 3 CSV threads as in one (sections of TDSP rows and estimates read back in turn)', async () => {
-      const threaded = new CliHarness('smt-estimates-threads-', { ...env, SMT_REPORT_CSV_THREADS: '3' }, cli.dataDir);
+      const threaded = new CliHarness('smt-estimates-threads-', { ...cli.env, SMT_REPORT_CSV_THREADS: '3' }, cli.dataDir);
       for (const type of ['interval', 'daily']) {
         const ask = ['report', '--type', type, '--duns', REP1, '--from', '2026-10-25', '--to', '2026-11-02', '--esiid', P, '--esiid', Q, '--esiid', S, '--estimates'];
         const one = await cli.run(...ask);
@@ -207,7 +199,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     });
 
     it('keeps the report limits: the option adds no rows beyond the request\'s estimate, and is refused where no estimate can apply', async () => {
-      const tight = new CliHarness('smt-estimates-tight-', { ...env, SMT_REPORT_MAX_ROWS_PER_PARTICIPANT_24H: String(3 * 3 * 96 + 96) }, cli.dataDir);
+      const tight = new CliHarness('smt-estimates-tight-', { ...cli.env, SMT_REPORT_MAX_ROWS_PER_PARTICIPANT_24H: String(3 * 3 * 96 + 96) }, cli.dataDir);
       // Earlier deliveries of this participant already count 3 ESI IDs × 3 days × 96 rows; one more ESI ID-day fits, two do not.
       const over = await tight.run('report', '--type', 'interval', '--duns', REP1, '--from', '2026-10-31', '--to', '2026-11-01', '--esiid', Q, '--estimates', '--deliver');
       expect(over.status).to.not.equal(0);

@@ -9,8 +9,8 @@ import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { addDays, cptToday } from '../../src/core/cpt';
 import { startMetricsServer, type RunningMetricsServer } from '../../src/ops/metrics.server';
-import { createTestDatabase } from '../support/postgres-database';
 import { CliHarness, importRegistryFixtures, lseFixture } from '../support/cli-harness';
+import { engineHarness } from '../support/engine-harness';
 
 const TDSP = '100000001';
 const OTHER = '100000002';
@@ -33,7 +33,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     let cli: CliHarness;
     let app: App;
     let server: RunningMetricsServer | null = null;
-    let drop: (() => Promise<void>) | null = null;
+    let cleanUp: (() => Promise<void>) | undefined;
     const today = cptToday();
     const yesterday = addDays(today, -1);
     const v = (suffix: string) => yesterday.replace(/-/g, '') + suffix;
@@ -68,14 +68,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     };
 
     before(async function () {
-      let env: Record<string, string> = {};
-      if (engine === 'postgres') {
-        const db = await createTestDatabase('smt_load_metrics');
-        if (!db) return this.skip();
-        drop = db.drop;
-        env = { SMT_DB_TYPE: 'postgres', SMT_DB_URL: db.url };
-      }
-      cli = new CliHarness('smt-load-metrics-', env);
+      ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-load-metrics-'));
       await importRegistryFixtures(cli);
       // As in smt stats' own test: 0002 has 24 estimated intervals, 0003 is one interval short (03); a supplemental file
       // turns 0002's estimates into actuals and brings a day ten days old (late); a file refused whole (F2); the other TDSP's day.
@@ -93,7 +86,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(results.map((r) => [r.status, r.fileCode, r.records.byCode])).to.deep.equal([
         ['loaded', null, { '00': 2, '03': 1 }], ['loaded', null, { '00': 2 }], ['rejected', 'F2', {}], ['loaded', null, { '00': 1 }],
       ]);
-      app = createApp(loadConfig({ SMT_DATA_DIR: cli.dataDir, ...env }));
+      app = createApp(loadConfig({ SMT_DATA_DIR: cli.dataDir, ...cli.env }));
     });
     afterEach(async () => {
       sinon.restore();
@@ -102,8 +95,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     });
     after(async () => {
       await app?.close();
-      cli?.remove();
-      await drop?.();
+      await cleanUp?.();
     });
 
     it('exports each TDSP\'s figures for today and yesterday: files, records, rejects by code, estimated share, E→A, late files', async () => {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { formatLseRecord } from '../../scripts/lib/lse-writer';
 import { addDays } from '../../src/core/cpt';
-import { createTestDatabase } from '../support/postgres-database';
 import { CliHarness } from '../support/cli-harness';
+import { engineHarness } from '../support/engine-harness';
 
 const TDSP = '100000001';
 const A = '10443720000000001'; // REP 200000001 all along
@@ -25,17 +25,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     let cli: CliHarness;
     let firstFile: string;
 
-    let drop: (() => Promise<void>) | null = null;
+    let cleanUp: (() => Promise<void>) | undefined;
 
     before(async function () {
-      let env: Record<string, string> = {};
-      if (engine === 'postgres') {
-        const db = await createTestDatabase('smt_quality');
-        if (!db) return this.skip();
-        drop = db.drop;
-        env = { SMT_DB_TYPE: 'postgres', SMT_DB_URL: db.url };
-      }
-      cli = new CliHarness('smt-missing-', env);
+      ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-missing-'));
       const csv = (name: string, text: string) => {
         const file = path.join(cli.dataDir, name);
         fs.writeFileSync(file, text);
@@ -60,8 +53,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(loaded.results.map((r) => r.records.byCode)).to.deep.equal([{ '00': 35, '03': 2 }, { '00': 1 }]);
     });
     after(async () => {
-      cli?.remove();
-      await drop?.();
+      await cleanUp?.();
     });
 
     it('lists, for each of the 38 days before the report day, the TDSP\'s ESI IDs with a REP of record and no usage', async () => {

@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import { formatLseRecord } from '../../scripts/lib/lse-writer';
 import { addDays, cptToday } from '../../src/core/cpt';
 import { generatePgpKeyPair } from '../../src/delivery/pgp';
-import { createTestDatabase } from '../support/postgres-database';
 import { CliHarness, importRegistryFixtures } from '../support/cli-harness';
+import { engineHarness } from '../support/engine-harness';
 import { GpgHome, unzipOnly } from '../support/gpg-home';
 
 const TDSP = '100000001';
@@ -22,17 +22,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     // Loaded today, so today's loads are the extract of the day three days from now.
     const extractDay = addDays(today, 3);
 
-    let drop: (() => Promise<void>) | null = null;
+    let cleanUp: (() => Promise<void>) | undefined;
 
     before(async function () {
-      let env: Record<string, string> = {};
-      if (engine === 'postgres') {
-        const db = await createTestDatabase('smt_extract');
-        if (!db) return this.skip();
-        drop = db.drop;
-        env = { SMT_DB_TYPE: 'postgres', SMT_DB_URL: db.url };
-      }
-      cli = new CliHarness('smt-extract-', env);
+      ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-extract-'));
       gpg = new GpgHome();
       await importRegistryFixtures(cli);
       for (const name of ['Demo REP', 'Demo TDSP']) {
@@ -51,8 +44,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     });
     after(async () => {
       gpg?.remove();
-      cli?.remove();
-      await drop?.();
+      await cleanUp?.();
     });
 
     it('refuses a DUNS without a PGP key or not registered, and subscribes one with a key', async () => {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { formatLseRecord, type LseRecordSpec } from '../../scripts/lib/lse-writer';
 import { addDays, cptToday } from '../../src/core/cpt';
-import { createTestDatabase } from '../support/postgres-database';
 import { CliHarness, importRegistryFixtures, lseFixture } from '../support/cli-harness';
+import { engineHarness } from '../support/engine-harness';
 
 const TDSP = '100000001';
 const E = (n: string) => `104437200000000${n}`;
@@ -25,17 +25,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     };
     const v = (suffix: string) => yesterday.replace(/-/g, '') + suffix;
 
-    let drop: (() => Promise<void>) | null = null;
+    let cleanUp: (() => Promise<void>) | undefined;
 
     before(async function () {
-      let env: Record<string, string> = {};
-      if (engine === 'postgres') {
-        const db = await createTestDatabase('smt_quality');
-        if (!db) return this.skip();
-        drop = db.drop;
-        env = { SMT_DB_TYPE: 'postgres', SMT_DB_URL: db.url };
-      }
-      cli = new CliHarness('smt-stats-', env);
+      ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-stats-'));
       await importRegistryFixtures(cli);
       const estimated = Array.from({ length: 96 }, (_, i) => (i < 24 ? 'E' : 'A'));
       // 1: yesterday's data, on time: 0002 has 24 estimated intervals, 0003 is one interval short (03).
@@ -55,8 +48,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       ]);
     });
     after(async () => {
-      cli?.remove();
-      await drop?.();
+      await cleanUp?.();
     });
 
     it('sums a TDSP\'s day: files, rejected files, records, rejects by code, estimated share, estimates replaced by actuals, late files', async () => {
