@@ -1,20 +1,16 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { formatLseRecord, type LseRecordSpec } from '../../scripts/lib/lse-writer';
 import { httpGet } from '../../scripts/lib/serve-process';
 import { LoadStatsQuery } from '../../src/availability/load-stats.query';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { addDays, cptToday } from '../../src/core/cpt';
 import { startMetricsServer, type RunningMetricsServer } from '../../src/ops/metrics.server';
-import { CliHarness, importRegistryFixtures, lseFixture } from '../support/cli-harness';
+import type { CliHarness } from '../support/cli-harness';
 import { engineHarness } from '../support/engine-harness';
-
-const TDSP = '100000001';
-const OTHER = '100000002';
-const E = (n: string) => `104437200000000${n}`;
+import {
+  dataDirFile, ingestLoadStatsDay, statsRecord, STATS_OTHER_ESIID, STATS_OTHER_REP, STATS_OTHER_TDSP as OTHER, STATS_TDSP as TDSP,
+} from '../support/load-stats-fixture';
 
 /** Every sample of the smt_load_* families: name, labels, value. */
 function loadSamples(text: string): { name: string; labels: Record<string, string>; value: number }[] {
@@ -37,13 +33,6 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     const today = cptToday();
     const yesterday = addDays(today, -1);
     const v = (suffix: string) => yesterday.replace(/-/g, '') + suffix;
-    const record = (esiid: string, day: string, version: string, more: Partial<LseRecordSpec> = {}) =>
-      formatLseRecord({ esiid, channel: 4, day, version, sender: TDSP, rep: '200000001', values: Array(96).fill(0.25), ...more });
-    const file = (name: string, text: string) => {
-      const target = path.join(cli.dataDir, name);
-      fs.writeFileSync(target, text);
-      return target;
-    };
     const start = async (refreshMs: number, registered = [TDSP, OTHER]) => {
       server = await startMetricsServer({
         host: '127.0.0.1', port: 0, role: 'worker', instance: 'load-stats-test', db: () => app.db(), folders: [], ftpsRoot: app.ftpsRoot,
@@ -69,23 +58,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     before(async function () {
       ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-load-metrics-'));
-      await importRegistryFixtures(cli);
-      // As in smt stats' own test: 0002 has 24 estimated intervals, 0003 is one interval short (03); a supplemental file
-      // turns 0002's estimates into actuals and brings a day ten days old (late); a file refused whole (F2); the other TDSP's day.
-      const estimated = Array.from({ length: 96 }, (_, i) => (i < 24 ? 'E' : 'A'));
-      const first = record(E('01'), yesterday, v('230000')) + record(E('02'), yesterday, v('230000'), { statuses: estimated })
-        + record(E('03'), yesterday, v('230000'), { values: Array(95).fill(0.25) });
-      const second = record(E('02'), yesterday, v('235900')) + record(E('01'), addDays(today, -10), v('230000'));
-      const results = [];
-      for (const [name, text] of [[`${TDSP}IntervalData${v('230000')}001.lse`, first], [`${TDSP}IntervalData${v('235900')}001.lse`, second]]) {
-        results.push(...(await cli.ingestJson('--for', 'Demo TDSP', file(name, text))).results);
-      }
-      results.push(...(await cli.ingestJson('--for', 'Demo TDSP', lseFixture('broken/100000001IntervalData20250708070000001.lse'))).results);
-      results.push(...(await cli.ingestJson('--for', 'Other TDSP', file(`${OTHER}IntervalData${v('230000')}001.lse`,
-        record('1008901000000000000001', yesterday, v('230000'), { sender: OTHER, rep: '2000000011234' })))).results);
-      expect(results.map((r) => [r.status, r.fileCode, r.records.byCode])).to.deep.equal([
-        ['loaded', null, { '00': 2, '03': 1 }], ['loaded', null, { '00': 2 }], ['rejected', 'F2', {}], ['loaded', null, { '00': 1 }],
-      ]);
+      // The receipts smt stats' own test reads.
+      await ingestLoadStatsDay(cli, today);
       app = createApp(loadConfig({ SMT_DATA_DIR: cli.dataDir, ...cli.env }));
     });
     afterEach(async () => {
@@ -145,8 +119,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await refreshedAfter(started - 1);
       for (let i = 0; i < 10; i++) await scrape();
       expect(queries.callCount, 'ten scrapes, one read').to.equal(1);
-      const more = await cli.ingestJson('--for', 'Other TDSP', file(`${OTHER}IntervalData${v('235900')}001.lse`,
-        record('1008901000000000000001', yesterday, v('235900'), { sender: OTHER, rep: '2000000011234' })));
+      const more = await cli.ingestJson('--for', 'Other TDSP', dataDirFile(cli, `${OTHER}IntervalData${v('235900')}001.lse`,
+        statsRecord(STATS_OTHER_ESIID, yesterday, v('235900'), { sender: OTHER, rep: STATS_OTHER_REP })));
       expect(more.results[0].status).to.equal('loaded');
       expect(value(await scrape(), 'smt_load_files', { tdsp_duns: OTHER, days_ago: '0' }), 'the cached figure until the next refresh').to.equal(1);
       await server!.close();

@@ -1,13 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
-import { formatLseRecord, type LseRecordSpec } from '../../scripts/lib/lse-writer';
-import { addDays, cptToday } from '../../src/core/cpt';
-import { CliHarness, importRegistryFixtures, lseFixture } from '../support/cli-harness';
+import { cptToday } from '../../src/core/cpt';
+import type { CliHarness } from '../support/cli-harness';
 import { engineHarness } from '../support/engine-harness';
-
-const TDSP = '100000001';
-const E = (n: string) => `104437200000000${n}`;
+import { ingestLoadStatsDay, STATS_TDSP as TDSP } from '../support/load-stats-fixture';
 
 /** The embedded database and, where a test server is configured, PostgreSQL. */
 for (const engine of ['sqlite', 'postgres'] as const) {
@@ -15,37 +10,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     this.timeout(60_000);
     let cli: CliHarness;
     const today = cptToday();
-    const yesterday = addDays(today, -1);
-    const record = (esiid: string, day: string, version: string, more: Partial<LseRecordSpec> = {}) =>
-      formatLseRecord({ esiid, channel: 4, day, version, sender: TDSP, rep: '200000001', values: Array(96).fill(0.25), ...more });
-    const file = (name: string, text: string) => {
-      const target = path.join(cli.dataDir, name);
-      fs.writeFileSync(target, text);
-      return target;
-    };
-    const v = (suffix: string) => yesterday.replace(/-/g, '') + suffix;
 
     let cleanUp: (() => Promise<void>) | undefined;
 
     before(async function () {
       ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-stats-'));
-      await importRegistryFixtures(cli);
-      const estimated = Array.from({ length: 96 }, (_, i) => (i < 24 ? 'E' : 'A'));
-      // 1: yesterday's data, on time: 0002 has 24 estimated intervals, 0003 is one interval short (03).
-      const first = record(E('01'), yesterday, v('230000')) + record(E('02'), yesterday, v('230000'), { statuses: estimated })
-        + record(E('03'), yesterday, v('230000'), { values: Array(95).fill(0.25) });
-      // 2: a supplemental file: 0002's actuals replace its 24 estimates; and a day ten days back (late).
-      const second = record(E('02'), yesterday, v('235900')) + record(E('01'), addDays(today, -10), v('230000'));
-      const results = [];
-      for (const [name, text] of [[`${TDSP}IntervalData${v('230000')}001.lse`, first], [`${TDSP}IntervalData${v('235900')}001.lse`, second]]) {
-        results.push(...(await cli.ingestJson('--for', 'Demo TDSP', file(name, text))).results);
-      }
-      results.push(...(await cli.ingestJson('--for', 'Demo TDSP', lseFixture('broken/100000001IntervalData20250708070000001.lse'))).results);
-      results.push(...(await cli.ingestJson('--for', 'Other TDSP', file(`100000002IntervalData${v('230000')}001.lse`,
-        record('1008901000000000000001', yesterday, v('230000'), { sender: '100000002', rep: '2000000011234' })))).results);
-      expect(results.map((r) => [r.status, r.fileCode, r.records.byCode])).to.deep.equal([
-        ['loaded', null, { '00': 2, '03': 1 }], ['loaded', null, { '00': 2 }], ['rejected', 'F2', {}], ['loaded', null, { '00': 1 }],
-      ]);
+      await ingestLoadStatsDay(cli, today);
     });
     after(async () => {
       await cleanUp?.();
