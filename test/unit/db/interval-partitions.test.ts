@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BinaryCopyWriter } from '../../../src/db/postgres/binary-copy';
+import { BinaryCopyWriter, BufferShelf } from '../../../src/db/postgres/binary-copy';
 import { addMonths, createPartitionSql, monthOf, monthsBetween, partitionMonth, partitionName } from '../../../src/db/postgres/interval-partitions';
 
 describe('interval_day month partitions (names and bounds)', () => {
@@ -49,5 +49,34 @@ describe('BinaryCopyWriter', () => {
     expect(out.readInt32BE((at += 7))).to.equal(-1);
     expect(out.readInt16BE((at += 4))).to.equal(-1);
     expect(out.length).to.equal(at + 2);
+  });
+
+  it('writes the same payload into a reused buffer holding an earlier payload as into a new one, and grows out of a small one', () => {
+    const write = (w: BinaryCopyWriter) => w.row(3).text('10443720000000001').int8(20250306060000).bytes(new Uint8Array(384).fill(7)).finish();
+    const fresh = Buffer.from(write(new BinaryCopyWriter(1 << 12)));
+    const used = Buffer.alloc(1 << 12, 0xee);
+    expect(Buffer.compare(write(new BinaryCopyWriter(used)), fresh)).to.equal(0);
+    const small = new BinaryCopyWriter(Buffer.alloc(100, 0xee));
+    expect(Buffer.compare(write(small), fresh)).to.equal(0);
+    expect(small.storage.length).to.be.at.least(fresh.length);
+  });
+});
+
+describe('BufferShelf', () => {
+  it('hands back a kept buffer only when it is large enough, and keeps no more than it was told', () => {
+    const shelf = new BufferShelf(2);
+    const a = shelf.take(1000);
+    expect(a.length).to.equal(1000);
+    shelf.put(a);
+    expect(shelf.take(2000)).to.not.equal(a); // too small: a new one
+    expect(shelf.take(500)).to.equal(a);
+    expect(shelf.take(500)).to.not.equal(a); // taken: not handed out twice
+    const kept = [Buffer.alloc(10), Buffer.alloc(10), Buffer.alloc(10)];
+    for (const b of kept) shelf.put(b);
+    const got = [shelf.take(10), shelf.take(10), shelf.take(10)];
+    expect(got[0]).to.equal(kept[0]);
+    expect(got[1]).to.equal(kept[1]);
+    expect(got[2]).to.not.equal(kept[2]); // the third was not kept
+    expect(got[2].length).to.equal(10);
   });
 });
