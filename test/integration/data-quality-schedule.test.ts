@@ -65,8 +65,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       for (const [name, duns] of [['Demo REP', REP], ['Demo TDSP', TDSP]] as const) {
         const key = await generatePgpKeyPair({ name, email: 'edi@example.com' });
         gpg.importKey(key.privateArmored);
-        const file = path.join(cli.dataDir, `${name}.asc`);
-        fs.writeFileSync(file, key.publicArmored);
+        const file = cli.writeFile(`${name}.asc`, key.publicArmored);
         expect((await cli.run('entity', 'update', name, '--pgp-key', file)).status).to.equal(0);
         expect((await cli.run('extract', 'subscribe', '--duns', duns)).status).to.equal(0);
       }
@@ -74,8 +73,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const day = addDays(today, -1);
       const text = ['01', '02', '07'].map((n) => formatLseRecord({ esiid: `104437200000000${n}`, channel: 4, day, version: day.replace(/-/g, '') + '230000',
         sender: TDSP, rep: null, values: Array(96).fill(0.25) })).join('');
-      const file = path.join(cli.dataDir, `${TDSP}IntervalData${day.replace(/-/g, '')}230000001.lse`);
-      fs.writeFileSync(file, text);
+      const file = cli.writeFile(`${TDSP}IntervalData${day.replace(/-/g, '')}230000001.lse`, text);
       expect((await cli.ingestJson(file)).results[0].records.byCode).to.deep.equal({ '00': 3 });
     });
     afterEach(() => sinon.restore());
@@ -223,8 +221,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const day = addDays(today, -1);
       for (const [hhmmss, loadDay] of [['235000', addDays(today, 5)], ['235500', addDays(today, 6)]] as const) {
         const name = `${TDSP}IntervalData${day.replace(/-/g, '')}${hhmmss}001.lse`;
-        const file = path.join(cli.dataDir, name);
-        fs.writeFileSync(file, formatLseRecord({ esiid: E07, channel: 4, day, version: day.replace(/-/g, '') + hhmmss, sender: TDSP, rep: null, values: Array(96).fill(0.5) }));
+        const file = cli.writeFile(name, formatLseRecord({ esiid: E07, channel: 4, day, version: day.replace(/-/g, '') + hhmmss, sender: TDSP, rep: null, values: Array(96).fill(0.5) }));
         expect((await cli.ingestJson(file)).results[0].records.byCode).to.deep.equal({ '00': 1 });
         await (await sharedDb()).query(`UPDATE ingest_file SET finished_at = '${loadDay}T18:00:00.000Z' WHERE file_name = '${name}'`);
       }

@@ -34,17 +34,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     before(async function () {
       ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-estimates-'));
-      const csv = (name: string, text: string) => {
-        const file = path.join(cli.dataDir, name);
-        fs.writeFileSync(file, text);
-        return file;
-      };
       const imported = await cli.run('registry', 'import',
-        csv('participants.csv', `kind,name,duns\nTDSP,Demo TDSP,${TDSP}\nREP,Demo REP,${REP1}\nREP,Second REP,${REP2}\n`),
-        csv('esiids.csv', `esiid,tdsp_duns,meter_number,load_profile_class\n${P},${TDSP},M1,BUSHILF\n${Q},${TDSP},M2,reslowr\n${S},${TDSP},M3,BUSNODEM\n`),
-        csv('rep-of-record.csv', `esiid,rep_duns,effective_from,effective_to\n${P},${REP1},2026-01-01,\n${Q},${REP1},2026-01-01,\n${S},${REP1},2026-01-01,2026-10-31\n${S},${REP2},2026-11-01,\n`));
+        cli.writeFile('participants.csv', `kind,name,duns\nTDSP,Demo TDSP,${TDSP}\nREP,Demo REP,${REP1}\nREP,Second REP,${REP2}\n`),
+        cli.writeFile('esiids.csv', `esiid,tdsp_duns,meter_number,load_profile_class\n${P},${TDSP},M1,BUSHILF\n${Q},${TDSP},M2,reslowr\n${S},${TDSP},M3,BUSNODEM\n`),
+        cli.writeFile('rep-of-record.csv', `esiid,rep_duns,effective_from,effective_to\n${P},${REP1},2026-01-01,\n${Q},${REP1},2026-01-01,\n${S},${REP1},2026-01-01,2026-10-31\n${S},${REP2},2026-11-01,\n`));
       expect(imported.status, imported.err).to.equal(0);
-      const file = csv(`${TDSP}IntervalData20261103060000001.lse`, record(P, '2026-10-25', 0.25) + record(P, '2026-11-02', 0.5));
+      const file = cli.writeFile(`${TDSP}IntervalData20261103060000001.lse`, record(P, '2026-10-25', 0.25) + record(P, '2026-11-02', 0.5));
       expect((await cli.ingestJson(file)).results[0].records.byCode).to.deep.equal({ '00': 2 });
       baseline = (await cli.run(...interval)).out;
     });
@@ -182,8 +177,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       try {
         const key = await generatePgpKeyPair({ name: 'Demo REP', email: 'edi@demo-rep.example' });
         gpg.importKey(key.privateArmored);
-        fs.writeFileSync(path.join(cli.dataDir, 'rep.asc'), key.publicArmored);
-        expect((await cli.run('entity', 'update', 'Demo REP', '--pgp-key', path.join(cli.dataDir, 'rep.asc'))).status).to.equal(0);
+        expect((await cli.run('entity', 'update', 'Demo REP', '--pgp-key', cli.writeFile('rep.asc', key.publicArmored))).status).to.equal(0);
         const queued = await cli.run(...interval, '--estimates', '--deliver');
         expect(queued.status, queued.err).to.equal(0);
         expect((await cli.run('reports', 'run')).status).to.equal(0);

@@ -9,7 +9,7 @@ import { startMetricsServer, type RunningMetricsServer } from '../../src/ops/met
 import type { CliHarness } from '../support/cli-harness';
 import { engineHarness } from '../support/engine-harness';
 import {
-  dataDirFile, ingestLoadStatsDay, statsRecord, STATS_OTHER_ESIID, STATS_OTHER_REP, STATS_OTHER_TDSP as OTHER, STATS_TDSP as TDSP,
+  ingestLoadStatsDay, statsRecord, STATS_OTHER_ESIID, STATS_OTHER_REP, STATS_OTHER_TDSP as OTHER, STATS_TDSP as TDSP,
 } from '../support/load-stats-fixture';
 
 /** Every sample of the smt_load_* families: name, labels, value. */
@@ -119,7 +119,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await refreshedAfter(started - 1);
       for (let i = 0; i < 10; i++) await scrape();
       expect(queries.callCount, 'ten scrapes, one read').to.equal(1);
-      const more = await cli.ingestJson('--for', 'Other TDSP', dataDirFile(cli, `${OTHER}IntervalData${v('235900')}001.lse`,
+      const more = await cli.ingestJson('--for', 'Other TDSP', cli.writeFile(`${OTHER}IntervalData${v('235900')}001.lse`,
         statsRecord(STATS_OTHER_ESIID, yesterday, v('235900'), { sender: OTHER, rep: STATS_OTHER_REP })));
       expect(more.results[0].status).to.equal('loaded');
       expect(value(await scrape(), 'smt_load_files', { tdsp_duns: OTHER, days_ago: '0' }), 'the cached figure until the next refresh').to.equal(1);

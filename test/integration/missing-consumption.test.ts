@@ -29,15 +29,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     before(async function () {
       ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-missing-'));
-      const csv = (name: string, text: string) => {
-        const file = path.join(cli.dataDir, name);
-        fs.writeFileSync(file, text);
-        return file;
-      };
       const imported = await cli.run('registry', 'import',
-        csv('participants.csv', 'kind,name,duns\nTDSP,Demo TDSP,100000001\nTDSP,Other TDSP,100000002\nREP,Demo REP,200000001\nREP,Second REP,200000002\n'),
-        csv('esiids.csv', `esiid,tdsp_duns,meter_number,meter_hardware_version,meter_firmware_version,read_cycle\n${A},${TDSP},M1,,,\n${B},${TDSP},M2,,,\n${C},${TDSP},M3,,,\n${D},100000002,M4,,,\n`),
-        csv('rep-of-record.csv', `esiid,rep_duns,effective_from,effective_to\n${A},200000001,2026-01-01,\n${B},200000002,2026-11-05,\n${D},200000002,2026-01-01,\n`));
+        cli.writeFile('participants.csv', 'kind,name,duns\nTDSP,Demo TDSP,100000001\nTDSP,Other TDSP,100000002\nREP,Demo REP,200000001\nREP,Second REP,200000002\n'),
+        cli.writeFile('esiids.csv', `esiid,tdsp_duns,meter_number,meter_hardware_version,meter_firmware_version,read_cycle\n${A},${TDSP},M1,,,\n${B},${TDSP},M2,,,\n${C},${TDSP},M3,,,\n${D},100000002,M4,,,\n`),
+        cli.writeFile('rep-of-record.csv', `esiid,rep_duns,effective_from,effective_to\n${A},200000001,2026-01-01,\n${B},200000002,2026-11-05,\n${D},200000002,2026-01-01,\n`));
       expect(imported.status, imported.err).to.equal(0);
       // A: every day from 2026-10-03 but 10-05 (never sent) and the fall-back day (sent with 96 intervals: refused 03);
       // 10-10 first sent short (03), then again whole.
@@ -47,9 +42,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         first += record(A, day, day === FALL_BACK || day === '2026-10-10' ? 95 + (day === FALL_BACK ? 1 : 0) : 96);
       }
       firstFile = `${TDSP}IntervalData20261110060000001.lse`;
-      fs.writeFileSync(path.join(cli.dataDir, firstFile), first);
-      fs.writeFileSync(path.join(cli.dataDir, `${TDSP}IntervalData20261110070000001.lse`), second);
-      const loaded = await cli.ingestJson(path.join(cli.dataDir, firstFile), path.join(cli.dataDir, `${TDSP}IntervalData20261110070000001.lse`));
+      const loaded = await cli.ingestJson(cli.writeFile(firstFile, first), cli.writeFile(`${TDSP}IntervalData20261110070000001.lse`, second));
       expect(loaded.results.map((r) => r.records.byCode)).to.deep.equal([{ '00': 35, '03': 2 }, { '00': 1 }]);
     });
     after(async () => {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
@@ -20,18 +19,13 @@ describe('smt estimate: platform estimates for missing days, apart from TDSP dat
 
   before(async () => {
     cli = new CliHarness('smt-estimate-');
-    const csv = (name: string, text: string) => {
-      const file = path.join(cli.dataDir, name);
-      fs.writeFileSync(file, text);
-      return file;
-    };
     const r = await cli.run('registry', 'import',
-      csv('participants.csv', 'kind,name,duns\nTDSP,Demo TDSP,100000001\nREP,Demo REP,200000001\n'),
-      csv('esiids.csv', `esiid,tdsp_duns,meter_number,meter_hardware_version,meter_firmware_version,read_cycle\n${A},${TDSP},M1,,,\n${B},${TDSP},M2,,,\n`),
-      csv('rep-of-record.csv', `esiid,rep_duns,effective_from,effective_to\n${A},200000001,2025-01-01,\n${B},200000001,2025-01-01,\n`));
+      cli.writeFile('participants.csv', 'kind,name,duns\nTDSP,Demo TDSP,100000001\nREP,Demo REP,200000001\n'),
+      cli.writeFile('esiids.csv', `esiid,tdsp_duns,meter_number,meter_hardware_version,meter_firmware_version,read_cycle\n${A},${TDSP},M1,,,\n${B},${TDSP},M2,,,\n`),
+      cli.writeFile('rep-of-record.csv', `esiid,rep_duns,effective_from,effective_to\n${A},200000001,2025-01-01,\n${B},200000001,2025-01-01,\n`));
     expect(r.status, r.err).to.equal(0);
     // Sunday 10-25 actual 0.3; Tuesday 11-10 actual 0.4; Tuesday 11-17 with 10 estimated intervals (no proxy); Monday 11-23 actual 0.2.
-    const file = csv(`${TDSP}IntervalData20261124060000001.lse`, record('2026-10-25', 0.3) + record('2026-11-10', 0.4) + record('2026-11-17', 0.5, 10) + record('2026-11-23', 0.2));
+    const file = cli.writeFile(`${TDSP}IntervalData20261124060000001.lse`, record('2026-10-25', 0.3) + record('2026-11-10', 0.4) + record('2026-11-17', 0.5, 10) + record('2026-11-23', 0.2));
     expect((await cli.ingestJson(file)).results[0].records.byCode).to.deep.equal({ '00': 4 });
   });
   after(() => cli.remove());

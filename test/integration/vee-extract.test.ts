@@ -31,15 +31,13 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       for (const name of ['Demo REP', 'Demo TDSP']) {
         const key = await generatePgpKeyPair({ name, email: 'edi@example.com' });
         gpg.importKey(key.privateArmored);
-        const file = path.join(cli.dataDir, `${name}.asc`);
-        fs.writeFileSync(file, key.publicArmored);
+        const file = cli.writeFile(`${name}.asc`, key.publicArmored);
         expect((await cli.run('entity', 'update', name, '--pgp-key', file)).status).to.equal(0);
       }
       const day = addDays(today, -1);
       const text = ['01', '02', '07'].map((n) => formatLseRecord({ esiid: `104437200000000${n}`, channel: 4, day, version: day.replace(/-/g, '') + '230000',
         sender: TDSP, rep: null, values: Array(96).fill(n === '07' ? 0.7 : 0.1) })).join('');
-      const file = path.join(cli.dataDir, `${TDSP}IntervalData${day.replace(/-/g, '')}230000001.lse`);
-      fs.writeFileSync(file, text);
+      const file = cli.writeFile(`${TDSP}IntervalData${day.replace(/-/g, '')}230000001.lse`, text);
       expect((await cli.ingestJson(file)).results[0].records.byCode).to.deep.equal({ '00': 3 });
     });
     after(async () => {

@@ -46,6 +46,13 @@ export class CliHarness {
     }
   }
 
+  /** Writes `text` as the file `name` in the data dir; returns its path (for the commands that read it). */
+  writeFile(name: string, text: string): string {
+    const file = path.join(this.dataDir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  }
+
   /** `smt ingest --json` for the given files, parsed line by line. */
   async ingestJson(...files: string[]): Promise<{ status: number; results: IngestJson[]; err: string }> {
     const r = await this.run('ingest', '--json', ...files);

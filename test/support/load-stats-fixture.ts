@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import { formatLseRecord, type LseRecordSpec } from '../../scripts/lib/lse-writer';
 import { addDays } from '../../src/core/cpt';
@@ -17,13 +15,6 @@ const E = (n: string) => `104437200000000${n}`;
 /** A channel-4 record from Demo TDSP for Demo REP, 96 intervals of 0.25 kWh; `more` changes any of it. */
 export const statsRecord = (esiid: string, day: string, version: string, more: Partial<LseRecordSpec> = {}): string =>
   formatLseRecord({ esiid, channel: 4, day, version, sender: STATS_TDSP, rep: '200000001', values: Array(96).fill(0.25), ...more });
-
-/** Writes `text` as `name` in the harness's data dir; returns its path. */
-export function dataDirFile(cli: CliHarness, name: string, text: string): string {
-  const target = path.join(cli.dataDir, name);
-  fs.writeFileSync(target, text);
-  return target;
-}
 
 /**
  * The receipts the load statistics (smt stats, the smt_load_* metrics) are tested on, ingested today
@@ -43,10 +34,10 @@ export async function ingestLoadStatsDay(cli: CliHarness, today: string): Promis
   const second = statsRecord(E('02'), yesterday, v('235900')) + statsRecord(E('01'), addDays(today, -10), v('230000'));
   const results = [];
   for (const [name, text] of [[`${STATS_TDSP}IntervalData${v('230000')}001.lse`, first], [`${STATS_TDSP}IntervalData${v('235900')}001.lse`, second]]) {
-    results.push(...(await cli.ingestJson('--for', 'Demo TDSP', dataDirFile(cli, name, text))).results);
+    results.push(...(await cli.ingestJson('--for', 'Demo TDSP', cli.writeFile(name, text))).results);
   }
   results.push(...(await cli.ingestJson('--for', 'Demo TDSP', lseFixture('broken/100000001IntervalData20250708070000001.lse'))).results);
-  results.push(...(await cli.ingestJson('--for', 'Other TDSP', dataDirFile(cli, `${STATS_OTHER_TDSP}IntervalData${v('230000')}001.lse`,
+  results.push(...(await cli.ingestJson('--for', 'Other TDSP', cli.writeFile(`${STATS_OTHER_TDSP}IntervalData${v('230000')}001.lse`,
     statsRecord(STATS_OTHER_ESIID, yesterday, v('230000'), { sender: STATS_OTHER_TDSP, rep: STATS_OTHER_REP })))).results);
   expect(results.map((r) => [r.status, r.fileCode, r.records.byCode])).to.deep.equal([
     ['loaded', null, { '00': 2, '03': 1 }], ['loaded', null, { '00': 2 }], ['rejected', 'F2', {}], ['loaded', null, { '00': 1 }],
