@@ -21,37 +21,46 @@ export async function copyDayRows(client: Client, day: string, channel: 1 | 4, e
     ORDER BY i.esiid, i.version`;
   const chunks: Buffer[] = [];
   for await (const chunk of client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`))) chunks.push(chunk as Buffer);
+  const data = Buffer.concat(chunks);
   const rows: UsageDay[] = [];
-  for (const f of binaryTuples(Buffer.concat(chunks))) {
-    const esiid = text(f[0])!;
+  // Fields are read in place: only the packed values become a view of their own.
+  forEachTuple(data, (at, length) => {
+    const esiid = data.toString('utf8', at[0], at[0] + length[0]);
     rows.push({
-      esiid, operatingDay: day, channel, version: Number(f[1]!.readBigInt64BE(0)), intervalCount: f[2]!.readInt32BE(0), values: f[3]!,
-      startReading: text(f[4]), stopReading: text(f[5]), fileId: f[6]!.readInt32BE(0), meterNumber: meterOf(esiid),
+      esiid, operatingDay: day, channel, version: Number(data.readBigInt64BE(at[1])), intervalCount: data.readInt32BE(at[2]),
+      values: data.subarray(at[3], at[3] + length[3]), startReading: text(data, at[4], length[4]), stopReading: text(data, at[5], length[5]),
+      fileId: data.readInt32BE(at[6]), meterNumber: meterOf(esiid),
     });
-  }
+  });
   return rows;
 }
 
-function text(field: Buffer | null): string | null {
-  return field === null ? null : field.toString('utf8');
+function text(data: Buffer, at: number, length: number): string | null {
+  return length === -1 ? null : data.toString('utf8', at, at + length);
 }
 
-/** The tuples of a whole binary COPY output; each field a view of `data`, or null. */
-export function* binaryTuples(data: Buffer): Generator<(Buffer | null)[]> {
+/**
+ * Calls `row` for each tuple of a whole binary COPY output with where each field starts and its
+ * length (-1: NULL); the arrays are reused from tuple to tuple.
+ */
+export function forEachTuple(data: Buffer, row: (at: Int32Array, length: Int32Array) => void): void {
   if (data.length < 21 || !data.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('not a binary COPY output');
   let at = SIGNATURE.length + 4;
   at += 4 + data.readUInt32BE(at);
+  let starts = new Int32Array(0);
+  let lengths = new Int32Array(0);
   for (;;) {
     const count = data.readInt16BE(at);
     at += 2;
     if (count === -1) return;
-    const fields: (Buffer | null)[] = new Array(count);
+    if (starts.length !== count) [starts, lengths] = [new Int32Array(count), new Int32Array(count)];
     for (let i = 0; i < count; i++) {
       const length = data.readInt32BE(at);
       at += 4;
-      fields[i] = length === -1 ? null : data.subarray(at, at + length);
+      starts[i] = at;
+      lengths[i] = length;
       if (length > 0) at += length;
     }
-    yield fields;
+    row(starts, lengths);
   }
 }

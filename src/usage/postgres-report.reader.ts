@@ -35,15 +35,18 @@ interface Run {
  * the report's ESI IDs, so it reads them in the report's order a run of CHUNK at a time and asks
  * for the next run while the current one is turned into CSV: the report's sections (and its
  * threads' parts) take their rows from the runs, and the thread seldom waits on the server. Facts
- * are read FACTS_AHEAD ESI IDs at a time for the same reason. At most two runs are held, so memory
- * stays bounded whatever the report's size. Several threads building parts of one report each read
+ * are read FACTS_AHEAD ESI IDs at a time for the same reason, and let go once handed out. At most
+ * two runs are held, so memory stays bounded whatever the report's size. Several threads building parts of one report each read
  * every run and keep their own sections' rows.
  */
 export class PostgresReportReader implements UsageSource {
   private readonly order: string[];
   private readonly positions = new Map<string, number>();
-  private readonly looked = new Set<string>();
-  private readonly known = new Map<string, EsiidFacts>();
+  /** The meter number of every ESI ID whose facts were read (rows take theirs from here). */
+  private readonly meters = new Map<string, string | null>();
+  /** Facts read ahead and not asked for yet (handed out once, then let go), and which ESI IDs they cover. */
+  private readonly waiting = new Map<string, EsiidFacts>();
+  private readonly pending = new Set<string>();
   private current: Run | null = null;
   private ahead: Chunk | null = null;
   /** Statements go to the connection one after the other (a read ahead first, then what is asked meanwhile). */
@@ -91,27 +94,37 @@ export class PostgresReportReader implements UsageSource {
   }
 
   async facts(esiids: string[]): Promise<Map<string, EsiidFacts>> {
-    // One look-up at a time: one that overlapped another would read (and add) the same stretches twice.
-    const looked = this.lookups.then(() => this.lookUp(esiids));
-    this.lookups = looked.catch(() => undefined);
-    await looked;
+    await this.lookUp(esiids.filter((esiid) => !this.pending.has(esiid)));
     const facts = new Map<string, EsiidFacts>();
     for (const esiid of esiids) {
-      const found = this.known.get(esiid);
+      const found = this.waiting.get(esiid);
       if (found) facts.set(esiid, found);
+      this.waiting.delete(esiid);
+      this.pending.delete(esiid);
     }
     return facts;
   }
 
-  /** Reads the facts of those not read yet, and of the FACTS_AHEAD ESI IDs from the first of them. */
-  private async lookUp(esiids: readonly string[]): Promise<void> {
-    const missing = esiids.filter((esiid) => !this.looked.has(esiid));
-    if (missing.length === 0) return;
-    const from = this.positions.get(missing[0]);
-    const following = from === undefined ? [] : this.order.slice(from, from + FACTS_AHEAD).filter((esiid) => !this.looked.has(esiid));
-    const asked = [...new Set([...missing, ...following])];
-    await readFacts(this, asked, this.known);
-    for (const esiid of asked) this.looked.add(esiid);
+  /**
+   * Reads the facts of those of `esiids` not waiting already, and of the FACTS_AHEAD ESI IDs from the
+   * first of them that were never read.
+   * One look-up at a time: one that overlapped another would read (and add) the same stretches twice.
+   */
+  private lookUp(esiids: readonly string[]): Promise<void> {
+    const done = this.lookups.then(async () => {
+      const unread = esiids.filter((esiid) => !this.pending.has(esiid));
+      if (unread.length === 0) return;
+      const from = this.positions.get(unread[0]);
+      const following = from === undefined ? [] : this.order.slice(from, from + FACTS_AHEAD).filter((esiid) => !this.meters.has(esiid));
+      const asked = [...new Set([...unread, ...following])];
+      await readFacts(this, asked, this.waiting);
+      for (const esiid of asked) {
+        this.pending.add(esiid);
+        this.meters.set(esiid, this.waiting.get(esiid)?.meterNumber ?? null);
+      }
+    });
+    this.lookups = done.catch(() => undefined);
+    return done;
   }
 
   async close(): Promise<void> {
@@ -147,8 +160,9 @@ export class PostgresReportReader implements UsageSource {
   private read(day: string, channel: 1 | 4, from: number): Chunk {
     const to = Math.min(from + CHUNK, this.order.length);
     const esiids = this.order.slice(from, to);
-    // The meter numbers come from the facts of the same ESI IDs (sections ask for them first; this reads any not read yet).
-    const rows = this.facts(esiids).then(() => this.serial(() => copyDayRows(this.client, day, channel, esiids, (esiid) => this.known.get(esiid)?.meterNumber ?? null)));
+    // Meter numbers come from the facts of the same ESI IDs (read ahead of the sections that ask for them; this reads any not read yet).
+    const unread = esiids.filter((esiid) => !this.meters.has(esiid));
+    const rows = this.lookUp(unread).then(() => this.serial(() => copyDayRows(this.client, day, channel, esiids, (esiid) => this.meters.get(esiid) ?? null)));
     // A run read ahead and never used (the report stopped) must not fail the thread when it fails.
     rows.catch(() => undefined);
     return { day, channel, from, to, rows };

@@ -145,6 +145,8 @@ describe('report CSV on PostgreSQL, built in threads, against the embedded datab
           expect(got.length).to.be.greaterThan(0);
           expect(got).to.deep.equal(await readAll(embedded, section));
         }
+        // Facts are let go once handed out: asked again, they are read again.
+        expect([...(await reader.facts(mine[0])).entries()].sort()).to.deep.equal([...(await embedded.facts(mine[0])).entries()].sort());
         // The embedded source hands out the meter numbers of the ESI IDs whose facts it was asked for.
         await embedded.facts(esiids);
         for (const channel of [1, 4] as const) expect(await readAll(reader, esiids, channel)).to.deep.equal(await readAll(embedded, esiids, channel));
