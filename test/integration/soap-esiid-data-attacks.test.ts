@@ -5,7 +5,7 @@ import { addDays, cptToday } from '../../src/core/cpt';
 import { ESIID_DATA_NAMESPACE } from '../../src/soap/esiid-data.types';
 import { usDate } from '../../src/usage/report-format';
 import { call } from '../support/han-harness';
-import { RSA_SHA256, SHA256, type ClientFiles } from '../support/soap-harness';
+import { postXml, RSA_SHA256, SHA256, type ClientFiles } from '../support/soap-harness';
 import { validateAgainstXsd } from '../support/xsd-validate';
 import { E, esiidDataMarket, REP, REP_B } from '../support/esiid-data-fixture';
 
@@ -29,16 +29,8 @@ describe('EsiIdData over mutual TLS and WS-Security: refusals', function () {
   this.timeout(120_000);
   const market = esiidDataMarket('smt-esiid-attacks-');
 
-  const post = (body: string, tls: ClientFiles | null): Promise<{ status: number; body: string }> => new Promise((resolve, reject) => {
-    const agent = new https.Agent({ ca: market.harness.caPem, ...(tls ? { cert: tls.certificatePem, key: tls.privateKeyPem } : {}) });
-    const req = https.request(market.harness.url('EsiIdData'), { method: 'POST', agent, headers: { 'content-type': 'text/xml; charset=utf-8' } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  const post = (body: string, tls: ClientFiles | null) => postXml(market.harness.url('EsiIdData'),
+    new https.Agent({ ca: market.harness.caPem, ...(tls ? { cert: tls.certificatePem, key: tls.privateKeyPem } : {}) }), body);
 
   it('accepts a signed request once, and refuses it unsigned, replayed, or signed by another entity', async () => {
     const accepted = await post(envelope(market.rep), market.rep);

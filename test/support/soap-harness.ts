@@ -79,18 +79,23 @@ export class SoapHarness {
 
   /** Posts raw bytes, for requests no well-behaved client would send. */
   post(body: string | Buffer, client: ClientFiles | null): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-      const req = https.request(this.endpoint, { method: 'POST', agent: this.agent(client), headers: { 'content-type': 'text/xml; charset=utf-8' } }, (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    return postXml(this.endpoint, this.agent(client), body);
   }
 
   async stop(): Promise<void> {
     await this.app.close();
   }
+}
+
+/** POSTs `body` as text/xml to `url` through `agent` (its TLS settings); resolves to the status and the body. */
+export function postXml(url: string, agent: https.Agent, body: string | Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: 'POST', agent, headers: { 'content-type': 'text/xml; charset=utf-8' } }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
