@@ -7,17 +7,11 @@ import { createLogger, type Logger } from './core/logger';
 import { openDatabase, sqliteFile } from './db/data-source';
 import type { PlatformKey } from './delivery/platform-key';
 import { RetentionService } from './delivery/retention.service';
-import { IngestService } from './ingest/ingest.service';
-import { VeeRunner } from './vee/vee.runner';
-import { VeeStore } from './vee/vee.store';
-import { SqliteVeeReads } from './vee/sqlite-vee.reads';
-import { SqliteWeekdayTotalsStore } from './vee/sqlite-weekday-totals.store';
-import { TypeormWeekdayTotalsStore } from './vee/typeorm-weekday-totals.store';
+import type { IngestService } from './ingest/ingest.service';
+import { createIngestService, createVeeRunner, createWeekdayTotals, type IngestDeps } from './ingest/ingest.wiring';
+import type { VeeRunner } from './vee/vee.runner';
 import type { WeekdayTotalsStore } from './vee/weekday-totals';
-import type { IngestStore } from './ingest/ingest.store';
 import { LseParserPool } from './ingest/lse-parser.thread';
-import { SqliteIngestStore } from './ingest/sqlite-ingest.store';
-import { TypeormIngestStore } from './ingest/typeorm-ingest.store';
 import { RegistryImportService } from './registry/registry-import.service';
 import { RegistryService } from './registry/registry.service';
 import type { ClientCa } from './security/client-ca';
@@ -188,44 +182,24 @@ export class App {
   }
 
   ingestService(): Promise<IngestService> {
-    return this.once('ingest', async () => {
-      const db = await this.db();
-      const store: IngestStore = this.config.db.type === 'sqlite' ? new SqliteIngestStore(sqliteFile(this.config)) : this.config.db.type === 'postgres' ? new (await import('./ingest/postgres-ingest.store')).PostgresIngestStore(db) : new TypeormIngestStore(db);
-      this.closers.push(() => store.close());
-      const service = new IngestService(store, this.parserThreads(), this.logger, {
-        ftpsRoot: this.ftpsRoot,
-        batchRecords: this.config.ingest.parseBatchRecords,
-        afterCommit: async (fileId, summary, records) => {
-          const found = await (await this.veeRunner()).runForFile(fileId, records);
-          if (found) summary.quality = found;
-        },
-      });
-      await service.recoverInterrupted();
-      return service;
-    });
+    return this.once('ingest', () => createIngestService(this.ingestDeps()));
   }
 
   /** The VEE rules over each loaded file, and the findings they keep (src/vee/). */
   veeRunner(): Promise<VeeRunner> {
-    return this.once('vee', async () => {
-      const store = new VeeStore(await this.db());
-      const totals = await this.weekdayTotals();
-      if (this.config.db.type !== 'sqlite') return new VeeRunner(store, totals, this.config.vee, this.logger);
-      const reads = new SqliteVeeReads(sqliteFile(this.config));
-      this.closers.push(() => reads.close());
-      return new VeeRunner(store, totals, this.config.vee, this.logger, reads);
-    });
+    return this.once('vee', async () => createVeeRunner(this.ingestDeps(), await this.weekdayTotals()));
   }
 
   /** The daily totals VEE keeps for the High/Low Usage history (src/vee/weekday-totals.ts). */
   weekdayTotals(): Promise<WeekdayTotalsStore> {
-    return this.once('weekdayTotals', async () => {
-      const db = await this.db();
-      if (this.config.db.type !== 'sqlite') return new TypeormWeekdayTotalsStore(db);
-      const totals = new SqliteWeekdayTotalsStore(sqliteFile(this.config));
-      this.closers.push(() => totals.close());
-      return totals;
-    });
+    return this.once('weekdayTotals', () => createWeekdayTotals(this.ingestDeps()));
+  }
+
+  private ingestDeps(): IngestDeps {
+    return {
+      config: this.config, logger: this.logger, ftpsRoot: this.ftpsRoot, db: () => this.db(), parserThreads: () => this.parserThreads(),
+      veeRunner: () => this.veeRunner(), onClose: (close) => void this.closers.push(close),
+    };
   }
 
   usageSource(): Promise<UsageSource> {
