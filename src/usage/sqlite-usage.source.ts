@@ -53,7 +53,7 @@ export class SqliteUsageSource implements UsageSource {
         facts.set(r.esiid, { tdspDuns: r.tdsp, meterNumber: r.meter, readCycle: r.cycle, stretches: [] });
         this.meters.set(r.esiid, r.meter);
       }
-      const stretches = this.statement('SELECT esiid, rep_duns AS repDuns, effective_from AS "from", effective_to AS "to" FROM rep_of_record WHERE esiid IN (#) ORDER BY effective_from', part.length)
+      const stretches = this.statement('SELECT esiid, rep_duns AS repDuns, effective_from AS "from", effective_to AS "to" FROM rep_of_record WHERE esiid IN (#) ORDER BY esiid, effective_from', part.length)
         .all(...part) as { esiid: string; repDuns: string; from: string; to: string | null }[];
       for (const { esiid, ...stretch } of stretches) facts.get(esiid)?.stretches.push(stretch);
       // better-sqlite3 is synchronous: between parts, the requests waiting on the event loop get their turn.
