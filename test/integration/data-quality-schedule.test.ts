@@ -6,7 +6,6 @@ import { formatLseRecord } from '../../scripts/lib/lse-writer';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { addDays, cptToday } from '../../src/core/cpt';
-import { generatePgpKeyPair } from '../../src/delivery/pgp';
 import { instanceLeases, workerScheduler } from '../../src/serve/serve-roles';
 import type { PostingScheduler } from '../../src/usage/posting.scheduler';
 import { CliHarness, importRegistryFixtures } from '../support/cli-harness';
@@ -63,10 +62,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       gpg = new GpgHome();
       await importRegistryFixtures(cli);
       for (const [name, duns] of [['Demo REP', REP], ['Demo TDSP', TDSP]] as const) {
-        const key = await generatePgpKeyPair({ name, email: 'edi@example.com' });
-        gpg.importKey(key.privateArmored);
-        const file = cli.writeFile(`${name}.asc`, key.publicArmored);
-        expect((await cli.run('entity', 'update', name, '--pgp-key', file)).status).to.equal(0);
+        await gpg.keyParticipant(cli, name);
         expect((await cli.run('extract', 'subscribe', '--duns', duns)).status).to.equal(0);
       }
       // Yesterday's consumption of 0001, 0002 and 0007, loaded today.

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { formatLseRecord } from '../../scripts/lib/lse-writer';
-import { generatePgpKeyPair } from '../../src/delivery/pgp';
 import { CliHarness } from '../support/cli-harness';
 import { engineHarness } from '../support/engine-harness';
 import { GpgHome, unzipOnly } from '../support/gpg-home';
@@ -175,9 +174,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     it('delivers the same marked rows through the report queue (zip, PGP) as the CLI prints', async () => {
       const gpg = new GpgHome();
       try {
-        const key = await generatePgpKeyPair({ name: 'Demo REP', email: 'edi@demo-rep.example' });
-        gpg.importKey(key.privateArmored);
-        expect((await cli.run('entity', 'update', 'Demo REP', '--pgp-key', cli.writeFile('rep.asc', key.publicArmored))).status).to.equal(0);
+        await gpg.keyParticipant(cli, 'Demo REP');
         const queued = await cli.run(...interval, '--estimates', '--deliver');
         expect(queued.status, queued.err).to.equal(0);
         expect((await cli.run('reports', 'run')).status).to.equal(0);

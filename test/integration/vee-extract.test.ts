@@ -3,7 +3,6 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { formatLseRecord } from '../../scripts/lib/lse-writer';
 import { addDays, cptToday } from '../../src/core/cpt';
-import { generatePgpKeyPair } from '../../src/delivery/pgp';
 import { CliHarness, importRegistryFixtures } from '../support/cli-harness';
 import { engineHarness } from '../support/engine-harness';
 import { GpgHome, unzipOnly } from '../support/gpg-home';
@@ -29,10 +28,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       gpg = new GpgHome();
       await importRegistryFixtures(cli);
       for (const name of ['Demo REP', 'Demo TDSP']) {
-        const key = await generatePgpKeyPair({ name, email: 'edi@example.com' });
-        gpg.importKey(key.privateArmored);
-        const file = cli.writeFile(`${name}.asc`, key.publicArmored);
-        expect((await cli.run('entity', 'update', name, '--pgp-key', file)).status).to.equal(0);
+        await gpg.keyParticipant(cli, name);
       }
       const day = addDays(today, -1);
       const text = ['01', '02', '07'].map((n) => formatLseRecord({ esiid: `104437200000000${n}`, channel: 4, day, version: day.replace(/-/g, '') + '230000',

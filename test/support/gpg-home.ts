@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'chai';
+import { generatePgpKeyPair } from '../../src/delivery/pgp';
+import type { CliHarness } from './cli-harness';
 
 /** A throwaway GnuPG 2.2 home: the real `gpg` a REP or TDSP would use, isolated from the machine's keys. */
 export class GpgHome {
@@ -17,6 +20,14 @@ export class GpgHome {
 
   importKey(armored: string): void {
     this.gpg(['--import'], armored);
+  }
+
+  /** Gives participant `name` a new PGP key (smt entity update --pgp-key) whose private half this home holds, to read what is encrypted to it. */
+  async keyParticipant(cli: CliHarness, name: string): Promise<void> {
+    const key = await generatePgpKeyPair({ name, email: 'edi@example.com' });
+    this.importKey(key.privateArmored);
+    const updated = await cli.run('entity', 'update', name, '--pgp-key', cli.writeFile(`${name}.asc`, key.publicArmored));
+    expect(updated.status, updated.err).to.equal(0);
   }
 
   decrypt(file: string): Buffer {
