@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { formatLseRecord, type LseRecordSpec } from '../../scripts/lib/lse-writer';
 import { CliHarness, importRegistryFixtures } from '../support/cli-harness';
-import { createTestDatabase } from '../support/postgres-database';
+import { engineHarness } from '../support/engine-harness';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { dayNumber, decodeEntries, weekdayOf } from '../../src/vee/weekday-totals';
@@ -33,13 +33,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
   describe(`VEE at ingest and smt vee (${engine})`, function () {
     this.timeout(60_000);
     let cli: CliHarness;
-    let drop: (() => Promise<void>) | null = null;
-
-    const write = (name: string, text: string): string => {
-      const file = path.join(cli.dataDir, name);
-      fs.writeFileSync(file, text, 'latin1');
-      return file;
-    };
+    let cleanUp: (() => Promise<void>) | undefined;
+    const write = (name: string, text: string): string => cli.writeFile(name, text);
 
     /** VEE's kept totals of a day, as "ESI ID Wh" (-1: not a whole day). */
     const totalsOn = async (day: string): Promise<string[]> => {
@@ -57,14 +52,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     };
 
     before(async function () {
-      let env: Record<string, string> = {};
-      if (engine === 'postgres') {
-        const db = await createTestDatabase('smt_vee');
-        if (!db) return this.skip();
-        drop = db.drop;
-        env = { SMT_DB_TYPE: 'postgres', SMT_DB_URL: db.url };
-      }
-      cli = new CliHarness('smt-vee-', env);
+      ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-vee-'));
       await importRegistryFixtures(cli);
       // Four earlier Wednesdays of 9.6 kWh for 0001 and 0002, their registers in step.
       const history = HISTORY.flatMap((d, i) => [
@@ -75,8 +63,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(first.results[0].records.byCode).to.deep.equal({ '00': 8 });
     });
     after(async () => {
-      cli?.remove();
-      await drop?.();
+      await cleanUp?.();
     });
 
     it('flags each rule on a file, loads every record unchanged, and adds a VEE section to the activity report', async () => {
