@@ -52,15 +52,22 @@ export function prefillDays(file: string, esiids: string[], firstDay: string, da
   for (let d = 0; d < days; d++) writeDay(addDays(firstDay, d));
   // The weekday totals a VEE check keeps (src/vee/weekday-totals.ts), as if the days had been loaded with VEE on.
   const totalWh = values.reduce((sum, v) => sum + (v & ~ESTIMATED_FLAG), 0);
-  const rows = new Map<number, Buffer>();
+  const daysOf = new Map<number, number[]>();
   for (let d = 0; d < days; d++) {
     const day = addDays(firstDay, d);
-    const weekday = weekdayOf(day);
-    rows.set(weekday, keepDay(rows.get(weekday), dayNumber(day), totalWh));
+    daysOf.set(weekdayOf(day), [...(daysOf.get(weekdayOf(day)) ?? []), dayNumber(day)]);
   }
-  const total = db.prepare('INSERT INTO vee_weekday_total (weekday, esiid, totals) VALUES (?, ?, ?)');
+  // Merged into the rows an earlier prefill of other days kept.
+  const kept = db.prepare('SELECT totals FROM vee_weekday_total WHERE weekday = ? AND esiid = ?').pluck();
+  const keep = db.prepare('INSERT INTO vee_weekday_total (weekday, esiid, totals) VALUES (?, ?, ?) ON CONFLICT (weekday, esiid) DO UPDATE SET totals = excluded.totals');
   db.transaction(() => {
-    for (const [weekday, row] of rows) for (const id of esiids) total.run(weekday, id, row);
+    for (const [weekday, dayNumbers] of daysOf) {
+      for (const id of esiids) {
+        let row = kept.get(weekday, id) as Buffer | undefined;
+        for (const n of dayNumbers) row = keepDay(row, n, totalWh);
+        keep.run(weekday, id, row);
+      }
+    }
   })();
   db.close();
 }
