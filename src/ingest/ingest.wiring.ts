@@ -5,6 +5,7 @@ import { sqliteFile } from '../db/data-source';
 import { SqliteVeeReads } from '../vee/sqlite-vee.reads';
 import { SqliteWeekdayTotalsStore } from '../vee/sqlite-weekday-totals.store';
 import { TypeormWeekdayTotalsStore } from '../vee/typeorm-weekday-totals.store';
+import { VeeInspector } from '../vee/vee-inspection';
 import { VeeRunner } from '../vee/vee.runner';
 import { VeeStore } from '../vee/vee.store';
 import type { WeekdayTotalsStore } from '../vee/weekday-totals';
@@ -47,11 +48,12 @@ export async function createIngestService(deps: IngestDeps): Promise<IngestServi
 
 /** The VEE rules over each loaded file, and the findings they keep (src/vee/); the embedded database reads through a connection of its own. */
 export async function createVeeRunner(deps: Pick<IngestDeps, 'config' | 'logger' | 'db' | 'onClose'>, totals: WeekdayTotalsStore): Promise<VeeRunner> {
+  const { config, logger } = deps;
   const store = new VeeStore(await deps.db());
-  if (deps.config.db.type !== 'sqlite') return new VeeRunner(store, totals, deps.config.vee, deps.logger);
-  const reads = new SqliteVeeReads(sqliteFile(deps.config));
+  if (config.db.type !== 'sqlite') return new VeeRunner(store, new VeeInspector(store, totals, config.vee), config.vee, logger);
+  const reads = new SqliteVeeReads(sqliteFile(config));
   deps.onClose(() => reads.close());
-  return new VeeRunner(store, totals, deps.config.vee, deps.logger, reads);
+  return new VeeRunner(store, new VeeInspector(reads, totals, config.vee), config.vee, logger);
 }
 
 /** The daily totals VEE keeps for the High/Low Usage history (src/vee/weekday-totals.ts). */
