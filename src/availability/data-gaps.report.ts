@@ -1,4 +1,4 @@
-import { addDays } from '../core/cpt';
+import { addDays, daysFromTo } from '../core/cpt';
 import { SmtError } from '../core/errors';
 import { RECORD_CODES, type RecordCode } from '../ingest/result-codes';
 import { csvChunk, csvHeader } from '../usage/report-csv';
@@ -26,7 +26,7 @@ export interface DataGap {
  */
 export async function dataGaps(store: AvailabilityStore, repDuns: string[], first: string, last: string): Promise<DataGap[]> {
   if (last < first) throw new SmtError('INPUT_INVALID', `--to ${last} is before --from ${first}`);
-  const days = Math.round((Date.parse(last) - Date.parse(first)) / 86_400_000) + 1;
+  const days = daysFromTo(first, last);
   if (days > MAX_GAP_DAYS) throw new SmtError('INPUT_INVALID', `a data-gap report covers at most ${MAX_GAP_DAYS} days; ${first} to ${last} is ${days}`);
   return gapsOf(store, await store.stretchesOfRep(repDuns, first, last), first, last);
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { addDays, cptToday } from '../core/cpt';
+import { addDays, cptToday, daysFromTo } from '../core/cpt';
 import { SmtError } from '../core/errors';
 
 /** A file is late when it brings an operating day more than this many days before the day it was received. */
@@ -50,7 +50,7 @@ export class LoadStatsQuery {
 
   async files(tdspDuns: string[] | null, from: string, to: string): Promise<FileStats[]> {
     if (to < from) throw new SmtError('INPUT_INVALID', `--to ${to} is before --from ${from}`);
-    const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
+    const days = daysFromTo(from, to);
     if (days > MAX_STATS_DAYS) throw new SmtError('INPUT_INVALID', `load statistics cover at most ${MAX_STATS_DAYS} days at a time; ${from} to ${to} is ${days}`);
     // started_at is UTC: a CPT day lies within the UTC days around it; the exact day is decided below.
     const q = this.db.createQueryBuilder()

@@ -1,3 +1,4 @@
+import { daysFromTo } from '../core/cpt';
 import { SmtError } from '../core/errors';
 
 /**
@@ -29,7 +30,7 @@ export interface RowEstimateInput {
  * month touched plus one for a cycle boundary (monthly).
  */
 export function estimateRows(r: RowEstimateInput): number {
-  const days = Math.round((Date.parse(`${r.endDate}T00:00:00Z`) - Date.parse(`${r.startDate}T00:00:00Z`)) / 86_400_000) + 1;
+  const days = daysFromTo(r.startDate, r.endDate);
   if (r.reportType === 'INTERVAL') return r.esiidCount * days * 96 * (r.readingType === 'A' ? 2 : 1);
   if (r.reportType === 'DAILY') return r.esiidCount * days;
   const months = (Number(r.endDate.slice(0, 4)) - Number(r.startDate.slice(0, 4))) * 12 + Number(r.endDate.slice(5, 7)) - Number(r.startDate.slice(5, 7)) + 1;
