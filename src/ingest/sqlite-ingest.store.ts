@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { chunks } from '../db/bulk-sql';
+import { InListStatements } from '../db/sqlite-in-list';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/data-source';
 import type { FileLoadSummary } from './ingest-result';
 import { keysByDayChannel, type IngestStore, type IngestTransaction, type IntervalKey, type RorStretch } from './ingest.store';
@@ -8,7 +9,7 @@ import { isLiveLocalLoader, localLoader } from './local-loader';
 
 const IN_LIST = 500;
 // Every stored version of the ESI IDs' day (seldom more than one); the loader wants the newest.
-const VERSIONS_SQL = 'SELECT esiid, version FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN';
+const VERSIONS_SQL = 'SELECT esiid, version FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN (#)';
 const ROWS_PER_INSERT = 64;
 const COLUMNS = 11;
 
@@ -59,12 +60,13 @@ export function applyIngestPragmas(db: Database.Database): void {
 export class SqliteIngestStore implements IngestStore {
   private readonly db: Database.Database;
   private readonly stmt;
-  private readonly inStatements = new Map<string, Database.Statement>();
+  private readonly inList: InListStatements;
   private readonly loader = localLoader();
 
   constructor(file: string) {
     this.db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     applyIngestPragmas(this.db);
+    this.inList = new InListStatements(this.db);
     const db = this.db;
     this.stmt = {
       addEsiid: db.prepare("INSERT INTO esiid (esiid, tdsp_duns, updated_at) VALUES (?, ?, datetime('now'))"),
@@ -118,22 +120,6 @@ export class SqliteIngestStore implements IngestStore {
     this.db.close();
   }
 
-  /** Statements of the form `… WHERE esiid IN (?, …)`, prepared once per list length. */
-  private byEsiids(sql: string, esiids: string[]): Database.Statement {
-    return this.byList(sql, esiids.length);
-  }
-
-  /** A statement ending in an IN list of `length` parameters, prepared once per SQL and length. */
-  private byList(sql: string, length: number): Database.Statement {
-    const key = `${sql}|${length}`;
-    let stmt = this.inStatements.get(key);
-    if (!stmt) {
-      stmt = this.db.prepare(`${sql} (${Array(length).fill('?').join(',')})`);
-      this.inStatements.set(key, stmt);
-    }
-    return stmt;
-  }
-
   private writeSummary(fileId: number, s: FileLoadSummary): void {
     this.stmt.finishFile.run(s.senderDuns, s.status, s.fileCode, s.fileReason, s.total,
       JSON.stringify(s.byCode), s.firstDay, s.lastDay, s.reportPath, s.finishedAt, fileId);
@@ -149,7 +135,7 @@ export class SqliteIngestStore implements IngestStore {
       const found = new Map<string, number>();
       for (const [g, { day, channel, esiids }] of groups) {
         for (const part of chunks(esiids, IN_LIST)) {
-          const rows = this.byList(VERSIONS_SQL, part.length).raw().all(day, channel, ...part) as [string, number | bigint][];
+          const rows = this.inList.get(VERSIONS_SQL, part.length).raw().all(day, channel, ...part) as [string, number | bigint][];
           for (const [esiid, v] of rows) {
             const key = g + '|' + esiid;
             found.set(key, Math.max(Number(v), found.get(key) ?? 0));
@@ -162,7 +148,7 @@ export class SqliteIngestStore implements IngestStore {
     esiidTdsps: async (esiids) => {
       const found = new Map<string, string>();
       for (const part of chunks(esiids, IN_LIST)) {
-        for (const row of this.byEsiids('SELECT esiid, tdsp_duns AS tdsp FROM esiid WHERE esiid IN', part).all(...part) as { esiid: string; tdsp: string }[]) {
+        for (const row of this.inList.get('SELECT esiid, tdsp_duns AS tdsp FROM esiid WHERE esiid IN (#)', part.length).all(...part) as { esiid: string; tdsp: string }[]) {
           found.set(row.esiid, row.tdsp);
         }
       }
@@ -173,9 +159,9 @@ export class SqliteIngestStore implements IngestStore {
     },
     repsOfRecord: async (esiids) => {
       const found = new Map<string, RorStretch[]>(esiids.map((e) => [e, []]));
-      const sql = 'SELECT id, esiid, rep_duns AS repDuns, effective_from AS effectiveFrom, effective_to AS effectiveTo, source FROM rep_of_record WHERE esiid IN';
+      const sql = 'SELECT id, esiid, rep_duns AS repDuns, effective_from AS effectiveFrom, effective_to AS effectiveTo, source FROM rep_of_record WHERE esiid IN (#)';
       for (const part of chunks(esiids, IN_LIST)) {
-        for (const row of this.byEsiids(sql, part).all(...part) as (RorStretch & { esiid: string })[]) {
+        for (const row of this.inList.get(sql, part.length).all(...part) as (RorStretch & { esiid: string })[]) {
           const { esiid, ...stretch } = row;
           found.get(esiid)!.push(stretch);
         }
@@ -193,7 +179,7 @@ export class SqliteIngestStore implements IngestStore {
       const sets = Object.keys(bounds).map((k) => (k === 'effectiveFrom' ? 'effective_from = ?' : 'effective_to = ?')).join(', ');
       const values = Object.values(bounds);
       for (const part of chunks(ids, IN_LIST)) {
-        this.byList(`UPDATE rep_of_record SET ${sets} WHERE id IN`, part.length).run(...values, ...part);
+        this.inList.get(`UPDATE rep_of_record SET ${sets} WHERE id IN (#)`, part.length).run(...values, ...part);
       }
     },
     insertIntervals: async (records, fileId) => {

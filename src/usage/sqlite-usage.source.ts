@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { InListStatements } from '../db/sqlite-in-list';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/sqlite-settings';
 import type { UsageDay } from './usage-day';
 import type { EsiidFacts, UsageSource } from './usage.source';
@@ -16,10 +17,11 @@ export class SqliteUsageSource implements UsageSource {
   private readonly db: Database.Database;
   private readonly rangeOfDay: Database.Statement;
   private readonly meters = new Map<string, string | null>();
-  private readonly byList = new Map<string, Database.Statement>();
+  private readonly inList: InListStatements;
 
   constructor(file: string) {
     this.db = new Database(file, { readonly: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    this.inList = new InListStatements(this.db);
     this.rangeOfDay = this.db.prepare(`SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid BETWEEN ? AND ? ORDER BY esiid, version`);
   }
 
@@ -39,7 +41,7 @@ export class SqliteUsageSource implements UsageSource {
       const part = sorted.slice(i, i + IN_LIST);
       const sql = `SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN (#) ORDER BY esiid, version`;
       // .all() rather than .iterate(): a statement mid-iteration is busy, and callers interleave.
-      for (const row of this.statement(sql, part.length).all(day, channel, ...part) as UsageDay[]) yield this.withMeter(row);
+      for (const row of this.inList.get(sql, part.length).all(day, channel, ...part) as UsageDay[]) yield this.withMeter(row);
     }
   }
 
@@ -47,13 +49,13 @@ export class SqliteUsageSource implements UsageSource {
     const facts = new Map<string, EsiidFacts>();
     for (let i = 0; i < esiids.length; i += IN_LIST) {
       const part = esiids.slice(i, i + IN_LIST);
-      const registered = this.statement('SELECT esiid, tdsp_duns AS tdsp, meter_number AS meter, read_cycle AS cycle FROM esiid WHERE esiid IN (#)', part.length)
+      const registered = this.inList.get('SELECT esiid, tdsp_duns AS tdsp, meter_number AS meter, read_cycle AS cycle FROM esiid WHERE esiid IN (#)', part.length)
         .all(...part) as { esiid: string; tdsp: string; meter: string | null; cycle: number | null }[];
       for (const r of registered) {
         facts.set(r.esiid, { tdspDuns: r.tdsp, meterNumber: r.meter, readCycle: r.cycle, stretches: [] });
         this.meters.set(r.esiid, r.meter);
       }
-      const stretches = this.statement('SELECT esiid, rep_duns AS repDuns, effective_from AS "from", effective_to AS "to" FROM rep_of_record WHERE esiid IN (#) ORDER BY esiid, effective_from', part.length)
+      const stretches = this.inList.get('SELECT esiid, rep_duns AS repDuns, effective_from AS "from", effective_to AS "to" FROM rep_of_record WHERE esiid IN (#) ORDER BY esiid, effective_from', part.length)
         .all(...part) as { esiid: string; repDuns: string; from: string; to: string | null }[];
       for (const { esiid, ...stretch } of stretches) facts.get(esiid)?.stretches.push(stretch);
       // better-sqlite3 is synchronous: between parts, the requests waiting on the event loop get their turn.
@@ -69,16 +71,5 @@ export class SqliteUsageSource implements UsageSource {
   private withMeter(row: UsageDay): UsageDay {
     row.meterNumber = this.meters.get(row.esiid) ?? null;
     return row;
-  }
-
-  /** `#` in the SQL stands for a list of n placeholders; statements are prepared once per length. */
-  private statement(sql: string, n: number): Database.Statement {
-    const key = `${sql}|${n}`;
-    let stmt = this.byList.get(key);
-    if (!stmt) {
-      stmt = this.db.prepare(sql.replace('#', Array(n).fill('?').join(',')));
-      this.byList.set(key, stmt);
-    }
-    return stmt;
   }
 }

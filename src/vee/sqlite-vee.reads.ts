@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { InListStatements } from '../db/sqlite-in-list';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/sqlite-settings';
 import type { RegistryFacts, VeeReads } from './vee-reads';
 import type { StoredRecord } from './vee.store';
@@ -18,11 +19,12 @@ type Row = [esiid: string, version: number, intervalCount: number, values: Buffe
  */
 export class SqliteVeeReads implements VeeReads {
   private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly inList: InListStatements;
   private readonly rangeOfDay: Database.Statement;
 
   constructor(file: string) {
     this.db = new Database(file, { readonly: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    this.inList = new InListStatements(this.db);
     this.rangeOfDay = this.db.prepare(`SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid BETWEEN ? AND ? ORDER BY esiid, version`);
   }
 
@@ -51,10 +53,10 @@ export class SqliteVeeReads implements VeeReads {
     const stretches = new Map<string, { from: string; to: string | null }[]>();
     for (let i = 0; i < esiids.length; i += IN_LIST) {
       const part = esiids.slice(i, i + IN_LIST);
-      for (const [esiid, duns] of this.statement('SELECT esiid, tdsp_duns FROM esiid WHERE esiid IN', part.length).raw().all(...part) as [string, string][]) {
+      for (const [esiid, duns] of this.inList.get('SELECT esiid, tdsp_duns FROM esiid WHERE esiid IN (#)', part.length).raw().all(...part) as [string, string][]) {
         tdsp.set(esiid, duns);
       }
-      for (const [esiid, from, to] of this.statement('SELECT esiid, effective_from, effective_to FROM rep_of_record WHERE esiid IN', part.length).raw().all(...part) as [string, string, string | null][]) {
+      for (const [esiid, from, to] of this.inList.get('SELECT esiid, effective_from, effective_to FROM rep_of_record WHERE esiid IN (#)', part.length).raw().all(...part) as [string, string, string | null][]) {
         let list = stretches.get(esiid);
         if (!list) stretches.set(esiid, (list = []));
         list.push({ from, to });
@@ -79,22 +81,11 @@ export class SqliteVeeReads implements VeeReads {
     for (let i = 0; i < sorted.length; i += IN_LIST) {
       const part = sorted.slice(i, i + IN_LIST);
       if (!ranged) {
-        yield* this.statement(`SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN`, part.length, 'ORDER BY esiid, version').raw().all(day, channel, ...part) as Row[];
+        yield* this.inList.get(`SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN (#) ORDER BY esiid, version`, part.length).raw().all(day, channel, ...part) as Row[];
         continue;
       }
       for (const row of this.rangeOfDay.raw().all(day, channel, part[0], part[part.length - 1]) as Row[]) if (wanted!.has(row[0])) yield row;
     }
-  }
-
-  /** `sql (?, …) tail`, prepared once per SQL and list length. */
-  private statement(sql: string, length: number, tail = ''): Database.Statement {
-    const key = `${sql}|${length}|${tail}`;
-    let stmt = this.statements.get(key);
-    if (!stmt) {
-      stmt = this.db.prepare(`${sql} (${Array(length).fill('?').join(',')}) ${tail}`);
-      this.statements.set(key, stmt);
-    }
-    return stmt;
   }
 }
 

@@ -7,7 +7,7 @@ export interface RegistryFacts {
 
 /**
  * The reads a VEE check makes after each file: the versions its records replaced and registry
- * facts (history is read from the daily totals, vee-day-totals.ts). VeeStore answers them on any database; the embedded
+ * facts (history is read from the weekday totals, weekday-totals.ts). VeeStore answers them on any database; the embedded
  * database has a faster adapter (sqlite-vee.reads.ts).
  */
 export interface VeeReads {
