@@ -42,11 +42,9 @@ export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
       }
       for (const [esiid, bytes] of this.range.all(weekday, low, high) as [string, Buffer][]) if (esiids.has(esiid)) read.set(esiid, bytes);
     }
-    const rows = new ChangedRows(read);
-    const save = async () => this.db.transaction(() => {
-      for (const [esiid, entries] of rows.changed) this.put.run(weekday, esiid, entries);
-    })();
-    return { before: (e) => rows.before(e), keep: (e, day, wh) => rows.keep(e, day, wh), save };
+    return new ChangedRows(read, async (changed) => this.db.transaction(() => {
+      for (const [esiid, row] of changed) this.put.run(weekday, esiid, row);
+    })());
   }
 
   async close(): Promise<void> {

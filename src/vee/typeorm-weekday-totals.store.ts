@@ -17,16 +17,14 @@ export class TypeormWeekdayTotalsStore implements WeekdayTotalsStore {
         .where('weekday = :weekday AND esiid IN (:...part)', { weekday, part }).getRawMany();
       for (const r of found) read.set(r.esiid, r.totals as Uint8Array);
     }
-    const rows = new ChangedRows(read);
-    const save = () => this.db.transaction(async (m) => {
-      const changed = [...rows.changed];
+    return new ChangedRows(read, (rows) => this.db.transaction(async (m) => {
+      const changed = [...rows];
       for (let i = 0; i < changed.length; i += CHUNK) {
         const part = changed.slice(i, i + CHUNK);
         await m.createQueryBuilder().delete().from('vee_weekday_total').where('weekday = :weekday AND esiid IN (:...esiids)', { weekday, esiids: part.map(([e]) => e) }).execute();
         await m.createQueryBuilder().insert().into('vee_weekday_total', ['weekday', 'esiid', 'totals'])
           .values(part.map(([esiid, totals]) => ({ weekday, esiid, totals }))).execute();
       }
-    });
-    return { before: (e) => rows.before(e), keep: (e, day, wh) => rows.keep(e, day, wh), save };
+    }));
   }
 }

@@ -108,11 +108,18 @@ export interface WeekdayTotalsStore {
   open(weekday: number, esiids: ReadonlySet<string>): Promise<WeekdayRows>;
 }
 
-/** The in-memory half of WeekdayRows, shared by the stores: they read the rows into it and write back what changed. */
-export class ChangedRows implements Omit<WeekdayRows, 'save'> {
-  readonly changed = new Map<string, Buffer>();
+/** WeekdayRows for the stores: they read the rows into it and say how to write back what changed. */
+export class ChangedRows implements WeekdayRows {
+  private readonly changed = new Map<string, Buffer>();
 
-  constructor(private readonly read: Map<string, Uint8Array>) {}
+  constructor(
+    private readonly read: Map<string, Uint8Array>,
+    private readonly write: (changed: ReadonlyMap<string, Buffer>) => Promise<void>,
+  ) {}
+
+  save(): Promise<void> {
+    return this.write(this.changed);
+  }
 
   before(esiid: string): Uint8Array | undefined {
     return this.read.get(esiid);
