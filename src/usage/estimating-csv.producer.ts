@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { addDays } from '../core/cpt';
-import { placeholders } from '../db/bulk-sql';
+import { addDays, cptToday } from '../core/cpt';
+import { chunks, placeholders } from '../db/bulk-sql';
 import type { ReportCsvProducer } from './report-csv.producer';
 import type { EstimateDay } from './report-estimates';
 import type { CsvChunk, ReportJob } from './report.generator';
@@ -22,7 +22,9 @@ export class EstimatingCsvProducer implements ReportCsvProducer {
       yield* this.inner.chunks(job);
       return;
     }
-    if (this.estimateDay) for (let day = job.startDate; day <= job.endDate; day = addDays(day, 1)) await this.estimateDay(day, job.esiids);
+    // A day is estimated once its TDSP data is overdue: not today's or yesterday's, which may still come.
+    const lastDue = addDays(cptToday(), -2);
+    if (this.estimateDay) for (let day = job.startDate; day <= job.endDate && day <= lastDue; day = addDays(day, 1)) await this.estimateDay(day, job.esiids);
     yield* this.inner.chunks({ ...job, estimates: await loadEstimates(await this.db(), job) });
   }
 
@@ -31,21 +33,23 @@ export class EstimatingCsvProducer implements ReportCsvProducer {
   }
 }
 
+/** ESI IDs per read: each is one seek on platform_estimate's (operating_day, esiid) key. */
+const IN_LIST = 500;
+
 /**
- * The stored estimates of a request's ESI IDs and days, one indexed read per day. Estimates are
- * rare (the days no TDSP data came for) and bounded by the request's rows, which were counted
- * against the requester's limits when it was accepted; which of them the requester may see is
+ * The stored estimates of a request's ESI IDs and days, read by the (operating_day, esiid) key, so
+ * the read follows the request's rows (counted against the requester's limits when it was
+ * accepted), never a whole day of other ESI IDs' estimates. Which of them the requester may see is
  * decided day by day with the TDSP data (report.generator.ts).
  */
 async function loadEstimates(db: DataSource, job: { startDate: string; endDate: string; esiids: readonly string[] }): Promise<EstimateDay[]> {
-  const wanted = new Set(job.esiids);
   const out: EstimateDay[] = [];
-  const p = placeholders(db.manager, 1, 0)[0];
   for (let day = job.startDate; day <= job.endDate; day = addDays(day, 1)) {
-    const rows: { esiid: string; method: string; source_day: string; cls: string | null; wh: string; created_at: string }[] = await db.query(
-      `SELECT "esiid", "method", "source_day", "load_profile_class" AS "cls", "interval_wh" AS "wh", "created_at" FROM "platform_estimate" WHERE "operating_day" = ${p}`, [day]);
-    for (const r of rows) {
-      if (wanted.has(r.esiid)) out.push({ esiid: r.esiid, operatingDay: day, method: r.method, sourceDay: r.source_day, loadProfileClass: r.cls, intervalWh: r.wh, createdAt: r.created_at });
+    for (const part of chunks(job.esiids, IN_LIST)) {
+      const [p, ...ps] = placeholders(db.manager, 1 + part.length, 0);
+      const rows: { esiid: string; method: string; source_day: string; cls: string | null; wh: string; created_at: string }[] = await db.query(
+        `SELECT "esiid", "method", "source_day", "load_profile_class" AS "cls", "interval_wh" AS "wh", "created_at" FROM "platform_estimate" WHERE "operating_day" = ${p} AND "esiid" IN (${ps.join(', ')})`, [day, ...part]);
+      for (const r of rows) out.push({ esiid: r.esiid, operatingDay: day, method: r.method, sourceDay: r.source_day, loadProfileClass: r.cls, intervalWh: r.wh, createdAt: r.created_at });
     }
   }
   return out;

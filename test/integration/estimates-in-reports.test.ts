@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { addDays, cptToday } from '../../src/core/cpt';
 import { formatLseRecord } from '../../scripts/lib/lse-writer';
 import { CliHarness } from '../support/cli-harness';
 import { engineHarness } from '../support/engine-harness';
@@ -135,6 +136,16 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(rowsOf(first.out).slice(1).map((row) => [row[1], row[6]])).to.deep.equal([['10/31/2026', '16.000']]);
       const none = await cli.run('report', '--type', 'daily', '--duns', REP2, '--from', '2026-10-31', '--to', '2026-11-01', '--esiid', P, '--estimates', '--deliver');
       expect(none.out).to.contain(': NAU');
+    });
+
+    it('estimates no day whose TDSP data may still come: the day before yesterday is estimated, yesterday and today are not', async () => {
+      const today = cptToday();
+      const ask = ['report', '--type', 'daily', '--duns', REP1, '--from', addDays(today, -2), '--to', today, '--esiid', Q, '--estimates'];
+      const r = await cli.run(...ask);
+      expect(r.status, r.err).to.equal(0);
+      const estimated = rowsOf(r.out).slice(1).filter((row) => row[8] === 'Y').map((row) => row[1]);
+      const us = (day: string) => `${day.slice(5, 7)}/${day.slice(8, 10)}/${day.slice(0, 4)}`;
+      expect(estimated).to.deep.equal([us(addDays(today, -2))]);
     });
 
     it('makes the missing estimates of the asked days when a report asks, none for a day without a REP of record, and keeps them', async () => {
