@@ -1,7 +1,7 @@
 import { addDays, isDay } from '../core/cpt';
 import { SmtError } from '../core/errors';
 import { isEsiid } from '../registry/registry-formats';
-import { historyStart } from '../usage/report-request.rules';
+import { checkReportDates, historyStart } from '../usage/report-request.rules';
 
 /**
  * The bounds of the ESI ID data services, checked before any read: each answer that comes back in
@@ -27,11 +27,9 @@ export function checkHistoryDay(day: string, field: string, today: string): void
   if (day < earliest) throw new SmtError('REPORT_START_TOO_OLD', `${field} ${day} is older than the 48 months of interval data kept; ask for ${earliest} or later`);
 }
 
-/** A range of history days, at most `maxDays` long when given. */
+/** A range of interval history days, checked as a report request's, and at most `maxDays` long when given. */
 export function checkHistoryRange(first: string, last: string, today: string, maxDays?: number): void {
-  checkHistoryDay(first, 'startDate', today);
-  checkHistoryDay(last, 'endDate', today);
-  if (last < first) throw new SmtError('REPORT_DATES_INVALID', `endDate ${last} is before startDate ${first}; swap them`);
+  checkReportDates(first, last, 'INTERVAL', today);
   if (maxDays !== undefined && addDays(first, maxDays) <= last) {
     throw new SmtError('DATA_RANGE_TOO_LARGE', `${first} to ${last} is longer than the ${maxDays} days this operation answers; split the range`);
   }

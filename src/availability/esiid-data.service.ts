@@ -1,6 +1,6 @@
 import { SmtError } from '../core/errors';
 import type { ReportRequestService, SubmitResult } from '../usage/report-request.service';
-import { MAX_REQUEST_ESIIDS } from '../usage/report-request.rules';
+import { checkReportOptions, MAX_REQUEST_ESIIDS } from '../usage/report-request.rules';
 import { reportSections } from '../usage/report.generator';
 import type { UsageSource } from '../usage/usage.source';
 import type { AvailabilityStore } from './availability.store';
@@ -85,6 +85,8 @@ export class EsiidDataService {
   /** Interval data of every ESI ID the caller owns in a range, as a report request (its file comes through the normal delivery). */
   async ownedIntervals(caller: Caller, input: { startDate: string; endDate: string; version?: string; readingType?: string; transId: string | null }): Promise<{ esiidCount: number; request: SubmitResult | null }> {
     checkHistoryRange(input.startDate, input.endDate, this.deps.today());
+    // The options too are checked before the caller's ESI IDs are looked for.
+    checkReportOptions({ reportType: 'INTERVAL', version: input.version, readingType: input.readingType });
     const scope = await this.deps.requests.scopeFor(caller.requesterDuns, caller.participantId);
     const owned = scope.kind === 'TDSP'
       ? await this.deps.scopes.territoryEsiids([...scope.duns], MAX_REQUEST_ESIIDS + 1)

@@ -62,29 +62,8 @@ export function historyStart(reportType: ReportType, today: string): string {
 
 /** Checks a request and says what to change; `today` is the operating day in Central Prevailing Time. */
 export function checkReportRequest(input: ReportRequestInput, today: string, maxEsiids = MAX_REQUEST_ESIIDS): ReportRequestSpec {
-  const reportType = oneOf(input.reportType.toUpperCase(), ['INTERVAL', 'DAILY', 'MONTHLY'] as const, 'reportType');
-  const version = oneOf((input.version ?? 'L').toUpperCase(), ['L', 'A'] as const, 'version');
-  const readingType = oneOf((input.readingType ?? 'C').toUpperCase(), ['C', 'G', 'A'] as const, 'readingType');
-  if (readingType === 'A' && reportType !== 'INTERVAL') {
-    throw new SmtError('REPORT_OPTION_INVALID', `readingType A (both channels) is only for INTERVAL reports; the ${reportType} layout carries one channel: ask C or G`);
-  }
-  const platformEstimates = input.platformEstimates === true;
-  if (platformEstimates && (reportType === 'MONTHLY' || readingType === 'G')) {
-    throw new SmtError('REPORT_OPTION_INVALID', `platform estimates are made for consumption days only: ask for them in INTERVAL or DAILY reports of readingType C or A, not ${reportType === 'MONTHLY' ? 'MONTHLY' : 'readingType G'}`);
-  }
-  for (const [name, day] of [['startDate', input.startDate], ['endDate', input.endDate]] as const) {
-    if (!isDay(day)) throw new SmtError('REPORT_DATES_INVALID', `${name} "${day}" is not a real date (MM/DD/YYYY)`);
-  }
-  if (input.endDate < input.startDate) {
-    throw new SmtError('REPORT_DATES_INVALID', `endDate ${input.endDate} is before startDate ${input.startDate}; swap them`);
-  }
-  if (input.endDate > today) {
-    throw new SmtError('REPORT_END_IN_FUTURE', `endDate ${input.endDate} is in the future; the latest day you can ask for is ${today}`);
-  }
-  const earliest = historyStart(reportType, today);
-  if (input.startDate < earliest) {
-    throw new SmtError('REPORT_START_TOO_OLD', `startDate ${input.startDate} is older than the ${HISTORY_MONTHS[reportType]} months kept for ${reportType} reports; start on ${earliest} or later`);
-  }
+  const { reportType, version, readingType, platformEstimates } = checkReportOptions(input);
+  checkReportDates(input.startDate, input.endDate, reportType, today);
   const esiids = [...new Set(input.esiids.map((e) => e.trim()).filter((e) => e !== ''))];
   if (esiids.length === 0) throw new SmtError('REPORT_ESIID_INVALID', 'name at least one ESI ID');
   if (esiids.length > maxEsiids) {
@@ -95,6 +74,38 @@ export function checkReportRequest(input: ReportRequestInput, today: string, max
     throw new SmtError('REPORT_ESIID_INVALID', `malformed ESI ID(s): ${bad.slice(0, 5).map((e) => `"${e.slice(0, 70)}"`).join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''} (expected 1 to 64 letters or digits)`);
   }
   return { requesterDuns: input.requesterDuns, reportType, startDate: input.startDate, endDate: input.endDate, version, readingType, esiids, transId: input.transId ?? null, platformEstimates };
+}
+
+/** A request's report type and options, checked on their own: services that find the ESI IDs themselves check these before reading any. */
+export function checkReportOptions(input: Pick<ReportRequestInput, 'reportType' | 'version' | 'readingType' | 'platformEstimates'>): Pick<ReportRequestSpec, 'reportType' | 'version' | 'readingType' | 'platformEstimates'> {
+  const reportType = oneOf(input.reportType.toUpperCase(), ['INTERVAL', 'DAILY', 'MONTHLY'] as const, 'reportType');
+  const version = oneOf((input.version ?? 'L').toUpperCase(), ['L', 'A'] as const, 'version');
+  const readingType = oneOf((input.readingType ?? 'C').toUpperCase(), ['C', 'G', 'A'] as const, 'readingType');
+  if (readingType === 'A' && reportType !== 'INTERVAL') {
+    throw new SmtError('REPORT_OPTION_INVALID', `readingType A (both channels) is only for INTERVAL reports; the ${reportType} layout carries one channel: ask C or G`);
+  }
+  const platformEstimates = input.platformEstimates === true;
+  if (platformEstimates && (reportType === 'MONTHLY' || readingType === 'G')) {
+    throw new SmtError('REPORT_OPTION_INVALID', `platform estimates are made for consumption days only: ask for them in INTERVAL or DAILY reports of readingType C or A, not ${reportType === 'MONTHLY' ? 'MONTHLY' : 'readingType G'}`);
+  }
+  return { reportType, version, readingType, platformEstimates };
+}
+
+/** A report's date range (YYYY-MM-DD): real dates, in order, not after today, within the history kept for the report type. */
+export function checkReportDates(startDate: string, endDate: string, reportType: ReportType, today: string): void {
+  for (const [name, day] of [['startDate', startDate], ['endDate', endDate]] as const) {
+    if (!isDay(day)) throw new SmtError('REPORT_DATES_INVALID', `${name} "${day}" is not a real date (MM/DD/YYYY)`);
+  }
+  if (endDate < startDate) {
+    throw new SmtError('REPORT_DATES_INVALID', `endDate ${endDate} is before startDate ${startDate}; swap them`);
+  }
+  if (endDate > today) {
+    throw new SmtError('REPORT_END_IN_FUTURE', `endDate ${endDate} is in the future; the latest day you can ask for is ${today}`);
+  }
+  const earliest = historyStart(reportType, today);
+  if (startDate < earliest) {
+    throw new SmtError('REPORT_START_TOO_OLD', `startDate ${startDate} is older than the ${HISTORY_MONTHS[reportType]} months kept for ${reportType} reports; start on ${earliest} or later`);
+  }
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {

@@ -87,3 +87,22 @@ describe('availability/esiid-data.rules', () => {
     expect(code(() => readCursor("1' OR '1'='1", 'a'))).to.equal('REPORT_ESIID_INVALID');
   });
 });
+
+describe('RequestOwnedIntervalData bounds', () => {
+  it('refuses a bad option before it reads which ESI IDs the caller owns, and a caller past 50,000 ESI IDs with its own code', async () => {
+    const { service, reads } = serviceOver(Array.from({ length: 50_001 }, (_, i) => id(i)), new Set());
+    const refused = async (input: { readingType?: string; version?: string }) => {
+      try {
+        await service.ownedIntervals(caller, { startDate: '2026-11-01', endDate: '2026-11-02', transId: null, ...input });
+      } catch (error) {
+        return isSmtError(error) ? error.code : String(error);
+      }
+      return null;
+    };
+    expect(await refused({ readingType: 'X' })).to.equal('REPORT_OPTION_INVALID');
+    expect(await refused({ version: 'Z' })).to.equal('REPORT_OPTION_INVALID');
+    expect(reads.served).to.equal(0);
+    expect(await refused({})).to.equal('REPORT_TOO_MANY_ESIIDS');
+    expect(reads.served).to.equal(1);
+  });
+});
