@@ -3,6 +3,7 @@
  * would be in, for benchmarks and large tests: participants, ESI IDs with their REP, stored days.
  */
 import Database from 'better-sqlite3';
+import { dayStats } from '../../src/vee/vee-day';
 import { dayNumber, keepDay, weekdayOf } from '../../src/vee/weekday-totals';
 import { addDays } from '../../src/core/cpt';
 import { ESTIMATED_FLAG } from '../../src/ingest/lse-record';
@@ -51,7 +52,7 @@ export function prefillDays(file: string, esiids: string[], firstDay: string, da
   });
   for (let d = 0; d < days; d++) writeDay(addDays(firstDay, d));
   // The weekday totals a VEE check keeps (src/vee/weekday-totals.ts), as if the days had been loaded with VEE on.
-  const totalWh = values.reduce((sum, v) => sum + (v & ~ESTIMATED_FLAG), 0);
+  const totalWh = dayStats(blob, 96).totalWh;
   const daysOf = new Map<number, number[]>();
   for (let d = 0; d < days; d++) {
     const day = addDays(firstDay, d);

@@ -8,6 +8,7 @@ import { TypeormWeekdayTotalsStore } from '../vee/typeorm-weekday-totals.store';
 import { VeeInspector } from '../vee/vee-inspection';
 import { VeeRunner } from '../vee/vee.runner';
 import { VeeStore } from '../vee/vee.store';
+import type { VeeReads } from '../vee/vee-reads';
 import type { WeekdayTotalsStore } from '../vee/weekday-totals';
 import { IngestService } from './ingest.service';
 import type { IngestStore } from './ingest.store';
@@ -50,9 +51,12 @@ export async function createIngestService(deps: IngestDeps): Promise<IngestServi
 export async function createVeeRunner(deps: Pick<IngestDeps, 'config' | 'logger' | 'db' | 'onClose'>, totals: WeekdayTotalsStore): Promise<VeeRunner> {
   const { config, logger } = deps;
   const store = new VeeStore(await deps.db());
-  if (config.db.type !== 'sqlite') return new VeeRunner(store, new VeeInspector(store, totals, config.vee), config.vee, logger);
-  const reads = new SqliteVeeReads(sqliteFile(config));
-  deps.onClose(() => reads.close());
+  let reads: VeeReads = store;
+  if (config.db.type === 'sqlite') {
+    const sqliteReads = new SqliteVeeReads(sqliteFile(config));
+    deps.onClose(() => sqliteReads.close());
+    reads = sqliteReads;
+  }
   return new VeeRunner(store, new VeeInspector(reads, totals, config.vee), config.vee, logger);
 }
 

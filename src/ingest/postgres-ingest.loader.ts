@@ -44,9 +44,12 @@ export class PostgresLoaderLock {
         const { rows } = await client.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
         if (rows[0].ok !== true) continue;
         const held = { client, key };
-        // A connection lost (server restart, network) loses the lock: the next load takes a new key.
-        client.on('error', () => {
-          if (this.held === held) this.held = null;
+        // A connection lost (server restart, network) loses the lock: it goes back to the pool as
+        // broken (the pool would not discard a checked-out client on its own) and the next load takes a new key.
+        client.on('error', (error) => {
+          if (this.held !== held) return;
+          this.held = null;
+          client.release(error);
         });
         this.held = held;
         return key;

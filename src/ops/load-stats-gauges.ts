@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { dayStats, LoadStatsQuery, type DayStats } from '../availability/load-stats.query';
-import { addDays, cptToday } from '../core/cpt';
+import { addDays, cptToday, daysFromTo } from '../core/cpt';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 
@@ -73,7 +73,7 @@ export class LoadStatsGauges {
       };
       for (const duns of [...known].sort()) for (let ago = 0; ago < this.options.days; ago++) row(duns, String(ago));
       for (const day of dayStats(files)) {
-        const daysAgo = String(Math.round((Date.parse(today) - Date.parse(day.receivedDay)) / 86_400_000));
+        const daysAgo = String(daysFromTo(day.receivedDay, today) - 1);
         add(row(known.has(day.tdspDuns) ? day.tdspDuns : 'other', daysAgo).stats, day);
       }
       this.rows = [...rows.values()];
