@@ -230,7 +230,7 @@ export class App {
       this.closers.push(() => producer.close());
       // A report that asks for platform estimates gets the missing ones made first (src/estimation/).
       const estimation = new EstimationService(await this.db());
-      return new EstimatingCsvProducer(producer, () => this.db(), (day, esiids) => estimation.estimateDay(day, esiids));
+      return new EstimatingCsvProducer(producer, () => this.db(), (day, esiids, scope) => estimation.estimateDay(day, esiids, scope));
     });
   }
 

@@ -9,6 +9,8 @@ import { selectWhereIn } from '../db/bulk-sql';
 import { candidateDays, type ProxyMethod } from './day-type';
 import { defaultProfileDay, isLoadProfileClass } from './default-profiles';
 import { fitToDay } from './proxy-shape';
+import { estimableOnDay } from './estimate-scope';
+import type { ReportScope } from '../usage/report-access';
 
 const CHUNK = 500;
 
@@ -76,12 +78,13 @@ export class EstimationService {
   }
 
   /**
-   * Estimates for those of `esiids` that have a REP of record on `day`, no consumption record of the
-   * TDSP and no stored estimate, made now and stored (a report that asks for platform estimates, before it is
-   * built: usage/estimating-csv.producer.ts); the number made. Reads are by key, CHUNK ESI IDs at a
-   * time; an estimate another process stores first is kept, this one dropped.
+   * Estimates for those of `esiids` that `scope` may see on `day` (estimate-scope.ts: for a REP, the
+   * days one of its DUNS is REP of record; an inactive day for nobody) and that have no consumption
+   * record of the TDSP and no stored estimate, made now and stored (a report that asks for platform
+   * estimates, before it is built: usage/estimating-csv.producer.ts); the number made. Reads are by
+   * key, CHUNK ESI IDs at a time; an estimate another process stores first is kept, this one dropped.
    */
-  async estimateDay(day: string, esiids: readonly string[]): Promise<number> {
+  async estimateDay(day: string, esiids: readonly string[], scope: ReportScope): Promise<number> {
     const fresh: string[] = [];
     for (let i = 0; i < esiids.length; i += CHUNK) {
       const chunk = esiids.slice(i, i + CHUNK);
@@ -91,13 +94,12 @@ export class EstimationService {
       const known = new Set([...present.map((r) => r.esiid), ...stored.map((e) => e.esiid)]);
       fresh.push(...chunk.filter((e) => !known.has(e)));
     }
-    // As ERCOT estimates active ESI IDs only: a day without a REP of record (an inactive premise) is not estimated.
-    const facts = fresh.length === 0 ? null : await this.records.registryFacts(fresh);
-    const active = fresh.filter((e) => facts!.tdsp.has(e) && (facts!.stretches.get(e) ?? []).some((s) => s.from <= day && (s.to === null || day <= s.to)));
+    const tdspOf = fresh.length === 0 ? new Map<string, string>() : await estimableOnDay(this.db, scope, day, fresh);
+    const active = fresh.filter((e) => tdspOf.has(e));
     if (active.length === 0) return 0;
     const proxies = await this.proxiesFor(day, active);
     const classes = await this.classesOf(active.filter((e) => !proxies.has(e)));
-    const rows = active.filter((e) => proxies.has(e) || classes.has(e)).map((e) => this.shape(e, day, facts!.tdsp.get(e)!, proxies.get(e), classes.get(e)));
+    const rows = active.filter((e) => proxies.has(e) || classes.has(e)).map((e) => this.shape(e, day, tdspOf.get(e)!, proxies.get(e), classes.get(e)));
     for (let i = 0; i < rows.length; i += 100) await this.db.createQueryBuilder().insert().into(PlatformEstimate).values(rows.slice(i, i + 100)).orIgnore().execute();
     return rows.length;
   }

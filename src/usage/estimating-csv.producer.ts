@@ -2,16 +2,20 @@ import type { DataSource } from 'typeorm';
 import { addDays, cptToday } from '../core/cpt';
 import { chunks, placeholders } from '../db/bulk-sql';
 import type { ReportCsvProducer } from './report-csv.producer';
+import type { ReportScope } from './report-access';
 import type { EstimateDay } from './report-estimates';
 import type { CsvChunk, ReportJob } from './report.generator';
 
-/** Makes and stores the missing estimates of ESI IDs on one day (EstimationService.estimateDay); how many. */
-export type DayEstimator = (day: string, esiids: readonly string[]) => Promise<number>;
+/**
+ * Makes and stores the missing estimates of ESI IDs on one day (EstimationService.estimateDay), only
+ * for those the requester's scope may see that day (a REP: the days it is REP of record); how many.
+ */
+export type DayEstimator = (day: string, esiids: readonly string[], scope: ReportScope) => Promise<number>;
 
 /**
  * Hands a report that asked for platform estimates the estimates of its ESI IDs and days before it
  * is built, by whichever producer builds it (in this thread or in CSV threads): first the missing
- * ones are made and stored (`estimateDay`, day by day), then all are read. Other reports pass
+ * ones are made and stored (`estimateDay`, day by day, for the requester's own days only), then all are read. Other reports pass
  * through untouched.
  */
 export class EstimatingCsvProducer implements ReportCsvProducer {
@@ -24,7 +28,7 @@ export class EstimatingCsvProducer implements ReportCsvProducer {
     }
     // A day is estimated once its TDSP data is overdue: not today's or yesterday's, which may still come.
     const lastDue = addDays(cptToday(), -2);
-    if (this.estimateDay) for (let day = job.startDate; day <= job.endDate && day <= lastDue; day = addDays(day, 1)) await this.estimateDay(day, job.esiids);
+    if (this.estimateDay) for (let day = job.startDate; day <= job.endDate && day <= lastDue; day = addDays(day, 1)) await this.estimateDay(day, job.esiids, job.scope);
     yield* this.inner.chunks({ ...job, estimates: await loadEstimates(await this.db(), job) });
   }
 
