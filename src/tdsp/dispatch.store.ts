@@ -94,7 +94,7 @@ export class DispatchStore {
     for (const d of withSecrets) {
       const message = { ...d.message };
       for (const field of SECRET_FIELDS) if (field in message) message[field] = '(removed once sent)';
-      if (await this.updateHeld([d], { ...end, payload: JSON.stringify(message) })) ended.push(d);
+      if ((await this.updateHeld([d], { ...end, payload: JSON.stringify(message) })).has(d.id)) ended.push(d);
     }
     ended.push(...(await this.heldOnly(dispatches.filter((d) => !withSecrets.includes(d)), end)));
     return ended;
@@ -114,21 +114,30 @@ export class DispatchStore {
     const changed: ClaimedDispatch[] = [];
     for (const list of byClaim.values()) {
       for (const chunk of chunks(list, 1000)) {
-        if ((await this.updateHeld(chunk, set)) === chunk.length) { changed.push(...chunk); continue; }
-        // Some of the batch were taken over: find which this worker still held (now ended or put back by it).
-        const mine = await this.db.manager.find(TdspDispatch, { select: { id: true }, where: { id: In(chunk.map((d) => d.id)), updatedAt: set.updatedAt!, state: set.state! } });
-        const ids = new Set(mine.map((r) => r.id));
+        const ids = await this.updateHeld(chunk, set);
         changed.push(...chunk.filter((d) => ids.has(d.id)));
       }
     }
     return changed;
   }
 
-  /** A conditional update: only rows still SENDING under the batch's claim. Returns how many changed. */
-  private async updateHeld(batch: ClaimedDispatch[], set: Partial<TdspDispatch>): Promise<number> {
-    const result = await this.db.createQueryBuilder().update(TdspDispatch).set(set)
-      .where({ id: In(batch.map((d) => d.id)), state: 'SENDING', claimedBy: batch[0]!.claim }).execute();
-    return result.affected ?? 0;
+  /**
+   * A conditional update: only rows still SENDING under the batch's claim. Returns the ids it changed,
+   * as the statement itself reports them (RETURNING / OUTPUT), so a row another worker ended at the
+   * same moment with the same outcome is never taken for one of this worker's.
+   */
+  private async updateHeld(batch: ClaimedDispatch[], set: Partial<TdspDispatch>): Promise<Set<number>> {
+    const update = this.db.createQueryBuilder().update(TdspDispatch).set(set)
+      .where({ id: In(batch.map((d) => d.id)), state: 'SENDING', claimedBy: batch[0]!.claim });
+    let rows: { id: number | string }[];
+    if (this.db.driver.isReturningSqlSupported('update')) {
+      rows = (await update.returning(['id']).execute()).raw ?? []; // PostgreSQL RETURNING, SQL Server OUTPUT
+    } else {
+      // TypeORM's SQLite driver does not write RETURNING, but SQLite runs it (since 3.35; better-sqlite3 12 bundles 3.5x).
+      const [sql, parameters] = update.getQueryAndParameters();
+      rows = await this.db.query(`${sql} RETURNING "id"`, parameters);
+    }
+    return new Set(rows.map((r) => Number(r.id)));
   }
 
   /** Claims whose worker stopped: back to the queue (the TDSP treats a repeated request id as the same request). */
