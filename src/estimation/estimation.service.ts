@@ -69,9 +69,9 @@ export class EstimationService {
           outcomes.push({ esiid, operatingDay: day, method: null, sourceDay: null, loadProfileClass: null, totalWh: null, existing: false });
           continue;
         }
-        const made = this.shape(esiid, day, tdspDuns, proxy, profileClass);
-        await repo.insert(made);
-        outcomes.push({ esiid, operatingDay: day, method: made.method as EstimateMethod, sourceDay: made.sourceDay || null, loadProfileClass: made.loadProfileClass, totalWh: made.totalWh, existing: false });
+        const { stored, existing } = await this.storeFirst(this.shape(esiid, day, tdspDuns, proxy, profileClass));
+        outcomes.push({ esiid, operatingDay: day, method: stored.method as EstimateMethod, sourceDay: stored.sourceDay || null,
+          loadProfileClass: stored.loadProfileClass ?? null, totalWh: stored.totalWh, existing });
       }
     }
     return outcomes;
@@ -104,6 +104,23 @@ export class EstimationService {
     return rows.length;
   }
 
+  /**
+   * Stores `made` unless an estimate of its (day, ESI ID) landed first (a report's estimateDay, or
+   * another run, between this run's read and now): then that one is kept and returned as existing.
+   */
+  private async storeFirst(made: Omit<PlatformEstimate, 'id'>): Promise<{ stored: Omit<PlatformEstimate, 'id'>; existing: boolean }> {
+    const repo = this.db.getRepository(PlatformEstimate);
+    try {
+      await repo.insert(made);
+      return { stored: made, existing: false };
+    } catch (err) {
+      // The key (operating_day, esiid) refused it, whatever the database calls that; any other failure is thrown as it was.
+      const first = await repo.findOneBy({ operatingDay: made.operatingDay, esiid: made.esiid });
+      if (!first) throw err;
+      return { stored: first, existing: true };
+    }
+  }
+
   /** A proxy day fitted to `day`, else the class's default profile for it, as a row to store. */
   private shape(esiid: string, day: string, tdspDuns: string, proxy: { day: string; method: ProxyMethod; wh: number[] } | undefined,
     profileClass: Parameters<typeof defaultProfileDay>[0] | undefined): Omit<PlatformEstimate, 'id'> {
@@ -117,7 +134,7 @@ export class EstimationService {
    * (newest version). The ESI IDs missing that day share the candidates, so each candidate day is
    * one indexed read for all those still without a proxy; the reads stop when none is left.
    */
-  private async proxiesFor(day: string, esiids: string[]): Promise<Map<string, { day: string; method: ProxyMethod; wh: number[] }>> {
+  protected async proxiesFor(day: string, esiids: string[]): Promise<Map<string, { day: string; method: ProxyMethod; wh: number[] }>> {
     const found = new Map<string, { day: string; method: ProxyMethod; wh: number[] }>();
     let open = esiids;
     for (const candidate of candidateDays(day)) {
