@@ -97,6 +97,17 @@ export class JobLeaseStore {
     await this.db.getRepository(JobLease).update({ name, holder: this.holder }, { donePeriod: period });
   }
 
+  /** The backoff of the work under a lease (failures in a row, when it may next be tried); null when its last run did not fail. */
+  async retry(name: string): Promise<{ failures: number; nextAttempt: string } | null> {
+    const row = await this.db.getRepository(JobLease).findOneBy({ name });
+    return row?.retryAt ? { failures: row.failures, nextAttempt: row.retryAt } : null;
+  }
+
+  /** Records, while holding the lease, its work's backoff; null clears it (the work succeeded). */
+  async setRetry(name: string, retry: { failures: number; nextAttempt: string } | null): Promise<void> {
+    await this.db.getRepository(JobLease).update({ name, holder: this.holder }, retry ? { failures: retry.failures, retryAt: retry.nextAttempt } : { failures: 0, retryAt: null });
+  }
+
   /** Removes a lease this instance holds (leases per file, once the file is done). */
   async drop(name: string): Promise<void> {
     try {

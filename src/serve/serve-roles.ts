@@ -16,6 +16,8 @@ import type { ServeRole } from '../ops/ops-settings';
 import { countIngestedRecords } from '../ops/platform-metrics';
 import type { DevelopmentSetup } from '../security/development-setup';
 import { PostingScheduler, type DailyJob, type RunExclusive } from '../usage/posting.scheduler';
+import type { Logger } from '../core/logger';
+import type { UnitRetries } from '../usage/unit-backoff';
 
 /** What one part of `smt serve` started: lines for the banner, and how to stop it after the work in progress. */
 export interface StartedPart {
@@ -87,10 +89,18 @@ export async function startWorkerPart(app: App, leases: JobLeaseStore, pollMs: n
  * Report and the supplemental extract.
  */
 export async function workerScheduler(app: App, leases: JobLeaseStore, checkMs = 60_000): Promise<PostingScheduler> {
-  const exclusive: RunExclusive = (name, work, period) => withLease(leases, app.logger, `scheduler:${name}`, app.config.ops.leaseMs, work, period);
+  const { exclusive, retries } = schedulerLeases(leases, app.logger, app.config.ops.leaseMs);
   return new PostingScheduler(await app.dailyPostings(), await app.retention(), app.logger, {
     postingTime: app.config.reports.dailyPostingTime, checkMs,
-  }, exclusive, await dailyJobs(app));
+  }, exclusive, await dailyJobs(app), retries);
+}
+
+/** The scheduler's leases `scheduler:<job>[:<unit>]`, and a failing unit's backoff kept on its lease row so every instance waits it out. */
+export function schedulerLeases(leases: JobLeaseStore, logger: Logger, leaseMs: number): { exclusive: RunExclusive; retries: UnitRetries } {
+  return {
+    exclusive: (name, work, period) => withLease(leases, logger, `scheduler:${name}`, leaseMs, work, period),
+    retries: { get: (name) => leases.retry(`scheduler:${name}`), set: (name, retry) => leases.setRetry(`scheduler:${name}`, retry) },
+  };
 }
 
 /** Daily jobs beside retention: partition upkeep on PostgreSQL (none on the other engines), then the data-quality reports and extracts. */

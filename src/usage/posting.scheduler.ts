@@ -3,6 +3,7 @@ import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { RetentionService } from '../delivery/retention.service';
 import type { DailyPostingService } from './daily-posting.service';
+import { BackingOff, backoffMs, memoryRetries, UnitFailed, type UnitRetries } from './unit-backoff';
 
 export interface SchedulerOptions {
   /** HH:MM Central Prevailing Time: post yesterday by then even if a TDSP's files are missing. */
@@ -13,7 +14,9 @@ export interface SchedulerOptions {
 /**
  * Other once-a-day work the scheduler runs (partition upkeep, the Missing Consumption Reports, the
  * supplemental extract). With `units` (one per TDSP DUNS, say), each unit is run, leased, recorded
- * as done and retried on its own, so one unit's failure holds up none of the others.
+ * as done and retried on its own, so one unit's failure holds up none of the others. A unit (or a
+ * job without units) that fails backs off: it is tried again one check interval later, then after
+ * twice that, and so on up to an hour, until it succeeds.
  */
 export interface DailyJob {
   name: string;
@@ -49,6 +52,7 @@ export class PostingScheduler {
     private readonly options: SchedulerOptions,
     private readonly exclusive: RunExclusive = runHere,
     private readonly dailyJobs: DailyJob[] = [],
+    private readonly retries: UnitRetries = memoryRetries(),
   ) {}
 
   start(): void {
@@ -96,21 +100,49 @@ export class PostingScheduler {
       return;
     }
     let settled = 0;
+    let waiting = 0;
     for (const unit of units) {
       const scope = unit === undefined ? {} : { unit };
+      const name = unit === undefined ? job.name : `${job.name}:${unit}`;
       try {
-        const outcome = await this.exclusive(unit === undefined ? job.name : `${job.name}:${unit}`, () => job.run(now, unit), today);
+        const outcome = await this.exclusive(name, () => this.attempt(job, name, now, unit), today);
         if (outcome.ran) this.logger.info(`scheduler: ${job.name} applied`, { day: today, ...scope, ...(outcome.result as object) });
         // Run here, or already done today by another instance: either way, nothing more to do today.
         if (outcome.ran || outcome.reason === 'already-done') settled++;
       } catch (error) {
-        this.logger.error(`scheduler: ${job.name} failed; it is tried again at the next check`, { day: today, ...scope, error: errorMessage(error) });
+        if (error instanceof BackingOff) waiting++;
+        else if (error instanceof UnitFailed) {
+          this.logger.error(`scheduler: ${job.name} failed; it is tried again from nextAttempt`, {
+            day: today, ...scope, error: errorMessage(error.cause), failures: error.retry.failures, nextAttempt: error.retry.nextAttempt,
+          });
+        } else this.logger.error(`scheduler: ${job.name} failed; it is tried again at the next check`, { day: today, ...scope, error: errorMessage(error) });
       }
     }
     if (settled === units.length) this.doneOn.set(job.name, today);
-    if (units.length > 1 || settled < units.length) {
-      this.logger.info(`scheduler: ${job.name} progress`, { day: today, units: units.length, done: settled, left: units.length - settled });
+    // A check at which every unit left was waiting out its backoff did nothing, and says nothing.
+    if (waiting < units.length - settled && (units.length > 1 || settled < units.length)) {
+      this.logger.info(`scheduler: ${job.name} progress`, { day: today, units: units.length, done: settled, left: units.length - settled, waiting });
     }
+  }
+
+  /**
+   * One unit's run under its lease: not before the end of its backoff; a failure doubles the
+   * backoff (from one check interval up to an hour) and a success clears it.
+   */
+  private async attempt(job: DailyJob, name: string, now: Date, unit: string | undefined): Promise<unknown> {
+    const retry = await this.retries.get(name);
+    if (retry && now.toISOString() < retry.nextAttempt) throw new BackingOff(retry.nextAttempt);
+    let result: unknown;
+    try {
+      result = await job.run(now, unit);
+    } catch (error) {
+      const failures = (retry?.failures ?? 0) + 1;
+      const next = { failures, nextAttempt: new Date(now.getTime() + backoffMs(failures, this.options.checkMs)).toISOString() };
+      await this.retries.set(name, next);
+      throw new UnitFailed(error, next);
+    }
+    if (retry) await this.retries.set(name, null);
+    return result;
   }
 
   /** Posts the day once every TDSP has sent it, or at the posting time; DUNS that failed are retried at the next check. */

@@ -148,11 +148,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         await scheduler.tick(late(day));
         expect(fs.existsSync(reportFile(OTHER_TDSP, day)), 'the other TDSP gets its report').to.equal(true);
         expect(extracts(TDSP), 'the other subscriber gets its extract').to.have.length(3);
-        const failures = logged([error], 'scheduler: missing-consumption failed; it is tried again at the next check', day);
+        const failures = logged([error], 'scheduler: missing-consumption failed; it is tried again from nextAttempt', day);
         expect(failures).to.have.length(1);
         expect(failures[0]).to.include({ unit: TDSP });
         expect(String(failures[0]!.error)).to.match(/ENOTDIR|EEXIST/);
-        const extractFailure = logged([error], 'scheduler: supplemental-extract failed; it is tried again at the next check', day);
+        const extractFailure = logged([error], 'scheduler: supplemental-extract failed; it is tried again from nextAttempt', day);
         expect(extractFailure).to.have.length(1);
         expect(String(extractFailure[0]!.error)).to.contain(`the extract of ${day} failed for ${REP} (`).and.contain(`delivered to ${TDSP}`);
       } finally {

@@ -26,4 +26,12 @@ export class JobLease {
   /** The last period (e.g. an operating day) the job completed for; null for leases without periods. */
   @Column({ name: 'done_period', type: 'varchar', length: 40, nullable: true })
   donePeriod!: string | null;
+
+  /** Failures in a row of the work under this lease (a scheduled unit), reset by a success. */
+  @Column({ type: 'integer', default: 0 })
+  failures!: number;
+
+  /** After a failure: ISO 8601 UTC time before which the work is not tried again (its backoff). */
+  @Column({ name: 'retry_at', type: 'varchar', length: 30, nullable: true })
+  retryAt!: string | null;
 }
