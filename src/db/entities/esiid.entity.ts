@@ -2,7 +2,6 @@ import { Column, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm'
 
 /** An ESI ID (service point) with its TDSP and the meter currently installed. */
 @Entity('esiid')
-@Index('idx_esiid_tdsp', ['tdspDuns'])
 @Index('idx_esiid_tdsp_esiid', ['tdspDuns', 'esiid'])
 export class Esiid {
   @PrimaryColumn({ type: 'varchar', length: 64 })
