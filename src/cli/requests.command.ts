@@ -28,7 +28,7 @@ export const requestsCommand: Command = {
 function describe(v: ReportStatusView): string {
   const lines = [
     `${v.correlationId}  ${v.statusCode}${v.statusReason ? ` (${v.statusReason})` : ''}`,
-    `  ${v.kind} ${v.reportType} ${v.startDate}..${v.endDate} version ${v.version} reading ${v.readingType}${v.platformEstimates ? ' with platform estimates' : ''} for DUNS ${v.requesterDuns}: ${v.esiidCount} ESI ID(s), ${v.notAuthorized.length} not authorized, ${v.recordCount} record(s)`,
+    `  ${v.kind} ${v.reportType} ${v.startDate}..${v.endDate} version ${v.version} reading ${v.readingType}${v.platformEstimates ? ' with platform estimates' : ''} for DUNS ${v.requesterDuns}: ${v.esiidCount} ESI ID(s), ${v.notAuthorizedCount} not authorized, ${v.recordCount} record(s)`,
   ];
   for (const f of v.files) lines.push(`  ${f.removed ? '(removed) ' : ''}${f.fileName}  ${f.records} record(s), ${f.bytes} bytes`);
   if (v.expiresAt) lines.push(`  files kept until ${v.expiresAt}`);

@@ -10,6 +10,7 @@ import { authorizedDays, type AccessScope } from './report-access';
 import { checkQueued, checkRowWindow, estimateRows, QUEUED_STATUSES, ROW_WINDOW_MS, type ReportQuota } from './report-quota';
 import { checkReportRequest, type ReportRequestInput, type ReportRequestSpec } from './report-request.rules';
 import type { UsageSource } from './usage.source';
+import { keptNotAuthorized, readNotAuthorized } from './not-authorized';
 
 /** The participant id under which the portal's exports for customers and the regulator are queued (no participant has it). */
 export const PORTAL_PARTICIPANT_ID = 0;
@@ -46,7 +47,10 @@ export interface ReportStatusView {
   esiidCount: number;
   /** The request asked for platform estimates of missing days. */
   platformEstimates: boolean;
+  /** The first not-authorized ESI IDs as stored (not-authorized.ts: at most NAU_KEPT). */
   notAuthorized: string[];
+  /** How many ESI IDs asked were not authorized, in all. */
+  notAuthorizedCount: number;
   recordCount: number;
   files: { fileName: string; records: number; bytes: number; removed: boolean }[];
   createdAt: string;
@@ -98,11 +102,11 @@ export class ReportRequestService {
       reportType: spec.reportType, startDate: spec.startDate, endDate: spec.endDate, version: spec.version,
       readingType: spec.readingType, kind: options.kind ?? 'adhoc', status: nothing ? 'NAU' : 'PEN',
       statusReason: nothing ? REPORT_FAILURES.NAU : null, esiids: authorized.join('\n'), esiidCount: authorized.length,
-      notAuthorized: notAuthorized.join('\n'), revisionsAfterFileId: options.revisionsAfterFileId ?? null, recordCount: 0, attempts: 0, createdAt: new Date().toISOString(),
+      notAuthorized: keptNotAuthorized(notAuthorized), revisionsAfterFileId: options.revisionsAfterFileId ?? null, recordCount: 0, attempts: 0, createdAt: new Date().toISOString(),
       finishedAt: nothing ? new Date().toISOString() : null, platformEstimates: spec.platformEstimates && options.kind !== 'daily',
     };
-    // Daily postings are the platform's own work; a request with nothing to produce costs nothing.
-    const saved = options.kind === 'daily' || nothing ? await (options.manager ?? this.db.manager).getRepository(ReportRequest).save(row) : await this.saveWithinQuota(row);
+    // Daily postings are the platform's own work; every requester's request is held to its limits, NAU too (chargedRows).
+    const saved = options.kind === 'daily' ? await (options.manager ?? this.db.manager).getRepository(ReportRequest).save(row) : await this.saveWithinQuota(row);
     this.logger.info('report: request accepted', {
       correlationId: saved.correlationId, duns: spec.requesterDuns, type: spec.reportType, esiids: authorized.length, notAuthorized: notAuthorized.length,
     });
@@ -143,7 +147,7 @@ export class ReportRequestService {
       if (queued >= this.quota.maxQueuedPerParticipant) {
         checkQueued(queued, this.quota.maxQueuedPerParticipant, await requests.findOne({ where: waiting, order: { id: 'ASC' }, select: { correlationId: true, createdAt: true } }));
       }
-      checkRowWindow(await this.recentRows(m, row.participantId, row.kind), estimateRows(row), this.quota.maxRowsPerParticipant24h, new Date());
+      checkRowWindow(await this.recentRows(m, row.participantId, row.kind), chargedRows(row), this.quota.maxRowsPerParticipant24h, new Date());
       return requests.save(row);
     });
   }
@@ -153,9 +157,9 @@ export class ReportRequestService {
     const since = new Date(Date.now() - ROW_WINDOW_MS).toISOString();
     const recent = await m.getRepository(ReportRequest).find({
       where: { participantId, kind, createdAt: MoreThan(since) },
-      select: { createdAt: true, reportType: true, startDate: true, endDate: true, readingType: true, esiidCount: true },
+      select: { createdAt: true, reportType: true, startDate: true, endDate: true, readingType: true, esiidCount: true, status: true, notAuthorized: true },
     });
-    return recent.map((r) => ({ createdAt: r.createdAt, rows: estimateRows(r) }));
+    return recent.map((r) => ({ createdAt: r.createdAt, rows: chargedRows(r) }));
   }
 
   /** The status of a request; a requester only sees its own. */
@@ -179,9 +183,19 @@ export class ReportRequestService {
       correlationId: r.correlationId, transId: r.transId, requesterDuns: r.requesterDuns, reportType: r.reportType,
       startDate: r.startDate, endDate: r.endDate, version: r.version, readingType: r.readingType, kind: r.kind,
       statusCode: r.status, statusReason: r.statusReason, esiidCount: r.esiidCount, platformEstimates: r.platformEstimates === true,
-      notAuthorized: r.notAuthorized ? r.notAuthorized.split('\n') : [], recordCount: r.recordCount,
+      notAuthorized: readNotAuthorized(r.notAuthorized).listed, notAuthorizedCount: readNotAuthorized(r.notAuthorized).count, recordCount: r.recordCount,
       files: files.filter((f) => f.requestId === r.id && r.status !== 'PUB').map((f) => ({ fileName: f.fileName, records: f.records, bytes: f.bytes, removed: f.deletedAt !== null })),
       createdAt: r.createdAt, finishedAt: r.finishedAt, expiresAt: r.expiresAt,
     }));
   }
+}
+
+/**
+ * The rows a request counts against its participant's 24-hour allowance: its estimate over the
+ * authorized ESI IDs; a request with none (NAU) over the ESI IDs it asked, as if they were its own.
+ * Checking them costs the platform a registry read each, so a requester cannot send unlimited
+ * requests of ESI IDs it may not see.
+ */
+function chargedRows(r: Pick<ReportRequest, 'reportType' | 'startDate' | 'endDate' | 'readingType' | 'esiidCount' | 'status' | 'notAuthorized'>): number {
+  return estimateRows(r.status === 'NAU' ? { ...r, esiidCount: readNotAuthorized(r.notAuthorized).count } : r);
 }
