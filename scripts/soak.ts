@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { createScratchDatabase, dropScratchDatabase } from '../src/db/postgres/drop-database';
 import { runSoak, type SoakCounts } from './lib/scale-out-soak';
 
 async function main(): Promise<number> {
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
   };
   if (options.recordsPerFile > 50_000) throw new Error('--records-per-file may be at most 50000 (larger LSE files are refused as a whole, F1)');
   const database = `smt_soak_${process.pid}_${Date.now()}`;
-  await admin(server, `CREATE DATABASE ${database}`);
+  await admin(server, (c) => createScratchDatabase(c, database));
   const url = new URL(server);
   url.pathname = `/${database}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-soak-'));
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
     counts = await runSoak({ dbUrl: url.toString(), dataDir, ...options, log: (line) => process.stderr.write(`soak: ${line}\n`) });
   } finally {
     if (!values.keep) {
-      await admin(server, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch((error) => process.stderr.write(`soak: database ${database} left behind: ${(error as Error).message}\n`));
+      await admin(server, (c) => dropScratchDatabase(c, database)).catch((error) => process.stderr.write(`soak: database ${database} left behind: ${(error as Error).message}\n`));
       fs.rmSync(dataDir, { recursive: true, force: true });
     } else {
       process.stderr.write(`soak: kept database ${database} and data dir ${dataDir}\n`);
@@ -82,11 +83,11 @@ function render(c: SoakCounts): string {
   ].join('\n');
 }
 
-async function admin(server: string, sql: string): Promise<void> {
+async function admin(server: string, work: (client: Client) => Promise<void>): Promise<void> {
   const client = new Client({ connectionString: server });
   await client.connect();
   try {
-    await client.query(sql);
+    await work(client);
   } finally {
     await client.end();
   }

@@ -9,7 +9,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { ensurePartitions } from '../../src/db/postgres/interval-partitions';
-import { dropScratchDatabase } from '../../src/db/postgres/drop-database';
+import { createScratchDatabase, dropScratchDatabase } from '../../src/db/postgres/drop-database';
 
 /** The server the benchmark creates its databases on: --pg-url, else SMT_BENCH_POSTGRES_URL, else SMT_TEST_POSTGRES_URL. */
 export function benchServerUrl(flag: string | undefined): string {
@@ -36,7 +36,7 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
 
 /** A new, empty database; or a copy of `template` (file copy: quicker than WAL logging for large ones). */
 export async function createDatabase(server: string, name: string, template?: string): Promise<string> {
-  await withClient(server, (c) => c.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY = FILE_COPY` : `CREATE DATABASE ${name}`));
+  await withClient(server, (c) => createScratchDatabase(c, name, template || undefined));
   return databaseUrl(server, name);
 }
 

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { dropScratchDatabase } from '../../src/db/postgres/drop-database';
+import { createScratchDatabase, dropScratchDatabase } from '../../src/db/postgres/drop-database';
 
 /**
  * A throwaway database on the PostgreSQL server SMT_TEST_POSTGRES_URL names (a role that may create
@@ -12,7 +12,7 @@ export async function createTestDatabase(prefix: string): Promise<{ url: string;
     return null;
   }
   const database = `${prefix}_${process.pid}_${Date.now()}`;
-  await admin(server, (c) => c.query(`CREATE DATABASE ${database}`));
+  await admin(server, (c) => createScratchDatabase(c, database));
   const url = new URL(server);
   url.pathname = `/${database}`;
   return { url: url.toString(), drop: () => admin(server, (c) => dropScratchDatabase(c, database)) };
