@@ -98,11 +98,16 @@ function checkRequesterType(requesterType: string, kind: 'REP' | 'TDSP'): void {
   }
 }
 
-/** An optional xs:boolean (true, false, 1, 0; absent is false), whether the SOAP layer left it as text or made it a boolean. */
-function readXsBoolean(value: boolean | string | null | undefined, field: string): boolean {
-  if (value === undefined || value === null || typeof value === 'boolean') return value === true;
+/**
+ * An optional xs:boolean, as the text sent (meter-usage.xsd's Flag: node-soap converts only elements
+ * typed xs:boolean itself, and would read "yes" as false and "TRUE" as true). xs:boolean's lexical
+ * forms are true, false, 1 and 0, case-sensitive, with surrounding whitespace collapsed (node-soap
+ * trims it). Absent, or sent empty (node-soap: null), is the schema's default, false. Anything else is refused.
+ */
+function readXsBoolean(value: string | null | undefined, field: string): boolean {
+  if (value === undefined || value === null) return false;
   const text = String(value).trim();
   if (text === 'true' || text === '1') return true;
   if (text === 'false' || text === '0' || text === '') return false;
-  throw new SmtError('REPORT_OPTION_INVALID', `${field} "${text.slice(0, 20)}" is not an xs:boolean: send true or false`);
+  throw new SmtError('REPORT_OPTION_INVALID', `${field} "${text.slice(0, 20)}" is not an xs:boolean: send true or false (1 or 0), or leave ${field} out for false`);
 }

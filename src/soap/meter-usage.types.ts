@@ -47,8 +47,8 @@ export interface SubmitUsageRequest {
   readingType?: string | null;
   /** 1..50,000 */
   esiid: Repeated<string>;
-  /** xs:boolean, default false: add platform estimates of missing days, in rows marked as such. */
-  platformEstimates?: boolean | string | null;
+  /** Flag (a named xs:boolean, so node-soap hands over the text sent; null when sent empty), default false: add platform estimates of missing days, in rows marked as such. */
+  platformEstimates?: string | null;
 }
 
 export interface GetUsageRequestStatus {
