@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { chunks, rowsPerStatement } from '../db/bulk-sql';
 import { IngestFile } from '../db/entities/ingest-file.entity';
 import { IngestRejection } from '../db/entities/ingest-rejection.entity';
+import { JobLease } from '../db/entities/job-lease.entity';
 import { Esiid } from '../db/entities/esiid.entity';
 import { RepOfRecord } from '../db/entities/rep-of-record.entity';
 import type { FileLoadSummary } from './ingest-result';
@@ -10,21 +13,67 @@ import type { LseRecord } from './lse-record';
 
 const INTERVAL_COLUMNS = 11;
 
+/** Names of the loaders' heartbeat rows in job_lease; ingest_file.loader holds the whole name. */
+const HEARTBEAT_PREFIX = 'ingest-loader:';
+
+export interface TypeormIngestStoreOptions {
+  /** This process as a loader, unique among the instances on the database (default host:pid:random). */
+  loaderId?: string;
+  /** How long a loader counts as alive after its last heartbeat; the heartbeat is renewed every third of it. */
+  heartbeatMs?: number;
+  now?: () => Date;
+}
+
 /**
  * The ingest path on SQL Server through TypeORM: batched, parameter-bounded statements inside one
  * transaction per file. PostgreSQL has its own COPY path (postgres-ingest.store.ts).
+ *
+ * Which loads are interrupted: each row being loaded names its loader (ingest_file.loader), and a
+ * loader proves it lives by a heartbeat row in job_lease (name = the loader, expires_at renewed
+ * while the store is open). An instance starting up marks only the loads whose loader's heartbeat
+ * has lapsed (or that name none), never those another live instance is loading, as the embedded
+ * and PostgreSQL stores do with their own means; plain SQL, so it holds on any engine.
  */
 export class TypeormIngestStore implements IngestStore {
-  constructor(private readonly db: DataSource) {}
+  private readonly loader: string;
+  private readonly heartbeatMs: number;
+  private readonly now: () => Date;
+  private heartbeat: NodeJS.Timeout | null = null;
 
-  async startFile(fileName: string, startedAt: string): Promise<number> {
-    const row = await this.db.getRepository(IngestFile).save({ fileName, status: 'loading', startedAt, countsByCode: '{}', totalRecords: 0 });
-    return row.id;
+  constructor(private readonly db: DataSource, options: TypeormIngestStoreOptions = {}) {
+    this.loader = `${HEARTBEAT_PREFIX}${options.loaderId ?? `${os.hostname().slice(0, 60)}:${process.pid}:${randomBytes(4).toString('hex')}`}`.slice(0, 120);
+    this.heartbeatMs = options.heartbeatMs ?? 60_000;
+    this.now = options.now ?? (() => new Date());
   }
 
+  async startFile(fileName: string, startedAt: string): Promise<number> {
+    await this.beat();
+    this.heartbeat ??= setInterval(() => void this.beat().catch(() => undefined), Math.max(50, Math.floor(this.heartbeatMs / 3))).unref();
+    // One transaction: no instance ever sees the row loading without its loader.
+    return this.db.transaction(async (m) => {
+      const row = await m.getRepository(IngestFile).save({ fileName, status: 'loading', startedAt, countsByCode: '{}', totalRecords: 0 });
+      const [sql, parameters] = this.db.driver.escapeQueryWithParameters('UPDATE ingest_file SET loader = :loader WHERE id = :id', { loader: this.loader, id: row.id });
+      await m.query(sql, parameters);
+      return row.id;
+    });
+  }
+
+  /** Only loads whose loader is gone: its heartbeat lapsed, or it named none (rows of older versions). */
   async markInterrupted(): Promise<number> {
-    const result = await this.db.getRepository(IngestFile).update({ status: 'loading' }, { status: 'interrupted' });
+    const result = await this.db.createQueryBuilder().update(IngestFile).set({ status: 'interrupted' })
+      .where("status = 'loading'")
+      .andWhere('NOT EXISTS (SELECT 1 FROM job_lease WHERE job_lease.name = ingest_file.loader AND job_lease.expires_at >= :now)', { now: this.now().toISOString() })
+      .execute();
     return result.affected ?? 0;
+  }
+
+  /** Renews this loader's heartbeat (holder stays null: it is no lease anyone takes, nor a claim the metrics count). */
+  private async beat(): Promise<void> {
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + this.heartbeatMs).toISOString();
+    const leases = this.db.getRepository(JobLease);
+    const renewed = await leases.update({ name: this.loader }, { expiresAt });
+    if (!renewed.affected) await leases.insert({ name: this.loader, holder: null, expiresAt, acquiredAt: now.toISOString(), donePeriod: null });
   }
 
   async tdspDuns(): Promise<Set<string>> {
@@ -42,7 +91,12 @@ export class TypeormIngestStore implements IngestStore {
     await this.writeSummary(this.db.manager, fileId, summary);
   }
 
-  async close(): Promise<void> {}
+  /** Stops the heartbeat and removes it: nothing of this store is loading any more. */
+  async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    await this.db.getRepository(JobLease).delete({ name: this.loader }).catch(() => undefined);
+  }
 
   /** Statement-sized parts: SQL Server allows 2,100 parameters per statement, the others far more. */
   private chunk<T>(items: T[], columns: number): T[][] {
