@@ -8,7 +8,7 @@ import type { FileLoadSummary } from './ingest-result';
 import { LseFileLoader, RegistryCache } from './lse.loader';
 import type { LseParserPool } from './lse-parser.thread';
 import type { LseFileOutcome, LseRecord } from './lse-record';
-import { decodeRecordBatch, type LseRecordBatch } from './lse-record.batch';
+import { decodeRecordBatch, loadableDayChannels, type LseRecordBatch } from './lse-record.batch';
 import { senderBinding, uploaderLogFields, type Uploader } from './uploader';
 
 export interface IngestServiceOptions {
@@ -93,12 +93,13 @@ export class IngestService {
     let load: StoredLoad = { stored: [], replacing: new Set() };
     const summary = await this.store.inTransaction(async (tx) => {
       const loader = new LseFileLoader(tx, fileId, senders, oldestDay, cache);
+      await tx.foreseeDays?.(loadableDayChannels(parsed.batches));
       for (const batch of parsed.batches) await loader.load(decodeRecordBatch(batch));
       load = loader;
       const s = this.summarize(file, uploader, loader, parsed.outcome, startedAt);
       s.reportPath = this.reportPathFor(s, uploader);
       if (s.fileCode) throw new FileRejected(s);
-      await loader.finish();
+      await loader.saveStretches();
       await tx.finishFile(fileId, s);
       return s;
     }).catch(async (error) => {

@@ -20,6 +20,11 @@ export function keysByDayChannel(keys: IntervalKey[]): Map<string, { day: string
   return groups;
 }
 
+export interface DayChannel {
+  day: string;
+  channel: number;
+}
+
 export interface RorStretch {
   id: number | null;
   repDuns: string;
@@ -39,6 +44,19 @@ export interface StretchBounds {
  * Dialect-specific SQL lives in the implementations (SQLite fast path; TypeORM for servers).
  */
 export interface IngestTransaction {
+  /**
+   * The days and channels a file's loadable records hold, told before its first batch. A store that
+   * asks once per day and channel whether anything is stored asks for them all here, before the file
+   * writes a row: a server then answers from committed rows alone (an uncommitted row in the index
+   * costs such a question a visit to the table).
+   */
+  foreseeDays?(pairs: DayChannel[]): Promise<void>;
+  /**
+   * Writes are queued on the connection and run while the loader goes on: what a batch taught about
+   * REPs of record is then written behind the batch's rows, not all at the file's end, where the
+   * loader would wait for it.
+   */
+  readonly writesBehind?: boolean;
   /** The newest stored version of each key, or null. */
   latestVersions(keys: IntervalKey[]): Promise<(number | null)[]>;
   /** The TDSP DUNS of each registered ESI ID among those asked. */

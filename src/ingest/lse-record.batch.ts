@@ -1,3 +1,4 @@
+import type { DayChannel } from './ingest.store';
 import type { LseRecord } from './lse-record';
 import type { RecordCode } from './result-codes';
 
@@ -113,4 +114,19 @@ export function decodeRecordBatch(batch: LseRecordBatch): LseRecord[] {
     offset += intervalCount * 4;
   }
   return records;
+}
+
+/** The distinct days and channels of the batches' records that parsed cleanly (code 00), read from the columns. */
+export function loadableDayChannels(batches: readonly LseRecordBatch[]): DayChannel[] {
+  const seen = new Map<string, DayChannel>();
+  for (const b of batches) {
+    const clean = b.words.indexOf('00');
+    for (let i = 0; i < b.count; i++) {
+      if (b.code[i] !== clean || b.operatingDay[i] < 0 || b.channel[i] < 0) continue;
+      const day = b.words[b.operatingDay[i]];
+      const key = day + '|' + b.channel[i];
+      if (!seen.has(key)) seen.set(key, { day, channel: b.channel[i] });
+    }
+  }
+  return [...seen.values()];
 }

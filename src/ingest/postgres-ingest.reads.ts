@@ -1,13 +1,15 @@
 import type { PoolClient } from 'pg';
-import { keysByDayChannel, type IntervalKey, type RorStretch } from './ingest.store';
+import { keysByDayChannel, type DayChannel, type IntervalKey, type RorStretch } from './ingest.store';
 
 /**
  * The look-ups of one file's load on PostgreSQL, each batch's in as few round trips as the loader's
  * order allows: on a busy server a round trip costs more than the index probes it carries.
  *
- * - Versions: whether a day and channel holds any stored row is asked once per file (one statement
- *   for every new day and channel of the batch); a day the database holds nothing of (a TDSP's daily
- *   file, the usual case) then needs no look-up at all, and the others one array-bound read each.
+ * - Versions: whether a day and channel holds any stored row is asked once per file, for all the
+ *   file's days before it writes a row (foreseeDays: asked later, a question about a day the file
+ *   is writing visits each of its uncommitted rows in the table, 0.2 s for a day of 50,000 ESI
+ *   IDs); a day the database holds nothing of (a TDSP's daily file, the usual case) then needs no
+ *   look-up at all, and the others one array-bound read each.
  * - Registry: the TDSP of the batch's unknown ESI IDs and their REP-of-record stretches come in one
  *   statement; the stretches wait here until the loader asks for them (it does so for the same ESI
  *   IDs, after the version checks of the same batch), and are dropped at the batch's end.
@@ -23,18 +25,22 @@ export class PostgresIngestReads {
 
   constructor(private readonly client: () => PoolClient) {}
 
+  /** Asks, for every day and channel not asked yet, whether committed rows exist (one statement). */
+  async foreseeDays(pairs: DayChannel[]): Promise<void> {
+    const unknown = pairs.filter((p) => !this.dayChannelStored.has(p.day + '|' + p.channel));
+    if (unknown.length === 0) return;
+    const { rows } = await this.client().query({
+      text: `SELECT g.d, g.c, EXISTS (SELECT 1 FROM interval_day i WHERE i.operating_day = g.d AND i.channel = g.c)
+        FROM unnest($1::text[], $2::int[]) AS g(d, c)`,
+      values: [unknown.map((p) => p.day), unknown.map((p) => p.channel)],
+      rowMode: 'array',
+    });
+    for (const [day, channel, stored] of rows as [string, number, boolean][]) this.dayChannelStored.set(day + '|' + channel, stored);
+  }
+
   async latestVersions(keys: IntervalKey[]): Promise<(number | null)[]> {
     const groups = keysByDayChannel(keys);
-    const unknown = [...groups.values()].filter((g) => !this.dayChannelStored.has(g.day + '|' + g.channel));
-    if (unknown.length > 0) {
-      const { rows } = await this.client().query({
-        text: `SELECT g.d, g.c, EXISTS (SELECT 1 FROM interval_day i WHERE i.operating_day = g.d AND i.channel = g.c)
-          FROM unnest($1::text[], $2::int[]) AS g(d, c)`,
-        values: [unknown.map((g) => g.day), unknown.map((g) => g.channel)],
-        rowMode: 'array',
-      });
-      for (const [day, channel, stored] of rows as [string, number, boolean][]) this.dayChannelStored.set(day + '|' + channel, stored);
-    }
+    await this.foreseeDays([...groups.values()]);
     const found = new Map<string, number>();
     for (const [g, { day, channel, esiids }] of groups) {
       if (!this.dayChannelStored.get(g)) continue;

@@ -114,6 +114,8 @@ export class PostgresIngestStore implements IngestStore {
     };
     const reads = new PostgresIngestReads(reading);
     return {
+      writesBehind: true,
+      foreseeDays: (pairs) => reads.foreseeDays(pairs),
       latestVersions: (keys) => reads.latestVersions(keys),
       esiidTdsps: (esiids) => reads.esiidTdsps(esiids),
       registerEsiids: async (rows) => {

@@ -124,6 +124,32 @@ describe('PostgreSQL ingest (COPY) against the embedded database', function () {
     expect(await pgRows(day)).to.deep.equal(liteRows(day));
   });
 
+  it('learns REP-of-record stretches alike when batches of 2 records split a file (PostgreSQL writes each batch\'s stretches behind it)', async () => {
+    const [x, y] = ['10443720000088801', '10443720000088802'];
+    const dir = fs.mkdtempSync(path.join(lite.dataDir, 'stretch-'));
+    const file = path.join(dir, lseFileName('100000001', '20250721080000', 1));
+    const writer = createLseWriter(file);
+    // x grows forward, backward and forward again across batches, then switches REP; y skips a day (a gap starts a second stretch).
+    const records: [string, string, string][] = [[x, '2025-07-15', '200000001'], [x, '2025-07-16', '200000001'], [y, '2025-07-15', '200000001'],
+      [x, '2025-07-14', '200000001'], [x, '2025-07-17', '200000001'], [y, '2025-07-17', '200000001'], [x, '2025-07-18', '200000002'], [y, '2025-07-18', '200000001']];
+    for (const [esiid, day, rep] of records) {
+      await writer.write({ esiid, channel: 4, day, version: '20250721060000', sender: '100000001', rep, values: new Array(96).fill(0.25) });
+    }
+    await writer.close();
+    for (const cli of [pg, lite]) {
+      const split = new CliHarness('', { ...cli.env, SMT_INGEST_BATCH_RECORDS: '2' }, cli.dataDir);
+      expect((await split.ingestJson(file)).results[0].records.byCode).to.deep.equal({ '00': 8 });
+    }
+    const ror = `SELECT esiid, rep_duns, effective_from, effective_to FROM rep_of_record WHERE esiid IN ('${x}', '${y}') ORDER BY esiid, effective_from`;
+    expect(await pgRows(ror)).to.deep.equal([
+      { esiid: x, rep_duns: '200000001', effective_from: '2025-07-14', effective_to: '2025-07-17' },
+      { esiid: x, rep_duns: '200000002', effective_from: '2025-07-18', effective_to: '2025-07-18' },
+      { esiid: y, rep_duns: '200000001', effective_from: '2025-07-15', effective_to: '2025-07-15' },
+      { esiid: y, rep_duns: '200000001', effective_from: '2025-07-17', effective_to: '2025-07-18' },
+    ]);
+    expect(await pgRows(ror)).to.deep.equal(liteRows(ror));
+  });
+
   it('answers an interval report and a monthly report of 1,500 ESI IDs (streamed through a cursor) byte for byte as the embedded database does', async () => {
     const list = path.join(pg.dataDir, 'esiids.txt');
     fs.writeFileSync(list, Array.from({ length: ESIIDS }, (_, i) => generatedEsiid(i)).join('\n') + '\n');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { LseRecord } from '../../../src/ingest/lse-record';
-import { decodeRecordBatch, encodeRecordBatch, recordBatchBuffers } from '../../../src/ingest/lse-record.batch';
+import { decodeRecordBatch, encodeRecordBatch, loadableDayChannels, recordBatchBuffers } from '../../../src/ingest/lse-record.batch';
 
 function packed(values: number[]): Uint8Array {
   return new Uint8Array(Int32Array.from(values).buffer);
@@ -47,6 +47,14 @@ describe('ingest/lse-record.batch', () => {
     expect(batch.values.byteLength).to.equal(0);
     port1.close();
     port2.close();
+  });
+
+  it('lists the distinct days and channels of the clean records of several batches, not those of records rejected while parsing', () => {
+    const nextDay = { ...loaded, line: 91, operatingDay: '2026-03-09' };
+    const rejectedDay = { ...loaded, line: 121, operatingDay: '2026-03-10', code: '03' as const, reason: 'line 121: bad' };
+    const batches = [encodeRecordBatch([loaded, broken, generation, { ...loaded, line: 2 }]), encodeRecordBatch([nextDay, rejectedDay, generation])];
+    expect(loadableDayChannels(batches)).to.deep.equal([{ day: '2026-03-08', channel: 4 }, { day: '2026-03-08', channel: 1 }, { day: '2026-03-09', channel: 4 }]);
+    expect(loadableDayChannels([encodeRecordBatch([broken])])).to.deep.equal([]);
   });
 
   it('encodes an empty batch', () => {

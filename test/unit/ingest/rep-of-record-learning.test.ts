@@ -56,7 +56,7 @@ function record(esiid: string, operatingDay: string, repDuns: string | null, cha
 async function loadFile(store: FakeStore, records: LseRecord[], cache = new RegistryCache()): Promise<void> {
   const loader = new LseFileLoader(store.tx(), 1, { allowed: new Set([TDSP]), refusal: () => 'no' }, '2020-01-01', cache);
   await loader.load(records);
-  await loader.finish();
+  await loader.saveStretches();
 }
 
 describe('REP of record learnt from LSE files', () => {
