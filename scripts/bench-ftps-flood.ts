@@ -10,15 +10,20 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client } from 'basic-ftp';
 import { log } from './lib/bench-common';
 import { startPlatform } from './lib/platform-process';
+import { benchArgs } from './lib/bench-options';
+
+const USAGE = `Usage: npm run bench:ftps-flood -- [options]
+  --runs N      runs; the median of them is printed at the end (default 3)
+  --from-many   the flood comes from 256 loopback addresses 127.0.1.1-127.0.2.6 (default: all from 127.0.0.2)
+  --help, -h    this text`;
 
 const FLOOD = 256;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'from-many': { type: 'boolean', default: false } } });
+  const values = benchArgs('bench:ftps-flood', USAGE, { runs: { type: 'string', default: '3' }, 'from-many': { type: 'boolean', default: false } });
   const platform = await startPlatform();
   const ca = fs.readFileSync(path.join(platform.dataDir, 'pki', 'ca.crt'), 'utf8');
   const password = fs.readFileSync(path.join(platform.dataDir, 'demo', 'demo-rep', 'ftp-password.txt'), 'utf8').trim();

@@ -8,13 +8,17 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { Client as FtpClient } from 'basic-ftp';
 import { generateLseSet } from './lib/lse-generator';
 import { startPlatform } from './lib/platform-process';
+import { benchArgs } from './lib/bench-options';
+
+const USAGE = `Usage: npm run bench:ftps -- [options]
+  --mb N        size of the file the REP downloads, in MB (default 200)
+  --help, -h    this text`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { mb: { type: 'string', default: '200' } } });
+  const values = benchArgs('bench:ftps', USAGE, { mb: { type: 'string', default: '200' } });
   const platform = await startPlatform();
   try {
     const { dataDir, ftpsPort } = platform;

@@ -10,17 +10,23 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { WsSecurityPool } from '../src/security/ws-security.pool';
 import { requestEnvelope } from '../src/tdsp/soap-message';
 import { demoRep, esiidOf, HAN_NS, log, macOf, meterOf, pct, postSigned, registerEsiids, REP_DUNS, reportLog } from './lib/bench-common';
 import { startPlatform } from './lib/platform-process';
+import { benchArgs } from './lib/bench-options';
+
+const USAGE = `Usage: npm run bench:han-messages -- [options]
+  --esiids N        ESI IDs (one device each) the load control event goes to (default 10000)
+  --timeout-s S     give up waiting for every log entry to be CON after S seconds (default 300)
+  --save-log FILE   keep the platform's whole log in FILE (default: only its warnings and errors are printed)
+  --help, -h    this text`;
 
 const BEHAVIOUR = { messages: { statuses: [{ code: 'ACK', delayMs: 0 }, { code: 'STR', delayMs: 0 }, { code: 'CON', delayMs: 0 }] } };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { esiids: { type: 'string', default: '10000' }, 'timeout-s': { type: 'string', default: '300' }, 'save-log': { type: 'string' } } });
+  const values = benchArgs('bench:han-messages', USAGE, { esiids: { type: 'string', default: '10000' }, 'timeout-s': { type: 'string', default: '300' }, 'save-log': { type: 'string' } });
   const count = Number(values.esiids);
   const behaviourDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-bench-han-messages-'));
   fs.writeFileSync(path.join(behaviourDir, 'behaviour.json'), JSON.stringify(BEHAVIOUR));

@@ -10,13 +10,21 @@ import fs from 'node:fs';
 import type https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { appendInstallCodeCrc } from '../src/han/install-code';
 import { WsSecurityPool } from '../src/security/ws-security.pool';
 import { requestEnvelope } from '../src/tdsp/soap-message';
 import { demoRep, esiidOf, HAN_NS, log, macOf, meterOf, pct, postSigned, read, registerEsiids, REP_DUNS, reportLog } from './lib/bench-common';
 import { startPlatform } from './lib/platform-process';
+import { benchArgs } from './lib/bench-options';
+
+const USAGE = `Usage: npm run bench:han -- [options]
+  --devices N       HAN devices provisioned, one per ESI ID (default 1000)
+  --concurrency C   signed ProvisionHanDevice calls in flight at once (default 8)
+  --timeout-s S     give up waiting for every Device Added after S seconds (default 300)
+  --log-level L     the platform's SMT_LOG_LEVEL (default: the platform's own, info)
+  --save-log FILE   keep the platform's whole log in FILE (default: only its warnings and errors are printed)
+  --help, -h    this text`;
 const BEHAVIOUR = { provisioning: [{ status: 'Add Pending', delayMs: 0 }, { status: 'Meter Ready', delayMs: 0 }, { status: 'Device Added', delayMs: 0 }] };
 const STAGES = ['Add Acknowledged', 'dispatched', 'Add Pending', 'Meter Ready', 'Device Added'] as const;
 type Stage = (typeof STAGES)[number];
@@ -26,11 +34,9 @@ const STEPS: [Stage | 'sent', Stage][] = [['sent', 'Add Acknowledged'], ['Add Ac
 interface Sent { requestId: string; sentAt: number; answeredAt: number; body: string }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      devices: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' }, 'timeout-s': { type: 'string', default: '300' },
-      'log-level': { type: 'string' }, 'save-log': { type: 'string' },
-    },
+  const values = benchArgs('bench:han', USAGE, {
+    devices: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' }, 'timeout-s': { type: 'string', default: '300' },
+    'log-level': { type: 'string' }, 'save-log': { type: 'string' },
   });
   const count = Number(values.devices);
   const concurrency = Number(values.concurrency);

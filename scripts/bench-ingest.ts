@@ -17,13 +17,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/config';
 import { addDays } from '../src/core/cpt';
 import { sqliteFile } from '../src/db/data-source';
 import { BENCH_REP, BENCH_TDSP, benchEsiids, prefillDays, registerBenchParticipants, type BenchRegistryState } from './lib/bench-database';
 import { log } from './lib/bench-common';
+import { benchArgs } from './lib/bench-options';
 import { insertCeiling, readCeilingRows } from './lib/insert-ceiling';
 import { generateLseSet } from './lib/lse-generator';
 import { smtBin } from './lib/platform-process';
@@ -46,7 +46,8 @@ const USAGE = `Usage: npm run bench:ingest -- [options]
   --db sqlite|postgres  postgres: also load into PostgreSQL in every run, beside SQLite (default sqlite)
   --pg-url URL       the PostgreSQL server for --db postgres, a role that may create databases
                      (default: SMT_BENCH_POSTGRES_URL, else SMT_TEST_POSTGRES_URL)
-  --keep             keep the work folder (files, prefilled databases) and print its path`;
+  --keep             keep the work folder (files, prefilled databases) and print its path
+  --help, -h         this text`;
 
 const START_DAY = '2025-03-05';
 const STATES: readonly BenchRegistryState[] = ['learnt', 'imported'];
@@ -60,23 +61,19 @@ interface Measure {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      records: { type: 'string', default: '500000' },
-      'prefill-days': { type: 'string', default: '60' },
-      esiids: { type: 'string', default: '50000' },
-      runs: { type: 'string', default: '3' },
-      states: { type: 'string', default: STATES.join(',') },
-      'node-flags': { type: 'string', default: process.env.SMT_BENCH_NODE_FLAGS ?? '' },
-      baseline: { type: 'string' },
-      'vee-cost': { type: 'boolean', default: false },
-      db: { type: 'string', default: 'sqlite' },
-      'pg-url': { type: 'string' },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const values = benchArgs('bench:ingest', USAGE, {
+    records: { type: 'string', default: '500000' },
+    'prefill-days': { type: 'string', default: '60' },
+    esiids: { type: 'string', default: '50000' },
+    runs: { type: 'string', default: '3' },
+    states: { type: 'string', default: STATES.join(',') },
+    'node-flags': { type: 'string', default: process.env.SMT_BENCH_NODE_FLAGS ?? '' },
+    baseline: { type: 'string' },
+    'vee-cost': { type: 'boolean', default: false },
+    db: { type: 'string', default: 'sqlite' },
+    'pg-url': { type: 'string' },
+    keep: { type: 'boolean', default: false },
   });
-  if (values.help) return log(USAGE);
   const records = wholeNumber('records', values.records);
   const prefillDayCount = wholeNumber('prefill-days', values['prefill-days']);
   const esiids = wholeNumber('esiids', values.esiids);

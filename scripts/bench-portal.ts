@@ -11,7 +11,6 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/config';
@@ -21,12 +20,19 @@ import { hashPassword } from '../src/security/password';
 import { benchEsiids, prefillDays, registerBenchParticipants } from './lib/bench-database';
 import { log, pct } from './lib/bench-common';
 import { smtBin } from './lib/platform-process';
+import { benchArgs } from './lib/bench-options';
+
+const USAGE = `Usage: npm run bench:portal -- [options]
+  --esiids N     ESI IDs stored with 60 days of 15-minute data (default 50000)
+  --requests N   requests of the 40-day interval view timed one at a time (default 200)
+  --per-user N   pages each of the 50 users browses at once (default 20)
+  --help, -h    this text`;
 
 const USERS = 50;
 const PASSWORD = 'Bench-portal-2026';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { esiids: { type: 'string', default: '50000' }, requests: { type: 'string', default: '200' }, 'per-user': { type: 'string', default: '20' } } });
+  const values = benchArgs('bench:portal', USAGE, { esiids: { type: 'string', default: '50000' }, requests: { type: 'string', default: '200' }, 'per-user': { type: 'string', default: '20' } });
   const count = Number(values.esiids), requests = Number(values.requests), perUser = Number(values['per-user']);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-bench-portal-'));
   const port = 20000 + Math.floor(Math.random() * 20000);

@@ -10,9 +10,18 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { generatePgpKeyPair, readPublicKey } from '../src/delivery/pgp';
 import { ReportFileWriter } from '../src/delivery/report-file.writer';
+import { benchArgs } from './lib/bench-options';
+
+const USAGE = `Usage: npm run bench:report-file -- [options]
+  --rows N           synthetic CSV rows (default 4800000: 50,000 ESI IDs x 96 intervals)
+  --level L          deflate level (default: levels 1 and 6, each in its own process)
+  --max-csv-mb M     split the report into files of at most M MB of CSV (default 0: one file)
+  --csv FILE         a real report's CSV (header first, as smt report --out writes it) instead of synthetic rows
+  --key PUBLIC.asc   the recipient's public key (default: a key generated for the run)
+  --json             print the result as one JSON line
+  --help, -h    this text`;
 
 const HEADER =
   'ESIID,USAGE_DATE,REVISION_DATE,USAGE_START_TIME,USAGE_END_TIME,USAGE_KWH,ESTIMATED_ACTUAL,CONSUMPTION_SURPLUSGENERATION\r\n';
@@ -31,15 +40,13 @@ export interface StageResult {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      rows: { type: 'string', default: '4800000' },
-      level: { type: 'string' },
-      'max-csv-mb': { type: 'string', default: '0' },
-      csv: { type: 'string' },
-      key: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+  const values = benchArgs('bench:report-file', USAGE, {
+    rows: { type: 'string', default: '4800000' },
+    level: { type: 'string' },
+    'max-csv-mb': { type: 'string', default: '0' },
+    csv: { type: 'string' },
+    key: { type: 'string' },
+    json: { type: 'boolean', default: false },
   });
   if (values.level === undefined) {
     for (const level of DEFAULT_LEVELS) await runChild([...process.argv.slice(2), '--level', level]);

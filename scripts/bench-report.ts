@@ -15,7 +15,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/config';
 import { addDays, cptToday } from '../src/core/cpt';
@@ -25,6 +24,16 @@ import type { StageResult } from './bench-report-file';
 import { BENCH_REP, benchEsiids, prefillDays, registerBenchParticipants } from './lib/bench-database';
 import { smtBin } from './lib/platform-process';
 import { benchServerUrl, copySqliteToPostgres, createDatabase, dropDatabase } from './lib/bench-postgres';
+import { benchArgs } from './lib/bench-options';
+
+const USAGE = `Usage: npm run bench:report -- [options]
+  --runs N           runs of each case; medians are printed (default 3)
+  --cases LIST       ESI IDs x days of 15-minute data per case, comma-separated (default 50000x1,1000x31)
+  --keep             keep the data dir and print its path
+  --db sqlite|postgres  postgres: also take the whole path on PostgreSQL in every run, beside SQLite (default sqlite)
+  --pg-url URL       the PostgreSQL server for --db postgres, a role that may create databases
+                     (default: SMT_BENCH_POSTGRES_URL, else SMT_TEST_POSTGRES_URL)
+  --help, -h    this text`;
 
 const LAST_DAY = addDays(cptToday(), -1);
 const TIME = '/usr/bin/time';
@@ -43,14 +52,12 @@ interface Measured {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      runs: { type: 'string', default: '3' },
-      cases: { type: 'string', default: '50000x1,1000x31' },
-      keep: { type: 'boolean', default: false },
-      db: { type: 'string', default: 'sqlite' },
-      'pg-url': { type: 'string' },
-    },
+  const values = benchArgs('bench:report', USAGE, {
+    runs: { type: 'string', default: '3' },
+    cases: { type: 'string', default: '50000x1,1000x31' },
+    keep: { type: 'boolean', default: false },
+    db: { type: 'string', default: 'sqlite' },
+    'pg-url': { type: 'string' },
   });
   if (!['sqlite', 'postgres'].includes(values.db)) throw new Error(`--db takes sqlite or postgres; got "${values.db}"`);
   const server = values.db === 'postgres' ? benchServerUrl(values['pg-url']) : null;

@@ -8,16 +8,20 @@
  */
 import fs from 'node:fs';
 import https from 'node:https';
-import { parseArgs } from 'node:util';
 import { demoRep, log, pct } from './lib/bench-common';
 import { multiRefRequest, signRequest, slowCanonicalizationRequest, statusRequest, type HostileRequest, type Signer } from './lib/hostile-soap';
 import { startPlatform } from './lib/platform-process';
+import { benchArgs } from './lib/bench-options';
+
+const USAGE = `Usage: npm run bench:soap-hostile -- [options]
+  --budget-ms MS   the platform's signature verification budget, SMT_SOAP_VERIFY_BUDGET_MS (default 500)
+  --help, -h    this text`;
 
 let endpoint = '';
 let agent: https.Agent;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'budget-ms': { type: 'string', default: '500' } } });
+  const values = benchArgs('bench:soap-hostile', USAGE, { 'budget-ms': { type: 'string', default: '500' } });
   const platform = await startPlatform({ SMT_SOAP_VERIFY_BUDGET_MS: values['budget-ms']! });
   endpoint = `https://127.0.0.1:${platform.soapPort}/MeterUsage`;
   try {

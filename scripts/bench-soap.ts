@@ -5,10 +5,14 @@
  *   npm run bench:soap [-- --requests 2000]
  */
 import https from 'node:https';
-import { parseArgs } from 'node:util';
 import * as soap from 'soap';
 import { demoRep, esiidOf, log, pct, registerEsiids } from './lib/bench-common';
 import { startPlatform } from './lib/platform-process';
+import { benchArgs } from './lib/bench-options';
+
+const USAGE = `Usage: npm run bench:soap -- [options]
+  --requests N  signed GetUsageRequestStatus calls at each concurrency (default 2000)
+  --help, -h    this text`;
 
 const NS = 'urn:smt-platform:meter-usage:v1';
 let endpoint = '';
@@ -16,7 +20,7 @@ let endpoint = '';
 interface Client { cert: string; key: string }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' } } });
+  const values = benchArgs('bench:soap', USAGE, { requests: { type: 'string', default: '2000' } });
   const count = Number(values.requests);
   const platform = await startPlatform();
   const dataDir = platform.dataDir;

@@ -10,18 +10,29 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { createScratchDatabase, dropScratchDatabase } from '../src/db/postgres/drop-database';
 import { runSoak, type SoakCounts } from './lib/scale-out-soak';
+import { benchArgs } from './lib/bench-options';
+
+const USAGE = `Usage: npm run soak -- [options]
+  --postgres URL           the PostgreSQL server, a role that may create databases
+                           (default: SMT_SOAK_POSTGRES_URL, else SMT_TEST_POSTGRES_URL)
+  --reps N                 REPs submitting requests (default 20)
+  --esiids-per-rep N       ESI IDs of each REP (default 500)
+  --days N                 days of data stored (default 10)
+  --reports-per-rep N      report requests of each REP (default 3)
+  --han-per-rep N          HAN devices each REP provisions (default 5)
+  --files N                LSE files the TDSP uploads (default 10)
+  --records-per-file N     records in each file, at most 50000 (default 20000)
+  --keep                   keep the database and the data dir and print where they are
+  --help, -h    this text`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      postgres: { type: 'string' }, reps: { type: 'string', default: '20' }, 'esiids-per-rep': { type: 'string', default: '500' }, days: { type: 'string', default: '10' },
-      'reports-per-rep': { type: 'string', default: '3' }, 'han-per-rep': { type: 'string', default: '5' }, files: { type: 'string', default: '10' },
-      'records-per-file': { type: 'string', default: '20000' }, keep: { type: 'boolean', default: false },
-    },
+  const values = benchArgs('soak', USAGE, {
+    postgres: { type: 'string' }, reps: { type: 'string', default: '20' }, 'esiids-per-rep': { type: 'string', default: '500' }, days: { type: 'string', default: '10' },
+    'reports-per-rep': { type: 'string', default: '3' }, 'han-per-rep': { type: 'string', default: '5' }, files: { type: 'string', default: '10' },
+    'records-per-file': { type: 'string', default: '20000' }, keep: { type: 'boolean', default: false },
   });
   const server = values.postgres ?? process.env.SMT_SOAK_POSTGRES_URL ?? process.env.SMT_TEST_POSTGRES_URL;
   if (!server) {
