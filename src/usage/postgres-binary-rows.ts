@@ -11,9 +11,9 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
  * as their own bytes (views of one buffer per read), where the text protocol sends them as hex text
  * twice their size that the thread decodes again, and every value of every row is a new string.
  * COPY takes no bind parameters: the day is a checked YYYY-MM-DD, the channel a number and each ESI
- * ID a quoted literal. Meter numbers come from the caller (the registry facts it read for these ESI IDs).
+ * ID a quoted literal. Meter numbers are left null for the caller to set (from the registry facts it read for these ESI IDs).
  */
-export async function copyDayRows(client: Client, day: string, channel: 1 | 4, esiids: readonly string[], meterOf: (esiid: string) => string | null): Promise<UsageDay[]> {
+export async function copyDayRows(client: Client, day: string, channel: 1 | 4, esiids: readonly string[]): Promise<UsageDay[]> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not an operating day: ${day}`);
   const query = `SELECT i.esiid, i.version, i.interval_count, i.interval_values, i.start_reading, i.stop_reading, i.file_id
     FROM interval_day i
@@ -25,11 +25,10 @@ export async function copyDayRows(client: Client, day: string, channel: 1 | 4, e
   const rows: UsageDay[] = [];
   // Fields are read in place: only the packed values become a view of their own.
   forEachTuple(data, (at, length) => {
-    const esiid = data.toString('utf8', at[0], at[0] + length[0]);
     rows.push({
-      esiid, operatingDay: day, channel, version: Number(data.readBigInt64BE(at[1])), intervalCount: data.readInt32BE(at[2]),
+      esiid: data.toString('utf8', at[0], at[0] + length[0]), operatingDay: day, channel, version: Number(data.readBigInt64BE(at[1])), intervalCount: data.readInt32BE(at[2]),
       values: data.subarray(at[3], at[3] + length[3]), startReading: text(data, at[4], length[4]), stopReading: text(data, at[5], length[5]),
-      fileId: data.readInt32BE(at[6]), meterNumber: meterOf(esiid),
+      fileId: data.readInt32BE(at[6]), meterNumber: null,
     });
   });
   return rows;

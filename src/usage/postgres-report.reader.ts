@@ -31,13 +31,14 @@ interface Run {
 }
 
 /**
- * The reads of one report, on PostgreSQL, on a connection of its own (a report thread's). It knows
- * the report's ESI IDs, so it reads them in the report's order a run of CHUNK at a time and asks
- * for the next run while the current one is turned into CSV: the report's sections (and its
- * threads' parts) take their rows from the runs, and the thread seldom waits on the server. Facts
- * are read FACTS_AHEAD ESI IDs at a time for the same reason, and let go once handed out. At most
- * two runs are held, so memory stays bounded whatever the report's size. Several threads building parts of one report each read
- * every run and keep their own sections' rows.
+ * The reads of one report, on PostgreSQL, on two connections of its own (a report thread's): stored
+ * days on one, registry facts on the other, so the server reads both at once. It knows the report's
+ * ESI IDs, so it reads them in the report's order a run of CHUNK at a time and asks for the next run
+ * while the current one is turned into CSV: the report's sections (and its threads' parts) take
+ * their rows from the runs, and the thread seldom waits on the server. Facts are read FACTS_AHEAD
+ * ESI IDs at a time for the same reason, and let go once handed out. At most two runs are held, so
+ * memory stays bounded whatever the report's size. Several threads building parts of one report
+ * each read every run and keep their own sections' rows.
  */
 export class PostgresReportReader implements UsageSource {
   private readonly order: string[];
@@ -49,22 +50,29 @@ export class PostgresReportReader implements UsageSource {
   private readonly pending = new Set<string>();
   private current: Run | null = null;
   private ahead: Chunk | null = null;
-  /** Statements go to the connection one after the other (a read ahead first, then what is asked meanwhile). */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Statements go to each connection one after the other (a read ahead first, then what is asked meanwhile). */
+  private rowsQueue: Promise<unknown> = Promise.resolve();
+  private factsQueue: Promise<unknown> = Promise.resolve();
   private lookups: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly client: Client, esiids: readonly string[]) {
+  /** Stored days come through `client`, registry facts through `factsClient`: the server reads both at once. */
+  private constructor(private readonly client: Client, private readonly factsClient: Client, esiids: readonly string[]) {
     this.order = [...new Set(esiids)].sort();
     this.order.forEach((esiid, i) => this.positions.set(esiid, i));
   }
 
   /** Connects with the platform's database URL, which never goes into an error or a log line from here. */
   static async open(url: string, esiids: readonly string[]): Promise<PostgresReportReader> {
-    const client = new Client({ connectionString: url, application_name: 'smt report reader' });
+    const clients = [0, 1].map(() => new Client({ connectionString: url, application_name: 'smt report reader' }));
     // A dropped connection fails the read under way; unheard, the event would end the thread.
-    client.on('error', () => undefined);
-    await client.connect();
-    return new PostgresReportReader(client, esiids);
+    for (const client of clients) client.on('error', () => undefined);
+    const connected = await Promise.allSettled(clients.map((client) => client.connect()));
+    const failed = connected.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    if (failed) {
+      await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
+      throw failed.reason;
+    }
+    return new PostgresReportReader(clients[0], clients[1], esiids);
   }
 
   async *dayRows(day: string, channel: 1 | 4, esiids: ReadonlySet<string>): AsyncIterable<UsageDay> {
@@ -130,7 +138,7 @@ export class PostgresReportReader implements UsageSource {
   async close(): Promise<void> {
     this.current = null;
     this.ahead = null;
-    await this.client.end();
+    await Promise.all([this.client.end(), this.factsClient.end()]);
   }
 
   /**
@@ -146,23 +154,31 @@ export class PostgresReportReader implements UsageSource {
     return this.current;
   }
 
-  /** One statement, after those already sent. */
+  /** One statement of registry facts (or of rows not of the report's ESI IDs), after those already sent. */
   query(config: QueryArrayConfig): Promise<QueryArrayResult> {
-    return this.serial(() => this.client.query(config));
+    const result = this.factsQueue.then(() => this.factsClient.query(config));
+    this.factsQueue = result.catch(() => undefined);
+    return result;
   }
 
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work);
-    this.queue = result.catch(() => undefined);
+  /** A run's rows, after the runs already asked for. */
+  private copyRows<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.rowsQueue.then(work);
+    this.rowsQueue = result.catch(() => undefined);
     return result;
   }
 
   private read(day: string, channel: 1 | 4, from: number): Chunk {
     const to = Math.min(from + CHUNK, this.order.length);
     const esiids = this.order.slice(from, to);
-    // Meter numbers come from the facts of the same ESI IDs (read ahead of the sections that ask for them; this reads any not read yet).
-    const unread = esiids.filter((esiid) => !this.meters.has(esiid));
-    const rows = this.lookUp(unread).then(() => this.serial(() => copyDayRows(this.client, day, channel, esiids, (esiid) => this.meters.get(esiid) ?? null)));
+    // The rows are read beside the facts of any of these ESI IDs not read yet; each row's meter number comes from them.
+    const facts = this.lookUp(esiids.filter((esiid) => !this.meters.has(esiid)));
+    const rows = this.copyRows(() => copyDayRows(this.client, day, channel, esiids)).then(async (read) => {
+      await facts;
+      for (const row of read) row.meterNumber = this.meters.get(row.esiid) ?? null;
+      return read;
+    });
+    facts.catch(() => undefined);
     // A run read ahead and never used (the report stopped) must not fail the thread when it fails.
     rows.catch(() => undefined);
     return { day, channel, from, to, rows };

@@ -70,20 +70,32 @@ export interface Queryable {
   query(config: QueryArrayConfig): Promise<QueryArrayResult>;
 }
 
-/** The registry facts of some ESI IDs (those registered), FACTS_PART at a time. */
+/**
+ * The registry facts of some ESI IDs (those registered), FACTS_PART at a time. A part's two
+ * statements are sent together, and the next part's while this one's rows are taken: from a pool
+ * they run on connections of their own (the server's cores beside this thread), from one client
+ * one after the other as before.
+ */
 export async function readFacts(db: Queryable, esiids: readonly string[], into = new Map<string, EsiidFacts>()): Promise<Map<string, EsiidFacts>> {
-  for (let i = 0; i < esiids.length; i += FACTS_PART) {
-    const part = esiids.slice(i, i + FACTS_PART);
-    const registered = await db.query({
-      text: 'SELECT esiid, tdsp_duns, meter_number, read_cycle FROM esiid WHERE esiid = ANY($1::text[])', values: [part], rowMode: 'array',
-    });
+  const ask = (from: number) => {
+    const part = esiids.slice(from, from + FACTS_PART);
+    const answer = Promise.all([
+      db.query({ text: 'SELECT esiid, tdsp_duns, meter_number, read_cycle FROM esiid WHERE esiid = ANY($1::text[])', values: [part], rowMode: 'array' }),
+      db.query({
+        text: 'SELECT esiid, rep_duns, effective_from, effective_to FROM rep_of_record WHERE esiid = ANY($1::text[]) ORDER BY esiid, effective_from',
+        values: [part], rowMode: 'array',
+      }),
+    ]);
+    answer.catch(() => undefined); // a part asked ahead and never awaited (an earlier one failed) must not go unheard
+    return answer;
+  };
+  let next = esiids.length > 0 ? ask(0) : null;
+  for (let i = 0; next; i += FACTS_PART) {
+    const [registered, stretches] = await next;
+    next = i + FACTS_PART < esiids.length ? ask(i + FACTS_PART) : null;
     for (const [esiid, tdsp, meter, cycle] of registered.rows as [string, string, string | null, number | null][]) {
       into.set(esiid, { tdspDuns: tdsp, meterNumber: meter, readCycle: cycle, stretches: [] });
     }
-    const stretches = await db.query({
-      text: 'SELECT esiid, rep_duns, effective_from, effective_to FROM rep_of_record WHERE esiid = ANY($1::text[]) ORDER BY esiid, effective_from',
-      values: [part], rowMode: 'array',
-    });
     for (const [esiid, repDuns, from, to] of stretches.rows as [string, string, string, string | null][]) {
       into.get(esiid)?.stretches.push({ repDuns, from, to });
     }

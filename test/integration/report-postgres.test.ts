@@ -131,12 +131,12 @@ describe('report CSV on PostgreSQL, built in threads, against the embedded datab
       }
     };
 
-    it('reads the sections a thread asks for, in the report\'s order, as the embedded database does, on one connection that close() ends', async () => {
+    it('reads the sections a thread asks for, in the report\'s order, as the embedded database does, on two connections (stored days, registry facts) that close() ends', async () => {
       const esiids = all();
       const reader = await PostgresReportReader.open(database!.url, [...esiids].reverse());
       const embedded = new SqliteUsageSource(path.join(lite.dataDir, 'smt.sqlite'));
       try {
-        expect(await readers()).to.equal(1);
+        expect(await readers()).to.equal(2);
         const mine = sections(esiids).filter((_, s) => s % 2 === 1);
         for (const section of mine) {
           const facts = await reader.facts(section);
@@ -159,7 +159,7 @@ describe('report CSV on PostgreSQL, built in threads, against the embedded datab
         // A reader that stops early leaves the next section whole.
         for await (const row of reader.dayRows(DAY, 4, new Set(first))) if (row) break;
         expect(await readAll(reader, second)).to.deep.equal(await readAll(embedded, second));
-        expect(await readers(), 'still one connection').to.equal(1);
+        expect(await readers(), 'still two connections').to.equal(2);
       } finally {
         await reader.close();
         await embedded.close();
