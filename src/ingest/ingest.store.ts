@@ -51,12 +51,6 @@ export interface IngestTransaction {
    * costs such a question a visit to the table).
    */
   foreseeDays?(pairs: DayChannel[]): Promise<void>;
-  /**
-   * Writes are queued on the connection and run while the loader goes on: what a batch taught about
-   * REPs of record is then written behind the batch's rows, not all at the file's end, where the
-   * loader would wait for it.
-   */
-  readonly writesBehind?: boolean;
   /** The newest stored version of each key, or null. */
   latestVersions(keys: IntervalKey[]): Promise<(number | null)[]>;
   /** The TDSP DUNS of each registered ESI ID among those asked. */

@@ -88,7 +88,6 @@ export class LseFileLoader {
     await this.registerNewEsiids(accepted);
     await this.learnRepsOfRecord(accepted);
     await this.tx.insertIntervals(accepted, this.fileId);
-    if (this.tx.writesBehind) await this.saveStretches();
     for (const r of accepted) this.stored.push(r);
     if (!this.loadedAny && accepted.length > 0) {
       this.senderDuns = accepted[0].senderDuns;
@@ -194,9 +193,8 @@ export class LseFileLoader {
   }
 
   /**
-   * Writes what the file (or, with writes behind, the batch) taught about REPs of record, in bulk:
-   * new stretches one by one (few), and stored stretches grouped by the bound that moved (a day's
-   * file extends most of them to that day).
+   * Writes what the file taught about REPs of record, in bulk: new stretches one by one (few), and
+   * stored stretches grouped by the bound that moved (a day's file extends most of them to that day).
    */
   async saveStretches(): Promise<void> {
     const added: { esiid: string; stretch: RorStretch }[] = [];

@@ -6,10 +6,10 @@ import { keysByDayChannel, type DayChannel, type IntervalKey, type RorStretch } 
  * order allows: on a busy server a round trip costs more than the index probes it carries.
  *
  * - Versions: whether a day and channel holds any stored row is asked once per file, for all the
- *   file's days before it writes a row (foreseeDays: asked later, a question about a day the file
- *   is writing visits each of its uncommitted rows in the table, 0.2 s for a day of 50,000 ESI
- *   IDs); a day the database holds nothing of (a TDSP's daily file, the usual case) then needs no
- *   look-up at all, and the others one array-bound read each.
+ *   file's days before it writes a row (foreseeDays; asked later, a day the file is writing would
+ *   make the server visit each of its uncommitted rows); a day the database holds nothing of (a
+ *   TDSP's daily file, the usual case) then needs no look-up at all, and the others one array-bound
+ *   read each.
  * - Registry: the TDSP of the batch's unknown ESI IDs and their REP-of-record stretches come in one
  *   statement; the stretches wait here until the loader asks for them (it does so for the same ESI
  *   IDs, after the version checks of the same batch), and are dropped at the batch's end.
@@ -30,7 +30,10 @@ export class PostgresIngestReads {
     const unknown = pairs.filter((p) => !this.dayChannelStored.has(p.day + '|' + p.channel));
     if (unknown.length === 0) return;
     const { rows } = await this.client().query({
-      text: `SELECT g.d, g.c, EXISTS (SELECT 1 FROM interval_day i WHERE i.operating_day = g.d AND i.channel = g.c)
+      // The first key in the primary key's order, not EXISTS: EXISTS drops an ORDER BY, and without one the
+      // planner may answer by scanning the month's partition from its start for a day stored at its end.
+      text: `SELECT g.d, g.c, (SELECT i.esiid FROM interval_day i WHERE i.operating_day = g.d AND i.channel = g.c
+          ORDER BY i.operating_day, i.channel, i.esiid LIMIT 1) IS NOT NULL
         FROM unnest($1::text[], $2::int[]) AS g(d, c)`,
       values: [unknown.map((p) => p.day), unknown.map((p) => p.channel)],
       rowMode: 'array',

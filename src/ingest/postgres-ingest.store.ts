@@ -114,7 +114,6 @@ export class PostgresIngestStore implements IngestStore {
     };
     const reads = new PostgresIngestReads(reading);
     return {
-      writesBehind: true,
       foreseeDays: (pairs) => reads.foreseeDays(pairs),
       latestVersions: (keys) => reads.latestVersions(keys),
       esiidTdsps: (esiids) => reads.esiidTdsps(esiids),

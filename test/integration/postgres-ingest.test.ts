@@ -124,7 +124,7 @@ describe('PostgreSQL ingest (COPY) against the embedded database', function () {
     expect(await pgRows(day)).to.deep.equal(liteRows(day));
   });
 
-  it('learns REP-of-record stretches alike when batches of 2 records split a file (PostgreSQL writes each batch\'s stretches behind it)', async () => {
+  it('learns REP-of-record stretches alike when batches of 2 records split a file over several days', async () => {
     const [x, y] = ['10443720000088801', '10443720000088802'];
     const dir = fs.mkdtempSync(path.join(lite.dataDir, 'stretch-'));
     const file = path.join(dir, lseFileName('100000001', '20250721080000', 1));
