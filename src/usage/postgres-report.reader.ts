@@ -11,7 +11,7 @@ import type { EsiidFacts, UsageSource } from './usage.source';
  */
 const CHUNK = 1_000;
 /** ESI IDs whose registry facts are read at once, ahead of the sections that ask for them. */
-const FACTS_AHEAD = 2_500;
+const FACTS_AHEAD = 5_000;
 
 /** Stored days of a run of the report's ESI IDs (positions from..to-1 of its order), as they arrive. */
 interface Chunk {

@@ -71,34 +71,40 @@ export interface Queryable {
 }
 
 /**
- * The registry facts of some ESI IDs (those registered), FACTS_PART at a time. A part's two
- * statements are sent together, and the next part's while this one's rows are taken: from a pool
- * they run on connections of their own (the server's cores beside this thread), from one client
- * one after the other as before.
+ * A part's registry facts in one statement, its ESI IDs bound once: the registry rows (tdsp_duns
+ * set), then the REP-of-record stretches (tdsp_duns null).
+ */
+const FACTS = `SELECT esiid, tdsp_duns, meter_number, read_cycle, NULL AS rep_duns, NULL AS effective_from, NULL AS effective_to FROM esiid WHERE esiid = ANY($1::text[])
+  UNION ALL SELECT esiid, NULL, NULL, NULL, rep_duns, effective_from, effective_to FROM rep_of_record WHERE esiid = ANY($1::text[])`;
+
+type FactsRow = [string, string | null, string | null, number | null, string, string, string | null];
+
+/**
+ * The registry facts of some ESI IDs (those registered), FACTS_PART at a time, each ESI ID's
+ * stretches in order of their start. The next part is asked for while this one's rows are taken:
+ * from a pool it runs on a connection of its own (the server's cores beside this thread), from one
+ * client after this one.
  */
 export async function readFacts(db: Queryable, esiids: readonly string[], into = new Map<string, EsiidFacts>()): Promise<Map<string, EsiidFacts>> {
   const ask = (from: number) => {
-    const part = esiids.slice(from, from + FACTS_PART);
-    const answer = Promise.all([
-      db.query({ text: 'SELECT esiid, tdsp_duns, meter_number, read_cycle FROM esiid WHERE esiid = ANY($1::text[])', values: [part], rowMode: 'array' }),
-      db.query({
-        text: 'SELECT esiid, rep_duns, effective_from, effective_to FROM rep_of_record WHERE esiid = ANY($1::text[]) ORDER BY esiid, effective_from',
-        values: [part], rowMode: 'array',
-      }),
-    ]);
+    const answer = db.query({ text: FACTS, values: [esiids.slice(from, from + FACTS_PART)], rowMode: 'array' });
     answer.catch(() => undefined); // a part asked ahead and never awaited (an earlier one failed) must not go unheard
     return answer;
   };
   let next = esiids.length > 0 ? ask(0) : null;
   for (let i = 0; next; i += FACTS_PART) {
-    const [registered, stretches] = await next;
+    const { rows } = await next;
     next = i + FACTS_PART < esiids.length ? ask(i + FACTS_PART) : null;
-    for (const [esiid, tdsp, meter, cycle] of registered.rows as [string, string, string | null, number | null][]) {
-      into.set(esiid, { tdspDuns: tdsp, meterNumber: meter, readCycle: cycle, stretches: [] });
+    for (const [esiid, tdsp, meter, cycle] of rows as FactsRow[]) {
+      if (tdsp !== null) into.set(esiid, { tdspDuns: tdsp, meterNumber: meter, readCycle: cycle, stretches: [] });
     }
-    for (const [esiid, repDuns, from, to] of stretches.rows as [string, string, string, string | null][]) {
-      into.get(esiid)?.stretches.push({ repDuns, from, to });
+    const several = new Set<EsiidFacts>();
+    for (const [esiid, tdsp, , , repDuns, from, to] of rows as FactsRow[]) {
+      const facts = tdsp === null ? into.get(esiid) : undefined;
+      if (!facts) continue;
+      if (facts.stretches.push({ repDuns, from, to }) > 1) several.add(facts);
     }
+    for (const facts of several) facts.stretches.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
   }
   return into;
 }
