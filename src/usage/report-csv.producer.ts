@@ -53,9 +53,12 @@ export class ThreadedCsvProducer implements ReportCsvProducer {
   }
 
   private create(): StreamingThread<ReportCsvRequest, CsvChunk> {
-    // A bounded heap: CSV building makes garbage fast, and an unbounded heap would grow to match.
+    // A bounded heap: CSV building makes garbage fast, and an unbounded heap would grow to match. The
+    // young generation holds a run of rows and its CSV until they are done with: at 4 MB, a 50,000-ESI-ID
+    // report on PostgreSQL made 168 young collections in its thread, copying what outlived them; at
+    // 16 MB, 41, and the report took about 0.15 s less, for 10 to 25 MB more peak RSS.
     const thread = new StreamingThread<ReportCsvRequest, CsvChunk>(path.join(__dirname, `report-csv.worker${path.extname(__filename)}`), {
-      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 4 },
+      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
     });
     this.all.push(thread);
     return thread;
