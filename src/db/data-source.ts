@@ -40,7 +40,7 @@ import { IngestFileTimes1764720007400 } from './migrations/1764720007400-ingest-
 import { PortalAccounts1764720002000 } from './migrations/1764720002000-portal-accounts';
 import { HanRequestChannel1764720003000 } from './migrations/1764720003000-han-request-channel';
 import { PortalFriends1764720003100 } from './migrations/1764720003100-portal-friends';
-import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings';
+import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_WAL_AUTOCHECKPOINT_PAGES } from './sqlite-settings';
 import { VeeFindingRow } from './entities/vee-finding.entity';
 import { VeeFindings1764720006000 } from './migrations/1764720006000-vee-findings';
 import { IngestFileQuality } from './entities/ingest-file-quality.entity';
@@ -84,6 +84,7 @@ export function createDataSource(config: Config): DataSource {
       database: sqliteFile(config),
       enableWAL: true,
       timeout: SQLITE_BUSY_TIMEOUT_MS,
+      prepareDatabase: (db: { pragma(source: string): unknown }) => void db.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT_PAGES}`),
     };
   } else if (config.db.type === 'postgres') {
     options = { ...common, type: 'postgres', url: config.db.url! };

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { chunks } from '../db/bulk-sql';
 import { InListStatements } from '../db/sqlite-in-list';
-import { SQLITE_BUSY_TIMEOUT_MS } from '../db/data-source';
+import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_WAL_AUTOCHECKPOINT_PAGES } from '../db/sqlite-settings';
 import type { FileLoadSummary } from './ingest-result';
 import { keysByDayChannel, type IngestStore, type IngestTransaction, type IntervalKey, type RorStretch } from './ingest.store';
 import type { LseRecord } from './lse-record';
@@ -49,7 +49,7 @@ export function applyIngestPragmas(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -32768');
-  db.pragma('wal_autocheckpoint = 16384');
+  db.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT_PAGES}`);
 }
 
 /**
