@@ -137,5 +137,43 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect([row!.state, row!.claimedBy, row!.lastError]).to.deep.equal(['PENDING', null, 'timeout']);
       expect((await b.finish(theirs, 'REFUSED', 'no such meter', at(2))).map((d) => d.id)).to.deep.equal([second]);
     });
+
+    const targets = (count: number) => Array.from({ length: count }, (_, i) => ({ target: `T${i}` }));
+    const states = async (ids: number[]) => (await rows(ids)).map((r) => [r.id, r.state, r.claimedBy]);
+
+    it('part of a batch was taken over and ended by another worker at the same moment with the same outcome: each is credited only its own rows', async () => {
+      const db = await app.db();
+      const a = new DispatchStore(db, 'host-a:1');
+      const b = new DispatchStore(db, 'host-b:2');
+      const ids = await queue('REQ-SAME-END', targets(3));
+      const [first, second, third] = ids as [number, number, number];
+      const batch = await a.claim(ids, t0, 60_000);
+      expect(batch.map((d) => d.id)).to.deep.equal(ids);
+      // One claim per batch lapses as a whole; here the second row's claim ran out early, so another worker takes just it.
+      await db.getRepository(TdspDispatch).update({ id: second }, { claimedUntil: at(1).toISOString() });
+      expect(await b.releaseStale(at(5))).to.equal(1);
+      const taken = await b.claim([second], at(5), 60_000);
+      expect(taken.map((d) => d.id)).to.deep.equal([second]);
+
+      // Both end their rows as DONE at the same instant, the taker first.
+      const now = at(9);
+      expect((await b.finish(taken, 'DONE', null, now)).map((d) => d.id)).to.deep.equal([second]);
+      expect((await a.finish(batch, 'DONE', null, now)).map((d) => d.id), 'not the row the other worker ended').to.deep.equal([first, third]);
+      expect(await states(ids)).to.deep.equal([[first, 'DONE', null], [second, 'DONE', null], [third, 'DONE', null]]);
+    });
+
+    it('a whole batch taken over: the late worker is credited nothing, though the taker ended the rows at the same moment, and its re-queue changes nothing', async () => {
+      const db = await app.db();
+      const a = new DispatchStore(db, 'host-a:1');
+      const b = new DispatchStore(db, 'host-b:2');
+      const ids = await queue('REQ-ALL-TAKEN', targets(2));
+      const stale = await a.claim(ids, t0, 1000);
+      expect(await b.releaseStale(at(5))).to.equal(2);
+      const held = await b.claim(ids, at(5), 60_000);
+      const now = at(9);
+      expect((await b.retryLater(held, at(60), 'timeout', now)).map((d) => d.id)).to.deep.equal(ids);
+      expect(await a.retryLater(stale, at(60), 'timeout', now), 'the rows the other worker put back are not this worker\'s').to.deep.equal([]);
+      expect((await states(ids)).map(([, state, claim]) => [state, claim])).to.deep.equal([['PENDING', null], ['PENDING', null]]);
+    });
   });
 }
