@@ -41,7 +41,7 @@ describe('SubmitUsageRequest platformEstimates (node-soap client over mutual TLS
     }
   });
 
-  it('refuses the option on a MONTHLY report with a clear fault, and a value that is no xs:boolean (soap-estimates-flag.test.ts has every case)', async () => {
+  it('refuses the option on a MONTHLY report with a clear fault, and a value that is no xs:boolean (every case below)', async () => {
     const { client, agent } = await harness.client(rep);
     const monthly = await client.SubmitUsageRequestAsync(submitArgs({ reportType: 'MONTHLY', platformEstimates: true }), { httpsAgent: agent }).then(() => null, (e: { body?: string }) => e);
     expect(monthly?.body).to.contain('REPORT_OPTION_INVALID').and.contain('platform estimates are made for consumption days only');
