@@ -8,6 +8,8 @@ const ONE_STATEMENT = 1_000;
 const FETCH_ROWS = 2_000;
 /** ESI IDs per facts statement. */
 const FACTS_PART = 5_000;
+/** Facts statements sent before the first one's rows are taken: from a pool, on as many connections (smt report --deliver of 50,000 ESI IDs: 0.78 s, against 0.81 s with one). */
+const FACTS_PARTS_AHEAD = 2;
 /**
  * The meter number comes with each row, read now: no per-process cache to go stale. It is looked up
  * by the esiid table's key: interval_day.esiid sorts in byte order (COLLATE "C", the report's order)
@@ -81,9 +83,9 @@ type FactsRow = [string, string | null, string | null, number | null, string, st
 
 /**
  * The registry facts of some ESI IDs (those registered), FACTS_PART at a time, each ESI ID's
- * stretches in order of their start. The next part is asked for while this one's rows are taken:
- * from a pool it runs on a connection of its own (the server's cores beside this thread), from one
- * client after this one.
+ * stretches in order of their start. The next parts are asked for while this one's rows are taken:
+ * from a pool they run on connections of their own (the server's cores beside this thread), from
+ * one client one after the other.
  */
 export async function readFacts(db: Queryable, esiids: readonly string[], into = new Map<string, EsiidFacts>()): Promise<Map<string, EsiidFacts>> {
   const ask = (from: number) => {
@@ -91,10 +93,15 @@ export async function readFacts(db: Queryable, esiids: readonly string[], into =
     answer.catch(() => undefined); // a part asked ahead and never awaited (an earlier one failed) must not go unheard
     return answer;
   };
-  let next = esiids.length > 0 ? ask(0) : null;
-  for (let i = 0; next; i += FACTS_PART) {
-    const { rows } = await next;
-    next = i + FACTS_PART < esiids.length ? ask(i + FACTS_PART) : null;
+  const asked: ReturnType<typeof ask>[] = [];
+  let from = 0;
+  const askAhead = () => {
+    for (; asked.length < FACTS_PARTS_AHEAD && from < esiids.length; from += FACTS_PART) asked.push(ask(from));
+  };
+  askAhead();
+  while (asked.length > 0) {
+    const { rows } = await asked.shift()!;
+    askAhead();
     for (const [esiid, tdsp, meter, cycle] of rows as FactsRow[]) {
       if (tdsp !== null) into.set(esiid, { tdspDuns: tdsp, meterNumber: meter, readCycle: cycle, stretches: [] });
     }

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { Client } from 'pg';
+import Database from 'better-sqlite3';
+import { Client, Pool } from 'pg';
 import { generatePgpKeyPair } from '../../src/delivery/pgp';
 import { PARTIAL_PREFIX } from '../../src/delivery/atomic-write';
 import { PostgresReportReader } from '../../src/usage/postgres-report.reader';
+import { readFacts } from '../../src/usage/postgres-usage.source';
 import { ThreadedCsvProducer } from '../../src/usage/report-csv.producer';
 import { SqliteUsageSource } from '../../src/usage/sqlite-usage.source';
 import type { UsageDay } from '../../src/usage/usage-day';
@@ -186,6 +188,43 @@ describe('report CSV on PostgreSQL, built in threads, against the embedded datab
       expect(shown).to.match(/password authentication failed/);
       expect(shown).not.to.contain('not-the-Secret-9f3a');
       expect(await readers()).to.equal(0);
+    });
+
+    it('reads the registry facts of 12,000 ESI IDs in parts of 5,000, two at a time from a pool, as the embedded database does, each ESI ID\'s stretches in order', async () => {
+      const extra = Array.from({ length: 12_000 }, (_, i) => `2044372${String(i).padStart(10, '0')}`);
+      // Two stretches each, the later one stored first; every third ESI ID has a meter number.
+      const meters = extra.map((_, i) => (i % 3 === 0 ? `M${i}` : null));
+      const stretches = extra.flatMap((esiid) => [[esiid, '200000002', '2025-07-01', null], [esiid, '200000001', '2025-01-01', '2025-06-30']]);
+      const client = new Client({ connectionString: database!.url });
+      await client.connect();
+      try {
+        await client.query("INSERT INTO esiid (esiid, tdsp_duns, meter_number, updated_at) SELECT e, '100000001', m, now() FROM unnest($1::text[], $2::text[]) AS r(e, m)", [extra, meters]);
+        await client.query("INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) SELECT e, r, f, t, 'registry' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS s(e, r, f, t)",
+          [stretches.map((x) => x[0]), stretches.map((x) => x[1]), stretches.map((x) => x[2]), stretches.map((x) => x[3])]);
+      } finally {
+        await client.end();
+      }
+      const embeddedDb = new Database(path.join(lite.dataDir, 'smt.sqlite'));
+      embeddedDb.transaction(() => {
+        const esiid = embeddedDb.prepare("INSERT INTO esiid (esiid, tdsp_duns, meter_number, updated_at) VALUES (?, '100000001', ?, datetime('now'))");
+        extra.forEach((e, i) => esiid.run(e, meters[i]));
+        const stretch = embeddedDb.prepare("INSERT INTO rep_of_record (esiid, rep_duns, effective_from, effective_to, source) VALUES (?, ?, ?, ?, 'registry')");
+        for (const x of stretches) stretch.run(...x);
+      })();
+      embeddedDb.close();
+      const asked = [...extra, generatedEsiid(3), 'NOTREGISTERED1'];
+      const pool = new Pool({ connectionString: database!.url, max: 3 });
+      const embedded = new SqliteUsageSource(path.join(lite.dataDir, 'smt.sqlite'));
+      try {
+        const got = await readFacts(pool, asked);
+        expect(got.size).to.equal(extra.length + 1);
+        expect(got.get(extra[3])).to.deep.equal({ tdspDuns: '100000001', meterNumber: 'M3', readCycle: null, stretches: [
+          { repDuns: '200000001', from: '2025-01-01', to: '2025-06-30' }, { repDuns: '200000002', from: '2025-07-01', to: null }] });
+        expect([...got.entries()].sort()).to.deep.equal([...(await embedded.facts(asked)).entries()].sort());
+      } finally {
+        await pool.end();
+        await embedded.close();
+      }
     });
   });
 });
