@@ -94,7 +94,7 @@ export class EstimationService {
       const known = new Set([...present.map((r) => r.esiid), ...stored.map((e) => e.esiid)]);
       fresh.push(...chunk.filter((e) => !known.has(e)));
     }
-    const tdspOf = fresh.length === 0 ? new Map<string, string>() : await estimableOnDay(this.db, scope, day, fresh);
+    const tdspOf = fresh.length === 0 ? new Map<string, string>() : estimableOnDay(scope, day, fresh, await this.records.registryFacts(fresh));
     const active = fresh.filter((e) => tdspOf.has(e));
     if (active.length === 0) return 0;
     const proxies = await this.proxiesFor(day, active);

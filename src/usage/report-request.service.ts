@@ -179,11 +179,11 @@ export class ReportRequestService {
   private async views(requests: ReportRequest[]): Promise<ReportStatusView[]> {
     const files = requests.length === 0 ? [] : await this.db.getRepository(ReportFile).createQueryBuilder('f')
       .where('f.requestId IN (:...ids)', { ids: requests.map((r) => r.id) }).orderBy('f.id').getMany();
-    return requests.map((r) => ({
+    return requests.map((r) => ({ r, notAuthorized: readNotAuthorized(r.notAuthorized) })).map(({ r, notAuthorized }) => ({
       correlationId: r.correlationId, transId: r.transId, requesterDuns: r.requesterDuns, reportType: r.reportType,
       startDate: r.startDate, endDate: r.endDate, version: r.version, readingType: r.readingType, kind: r.kind,
       statusCode: r.status, statusReason: r.statusReason, esiidCount: r.esiidCount, platformEstimates: r.platformEstimates === true,
-      notAuthorized: readNotAuthorized(r.notAuthorized).listed, notAuthorizedCount: readNotAuthorized(r.notAuthorized).count, recordCount: r.recordCount,
+      notAuthorized: notAuthorized.listed, notAuthorizedCount: notAuthorized.count, recordCount: r.recordCount,
       files: files.filter((f) => f.requestId === r.id && r.status !== 'PUB').map((f) => ({ fileName: f.fileName, records: f.records, bytes: f.bytes, removed: f.deletedAt !== null })),
       createdAt: r.createdAt, finishedAt: r.finishedAt, expiresAt: r.expiresAt,
     }));

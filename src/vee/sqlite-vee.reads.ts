@@ -50,16 +50,16 @@ export class SqliteVeeReads implements VeeReads {
 
   async registryFacts(esiids: string[]): Promise<RegistryFacts> {
     const tdsp = new Map<string, string>();
-    const stretches = new Map<string, { from: string; to: string | null }[]>();
+    const stretches: RegistryFacts['stretches'] = new Map();
     for (let i = 0; i < esiids.length; i += IN_LIST) {
       const part = esiids.slice(i, i + IN_LIST);
       for (const [esiid, duns] of this.inList.get('SELECT esiid, tdsp_duns FROM esiid WHERE esiid IN (#)', part.length).raw().all(...part) as [string, string][]) {
         tdsp.set(esiid, duns);
       }
-      for (const [esiid, from, to] of this.inList.get('SELECT esiid, effective_from, effective_to FROM rep_of_record WHERE esiid IN (#)', part.length).raw().all(...part) as [string, string, string | null][]) {
+      for (const [esiid, repDuns, from, to] of this.inList.get('SELECT esiid, rep_duns, effective_from, effective_to FROM rep_of_record WHERE esiid IN (#)', part.length).raw().all(...part) as [string, string, string, string | null][]) {
         let list = stretches.get(esiid);
         if (!list) stretches.set(esiid, (list = []));
-        list.push({ from, to });
+        list.push({ repDuns, from, to });
       }
     }
     return { tdsp, stretches };

@@ -2,7 +2,7 @@ import type { StoredRecord } from './vee.store';
 
 export interface RegistryFacts {
   tdsp: Map<string, string>;
-  stretches: Map<string, { from: string; to: string | null }[]>;
+  stretches: Map<string, { repDuns: string; from: string; to: string | null }[]>;
 }
 
 /**

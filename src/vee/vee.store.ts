@@ -71,17 +71,17 @@ export class VeeStore implements VeeReads {
   /** Each ESI ID's TDSP and its REP-of-record stretches. */
   async registryFacts(esiids: string[]): Promise<RegistryFacts> {
     const tdsp = new Map<string, string>();
-    const stretches = new Map<string, { from: string; to: string | null }[]>();
+    const stretches: RegistryFacts['stretches'] = new Map();
     for (let i = 0; i < esiids.length; i += CHUNK) {
       const part = esiids.slice(i, i + CHUNK);
       for (const r of await this.db.createQueryBuilder().select(['esiid', 'tdsp_duns AS "tdspDuns"']).from('esiid', 'e').where('esiid IN (:...part)', { part }).getRawMany()) {
         tdsp.set(r.esiid, r.tdspDuns);
       }
-      const rows = await this.db.createQueryBuilder().select(['esiid', 'effective_from AS "from"', 'effective_to AS "to"']).from('rep_of_record', 'r')
+      const rows = await this.db.createQueryBuilder().select(['esiid', 'rep_duns AS "repDuns"', 'effective_from AS "from"', 'effective_to AS "to"']).from('rep_of_record', 'r')
         .where('esiid IN (:...part)', { part }).getRawMany();
       for (const r of rows) {
         const list = stretches.get(r.esiid) ?? [];
-        list.push({ from: r.from, to: r.to });
+        list.push({ repDuns: r.repDuns, from: r.from, to: r.to });
         stretches.set(r.esiid, list);
       }
     }

@@ -1,3 +1,5 @@
+import { ZEEP_TIMESTAMP } from '../../src/soap/starter-kit/starter-kit.zeep';
+
 /**
  * zeep, a stock SOAP client independent of the code under test, as a python3 script: `zeepScript(main)`
  * puts before `main` a `signed_client(wsdl, cert, key, ca, server_cert, **options)` that builds a
@@ -18,16 +20,7 @@ from zeep.wsse.compose import Compose
 from zeep.wsse.signature import BinarySignature, _make_verify_key, _verify_envelope_with_key
 from zeep.wsse.utils import WSU, get_security_header
 
-stamp = lambda t: t.strftime('%Y-%m-%dT%H:%M:%SZ')
-
-class Timestamp:
-    def apply(self, envelope, headers):
-        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-        get_security_header(envelope).append(WSU.Timestamp(WSU.Created(stamp(now)), WSU.Expires(stamp(now + datetime.timedelta(minutes=5)))))
-        return envelope, headers
-    def verify(self, envelope):
-        return envelope
-
+${ZEEP_TIMESTAMP}
 def signed_client(wsdl, cert, key, ca, server_cert, **options):
     class SignedByServer(BinarySignature):
         def verify(self, envelope):

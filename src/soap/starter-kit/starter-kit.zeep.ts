@@ -1,4 +1,19 @@
 /**
+ * The WS-Security Timestamp a zeep client adds to each request (five minutes), as Python: the kit's
+ * script ships it, and the platform's tests put it before their own zeep clients.
+ */
+export const ZEEP_TIMESTAMP = String.raw`stamp = lambda t: t.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+class Timestamp:
+    def apply(self, envelope, headers):
+        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        get_security_header(envelope).append(WSU.Timestamp(WSU.Created(stamp(now)), WSU.Expires(stamp(now + datetime.timedelta(minutes=5)))))
+        return envelope, headers
+    def verify(self, envelope):
+        return envelope
+`;
+
+/**
  * The kit's call-sample.py: sends one of the kit's sample requests with zeep (Debian python3-zeep and
  * python3-xmlsec), signed as the README describes, over mutual TLS with the PEM files of step 1, and
  * checks that the answer is signed by a certificate the kit's CA issued (openssl verify). Stock tools
@@ -23,16 +38,7 @@ from zeep.wsse.utils import WSU, get_security_header
 SOAP = '{http://schemas.xmlsoap.org/soap/envelope/}'
 WSSE = '{http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd}'
 CA = 'certs/server-ca.pem'
-stamp = lambda t: t.strftime('%Y-%m-%dT%H:%M:%SZ')
-
-class Timestamp:
-    def apply(self, envelope, headers):
-        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-        get_security_header(envelope).append(WSU.Timestamp(WSU.Created(stamp(now)), WSU.Expires(stamp(now + datetime.timedelta(minutes=5)))))
-        return envelope, headers
-    def verify(self, envelope):
-        return envelope
-
+${ZEEP_TIMESTAMP}
 class SignedByTheServer(BinarySignature):
     """The answer must be signed by the certificate it carries, and the kit's CA must have issued that certificate."""
     def verify(self, envelope):
