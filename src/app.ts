@@ -8,11 +8,11 @@ import { openDatabase, sqliteFile } from './db/data-source';
 import type { PlatformKey } from './delivery/platform-key';
 import { RetentionService } from './delivery/retention.service';
 import type { IngestService } from './ingest/ingest.service';
-import { createIngestService, createVeeRunner, createWeekdayTotals, type IngestDeps } from './ingest/ingest.wiring';
+import type { IngestDeps } from './ingest/ingest.wiring';
 import type { VeeRunner } from './vee/vee.runner';
 import type { WeekdayTotalsStore } from './vee/weekday-totals';
 import { LseParserPool } from './ingest/lse-parser.thread';
-import { RegistryImportService } from './registry/registry-import.service';
+import type { RegistryImportService } from './registry/registry-import.service';
 import { RegistryService } from './registry/registry.service';
 import type { ClientCa } from './security/client-ca';
 import type { DevelopmentSetup } from './security/development-setup';
@@ -25,7 +25,7 @@ import { HanMessageService } from './han/han-message.service';
 import { HanMessageStatusService } from './han/han-message-status.service';
 import { hanDispatchEnds } from './tdsp/dispatch-outcomes';
 import { DispatchStore } from './tdsp/dispatch.store';
-import { DispatchWorker } from './tdsp/dispatch.worker';
+import type { DispatchWorker } from './tdsp/dispatch.worker';
 import type { SigningCredentials } from './security/ws-security.signer';
 import { WsSecurityPool } from './security/ws-security.pool';
 import type { RunningSoapServer } from './soap/soap-server';
@@ -33,7 +33,7 @@ import type { MockTdspFiles } from './tdsp/mock/mock-tdsp.wiring';
 import { publicUrlOnPort } from './soap/wsdl-address';
 import type { RunningFtpsServer } from './delivery/ftps/ftps-server';
 import type { StartedPortal } from './portal/portal.wiring';
-import { CredentialsService } from './security/credentials.service';
+import type { CredentialsService } from './security/credentials.service';
 import { FtpAccountsService, type FtpAccount } from './security/ftp-accounts.service';
 import { LoginThrottle } from './security/login-throttle';
 import { SeenSignatureStore } from './security/seen-signature.store';
@@ -100,7 +100,7 @@ export class App {
   registryImport(): Promise<RegistryImportService> {
     return this.once('registryImport', async () => {
       const statuses = await this.hanDeviceStatuses();
-      return new RegistryImportService(await this.db(), this.logger, { onMeterExchange: (manager, exchanges) => statuses.meterExchanged(manager, exchanges) });
+      return new (await import('./registry/registry-import.service')).RegistryImportService(await this.db(), this.logger, { onMeterExchange: (manager, exchanges) => statuses.meterExchanged(manager, exchanges) });
     });
   }
 
@@ -130,8 +130,7 @@ export class App {
     return this.once('dispatchWorker', async () => {
       const tdsp = this.config.tdsp;
       const tls = await this.tdspClientTls();
-      const { SignedSoapClient } = await import('./tdsp/signed-soap.client');
-      const { TdspClient } = await import('./tdsp/tdsp.client');
+      const [{ SignedSoapClient }, { TdspClient }, { DispatchWorker }] = await Promise.all([import('./tdsp/signed-soap.client'), import('./tdsp/tdsp.client'), import('./tdsp/dispatch.worker')]);
       const soap = new SignedSoapClient(await this.securityPool(), await this.identities.tdspSigner(), tdsp.timeoutMs);
       const client = new TdspClient(soap, await this.registry(), await this.credentials(), this.logger, { tls, callbackAddress: () => `${this.soapPublicUrl()}/TdspCallback` });
       const onEnd = hanDispatchEnds(await this.hanDeviceStatuses(), await this.hanMessageStatuses());
@@ -158,7 +157,7 @@ export class App {
 
   credentials(): Promise<CredentialsService> {
     return this.once('credentials', async () => {
-      return new CredentialsService(await this.db(), this.logger, () => this.clientCa());
+      return new (await import('./security/credentials.service')).CredentialsService(await this.db(), this.logger, () => this.clientCa());
     });
   }
 
@@ -182,17 +181,17 @@ export class App {
   }
 
   ingestService(): Promise<IngestService> {
-    return this.once('ingest', () => createIngestService(this.ingestDeps()));
+    return this.once('ingest', async () => (await import('./ingest/ingest.wiring')).createIngestService(this.ingestDeps()));
   }
 
   /** The VEE rules over each loaded file, and the findings they keep (src/vee/). */
   veeRunner(): Promise<VeeRunner> {
-    return this.once('vee', async () => createVeeRunner(this.ingestDeps(), await this.weekdayTotals()));
+    return this.once('vee', async () => (await import('./ingest/ingest.wiring')).createVeeRunner(this.ingestDeps(), await this.weekdayTotals()));
   }
 
   /** The daily totals VEE keeps for the High/Low Usage history (src/vee/weekday-totals.ts). */
   weekdayTotals(): Promise<WeekdayTotalsStore> {
-    return this.once('weekdayTotals', () => createWeekdayTotals(this.ingestDeps()));
+    return this.once('weekdayTotals', async () => (await import('./ingest/ingest.wiring')).createWeekdayTotals(this.ingestDeps()));
   }
 
   private ingestDeps(): IngestDeps {

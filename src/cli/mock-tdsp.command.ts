@@ -1,4 +1,3 @@
-import { ensureDevelopmentSetup } from '../security/development-setup';
 import { untilStopped, type Command } from './command';
 import { SmtError } from '../core/errors';
 
@@ -30,6 +29,8 @@ export const mockTdspCommand: Command = {
     let tdspKey = text('tdsp-key');
     if ((tdspCert === undefined) !== (tdspKey === undefined)) throw new SmtError('INPUT_INVALID', `--tdsp-cert and --tdsp-key go together.\nUsage: smt ${USAGE}`);
     if (tdspCert === undefined) {
+      // The development setup (certificates, keys) is loaded by the commands that make it only.
+      const { ensureDevelopmentSetup } = await import('../security/development-setup');
       const demo = (await ensureDevelopmentSetup(app)).demo.find((d) => d.kind === 'TDSP');
       if (!demo) throw new SmtError('INPUT_INVALID', `This data dir has no demo TDSP: give the TDSP's client certificate and key (--tdsp-cert, --tdsp-key).\nUsage: smt ${USAGE}`);
       tdspCert = demo.clientCertPath;

@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { SmtError } from '../core/errors';
-import { randomPassword, writeClientBundle } from '../security/client-bundle';
 import { ensureDevelopmentPki } from '../security/dev-pki';
-import { certificateInfo } from '../security/pki';
 import { requiredOption, type Command } from './command';
 
 const ISSUE_USAGE = 'pki issue --cn NAME --out DIR [--days N] [--password P]';
@@ -16,6 +14,7 @@ export const pkiInitCommand: Command = {
   allowPositionals: false,
   async run(_input, app, term) {
     const pki = await ensureDevelopmentPki(app.config.dataDir);
+    const { certificateInfo } = await import('../security/pki');
     const ca = certificateInfo(pki.ca.certPem);
     const server = certificateInfo(pki.server.certPem);
     app.logger.info('development PKI ready', { created: pki.created, dir: pki.dir, caFingerprint256: ca.fingerprint256 });
@@ -52,6 +51,8 @@ export const pkiIssueCommand: Command = {
     }
     const given = typeof values.password === 'string' ? values.password : null;
     if (given === '') throw new SmtError('INPUT_INVALID', `--password is empty; leave it out to get a random one.\nUsage: smt ${ISSUE_USAGE}`);
+    // node-forge comes with the bundle writer: loaded by this command only.
+    const { randomPassword, writeClientBundle } = await import('../security/client-bundle');
     const password = given ?? randomPassword();
     const pki = await ensureDevelopmentPki(app.config.dataDir);
     const bundle = await writeClientBundle(pki.ca, { commonName, outDir, days, pkcs12Password: password });

@@ -1,6 +1,5 @@
-import { describeDevelopmentSetup, ensureDevelopmentSetup } from '../security/development-setup';
 import { serveRole } from '../ops/ops-settings';
-import { describeRole, instanceLeases, makeInboundFolders, ROLE_PARTS, startApiPart, startHealthPart, startWorkerPart, type StartedPart } from '../serve/serve-roles';
+import type { StartedPart } from '../serve/serve-roles';
 import { untilStopped, type Command } from './command';
 
 export const serveCommand: Command = {
@@ -13,6 +12,9 @@ export const serveCommand: Command = {
   async run({ values }, app, term) {
     const pollMs = Math.max(1, Number(values['poll-seconds']) || 5) * 1000;
     const role = values.role === undefined ? app.config.ops.role : serveRole(String(values.role), '--role');
+    // Loaded here rather than with the command list: every other command starts without them.
+    const [{ describeDevelopmentSetup, ensureDevelopmentSetup }, { describeRole, instanceLeases, makeInboundFolders, ROLE_PARTS, startApiPart, startHealthPart, startWorkerPart }] =
+      await Promise.all([import('../security/development-setup'), import('../serve/serve-roles')]);
     const parts = ROLE_PARTS[role];
     const setup = await ensureDevelopmentSetup(app);
     await makeInboundFolders(app);

@@ -5,8 +5,6 @@ import { SmtError } from '../core/errors';
 import { daysWithData, esiidsServedBy } from '../registry/kit-samples.query';
 import type { Participant } from '../registry/registry.service';
 import { developmentPkiPaths } from '../security/dev-pki';
-import { writeStarterKit } from '../soap/starter-kit/starter-kit';
-import { checkKitAddresses, verifyStarterKit } from '../soap/starter-kit/starter-kit.verify';
 import { requiredOption, type Command } from './command';
 
 const USAGE = 'starter-kit --entity NAME --out DIR [--duns DUNS] [--server-ca FILE.pem] [--p12 FILE.p12 [--p12-password P]]\n'
@@ -53,6 +51,7 @@ export const starterKitCommand: Command = {
     const served = await esiidsServedBy(db, participant.kind, duns, today, SAMPLE_ESIIDS);
     const dataDays = await daysWithData(db, served.map((e) => e.esiid), 10);
 
+    const { writeStarterKit } = await import('../soap/starter-kit/starter-kit');
     const kit = await writeStarterKit({
       outDir, endpoint: `${app.config.soap.publicUrl}/MeterUsage`, entityName: participant.name, duns,
       requesterType: participant.kind === 'TDSP' ? 'TDSP' : 'ROR', serverCaPem, retentionDays: app.config.reports.retentionDays,
@@ -88,6 +87,7 @@ async function addressCheck(kitDir: string, keystore: { clientP12Path?: string; 
   const unchecked = 'These come from this shell\'s environment: if the platform runs with other settings, the kit names the wrong addresses.';
   if (!keystore.clientP12Path || keystore.p12Password === undefined) return [unchecked];
   try {
+    const { checkKitAddresses } = await kitVerifier();
     const warnings = await checkKitAddresses(kitDir, { p12Password: keystore.p12Password, timeoutMs: 3000 });
     return warnings.length === 0 ? ['The running platform serves the same SOAP addresses (checked with the kit\'s keystore).'] : warnings.map((w) => `WARNING ${w}`);
   } catch {
@@ -95,12 +95,17 @@ async function addressCheck(kitDir: string, keystore: { clientP12Path?: string; 
   }
 }
 
+/** The kit writer and verifier (XML signing, SOAP calls) are loaded by this command only: every other command starts without them. */
+function kitVerifier(): Promise<typeof import('../soap/starter-kit/starter-kit.verify')> {
+  return import('../soap/starter-kit/starter-kit.verify');
+}
+
 function source(setting: string): string {
   return process.env[setting]?.trim() ? 'from the environment' : 'the default: not set in this environment';
 }
 
 async function verifyKit(kitDir: string, options: { p12Password?: string; skipMessages: boolean }, term: Parameters<Command['run']>[2]): Promise<number> {
-  const { checks, warnings } = await verifyStarterKit(kitDir, options);
+  const { checks, warnings } = await (await kitVerifier()).verifyStarterKit(kitDir, options);
   const width = Math.max(...checks.map((c) => `${c.service} ${c.operation}`.length));
   const lines = [
     ...warnings.map((w) => `WARNING ${w}`),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../core/logger';
 import { linkIntoPlace, partialPathFor, writeFileAtomic } from './atomic-write';
-import { formatFingerprint, generatePgpKeyPair, readPrivateKey, type PrivateKey } from './pgp';
+import type { PrivateKey } from './pgp';
 
 export interface PlatformKey {
   privateKey: PrivateKey;
@@ -26,6 +26,8 @@ export function platformKeyPaths(dataDir: string): { privatePath: string; public
  */
 export async function loadOrCreatePlatformKey(dataDir: string, logger: Logger): Promise<PlatformKey> {
   const { privatePath, publicPath } = platformKeyPaths(dataDir);
+  // openpgp is loaded here rather than with the key's paths, which every command's start-up checks.
+  const { formatFingerprint, generatePgpKeyPair, readPrivateKey } = await import('./pgp');
   await fs.promises.mkdir(path.dirname(privatePath), { recursive: true, mode: 0o700 });
 
   let armored = await readIfExists(privatePath);

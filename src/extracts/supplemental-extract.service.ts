@@ -4,8 +4,7 @@ import { addDays, cptToday, reportSlots } from '../core/cpt';
 import { errorMessage, SmtError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { ExtractSubscription } from '../db/entities/extract-subscription.entity';
-import { readPublicKey } from '../delivery/pgp';
-import { ReportFileWriter, type DeliveredFile } from '../delivery/report-file.writer';
+import type { ReportFileWriter, DeliveredFile } from '../delivery/report-file.writer';
 import { AvailabilityStore, covers, type RorStretchRow } from '../availability/availability.store';
 import type { RegistryService } from '../registry/registry.service';
 import { csvHeader } from '../usage/report-csv';
@@ -147,6 +146,8 @@ export class SupplementalExtractService {
   private async recipient(subscription: ExtractSubscription): Promise<Recipient> {
     const participant = await this.registry.findParticipantByDuns(subscription.duns);
     if (!participant?.pgpPublicKey) throw new SmtError('INPUT_INVALID', `subscription ${subscription.duns}: the participant or its PGP key is gone; unsubscribe it or register a key`);
+    // The file writer and openpgp are loaded when an extract is written: the commands that only subscribe start faster.
+    const [{ ReportFileWriter }, { readPublicKey }] = await Promise.all([import('../delivery/report-file.writer'), import('../delivery/pgp')]);
     const writer = new ReportFileWriter({
       folder: path.join(this.ftpsRoot, subscription.duns, 'extracts'), reportName: 'IntervalMeterUsage', duns: subscription.duns,
       recipientKey: await readPublicKey(participant.pgpPublicKey, `the PGP key of ${participant.name}`), header: csvHeader(INTERVAL_HEADER),

@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { SmtError, errorMessage, isSmtError } from '../core/errors';
 import { makePrivateDir } from '../core/private-files';
-import { decryptToFile, type PrivateKey } from '../delivery/pgp';
+import type { PrivateKey } from '../delivery/pgp';
 
 /** One plain LSE file ready to parse, wherever it came from (a folder, a zip, a PGP message). */
 export interface LseSource {
@@ -114,6 +114,8 @@ async function openEncrypted(filePath: string, name: string, options: LseInputOp
   const decrypted = await newTempPath(options.tempDir);
   let keep = false;
   try {
+    // openpgp is loaded for encrypted inputs only: the commands that never meet one start faster.
+    const { decryptToFile } = await import('../delivery/pgp');
     const { bytes } = await decryptToFile(filePath, decrypted, options.platformKey, {
       maxBytes: options.maxFileBytes,
       displayName: name,

@@ -46,8 +46,8 @@ export async function startMetricsServer(options: MetricsServerOptions, logger: 
       return void readiness(options).then((problems) => answer(res, problems.length ? 503 : 200, problems.length ? `not ready: ${problems.join('; ')}\n` : 'ready\n'));
     }
     if (route === '/metrics') {
-      return void metricsRegistry.metrics().then(
-        (text) => answer(res, 200, text, metricsRegistry.contentType),
+      return void metricsRegistry().metrics().then(
+        (text) => answer(res, 200, text, metricsRegistry().contentType),
         (error) => {
           logger.warn('metrics: scrape failed', { error: errorMessage(error) });
           answer(res, 503, 'metrics unavailable: the database did not answer\n');
@@ -65,10 +65,10 @@ export async function startMetricsServer(options: MetricsServerOptions, logger: 
     });
     server.listen(options.port, options.host, () => resolve());
   });
-  registerQueueGauges(metricsRegistry, { db: options.db, ftpsRoot: options.ftpsRoot, role: options.role, instance: options.instance });
+  registerQueueGauges(metricsRegistry(), { db: options.db, ftpsRoot: options.ftpsRoot, role: options.role, instance: options.instance });
   const loadStats = options.loadStats ? new LoadStatsGauges({ db: options.db, ...options.loadStats }, logger) : null;
-  if (loadStats) loadStats.start(metricsRegistry);
-  else removeLoadStatsGauges(metricsRegistry);
+  if (loadStats) loadStats.start(metricsRegistry());
+  else removeLoadStatsGauges(metricsRegistry());
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 
 /**
  * The counters and histograms the platform's code feeds, per process. They live in one module so
@@ -6,35 +6,59 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  * without a metrics object threaded through it; the gauges read from the database at scrape time are
  * added by metrics.server.ts to the same registry.
  */
-export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry, prefix: 'smt_process_' });
+interface PlatformMetrics {
+  registry: Registry;
+  ingestRecords: Counter<'outcome'>;
+  ingestFiles: Counter<'status'>;
+  reportDuration: Histogram<'status'>;
+  refusals: Counter<'layer' | 'reason'>;
+}
 
-const ingestRecords = new Counter({
-  name: 'smt_ingest_records_total', help: 'LSE records processed by this instance, by outcome (loaded: result code 00; other: any other code or a rejected file)',
-  labelNames: ['outcome'] as const, registers: [metricsRegistry],
-});
-const ingestFiles = new Counter({
-  name: 'smt_ingest_files_total', help: 'LSE files processed by this instance, by status', labelNames: ['status'] as const, registers: [metricsRegistry],
-});
-const reportDuration = new Histogram({
-  name: 'smt_report_duration_seconds', help: 'From claiming a report request to finishing it, by outcome status (0: delivered)',
-  labelNames: ['status'] as const, buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800], registers: [metricsRegistry],
-});
-const refusals = new Counter({
-  name: 'smt_security_refusals_total', help: 'Calls refused by layer (tls: handshake; client: certificate or address; ws-security: the signed message) and reason',
-  labelNames: ['layer', 'reason'] as const, registers: [metricsRegistry],
-});
+let made: PlatformMetrics | null = null;
 
-// Series that exist from the start, so dashboards and alerts see zeros rather than nothing.
-for (const outcome of ['loaded', 'other']) ingestRecords.inc({ outcome }, 0);
-for (const status of ['loaded', 'rejected']) ingestFiles.inc({ status }, 0);
-reportDuration.zero({ status: '0' });
+/**
+ * Made on first use: prom-client takes about 15 ms to load, which the commands that never count
+ * (most of them) should not pay at start-up.
+ */
+function metrics(): PlatformMetrics {
+  if (made) return made;
+  const { Counter, Histogram, Registry, collectDefaultMetrics } = require('prom-client') as typeof import('prom-client');
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'smt_process_' });
+  const ingestRecords = new Counter({
+    name: 'smt_ingest_records_total', help: 'LSE records processed by this instance, by outcome (loaded: result code 00; other: any other code or a rejected file)',
+    labelNames: ['outcome'] as const, registers: [registry],
+  });
+  const ingestFiles = new Counter({
+    name: 'smt_ingest_files_total', help: 'LSE files processed by this instance, by status', labelNames: ['status'] as const, registers: [registry],
+  });
+  const reportDuration = new Histogram({
+    name: 'smt_report_duration_seconds', help: 'From claiming a report request to finishing it, by outcome status (0: delivered)',
+    labelNames: ['status'] as const, buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800], registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'smt_security_refusals_total', help: 'Calls refused by layer (tls: handshake; client: certificate or address; ws-security: the signed message) and reason',
+    labelNames: ['layer', 'reason'] as const, registers: [registry],
+  });
+  // Series that exist from the start, so dashboards and alerts see zeros rather than nothing.
+  for (const outcome of ['loaded', 'other']) ingestRecords.inc({ outcome }, 0);
+  for (const status of ['loaded', 'rejected']) ingestFiles.inc({ status }, 0);
+  reportDuration.zero({ status: '0' });
+  made = { registry, ingestRecords, ingestFiles, reportDuration, refusals };
+  return made;
+}
+
+/** The registry /metrics serves: these series, and the gauges metrics.server.ts adds. */
+export function metricsRegistry(): Registry {
+  return metrics().registry;
+}
 
 /**
  * Counts LSE records processed (call once per file, with the file's record counts by result code;
  * `smt serve` calls it from the inbound folder worker for every file it loads).
  */
 export function countIngestedRecords(byCode: Record<string, number>, fileStatus: 'loaded' | 'rejected', totalIfRejected = 0): void {
+  const { ingestFiles, ingestRecords } = metrics();
   ingestFiles.inc({ status: fileStatus });
   if (fileStatus === 'rejected') {
     if (totalIfRejected > 0) ingestRecords.inc({ outcome: 'other' }, totalIfRejected);
@@ -45,14 +69,14 @@ export function countIngestedRecords(byCode: Record<string, number>, fileStatus:
 
 /** Records how long one report request took, claim to finish. */
 export function observeReportDuration(seconds: number, status: string): void {
-  reportDuration.observe({ status }, seconds);
+  metrics().reportDuration.observe({ status }, seconds);
 }
 
 export type RefusalLayer = 'tls' | 'client' | 'ws-security';
 
 /** Counts a refused call; `reason` must come from a small fixed set (an error code, a category), never free text. */
 export function countRefusal(layer: RefusalLayer, reason: string): void {
-  refusals.inc({ layer, reason });
+  metrics().refusals.inc({ layer, reason });
 }
 
 /** The TLS refusal categories, from the operator-facing reason text of tls-refusal-log.ts. */

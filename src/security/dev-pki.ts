@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makePrivateDir } from '../core/private-files';
 import { PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, writeFileWithMode } from './key-file';
-import { createCertificateAuthority, issueCertificate, type CertificateAndKey } from './pki';
+import type { CertificateAndKey, issueCertificate } from './pki';
 
 export interface DevelopmentPkiPaths {
   dir: string;
@@ -23,6 +23,11 @@ export interface DevelopmentPki extends DevelopmentPkiPaths {
 export const DEV_CA_COMMON_NAME = 'smt-platform development CA';
 const CA_YEARS = 10;
 const SERVER_DAYS = 730;
+
+/** The certificate maker (node-forge), loaded when a certificate is made: reading the PKI's paths and files needs none. */
+function certificateMaker(): Promise<typeof import('./pki')> {
+  return import('./pki');
+}
 
 export function developmentPkiPaths(dataDir: string): DevelopmentPkiPaths {
   const dir = path.join(dataDir, 'pki');
@@ -63,7 +68,7 @@ export async function ensureDevelopmentPki(dataDir: string): Promise<Development
  * paired with another process's certificate. Returns false when another process got there first.
  */
 async function publishNewPki(dataDir: string, paths: DevelopmentPkiPaths): Promise<boolean> {
-  const ca = await createCertificateAuthority(DEV_CA_COMMON_NAME, CA_YEARS);
+  const ca = await (await certificateMaker()).createCertificateAuthority(DEV_CA_COMMON_NAME, CA_YEARS);
   const server = await newServerCertificate(ca);
   await makePrivateDir(dataDir);
   const scratch = path.join(dataDir, `.pki-${crypto.randomBytes(6).toString('hex')}`);
@@ -102,14 +107,14 @@ export async function ensureDevelopmentCertificate(dataDir: string, name: Develo
   const keyPath = path.join(pki.dir, `${name}.key`);
   const existing = await readPair(certPath, keyPath);
   if (existing) return { ...existing, certPath, keyPath };
-  const issued = await issueCertificate(pki.ca, FURTHER_CERTIFICATES[name]);
+  const issued = await (await certificateMaker()).issueCertificate(pki.ca, FURTHER_CERTIFICATES[name]);
   await writeFileWithMode(keyPath, issued.keyPem, PRIVATE_FILE_MODE);
   await writeFileWithMode(certPath, issued.certPem, PUBLIC_FILE_MODE);
   return { certPem: issued.certPem, keyPem: issued.keyPem, certPath, keyPath };
 }
 
-function newServerCertificate(ca: CertificateAndKey): Promise<CertificateAndKey> {
-  return issueCertificate(ca, { commonName: 'localhost', kind: 'server', hostnames: ['localhost'], ips: ['127.0.0.1'], days: SERVER_DAYS });
+async function newServerCertificate(ca: CertificateAndKey): Promise<CertificateAndKey> {
+  return (await certificateMaker()).issueCertificate(ca, { commonName: 'localhost', kind: 'server', hostnames: ['localhost'], ips: ['127.0.0.1'], days: SERVER_DAYS });
 }
 
 async function readPair(certPath: string, keyPath: string): Promise<CertificateAndKey | null> {
