@@ -225,7 +225,7 @@ export class App {
       // SQLite and PostgreSQL reports are read and turned into CSV in threads, each on a connection of its own.
       const { type, url } = this.config.db;
       const producer = type === 'mssql' ? new InProcessCsvProducer(() => this.usageSource())
-        : new ThreadedCsvProducer(type === 'sqlite' ? { type, file: sqliteFile(this.config) } : { type, url: url! }, this.config.reports.csvThreads);
+        : new ThreadedCsvProducer(type === 'sqlite' ? { type, file: sqliteFile(this.config) } : { type, url: url! }, this.config.reports.csvThreads).warm();
       this.closers.push(() => producer.close());
       // A report that asks for platform estimates gets the missing ones made first (src/estimation/).
       const estimation = new EstimationService(await this.db());
