@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { dayStats } from '../../src/vee/vee-day';
+import { bucketOf, memberTotals, withMember } from '../../src/vee/weekday-buckets';
 import { dayNumber, keepDay, weekdayOf } from '../../src/vee/weekday-totals';
 import { addDays } from '../../src/core/cpt';
 import { ESTIMATED_FLAG } from '../../src/ingest/lse-record';
@@ -58,15 +59,22 @@ export function prefillDays(file: string, esiids: string[], firstDay: string, da
     const day = addDays(firstDay, d);
     daysOf.set(weekdayOf(day), [...(daysOf.get(weekdayOf(day)) ?? []), dayNumber(day)]);
   }
-  // Merged into the rows an earlier prefill of other days kept.
-  const kept = db.prepare('SELECT totals FROM vee_weekday_total WHERE weekday = ? AND esiid = ?').pluck();
-  const keep = db.prepare('INSERT INTO vee_weekday_total (weekday, esiid, totals) VALUES (?, ?, ?) ON CONFLICT (weekday, esiid) DO UPDATE SET totals = excluded.totals');
+  // Merged into the buckets an earlier prefill of other days kept.
+  const kept = db.prepare('SELECT members FROM vee_weekday_bucket WHERE weekday = ? AND bucket = ?').pluck();
+  const keep = db.prepare('INSERT INTO vee_weekday_bucket (weekday, bucket, members) VALUES (?, ?, ?) ON CONFLICT (weekday, bucket) DO UPDATE SET members = excluded.members');
+  const buckets = new Map<string, string[]>();
+  for (const id of esiids) buckets.set(bucketOf(id), [...(buckets.get(bucketOf(id)) ?? []), id]);
   db.transaction(() => {
     for (const [weekday, dayNumbers] of daysOf) {
-      for (const id of esiids) {
-        let row = kept.get(weekday, id) as Buffer | undefined;
-        for (const n of dayNumbers) row = keepDay(row, n, totalWh);
-        keep.run(weekday, id, row);
+      for (const [key, members] of buckets) {
+        const stored = kept.get(weekday, key) as Uint8Array | undefined;
+        let bucket = stored;
+        for (const id of members) {
+          let row: Uint8Array | undefined = memberTotals(bucket, id);
+          for (const n of dayNumbers) row = keepDay(row, n, totalWh);
+          bucket = withMember(bucket, bucket !== stored, id, row!);
+        }
+        keep.run(weekday, key, bucket);
       }
     }
   })();

@@ -44,7 +44,7 @@ export async function dropDatabase(server: string, name: string): Promise<void> 
   await withClient(server, (c) => dropScratchDatabase(c, name));
 }
 
-const COPIED_TABLES = ['market_participant', 'participant_duns', 'esiid', 'rep_of_record', 'interval_day', 'vee_weekday_total'];
+const COPIED_TABLES = ['market_participant', 'participant_duns', 'esiid', 'rep_of_record', 'interval_day', 'vee_weekday_bucket'];
 
 /**
  * Copies the benchmark tables of an embedded database into a migrated PostgreSQL one through text

@@ -58,12 +58,13 @@ import { JobLease } from './entities/job-lease.entity';
 import { JobLeases1764720004000 } from './migrations/1764720004000-job-leases';
 import { DropEsiidTdspIndex1764720007600 } from './migrations/1764720007600-drop-esiid-tdsp-index';
 import { JobLeaseRetries1764720007610 } from './migrations/1764720007610-job-lease-retries';
+import { VeeWeekdayBuckets1764720007700 } from './migrations/1764720007700-vee-weekday-buckets';
 import { IntervalPartitions1764720005000 } from './migrations/1764720005000-interval-partitions';
 
 export const entities = [MarketParticipant, ParticipantDuns, Esiid, RepOfRecord, IngestFile, IngestRejection, ReportRequest, ReportFile, DailyPosting,
   ParticipantCertificate, ParticipantIp, RevokedCertificate, ParticipantPassword, HanDevice, HanDeviceEvent, TdspDispatch,
   HanMessage, HanMessageTarget, HanMessageStatus, SeenSignature, LoginFailure, LoginLock, ...portalEntities, JobLease, VeeFindingRow, IngestFileQuality, PlatformEstimate, ExtractSubscription];
-export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000, HanDevices1764547200000, HanMessages1764633600000, TrustState1764720000000, ReportFairness1764720000500, HanCancellations1764720000700, Portal1764720001000, PortalAdmins1764720001100, PortalAccounts1764720002000, HanRequestChannel1764720003000, PortalFriends1764720003100, JobLeases1764720004000, IntervalPartitions1764720005000, VeeFindings1764720006000, IngestFileQuality1764720006100, PlatformEstimates1764720006200, ExtractSubscriptions1764720006300, EsiidDataKeys1764720007000, LoadProfileEstimates1764720007100, RepOfRecordFillfactor1764720007300, IngestFileLoader1764720007310, IngestFileTimes1764720007400, VeeWeekdayTotals1764720007500, DropEsiidTdspIndex1764720007600, JobLeaseRetries1764720007610];
+export const migrations = [InitialSchema1764201600000, ReportRequests1764288000000, Credentials1764374400000, ParticipantPasswords1764460800000, HanDevices1764547200000, HanMessages1764633600000, TrustState1764720000000, ReportFairness1764720000500, HanCancellations1764720000700, Portal1764720001000, PortalAdmins1764720001100, PortalAccounts1764720002000, HanRequestChannel1764720003000, PortalFriends1764720003100, JobLeases1764720004000, IntervalPartitions1764720005000, VeeFindings1764720006000, IngestFileQuality1764720006100, PlatformEstimates1764720006200, ExtractSubscriptions1764720006300, EsiidDataKeys1764720007000, LoadProfileEstimates1764720007100, RepOfRecordFillfactor1764720007300, IngestFileLoader1764720007310, IngestFileTimes1764720007400, VeeWeekdayTotals1764720007500, DropEsiidTdspIndex1764720007600, JobLeaseRetries1764720007610, VeeWeekdayBuckets1764720007700];
 
 export function sqliteFile(config: Config): string {
   return path.join(config.dataDir, 'smt.sqlite');

@@ -1,15 +1,16 @@
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/sqlite-settings';
 import { applyIngestPragmas } from '../ingest/sqlite-ingest.store';
-import { ChangedRows, type WeekdayRows, type WeekdayTotalsStore } from './weekday-totals';
+import { bucketOf, WeekdayBuckets } from './weekday-buckets';
+import type { WeekdayRows, WeekdayTotalsStore } from './weekday-totals';
 
-/** Up to this many ESI IDs a weekday's rows are read by key look-ups; beyond it, one key range is cheaper. */
-const LOOKUP_LIMIT = 5_000;
+/** Up to this many buckets are read by key look-ups; beyond it, one key range is cheaper. */
+const LOOKUP_LIMIT = 50;
 
 /**
  * VEE's weekday totals on the embedded database: a connection of its own with the ingest
  * connection's settings (it writes after each load), prepared statements and raw rows. A TDSP's
- * day is one key range of its weekday's rows; a few ESI IDs are looked up one by one.
+ * day is one key range of its weekday's buckets; a few buckets are looked up one by one.
  */
 export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
   private readonly db: Database.Database;
@@ -21,30 +22,33 @@ export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
     this.db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     // The same durability as the load it follows, and no WAL checkpoint of the load's pages forced on this connection's small commits.
     applyIngestPragmas(this.db);
-    this.one = this.db.prepare('SELECT totals FROM vee_weekday_total WHERE weekday = ? AND esiid = ?').pluck();
-    this.range = this.db.prepare('SELECT esiid, totals FROM vee_weekday_total WHERE weekday = ? AND esiid BETWEEN ? AND ?').raw();
+    this.one = this.db.prepare('SELECT members FROM vee_weekday_bucket WHERE weekday = ? AND bucket = ?').pluck();
+    this.range = this.db.prepare('SELECT bucket, members FROM vee_weekday_bucket WHERE weekday = ? AND bucket BETWEEN ? AND ?').raw();
     // An existing row is updated in place (REPLACE would delete and insert it).
-    this.put = this.db.prepare('INSERT INTO vee_weekday_total (weekday, esiid, totals) VALUES (?, ?, ?) ON CONFLICT (weekday, esiid) DO UPDATE SET totals = excluded.totals');
+    this.put = this.db.prepare('INSERT INTO vee_weekday_bucket (weekday, bucket, members) VALUES (?, ?, ?) ON CONFLICT (weekday, bucket) DO UPDATE SET members = excluded.members');
   }
 
   async open(weekday: number, esiids: ReadonlySet<string>): Promise<WeekdayRows> {
+    const wanted = new Set<string>();
+    for (const esiid of esiids) wanted.add(bucketOf(esiid));
     const read = new Map<string, Uint8Array>();
-    if (esiids.size <= LOOKUP_LIMIT) {
-      for (const esiid of esiids) {
-        const bytes = this.one.get(weekday, esiid) as Buffer | undefined;
-        if (bytes) read.set(esiid, bytes);
+    if (wanted.size <= LOOKUP_LIMIT) {
+      for (const bucket of wanted) {
+        const members = this.one.get(weekday, bucket) as Buffer | undefined;
+        if (members) read.set(bucket, members);
       }
     } else {
       let low = '\uffff', high = '';
-      for (const e of esiids) {
-        if (e < low) low = e;
-        if (e > high) high = e;
+      for (const b of wanted) {
+        if (b < low) low = b;
+        if (b > high) high = b;
       }
-      for (const [esiid, bytes] of this.range.all(weekday, low, high) as [string, Buffer][]) if (esiids.has(esiid)) read.set(esiid, bytes);
+      for (const [bucket, members] of this.range.all(weekday, low, high) as [string, Buffer][]) if (wanted.has(bucket)) read.set(bucket, members);
     }
-    return new ChangedRows(read, async (changed) => this.db.transaction(() => {
-      for (const [esiid, row] of changed) this.put.run(weekday, esiid, row);
-    })());
+    // The write takes the database's write lock before it reads the buckets again, so no other writer changes one in between.
+    return new WeekdayBuckets(read, async (rows) => this.db.transaction(() => {
+      for (const bucket of rows.changedBuckets()) this.put.run(weekday, bucket, rows.merged(bucket, this.one.get(weekday, bucket) as Buffer | undefined));
+    }).immediate());
   }
 
   async close(): Promise<void> {

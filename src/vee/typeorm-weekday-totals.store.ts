@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
-import { ChangedRows, type WeekdayRows, type WeekdayTotalsStore } from './weekday-totals';
+import type { DataSource, EntityManager } from 'typeorm';
+import { bucketOf, WeekdayBuckets } from './weekday-buckets';
+import type { WeekdayRows, WeekdayTotalsStore } from './weekday-totals';
 
 /** Stays under SQL Server's 2,100 parameters and SQLite's default limits. */
 const CHUNK = 500;
@@ -8,23 +9,34 @@ const CHUNK = 500;
 export class TypeormWeekdayTotalsStore implements WeekdayTotalsStore {
   constructor(private readonly db: DataSource) {}
 
-  async open(weekday: number, wanted: ReadonlySet<string>): Promise<WeekdayRows> {
-    const read = new Map<string, Uint8Array>();
-    const esiids = [...wanted];
-    for (let i = 0; i < esiids.length; i += CHUNK) {
-      const part = esiids.slice(i, i + CHUNK);
-      const found = await this.db.createQueryBuilder().select(['esiid', 'totals']).from('vee_weekday_total', 't')
-        .where('weekday = :weekday AND esiid IN (:...part)', { weekday, part }).getRawMany();
-      for (const r of found) read.set(r.esiid, r.totals as Uint8Array);
-    }
-    return new ChangedRows(read, (rows) => this.db.transaction(async (m) => {
-      const changed = [...rows];
+  async open(weekday: number, esiids: ReadonlySet<string>): Promise<WeekdayRows> {
+    const wanted = new Set<string>();
+    for (const esiid of esiids) wanted.add(bucketOf(esiid));
+    const read = await readBuckets(this.db.manager, weekday, [...wanted]);
+    return new WeekdayBuckets(read, (rows) => this.db.transaction(async (m) => {
+      // The weekday's lock row: writers of one weekday's buckets take turns, so none writes over a
+      // bucket another changed after this file read it (a bucket that is new has no row to lock).
+      await m.createQueryBuilder().update('vee_weekday_lock').set({ weekday }).where('weekday = :weekday', { weekday }).execute();
+      const changed = rows.changedBuckets();
+      const stored = await readBuckets(m, weekday, changed);
       for (let i = 0; i < changed.length; i += CHUNK) {
         const part = changed.slice(i, i + CHUNK);
-        await m.createQueryBuilder().delete().from('vee_weekday_total').where('weekday = :weekday AND esiid IN (:...esiids)', { weekday, esiids: part.map(([e]) => e) }).execute();
-        await m.createQueryBuilder().insert().into('vee_weekday_total', ['weekday', 'esiid', 'totals'])
-          .values(part.map(([esiid, totals]) => ({ weekday, esiid, totals }))).execute();
+        await m.createQueryBuilder().delete().from('vee_weekday_bucket').where('weekday = :weekday AND bucket IN (:...part)', { weekday, part }).execute();
+        await m.createQueryBuilder().insert().into('vee_weekday_bucket', ['weekday', 'bucket', 'members'])
+          .values(part.map((bucket) => ({ weekday, bucket, members: Buffer.from(rows.merged(bucket, stored.get(bucket))) }))).execute();
       }
     }));
   }
+}
+
+/** The stored buckets among `buckets` of a weekday. */
+export async function readBuckets(m: EntityManager, weekday: number, buckets: string[]): Promise<Map<string, Uint8Array>> {
+  const read = new Map<string, Uint8Array>();
+  for (let i = 0; i < buckets.length; i += CHUNK) {
+    const part = buckets.slice(i, i + CHUNK);
+    const found = await m.createQueryBuilder().select(['bucket', 'members']).from('vee_weekday_bucket', 'b')
+      .where('weekday = :weekday AND bucket IN (:...part)', { weekday, part }).getRawMany();
+    for (const r of found) read.set(r.bucket, r.members as Uint8Array);
+  }
+  return read;
 }

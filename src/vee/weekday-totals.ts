@@ -1,15 +1,15 @@
 /**
- * The daily consumption totals VEE keeps for the High/Low Usage rule's history, one row per ESI ID
- * and weekday (table vee_weekday_total): the row holds that weekday's whole-day totals of the most
- * recent weeks, so a file's history is one small row per record instead of a day's intervals for
- * each week compared with.
+ * The daily consumption totals VEE keeps for the High/Low Usage rule's history, per ESI ID and
+ * weekday: that weekday's whole-day totals of the most recent weeks, packed, so a file's history is
+ * a few bytes per record instead of a day's intervals for each week compared with. They are stored
+ * in buckets of ESI IDs (weekday-buckets.ts).
  */
 
 /** Weeks a row keeps: the most SMT_VEE_HISTORY_WEEKS allows (12) and the day itself. */
 export const KEPT_WEEKS = 13;
 /** A day that was not whole (blank intervals): kept so a later version can replace it, never compared with. */
 const NOT_WHOLE = -1;
-const ENTRY_BYTES = 8;
+export const ENTRY_BYTES = 8;
 const DAY_MS = 86_400_000;
 
 /** One ESI ID's kept totals of one weekday, newest day first, decoded (for reading them out). */
@@ -102,30 +102,8 @@ export interface WeekdayRows {
   save(): Promise<void>;
 }
 
-/** Where the rows are kept (src/vee/sqlite-weekday-totals.store.ts, typeorm-weekday-totals.store.ts). */
+/** Where the totals are kept (src/vee/sqlite-weekday-totals.store.ts, typeorm-weekday-totals.store.ts). */
 export interface WeekdayTotalsStore {
   /** The rows of `esiids` for one weekday (weekdayOf), ready to have days kept. */
   open(weekday: number, esiids: ReadonlySet<string>): Promise<WeekdayRows>;
-}
-
-/** WeekdayRows for the stores: they read the rows into it and say how to write back what changed. */
-export class ChangedRows implements WeekdayRows {
-  private readonly changed = new Map<string, Buffer>();
-
-  constructor(
-    private readonly read: Map<string, Uint8Array>,
-    private readonly write: (changed: ReadonlyMap<string, Buffer>) => Promise<void>,
-  ) {}
-
-  save(): Promise<void> {
-    return this.write(this.changed);
-  }
-
-  before(esiid: string): Uint8Array | undefined {
-    return this.read.get(esiid);
-  }
-
-  keep(esiid: string, operatingDay: string, totalWh: number | null): void {
-    this.changed.set(esiid, keepDay(this.changed.get(esiid) ?? this.read.get(esiid), dayNumber(operatingDay), totalWh));
-  }
 }

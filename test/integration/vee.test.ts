@@ -6,6 +6,7 @@ import { CliHarness, importRegistryFixtures } from '../support/cli-harness';
 import { engineHarness } from '../support/engine-harness';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
+import { bucketMembers } from '../../src/vee/weekday-buckets';
 import { dayNumber, decodeEntries, weekdayOf } from '../../src/vee/weekday-totals';
 
 const TDSP = '100000001';
@@ -40,12 +41,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     const totalsOn = async (day: string): Promise<string[]> => {
       const app = createApp(loadConfig({ ...process.env, ...cli.env, SMT_DATA_DIR: cli.dataDir }));
       try {
-        const rows = await (await app.db()).query(`SELECT esiid, totals FROM vee_weekday_total WHERE weekday = ${weekdayOf(day)} ORDER BY esiid`);
-        return rows.flatMap((r: { esiid: string; totals: Uint8Array }) => {
-          const entries = decodeEntries(r.totals);
+        const rows = await (await app.db()).query(`SELECT bucket, members FROM vee_weekday_bucket WHERE weekday = ${weekdayOf(day)} ORDER BY bucket`);
+        return rows.flatMap((r: { bucket: string; members: Uint8Array }) => bucketMembers(r.bucket, r.members).flatMap((m) => {
+          const entries = decodeEntries(m.totals);
           const at = entries.days.indexOf(dayNumber(day));
-          return at < 0 ? [] : [`${r.esiid} ${entries.totals[at]}`];
-        });
+          return at < 0 ? [] : [`${m.esiid} ${entries.totals[at]}`];
+        }));
       } finally {
         await app.close();
       }

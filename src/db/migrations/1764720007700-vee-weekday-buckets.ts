@@ -1,0 +1,87 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { readBuckets } from '../../vee/typeorm-weekday-totals.store';
+import { bucketMembers, bucketOf, withMember } from '../../vee/weekday-buckets';
+
+/** Rows moved per step: a large history is never held whole. */
+const PAGE = 5_000;
+/** Rows a statement inserts or deletes (SQL Server takes at most 2,100 parameters a statement). */
+const INSERT_ROWS = 500;
+
+/**
+ * VEE's weekday totals move from one row per ESI ID and weekday (vee_weekday_total) to one row per
+ * weekday and ESI ID prefix (vee_weekday_bucket, src/vee/weekday-buckets.ts): a TDSP's day is then
+ * hundreds of rows to read and write instead of one per ESI ID. vee_weekday_lock has a row per
+ * weekday, which server-database writers lock to take turns on a weekday's buckets. The kept totals
+ * are carried over, byte for byte.
+ */
+export class VeeWeekdayBuckets1764720007700 implements MigrationInterface {
+  name = 'VeeWeekdayBuckets1764720007700';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE vee_weekday_bucket (
+      weekday INTEGER NOT NULL,
+      bucket VARCHAR(64) NOT NULL,
+      members ${blobType(q)} NOT NULL,
+      PRIMARY KEY (weekday, bucket)
+    )${withoutRowid(q)}`);
+    await q.query('CREATE TABLE vee_weekday_lock (weekday INTEGER NOT NULL PRIMARY KEY)');
+    await insertRows(q, 'vee_weekday_lock', [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday })));
+    await copyPages(q, 'vee_weekday_total', 'esiid', 'totals', async (weekday, rows) => {
+      // A bucket's members mostly come in one page; one begun on an earlier page is completed and written again.
+      const buckets = await readBuckets(q.manager, weekday, [...new Set(rows.map((r) => bucketOf(r.key)))]);
+      const begun = [...buckets.keys()];
+      for (let i = 0; i < begun.length; i += INSERT_ROWS) {
+        await q.manager.createQueryBuilder().delete().from('vee_weekday_bucket').where('weekday = :weekday AND bucket IN (:...part)', { weekday, part: begun.slice(i, i + INSERT_ROWS) }).execute();
+      }
+      for (const r of rows) {
+        const key = bucketOf(r.key);
+        buckets.set(key, withMember(buckets.get(key), false, r.key, r.value));
+      }
+      await insertRows(q, 'vee_weekday_bucket', [...buckets].map(([bucket, members]) => ({ weekday, bucket, members: Buffer.from(members) })));
+    });
+    await q.query('DROP TABLE vee_weekday_total');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE vee_weekday_total (
+      weekday INTEGER NOT NULL,
+      esiid VARCHAR(64) NOT NULL,
+      totals ${blobType(q)} NOT NULL,
+      PRIMARY KEY (weekday, esiid)
+    )${withoutRowid(q)}`);
+    await copyPages(q, 'vee_weekday_bucket', 'bucket', 'members', (weekday, rows) =>
+      insertRows(q, 'vee_weekday_total', rows.flatMap((r) => bucketMembers(r.key, r.value).map((m) => ({ weekday, esiid: m.esiid, totals: Buffer.from(m.totals) })))));
+    await q.query('DROP TABLE vee_weekday_lock');
+    await q.query('DROP TABLE vee_weekday_bucket');
+  }
+}
+
+function blobType(q: QueryRunner): string {
+  const type = q.connection.options.type;
+  return type === 'postgres' ? 'BYTEA' : type === 'mssql' ? 'VARBINARY(MAX)' : 'BLOB';
+}
+
+/** On SQLite, WITHOUT ROWID keeps a weekday's rows together in key order, as interval_day keeps a day's. */
+function withoutRowid(q: QueryRunner): string {
+  return q.connection.options.type === 'better-sqlite3' ? ' WITHOUT ROWID' : '';
+}
+
+/** Every row of `table`, weekday by weekday, in key order, a page at a time. */
+async function copyPages(q: QueryRunner, table: string, key: string, value: string, copy: (weekday: number, rows: { key: string; value: Uint8Array }[]) => Promise<void>): Promise<void> {
+  for (let weekday = 0; weekday < 7; weekday++) {
+    for (let after = ''; ;) {
+      const page = await q.manager.createQueryBuilder().select([key, value]).from(table, 't')
+        .where(`weekday = :weekday AND ${key} > :after`, { weekday, after }).orderBy(key).limit(PAGE).getRawMany();
+      if (page.length === 0) break;
+      await copy(weekday, page.map((r) => ({ key: r[key] as string, value: r[value] as Uint8Array })));
+      after = page[page.length - 1][key];
+    }
+  }
+}
+
+/** Inserts rows INSERT_ROWS at a time. */
+async function insertRows(q: QueryRunner, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+    await q.manager.createQueryBuilder().insert().into(table, Object.keys(rows[0]!)).values(rows.slice(i, i + INSERT_ROWS)).execute();
+  }
+}

@@ -1,0 +1,137 @@
+import { dayNumber, ENTRY_BYTES, KEPT_WEEKS, keepDay, type WeekdayRows } from './weekday-totals';
+
+/**
+ * VEE's weekday totals are kept in buckets (table vee_weekday_bucket): one row per weekday and ESI ID
+ * prefix (all but the last two characters), holding the totals of every ESI ID of that prefix, at
+ * most 62 × 62 + 62 of them and 100 for digits. A TDSP's day is then hundreds of rows to read and
+ * write instead of one per ESI ID, which is what the per-row cost of a database made expensive.
+ *
+ * A bucket is its members in suffix order, each a fixed MEMBER_BYTES: the suffix (two bytes, the
+ * second 0 for a one-character ESI ID), the count of kept days, then KEPT_WEEKS entries (the packed
+ * totals of weekday-totals.ts, newest first; unused ones zero). Fixed sizes let a member's totals be
+ * read and replaced in place.
+ */
+const SUFFIX_BYTES = 2;
+const HEAD_BYTES = SUFFIX_BYTES + 1;
+export const MEMBER_BYTES = HEAD_BYTES + KEPT_WEEKS * ENTRY_BYTES;
+
+/** The bucket an ESI ID's totals are kept in. */
+export function bucketOf(esiid: string): string {
+  return esiid.slice(0, -SUFFIX_BYTES);
+}
+
+/** The suffix as the two bytes the bucket orders by. */
+function suffixCode(esiid: string): number {
+  const at = esiid.length >= SUFFIX_BYTES ? esiid.length - SUFFIX_BYTES : 0;
+  return (esiid.charCodeAt(at) << 8) | (esiid.length - at > 1 ? esiid.charCodeAt(at + 1) : 0);
+}
+
+/** Where the ESI ID's member starts in the bucket, or where it would go, encoded as -(place) - 1. */
+function memberAt(bucket: Uint8Array, esiid: string): number {
+  const code = suffixCode(esiid);
+  let low = 0, high = bucket.byteLength / MEMBER_BYTES - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const at = mid * MEMBER_BYTES;
+    const found = (bucket[at]! << 8) | bucket[at + 1]!;
+    if (found === code) return at;
+    if (found < code) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -(low * MEMBER_BYTES) - 1;
+}
+
+/** The ESI ID's kept totals in the bucket (packed entries, newest first), or undefined. */
+export function memberTotals(bucket: Uint8Array | undefined, esiid: string): Uint8Array | undefined {
+  if (!bucket) return undefined;
+  const at = memberAt(bucket, esiid);
+  return at < 0 ? undefined : bucket.subarray(at + HEAD_BYTES, at + HEAD_BYTES + bucket[at + SUFFIX_BYTES]! * ENTRY_BYTES);
+}
+
+/**
+ * The bucket with the ESI ID's totals set to `totals`: written in place when the ESI ID is a member
+ * and `owned` says the bucket may be changed, else in a new bucket.
+ */
+export function withMember(bucket: Uint8Array | undefined, owned: boolean, esiid: string, totals: Uint8Array): Uint8Array {
+  const entries = Math.min(totals.byteLength / ENTRY_BYTES, KEPT_WEEKS);
+  let at = bucket ? memberAt(bucket, esiid) : -1;
+  let out: Uint8Array;
+  if (bucket && at >= 0) {
+    out = owned ? bucket : bucket.slice();
+  } else {
+    at = -at - 1;
+    const length = bucket ? bucket.byteLength : 0;
+    out = new Uint8Array(length + MEMBER_BYTES);
+    if (bucket) {
+      out.set(bucket.subarray(0, at), 0);
+      out.set(bucket.subarray(at), at + MEMBER_BYTES);
+    }
+    const code = suffixCode(esiid);
+    out[at] = code >> 8;
+    out[at + 1] = code & 0xff;
+  }
+  out[at + SUFFIX_BYTES] = entries;
+  out.set(totals.subarray(0, entries * ENTRY_BYTES), at + HEAD_BYTES);
+  out.fill(0, at + HEAD_BYTES + entries * ENTRY_BYTES, at + MEMBER_BYTES);
+  return out;
+}
+
+/** Every member of a bucket as ESI ID and totals, in ESI ID order (for reading the table out and for migrations). */
+export function bucketMembers(bucket: string, members: Uint8Array): { esiid: string; totals: Uint8Array }[] {
+  const out: { esiid: string; totals: Uint8Array }[] = [];
+  for (let at = 0; at + MEMBER_BYTES <= members.byteLength; at += MEMBER_BYTES) {
+    const suffix = String.fromCharCode(members[at]!) + (members[at + 1] === 0 ? '' : String.fromCharCode(members[at + 1]!));
+    out.push({ esiid: bucket + suffix, totals: members.subarray(at + HEAD_BYTES, at + HEAD_BYTES + members[at + SUFFIX_BYTES]! * ENTRY_BYTES) });
+  }
+  return out;
+}
+
+/**
+ * One weekday's buckets of a file's ESI IDs: as read (the history a check compares with), changed
+ * in memory, then written once. Another writer may have changed a bucket since it was read (a file
+ * of other ESI IDs of the same prefix, loaded at the same time): a store writes `merged`, this file's
+ * members set on the bucket as it is stored at that moment, under a lock.
+ */
+export class WeekdayBuckets implements WeekdayRows {
+  private readonly changed = new Map<string, { bucket: Uint8Array; esiids: string[] }>();
+
+  constructor(
+    private readonly read: ReadonlyMap<string, Uint8Array>,
+    private readonly write: (rows: WeekdayBuckets) => Promise<void>,
+  ) {}
+
+  before(esiid: string): Uint8Array | undefined {
+    return memberTotals(this.read.get(bucketOf(esiid)), esiid);
+  }
+
+  keep(esiid: string, operatingDay: string, totalWh: number | null): void {
+    const key = bucketOf(esiid);
+    let change = this.changed.get(key);
+    const bucket = change ? change.bucket : this.read.get(key);
+    const totals = keepDay(memberTotals(bucket, esiid), dayNumber(operatingDay), totalWh);
+    if (!change) this.changed.set(key, (change = { bucket: withMember(bucket, false, esiid, totals), esiids: [esiid] }));
+    else {
+      change.bucket = withMember(change.bucket, true, esiid, totals);
+      change.esiids.push(esiid);
+    }
+  }
+
+  save(): Promise<void> {
+    return this.changed.size === 0 ? Promise.resolve() : this.write(this);
+  }
+
+  /** The buckets this file changed. */
+  changedBuckets(): string[] {
+    return [...this.changed.keys()];
+  }
+
+  /** This file's members of the bucket set on `stored`, the bucket as stored now (as read, unless another writer changed it). */
+  merged(key: string, stored: Uint8Array | undefined): Uint8Array {
+    const change = this.changed.get(key)!;
+    const read = this.read.get(key);
+    if (stored === read || (stored && read && Buffer.compare(stored, read) === 0) || (!stored && !read)) return change.bucket;
+    let out = stored;
+    for (const esiid of change.esiids) out = withMember(out, out !== stored, esiid, memberTotals(change.bucket, esiid)!);
+    return out!;
+  }
+}

@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import type { DataSource } from 'typeorm';
+import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config/config';
+import { dayNumber, decodeEntries, keepDay, weekdayOf, type WeekdayTotalsStore } from '../../src/vee/weekday-totals';
+import { engineHarness } from '../support/engine-harness';
+
+/** The row the Wednesdays below go to. */
+const WEDNESDAY = weekdayOf('2026-10-14');
+const A = '10443720000000101', B = '10443720000000102', C = '10443720000000203';
+
+/** The embedded database and, where a test server is configured, PostgreSQL. */
+for (const engine of ['sqlite', 'postgres'] as const) {
+  describe(`VEE weekday buckets in the database (${engine})`, function () {
+    this.timeout(60_000);
+    let app: App;
+    let db: DataSource;
+    let totals: WeekdayTotalsStore;
+    let cleanUp: (() => Promise<void>) | undefined;
+
+    before(async function () {
+      const harness = await engineHarness(this, engine, 'smt-vee-buckets-');
+      cleanUp = harness.cleanUp;
+      app = createApp(loadConfig({ SMT_DATA_DIR: harness.cli.dataDir, ...harness.cli.env }));
+      db = await app.db();
+      totals = await app.weekdayTotals();
+    });
+    after(async () => {
+      await app?.close();
+      await cleanUp?.();
+    });
+
+    const history = async (weekday: number, esiid: string): Promise<number[] | undefined> => {
+      const row = (await totals.open(weekday, new Set([esiid]))).before(esiid);
+      return row ? decodeEntries(row).totals : undefined;
+    };
+
+    it('two files read the same bucket, each keeps a day for its own ESI ID, and both days are stored whatever the order they write in', async () => {
+      const first = await totals.open(WEDNESDAY, new Set([A]));
+      const second = await totals.open(WEDNESDAY, new Set([B]));
+      first.keep(A, '2026-10-14', 1000);
+      second.keep(B, '2026-10-14', 2000);
+      await first.save();
+      await second.save();
+      expect(await history(WEDNESDAY, A)).to.deep.equal([1000]);
+      expect(await history(WEDNESDAY, B)).to.deep.equal([2000]);
+      // Then a file of both, against a reader that read before it and writes after.
+      const late = await totals.open(WEDNESDAY, new Set([A]));
+      const both = await totals.open(WEDNESDAY, new Set([A, B]));
+      both.keep(A, '2026-10-21', 1100);
+      both.keep(B, '2026-10-21', 2100);
+      await both.save();
+      late.keep(A, '2026-10-28', 1200);
+      await late.save();
+      expect(await history(WEDNESDAY, A)).to.deep.equal([1200, 1000]);
+      expect(await history(WEDNESDAY, B)).to.deep.equal([2100, 2000]);
+    });
+
+    it('migration 1764720007700 carries per-ESI-ID totals into buckets byte for byte, and back when undone', async () => {
+      await db.undoLastMigration({ transaction: 'each' });
+      const rows = [
+        { esiid: A, totals: Buffer.from(keepDay(keepDay(undefined, dayNumber('2026-10-07'), 1), dayNumber('2026-10-14'), 2)) },
+        { esiid: B, totals: Buffer.from(keepDay(undefined, dayNumber('2026-10-14'), -1)) },
+        { esiid: C, totals: Buffer.from(keepDay(undefined, dayNumber('2026-10-14'), 3)) },
+      ];
+      await db.createQueryBuilder().delete().from('vee_weekday_total').execute();
+      await db.createQueryBuilder().insert().into('vee_weekday_total', ['weekday', 'esiid', 'totals']).values(rows.map((r) => ({ weekday: WEDNESDAY, ...r }))).execute();
+      await db.runMigrations({ transaction: 'each' });
+      expect(await history(WEDNESDAY, A)).to.deep.equal([2, 1]);
+      expect(await history(WEDNESDAY, B)).to.deep.equal([-1]);
+      expect(await history(WEDNESDAY, C)).to.deep.equal([3]);
+      expect((await db.query(`SELECT bucket FROM vee_weekday_bucket WHERE weekday = ${WEDNESDAY} ORDER BY bucket`)).map((r: { bucket: string }) => r.bucket)).to.deep.equal(['104437200000001', '104437200000002']);
+      await db.undoLastMigration({ transaction: 'each' });
+      const back = await db.query(`SELECT esiid, totals FROM vee_weekday_total WHERE weekday = ${WEDNESDAY} ORDER BY esiid`);
+      expect(back.map((r: { esiid: string; totals: Uint8Array }) => [r.esiid, Buffer.from(r.totals).toString('hex')])).to.deep.equal(rows.map((r) => [r.esiid, r.totals.toString('hex')]));
+      await db.runMigrations({ transaction: 'each' });
+      expect(await history(WEDNESDAY, A)).to.deep.equal([2, 1]);
+    });
+  });
+}
