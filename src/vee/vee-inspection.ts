@@ -4,7 +4,7 @@ import { checkDay, historyDays } from './vee.rules';
 import type { VeeSettings } from './vee-settings';
 import { dayStats, decodeDay, type VeeDay, type VeeFinding, type VeeHistory } from './vee-day';
 import type { VeeReads } from './vee-reads';
-import { weekdayOf, wholeDaysOf, type WeekdayRows, type WeekdayTotalsStore } from './weekday-totals';
+import { dayNumber, weekdayOf, type WeekdayRows, type WeekdayTotalsStore } from './weekday-totals';
 import type { StoredRecord } from './vee.store';
 
 export type FileFinding = VeeFinding & { tdspDuns: string };
@@ -75,7 +75,7 @@ export class VeeInspector {
   private async inspect({ records, replaced, tdspOf, covered }: CheckedFile, fileTdsp: string): Promise<Inspection> {
     const weekdays = await this.weekdayRows(records);
     // A file's records mostly share one operating day: its rows and history days are looked up when the day changes.
-    let operatingDay = '', rows: WeekdayRows | undefined, historyOfDay: string[] = [], wholeDay = 0;
+    let operatingDay = '', rows: WeekdayRows | undefined, historyOfDay: string[] = [], historyNumbers: number[] = [], wholeDay = 0;
     const out: Inspection = { records: records.length, findings: [], intervals: 0, estimatedIntervals: 0, blankIntervals: 0, estimatedToActual: estimatedToActual(replaced) };
     for (const r of records) {
       // Spelt out rather than spread: a loaded record carries more fields than the rules read.
@@ -93,11 +93,11 @@ export class VeeInspector {
           operatingDay = r.operatingDay;
           rows = weekdays.get(weekdayOf(operatingDay))!;
           historyOfDay = historyDays(operatingDay, this.settings.historyWeeks);
+          historyNumbers = historyOfDay.map(dayNumber);
           wholeDay = intervalsInDay(operatingDay);
         }
         // History is the weekday's totals as they were before this file; then the record's own day is kept.
-        const before = rows!.before(r.esiid);
-        if (before) history = { days: wholeDaysOf(before, historyOfDay) };
+        history = { days: rows!.history(r.esiid, historyOfDay, historyNumbers) };
         // Only a whole day (no blank, the day's interval count) is compared with later.
         rows!.keep(r.esiid, r.operatingDay, stats.blanks === 0 && r.intervalCount === wholeDay ? stats.totalWh : null);
       }

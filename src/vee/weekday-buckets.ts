@@ -1,4 +1,4 @@
-import { dayNumber, ENTRY_BYTES, KEPT_WEEKS, keepDay, type WeekdayRows } from './weekday-totals';
+import { dayNumber, ENTRY_BYTES, KEPT_WEEKS, keepDayIn, wholeDaysIn, type WeekdayRows } from './weekday-totals';
 
 /**
  * VEE's weekday totals are kept in buckets (table vee_weekday_bucket): one row per weekday and ESI ID
@@ -48,28 +48,29 @@ export function memberTotals(bucket: Uint8Array | undefined, esiid: string): Uin
   return at < 0 ? undefined : bucket.subarray(at + HEAD_BYTES, at + HEAD_BYTES + bucket[at + SUFFIX_BYTES]! * ENTRY_BYTES);
 }
 
+/** A copy of the bucket with the ESI ID added at `at` (where memberAt placed it), with no day kept. */
+function insertMember(bucket: Uint8Array | undefined, at: number, esiid: string): Uint8Array {
+  const out = new Uint8Array((bucket ? bucket.byteLength : 0) + MEMBER_BYTES);
+  if (bucket) {
+    out.set(bucket.subarray(0, at), 0);
+    out.set(bucket.subarray(at), at + MEMBER_BYTES);
+  }
+  const code = suffixCode(esiid);
+  out[at] = code >> 8;
+  out[at + 1] = code & 0xff;
+  return out;
+}
+
 /**
  * The bucket with the ESI ID's totals set to `totals`: written in place when the ESI ID is a member
  * and `owned` says the bucket may be changed, else in a new bucket.
  */
 export function withMember(bucket: Uint8Array | undefined, owned: boolean, esiid: string, totals: Uint8Array): Uint8Array {
-  const entries = Math.min(totals.byteLength / ENTRY_BYTES, KEPT_WEEKS);
+  const entries = Math.min(Math.floor(totals.byteLength / ENTRY_BYTES), KEPT_WEEKS);
   let at = bucket ? memberAt(bucket, esiid) : -1;
   let out: Uint8Array;
-  if (bucket && at >= 0) {
-    out = owned ? bucket : bucket.slice();
-  } else {
-    at = -at - 1;
-    const length = bucket ? bucket.byteLength : 0;
-    out = new Uint8Array(length + MEMBER_BYTES);
-    if (bucket) {
-      out.set(bucket.subarray(0, at), 0);
-      out.set(bucket.subarray(at), at + MEMBER_BYTES);
-    }
-    const code = suffixCode(esiid);
-    out[at] = code >> 8;
-    out[at + 1] = code & 0xff;
-  }
+  if (bucket && at >= 0) out = owned ? bucket : new Uint8Array(bucket);
+  else out = insertMember(bucket, (at = -at - 1), esiid);
   out[at + SUFFIX_BYTES] = entries;
   out.set(totals.subarray(0, entries * ENTRY_BYTES), at + HEAD_BYTES);
   out.fill(0, at + HEAD_BYTES + entries * ENTRY_BYTES, at + MEMBER_BYTES);
@@ -100,20 +101,24 @@ export class WeekdayBuckets implements WeekdayRows {
     private readonly write: (rows: WeekdayBuckets) => Promise<void>,
   ) {}
 
-  before(esiid: string): Uint8Array | undefined {
-    return memberTotals(this.read.get(bucketOf(esiid)), esiid);
+  history(esiid: string, days: readonly string[], numbers: readonly number[]): { operatingDay: string; kwh: number }[] {
+    const bucket = this.read.get(bucketOf(esiid));
+    const at = bucket ? memberAt(bucket, esiid) : -1;
+    return at < 0 ? [] : wholeDaysIn(bucket!, at + HEAD_BYTES, bucket![at + SUFFIX_BYTES]!, days, numbers);
   }
 
   keep(esiid: string, operatingDay: string, totalWh: number | null): void {
     const key = bucketOf(esiid);
     let change = this.changed.get(key);
-    const bucket = change ? change.bucket : this.read.get(key);
-    const totals = keepDay(memberTotals(bucket, esiid), dayNumber(operatingDay), totalWh);
-    if (!change) this.changed.set(key, (change = { bucket: withMember(bucket, false, esiid, totals), esiids: [esiid] }));
-    else {
-      change.bucket = withMember(change.bucket, true, esiid, totals);
-      change.esiids.push(esiid);
+    if (!change) {
+      // A copy of its own (a Buffer's slice would share the bytes read, which history() answers from).
+      const read = this.read.get(key);
+      this.changed.set(key, (change = { bucket: read ? new Uint8Array(read) : new Uint8Array(0), esiids: [] }));
     }
+    let at = memberAt(change.bucket, esiid);
+    if (at < 0) change.bucket = insertMember(change.bucket, (at = -at - 1), esiid);
+    change.bucket[at + SUFFIX_BYTES] = keepDayIn(change.bucket, at + HEAD_BYTES, change.bucket[at + SUFFIX_BYTES]!, dayNumber(operatingDay), totalWh);
+    change.esiids.push(esiid);
   }
 
   save(): Promise<void> {

@@ -43,59 +43,83 @@ export function weekdayOf(day: string): number {
 }
 
 export function decodeEntries(bytes: Uint8Array): WeekdayEntries {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const days: number[] = [], totals: number[] = [];
   for (let at = 0; at + ENTRY_BYTES <= bytes.byteLength; at += ENTRY_BYTES) {
-    days.push(view.getInt32(at, true));
-    totals.push(view.getInt32(at + 4, true));
+    days.push(int32At(bytes, at));
+    totals.push(int32At(bytes, at + 4));
   }
   return { days, totals };
 }
 
-/**
- * A row with one day's total set (or replaced), keeping the newest KEPT_WEEKS days, newest first;
- * `totalWh` null: the day was not whole. Works on the packed bytes: a file keeps a day for each of
- * its ESI IDs, and decoding every row into arrays would cost more than the check itself.
- */
-export function keepDay(row: Uint8Array | undefined, day: number, totalWh: number | null): Buffer {
-  const total = totalWh === null ? NOT_WHOLE : totalWh;
-  const length = row ? row.byteLength - (row.byteLength % ENTRY_BYTES) : 0;
-  const view = row ? new DataView(row.buffer, row.byteOffset, row.byteLength) : null;
-  let at = 0;
-  while (at < length && view!.getInt32(at, true) > day) at += ENTRY_BYTES;
-  const replaces = at < length && view!.getInt32(at, true) === day;
-  const kept = Math.min(replaces ? length : length + ENTRY_BYTES, KEPT_WEEKS * ENTRY_BYTES);
-  if (at >= kept) return Buffer.from(row!.subarray(0, kept));
-  const out = Buffer.allocUnsafe(kept);
-  if (at > 0) out.set(row!.subarray(0, at), 0);
-  out.writeInt32LE(day, at);
-  out.writeInt32LE(total, at + 4);
-  const rest = replaces ? at + ENTRY_BYTES : at;
-  if (at + ENTRY_BYTES < kept) out.set(row!.subarray(rest, rest + kept - at - ENTRY_BYTES), at + ENTRY_BYTES);
-  return out;
+/** The little-endian int32 at `at`. */
+function int32At(bytes: Uint8Array, at: number): number {
+  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
 }
 
-/** The whole-day totals a row holds among `days` (operating days of the row's weekday), as the rule's history. */
-export function wholeDaysOf(row: Uint8Array | undefined, days: readonly string[]): { operatingDay: string; kwh: number }[] {
+function setInt32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value & 0xff;
+  bytes[at + 1] = (value >> 8) & 0xff;
+  bytes[at + 2] = (value >> 16) & 0xff;
+  bytes[at + 3] = (value >> 24) & 0xff;
+}
+
+/**
+ * Sets (or replaces) one day's total in the `count` entries at `from`, in place, keeping the newest
+ * KEPT_WEEKS days, newest first; room for KEPT_WEEKS entries must follow `from`. `totalWh` null: the
+ * day was not whole. Returns the new count. Works on the packed bytes: a file keeps a day for each
+ * of its ESI IDs, and decoding every row into arrays would cost more than the check itself.
+ */
+export function keepDayIn(bytes: Uint8Array, from: number, count: number, day: number, totalWh: number | null): number {
+  let at = 0;
+  while (at < count && int32At(bytes, from + at * ENTRY_BYTES) > day) at++;
+  const place = from + at * ENTRY_BYTES;
+  if (at < count && int32At(bytes, place) === day) {
+    setInt32(bytes, place + 4, totalWh === null ? NOT_WHOLE : totalWh);
+    return count;
+  }
+  // A day older than every one a full row keeps is not kept.
+  if (at >= KEPT_WEEKS) return count;
+  const kept = Math.min(count + 1, KEPT_WEEKS);
+  bytes.copyWithin(place + ENTRY_BYTES, place, from + (kept - 1) * ENTRY_BYTES);
+  setInt32(bytes, place, day);
+  setInt32(bytes, place + 4, totalWh === null ? NOT_WHOLE : totalWh);
+  return kept;
+}
+
+/** A copy of a row with one day's total set (keepDayIn on a row of its own). */
+export function keepDay(row: Uint8Array | undefined, day: number, totalWh: number | null): Buffer {
+  const out = Buffer.alloc(KEPT_WEEKS * ENTRY_BYTES);
+  const count = row ? Math.min(Math.floor(row.byteLength / ENTRY_BYTES), KEPT_WEEKS) : 0;
+  if (row) out.set(row.subarray(0, count * ENTRY_BYTES));
+  return out.subarray(0, keepDayIn(out, 0, count, day, totalWh) * ENTRY_BYTES);
+}
+
+/**
+ * The whole-day totals among `days` (operating days of the row's weekday, `numbers` their
+ * dayNumbers) in the `count` entries at `from`, as the rule's history.
+ */
+export function wholeDaysIn(bytes: Uint8Array, from: number, count: number, days: readonly string[], numbers: readonly number[]): { operatingDay: string; kwh: number }[] {
   const out: { operatingDay: string; kwh: number }[] = [];
-  if (!row) return out;
-  const view = new DataView(row.buffer, row.byteOffset, row.byteLength);
-  for (const day of days) {
-    const n = dayNumber(day);
-    for (let at = 0; at + ENTRY_BYTES <= row.byteLength; at += ENTRY_BYTES) {
-      if (view.getInt32(at, true) !== n) continue;
-      const total = view.getInt32(at + 4, true);
-      if (total !== NOT_WHOLE) out.push({ operatingDay: day, kwh: total / 1000 });
+  for (let d = 0; d < days.length; d++) {
+    for (let at = from; at < from + count * ENTRY_BYTES; at += ENTRY_BYTES) {
+      if (int32At(bytes, at) !== numbers[d]) continue;
+      const total = int32At(bytes, at + 4);
+      if (total !== NOT_WHOLE) out.push({ operatingDay: days[d]!, kwh: total / 1000 });
       break;
     }
   }
   return out;
 }
 
+/** The whole-day totals a row holds among `days` (operating days of the row's weekday), as the rule's history. */
+export function wholeDaysOf(row: Uint8Array | undefined, days: readonly string[]): { operatingDay: string; kwh: number }[] {
+  return row ? wholeDaysIn(row, 0, Math.floor(row.byteLength / ENTRY_BYTES), days, days.map(dayNumber)) : [];
+}
+
 /** One weekday's rows of a file's ESI IDs: as read (the history a check compares with), changed in memory, then written once. */
 export interface WeekdayRows {
-  /** The ESI ID's packed totals as they were before this file. */
-  before(esiid: string): Uint8Array | undefined;
+  /** The ESI ID's whole-day totals among `days` (with their dayNumbers) as they were before this file. */
+  history(esiid: string, days: readonly string[], numbers: readonly number[]): { operatingDay: string; kwh: number }[];
   /** Keeps a day's total (null: not whole) for the ESI ID. */
   keep(esiid: string, operatingDay: string, totalWh: number | null): void;
   /** Writes the rows that changed. */

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
+import { bucketOf, memberTotals } from '../../src/vee/weekday-buckets';
 import { dayNumber, decodeEntries, keepDay, weekdayOf, type WeekdayTotalsStore } from '../../src/vee/weekday-totals';
 import { engineHarness } from '../support/engine-harness';
 
@@ -30,9 +31,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await cleanUp?.();
     });
 
-    const history = async (weekday: number, esiid: string): Promise<number[] | undefined> => {
-      const row = (await totals.open(weekday, new Set([esiid]))).before(esiid);
-      return row ? decodeEntries(row).totals : undefined;
+    /** The ESI ID's kept totals of the October Wednesdays, newest first, in Wh (-1: not whole). */
+    const history = async (weekday: number, esiid: string): Promise<number[]> => {
+      const days = ['2026-10-28', '2026-10-21', '2026-10-14', '2026-10-07'];
+      const bucket = (await db.query(`SELECT members FROM vee_weekday_bucket WHERE weekday = ${weekday} AND bucket = '${bucketOf(esiid)}'`))[0]?.members as Uint8Array | undefined;
+      const kept = decodeEntries(memberTotals(bucket, esiid) ?? new Uint8Array(0));
+      return days.flatMap((d) => (kept.days.includes(dayNumber(d)) ? [kept.totals[kept.days.indexOf(dayNumber(d))]!] : []));
     };
 
     it('two files read the same bucket, each keeps a day for its own ESI ID, and both days are stored whatever the order they write in', async () => {

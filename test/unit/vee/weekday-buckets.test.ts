@@ -4,6 +4,7 @@ import { dayNumber, decodeEntries, keepDay } from '../../../src/vee/weekday-tota
 
 const totals = (...pairs: [string, number][]): Uint8Array => pairs.reduce<Uint8Array | undefined>((row, [day, wh]) => keepDay(row, dayNumber(day), wh), undefined)!;
 const decoded = (row: Uint8Array | undefined) => (row ? decodeEntries(row) : undefined);
+const OCTOBER_WEDNESDAYS = ['2026-10-21', '2026-10-14', '2026-10-07'];
 
 describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)', () => {
   it('groups ESI IDs by all but their last two characters and keeps members in suffix order', () => {
@@ -45,8 +46,8 @@ describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)',
     rows.keep('10443720000000101', '2026-10-14', 9700);
     rows.keep('10443720000000102', '2026-10-14', null);
     rows.keep('10443720000000201', '2026-10-14', 5);
-    expect(decoded(rows.before('10443720000000101'))!.totals).to.deep.equal([9600]);
-    expect(rows.before('10443720000000102')).to.equal(undefined);
+    expect(rows.history('10443720000000101', OCTOBER_WEDNESDAYS, OCTOBER_WEDNESDAYS.map(dayNumber))).to.deep.equal([{ operatingDay: '2026-10-07', kwh: 9.6 }]);
+    expect(rows.history('10443720000000102', OCTOBER_WEDNESDAYS, OCTOBER_WEDNESDAYS.map(dayNumber))).to.deep.equal([]);
     await rows.save();
     expect(written).to.equal(rows);
     expect(rows.changedBuckets().sort()).to.deep.equal(['104437200000001', '104437200000002']);
@@ -54,6 +55,17 @@ describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)',
     expect(decoded(memberTotals(mine, '10443720000000101'))!.totals).to.deep.equal([9700, 9600]);
     expect(decoded(memberTotals(mine, '10443720000000102'))!.totals).to.deep.equal([-1]);
     expect(decoded(memberTotals(stored, '10443720000000101'))!.totals).to.deep.equal([9600]);
+  });
+
+  it('never changes the bytes it read, which the database hands over as Buffers (whose slice shares them)', () => {
+    const read = Buffer.from(withMember(undefined, false, '10443720000000101', totals(['2026-10-07', 9600])));
+    const before = Buffer.from(read);
+    const rows = new WeekdayBuckets(new Map([['104437200000001', read]]), async () => undefined);
+    rows.keep('10443720000000101', '2026-10-14', 9700);
+    rows.keep('10443720000000101', '2026-10-21', 9800);
+    expect(read.equals(before)).to.equal(true);
+    expect(rows.history('10443720000000101', OCTOBER_WEDNESDAYS, OCTOBER_WEDNESDAYS.map(dayNumber))).to.deep.equal([{ operatingDay: '2026-10-07', kwh: 9.6 }]);
+    expect(decoded(memberTotals(rows.merged('104437200000001', Buffer.from(before)), '10443720000000101'))!.totals).to.deep.equal([9800, 9700, 9600]);
   });
 
   it("sets only its own members on a bucket another writer changed since it was read, keeping the other writer's", () => {
