@@ -61,11 +61,15 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/** The day dayKind answered last: a file's records repeat a few days thousands of times. */
+let lastKind: { day: string; kind: DayKind } = { day: '', kind: 'normal' };
+
 export function dayKind(day: string): DayKind {
+  if (day === lastKind.day) return lastKind.kind;
   const dst = dstDays(Number(day.slice(0, 4)));
-  if (dst?.springForward === day) return 'spring-forward';
-  if (dst?.fallBack === day) return 'fall-back';
-  return 'normal';
+  const kind: DayKind = dst?.springForward === day ? 'spring-forward' : dst?.fallBack === day ? 'fall-back' : 'normal';
+  lastKind = { day, kind };
+  return kind;
 }
 
 /** 96 on a normal day, 92 when spring-forward skips 02:00-03:00, 100 when fall-back repeats 01:00-02:00. */

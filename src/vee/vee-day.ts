@@ -103,10 +103,10 @@ export interface DayStats {
 
 /** One pass over a record's packed intervals: every rule decides from these, most without looking again. */
 export function dayStats(values: Uint8Array, count: number): DayStats {
-  const view = new DataView(values.buffer, values.byteOffset, values.byteLength);
   let totalWh = 0, blanks = 0, estimated = 0, maxWh = -1, maxIndex = -1, zeroRun = 0, zeroRunStart = -1, run = 0;
   for (let i = 0; i < count; i++) {
-    const v = view.getInt32(i * 4, true);
+    // Read as bytes rather than through a DataView: one fewer object for every record checked.
+    const v = values[i * 4]! | (values[i * 4 + 1]! << 8) | (values[i * 4 + 2]! << 16) | (values[i * 4 + 3]! << 24);
     if (v === BLANK_INTERVAL) {
       blanks++;
       run = 0;

@@ -24,7 +24,9 @@ export function sumCheck(day: VeeDay, stats: DayStats, settings: VeeSettings): V
 }
 
 function reading(text: string | null): number | null {
-  if (text === null || text.trim() === '') return null;
+  if (text === null) return null;
   const n = Number(text);
+  // Number('') and Number('  ') are 0: only then is the text looked at again.
+  if (n === 0 && text.trim() === '') return null;
   return Number.isFinite(n) ? n : null;
 }
