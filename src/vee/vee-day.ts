@@ -101,12 +101,22 @@ export interface DayStats {
   zeroRunStart: number;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The packed intervals as 32-bit integers where the bytes allow it (aligned, on a little-endian
+ * machine): one load an interval rather than four. Null otherwise, and they are read byte by byte.
+ */
+function packedInts(values: Uint8Array, count: number): Int32Array | null {
+  return LITTLE_ENDIAN && values.byteOffset % 4 === 0 && values.byteLength >= count * 4 ? new Int32Array(values.buffer, values.byteOffset, count) : null;
+}
+
 /** One pass over a record's packed intervals: every rule decides from these, most without looking again. */
 export function dayStats(values: Uint8Array, count: number): DayStats {
+  const ints = packedInts(values, count);
   let totalWh = 0, blanks = 0, estimated = 0, maxWh = -1, maxIndex = -1, zeroRun = 0, zeroRunStart = -1, run = 0;
   for (let i = 0; i < count; i++) {
-    // Read as bytes rather than through a DataView: one fewer object for every record checked.
-    const v = values[i * 4]! | (values[i * 4 + 1]! << 8) | (values[i * 4 + 2]! << 16) | (values[i * 4 + 3]! << 24);
+    const v = ints ? ints[i]! : values[i * 4]! | (values[i * 4 + 1]! << 8) | (values[i * 4 + 2]! << 16) | (values[i * 4 + 3]! << 24);
     if (v === BLANK_INTERVAL) {
       blanks++;
       run = 0;

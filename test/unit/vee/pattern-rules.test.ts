@@ -144,3 +144,16 @@ describe('VEE over one record and its settings', () => {
     expect(() => veeSettings({ SMT_VEE_MODE: 'maybe' })).to.throw('Setting SMT_VEE_MODE is "maybe"; allowed values: on, off');
   });
 });
+
+describe('VEE day statistics', () => {
+  it('reads the same figures from intervals stored at any byte offset (aligned ones as 32-bit integers)', () => {
+    const day = veeDay([0, 0, 1.5, null, 0, 2.25, 0, 0, 0, 0.5], { estimated: [2, 5] });
+    const aligned = dayStats(day.values, day.intervalCount);
+    expect(aligned).to.deep.include({ totalWh: 4250, blanks: 1, estimated: 2, present: 9, maxWh: 2250, maxIndex: 5, zeroRun: 3, zeroRunStart: 6 });
+    for (const offset of [1, 2, 3, 4]) {
+      const shifted = new Uint8Array(day.values.byteLength + offset);
+      shifted.set(day.values, offset);
+      expect(dayStats(shifted.subarray(offset), day.intervalCount)).to.deep.equal(aligned);
+    }
+  });
+});
