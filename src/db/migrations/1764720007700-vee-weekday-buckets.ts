@@ -18,12 +18,7 @@ export class VeeWeekdayBuckets1764720007700 implements MigrationInterface {
   name = 'VeeWeekdayBuckets1764720007700';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE vee_weekday_bucket (
-      weekday INTEGER NOT NULL,
-      bucket VARCHAR(64) NOT NULL,
-      members ${blobType(q)} NOT NULL,
-      PRIMARY KEY (weekday, bucket)
-    )${withoutRowid(q)}`);
+    await createTotalsTable(q, 'vee_weekday_bucket', 'bucket', 'members');
     await q.query('CREATE TABLE vee_weekday_lock (weekday INTEGER NOT NULL PRIMARY KEY)');
     await insertRows(q, 'vee_weekday_lock', [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday })));
     await copyPages(q, 'vee_weekday_total', 'esiid', 'totals', async (weekday, rows) => {
@@ -43,12 +38,7 @@ export class VeeWeekdayBuckets1764720007700 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE vee_weekday_total (
-      weekday INTEGER NOT NULL,
-      esiid VARCHAR(64) NOT NULL,
-      totals ${blobType(q)} NOT NULL,
-      PRIMARY KEY (weekday, esiid)
-    )${withoutRowid(q)}`);
+    await createTotalsTable(q, 'vee_weekday_total', 'esiid', 'totals');
     await copyPages(q, 'vee_weekday_bucket', 'bucket', 'members', (weekday, rows) =>
       insertRows(q, 'vee_weekday_total', rows.flatMap((r) => bucketMembers(r.key, r.value).map((m) => ({ weekday, esiid: m.esiid, totals: Buffer.from(m.totals) })))));
     await q.query('DROP TABLE vee_weekday_lock');
@@ -56,14 +46,16 @@ export class VeeWeekdayBuckets1764720007700 implements MigrationInterface {
   }
 }
 
-function blobType(q: QueryRunner): string {
+/** A table of packed totals keyed by weekday and `key`; on SQLite WITHOUT ROWID keeps a weekday's rows together in key order, as interval_day keeps a day's. */
+async function createTotalsTable(q: QueryRunner, table: string, key: string, value: string): Promise<void> {
   const type = q.connection.options.type;
-  return type === 'postgres' ? 'BYTEA' : type === 'mssql' ? 'VARBINARY(MAX)' : 'BLOB';
-}
-
-/** On SQLite, WITHOUT ROWID keeps a weekday's rows together in key order, as interval_day keeps a day's. */
-function withoutRowid(q: QueryRunner): string {
-  return q.connection.options.type === 'better-sqlite3' ? ' WITHOUT ROWID' : '';
+  const blob = type === 'postgres' ? 'BYTEA' : type === 'mssql' ? 'VARBINARY(MAX)' : 'BLOB';
+  await q.query(`CREATE TABLE ${table} (
+    weekday INTEGER NOT NULL,
+    ${key} VARCHAR(64) NOT NULL,
+    ${value} ${blob} NOT NULL,
+    PRIMARY KEY (weekday, ${key})
+  )${type === 'better-sqlite3' ? ' WITHOUT ROWID' : ''}`);
 }
 
 /** Every row of `table`, weekday by weekday, in key order, a page at a time. */
