@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { dayStats } from '../../src/vee/vee-day';
-import { bucketOf, memberTotals, withMember } from '../../src/vee/weekday-buckets';
+import { bucketFrom, bucketMembers, bucketOf } from '../../src/vee/weekday-buckets';
 import { dayNumber, keepDay, weekdayOf } from '../../src/vee/weekday-totals';
 import { addDays } from '../../src/core/cpt';
 import { ESTIMATED_FLAG } from '../../src/ingest/lse-record';
@@ -68,12 +68,13 @@ export function prefillDays(file: string, esiids: string[], firstDay: string, da
     for (const [weekday, dayNumbers] of daysOf) {
       for (const [key, members] of buckets) {
         const stored = kept.get(weekday, key) as Uint8Array | undefined;
-        let bucket = stored;
+        const totals = new Map((stored ? bucketMembers(key, stored) : []).map((m) => [m.esiid, m.totals]));
         for (const id of members) {
-          let row: Uint8Array | undefined = memberTotals(bucket, id);
+          let row = totals.get(id);
           for (const n of dayNumbers) row = keepDay(row, n, totalWh);
-          bucket = withMember(bucket, bucket !== stored, id, row!);
+          totals.set(id, row!);
         }
+        const bucket = bucketFrom([...totals].map(([esiid, t]) => ({ esiid, totals: t })));
         keep.run(weekday, key, bucket);
       }
     }

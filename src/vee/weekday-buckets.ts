@@ -48,16 +48,28 @@ export function memberTotals(bucket: Uint8Array | undefined, esiid: string): Uin
   return at < 0 ? undefined : bucket.subarray(at + HEAD_BYTES, at + HEAD_BYTES + bucket[at + SUFFIX_BYTES]! * ENTRY_BYTES);
 }
 
-/** A copy of the bucket with the ESI ID added at `at` (where memberAt placed it), with no day kept. */
-function insertMember(bucket: Uint8Array | undefined, at: number, esiid: string): Uint8Array {
-  const out = new Uint8Array((bucket ? bucket.byteLength : 0) + MEMBER_BYTES);
-  if (bucket) {
-    out.set(bucket.subarray(0, at), 0);
-    out.set(bucket.subarray(at), at + MEMBER_BYTES);
-  }
-  const code = suffixCode(esiid);
-  out[at] = code >> 8;
-  out[at + 1] = code & 0xff;
+/** A member of a bucket: an ESI ID and its packed totals (at most KEPT_WEEKS entries, newest first). */
+export interface BucketMember {
+  esiid: string;
+  totals: Uint8Array;
+}
+
+/**
+ * A bucket of these members (each ESI ID once, all of one bucket), built in one pass whatever their
+ * number: a file of thousands of new ESI IDs of one prefix costs a sort, not a copy of the bucket for
+ * each of them.
+ */
+export function bucketFrom(members: readonly BucketMember[]): Uint8Array {
+  const sorted = members.map((m) => ({ code: suffixCode(m.esiid), totals: m.totals })).sort((x, y) => x.code - y.code);
+  const out = new Uint8Array(sorted.length * MEMBER_BYTES);
+  sorted.forEach(({ code, totals }, i) => {
+    const at = i * MEMBER_BYTES;
+    const entries = Math.min(Math.floor(totals.byteLength / ENTRY_BYTES), KEPT_WEEKS);
+    out[at] = code >> 8;
+    out[at + 1] = code & 0xff;
+    out[at + SUFFIX_BYTES] = entries;
+    out.set(totals.subarray(0, entries * ENTRY_BYTES), at + HEAD_BYTES);
+  });
   return out;
 }
 
@@ -66,20 +78,19 @@ function insertMember(bucket: Uint8Array | undefined, at: number, esiid: string)
  * and `owned` says the bucket may be changed, else in a new bucket.
  */
 export function withMember(bucket: Uint8Array | undefined, owned: boolean, esiid: string, totals: Uint8Array): Uint8Array {
+  const at = bucket ? memberAt(bucket, esiid) : -1;
+  if (!bucket || at < 0) return bucketFrom([...(bucket ? bucketMembers(bucketOf(esiid), bucket) : []), { esiid, totals }]);
+  const out = owned ? bucket : new Uint8Array(bucket);
   const entries = Math.min(Math.floor(totals.byteLength / ENTRY_BYTES), KEPT_WEEKS);
-  let at = bucket ? memberAt(bucket, esiid) : -1;
-  let out: Uint8Array;
-  if (bucket && at >= 0) out = owned ? bucket : new Uint8Array(bucket);
-  else out = insertMember(bucket, (at = -at - 1), esiid);
   out[at + SUFFIX_BYTES] = entries;
   out.set(totals.subarray(0, entries * ENTRY_BYTES), at + HEAD_BYTES);
   out.fill(0, at + HEAD_BYTES + entries * ENTRY_BYTES, at + MEMBER_BYTES);
   return out;
 }
 
-/** Every member of a bucket as ESI ID and totals, in ESI ID order (for reading the table out and for migrations). */
-export function bucketMembers(bucket: string, members: Uint8Array): { esiid: string; totals: Uint8Array }[] {
-  const out: { esiid: string; totals: Uint8Array }[] = [];
+/** Every member of a bucket as ESI ID and totals (views of the bucket), in ESI ID order. */
+export function bucketMembers(bucket: string, members: Uint8Array): BucketMember[] {
+  const out: BucketMember[] = [];
   for (let at = 0; at + MEMBER_BYTES <= members.byteLength; at += MEMBER_BYTES) {
     const suffix = String.fromCharCode(members[at]!) + (members[at + 1] === 0 ? '' : String.fromCharCode(members[at + 1]!));
     out.push({ esiid: bucket + suffix, totals: members.subarray(at + HEAD_BYTES, at + HEAD_BYTES + members[at + SUFFIX_BYTES]! * ENTRY_BYTES) });
@@ -94,7 +105,8 @@ export function bucketMembers(bucket: string, members: Uint8Array): { esiid: str
  * members set on the bucket as it is stored at that moment, under a lock.
  */
 export class WeekdayBuckets implements WeekdayRows {
-  private readonly changed = new Map<string, { bucket: Uint8Array; esiids: string[] }>();
+  /** Per changed bucket: its copy, the file's ESI IDs in it, and the ESI IDs new to it, kept apart until the bucket is needed whole. */
+  private readonly changed = new Map<string, { bucket: Uint8Array; esiids: string[]; added: Map<string, { entries: Uint8Array; count: number }> }>();
 
   constructor(
     private readonly read: ReadonlyMap<string, Uint8Array>,
@@ -113,12 +125,17 @@ export class WeekdayBuckets implements WeekdayRows {
     if (!change) {
       // A copy of its own (a Buffer's slice would share the bytes read, which history() answers from).
       const read = this.read.get(key);
-      this.changed.set(key, (change = { bucket: read ? new Uint8Array(read) : new Uint8Array(0), esiids: [] }));
+      this.changed.set(key, (change = { bucket: read ? new Uint8Array(read) : new Uint8Array(0), esiids: [], added: new Map() }));
     }
-    let at = memberAt(change.bucket, esiid);
-    if (at < 0) change.bucket = insertMember(change.bucket, (at = -at - 1), esiid);
-    change.bucket[at + SUFFIX_BYTES] = keepDayIn(change.bucket, at + HEAD_BYTES, change.bucket[at + SUFFIX_BYTES]!, dayNumber(operatingDay), totalWh);
     change.esiids.push(esiid);
+    const at = memberAt(change.bucket, esiid);
+    if (at >= 0) {
+      change.bucket[at + SUFFIX_BYTES] = keepDayIn(change.bucket, at + HEAD_BYTES, change.bucket[at + SUFFIX_BYTES]!, dayNumber(operatingDay), totalWh);
+      return;
+    }
+    let added = change.added.get(esiid);
+    if (!added) change.added.set(esiid, (added = { entries: new Uint8Array(KEPT_WEEKS * ENTRY_BYTES), count: 0 }));
+    added.count = keepDayIn(added.entries, 0, added.count, dayNumber(operatingDay), totalWh);
   }
 
   save(): Promise<void> {
@@ -133,10 +150,15 @@ export class WeekdayBuckets implements WeekdayRows {
   /** This file's members of the bucket set on `stored`, the bucket as stored now (as read, unless another writer changed it). */
   merged(key: string, stored: Uint8Array | undefined): Uint8Array {
     const change = this.changed.get(key)!;
+    if (change.added.size > 0) {
+      const added = [...change.added].map(([esiid, a]) => ({ esiid, totals: a.entries.subarray(0, a.count * ENTRY_BYTES) }));
+      change.bucket = bucketFrom([...bucketMembers(key, change.bucket), ...added]);
+      change.added.clear();
+    }
     const read = this.read.get(key);
     if (stored === read || (stored && read && Buffer.compare(stored, read) === 0) || (!stored && !read)) return change.bucket;
-    let out = stored;
-    for (const esiid of change.esiids) out = withMember(out, out !== stored, esiid, memberTotals(change.bucket, esiid)!);
-    return out!;
+    const members = new Map((stored ? bucketMembers(key, stored) : []).map((m) => [m.esiid, m.totals]));
+    for (const esiid of change.esiids) members.set(esiid, memberTotals(change.bucket, esiid)!);
+    return bucketFrom([...members].map(([esiid, totals]) => ({ esiid, totals })));
   }
 }

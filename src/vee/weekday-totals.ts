@@ -111,11 +111,6 @@ export function wholeDaysIn(bytes: Uint8Array, from: number, count: number, days
   return out;
 }
 
-/** The whole-day totals a row holds among `days` (operating days of the row's weekday), as the rule's history. */
-export function wholeDaysOf(row: Uint8Array | undefined, days: readonly string[]): { operatingDay: string; kwh: number }[] {
-  return row ? wholeDaysIn(row, 0, Math.floor(row.byteLength / ENTRY_BYTES), days, days.map(dayNumber)) : [];
-}
-
 /** One weekday's rows of a file's ESI IDs: as read (the history a check compares with), changed in memory, then written once. */
 export interface WeekdayRows {
   /** The ESI ID's whole-day totals among `days` (with their dayNumbers) as they were before this file. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
-import { bucketOf, memberTotals } from '../../src/vee/weekday-buckets';
+import { bucketMembers, bucketOf, memberTotals } from '../../src/vee/weekday-buckets';
 import { dayNumber, decodeEntries, keepDay, weekdayOf, type WeekdayTotalsStore } from '../../src/vee/weekday-totals';
 import { engineHarness } from '../support/engine-harness';
 
@@ -79,6 +79,19 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(back.map((r: { esiid: string; totals: Uint8Array }) => [r.esiid, Buffer.from(r.totals).toString('hex')])).to.deep.equal(rows.map((r) => [r.esiid, r.totals.toString('hex')]));
       await db.runMigrations({ transaction: 'each' });
       expect(await history(WEDNESDAY, A)).to.deep.equal([2, 1]);
+    });
+
+    it('migration 1764720007700 completes a bucket the 5,000-row pages cut in two, and keeps every member', async () => {
+      await db.undoLastMigration({ transaction: 'each' });
+      await db.createQueryBuilder().delete().from('vee_weekday_total').execute();
+      // 5,100 ESI IDs from ...0050: the first page ends in the middle of bucket 104437200000050.
+      const rows = Array.from({ length: 5_100 }, (_, i) => ({ weekday: WEDNESDAY, esiid: String(10443720000000050n + BigInt(i)), totals: Buffer.from(keepDay(undefined, dayNumber('2026-10-14'), i)) }));
+      for (let i = 0; i < rows.length; i += 500) await db.createQueryBuilder().insert().into('vee_weekday_total', ['weekday', 'esiid', 'totals']).values(rows.slice(i, i + 500)).execute();
+      await db.runMigrations({ transaction: 'each' });
+      const buckets = await db.query(`SELECT bucket, members FROM vee_weekday_bucket WHERE weekday = ${WEDNESDAY} ORDER BY bucket`);
+      const kept = buckets.flatMap((b: { bucket: string; members: Uint8Array }) => bucketMembers(b.bucket, b.members).map((m) => `${m.esiid} ${decodeEntries(m.totals).totals.join()}`));
+      expect(kept).to.deep.equal(rows.map((r, i) => `${r.esiid} ${i}`));
+      expect(buckets.map((b: { bucket: string }) => b.bucket)).to.include('104437200000050');
     });
   });
 }

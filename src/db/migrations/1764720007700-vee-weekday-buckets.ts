@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { readBuckets } from '../../vee/typeorm-weekday-totals.store';
-import { bucketMembers, bucketOf, withMember } from '../../vee/weekday-buckets';
+import { bucketFrom, bucketMembers, bucketOf } from '../../vee/weekday-buckets';
 
 /** Rows moved per step: a large history is never held whole. */
 const PAGE = 5_000;
@@ -28,11 +28,13 @@ export class VeeWeekdayBuckets1764720007700 implements MigrationInterface {
       for (let i = 0; i < begun.length; i += INSERT_ROWS) {
         await q.manager.createQueryBuilder().delete().from('vee_weekday_bucket').where('weekday = :weekday AND bucket IN (:...part)', { weekday, part: begun.slice(i, i + INSERT_ROWS) }).execute();
       }
+      const members = new Map([...buckets].map(([bucket, stored]) => [bucket, bucketMembers(bucket, stored)]));
       for (const r of rows) {
         const key = bucketOf(r.key);
-        buckets.set(key, withMember(buckets.get(key), false, r.key, r.value));
+        if (!members.has(key)) members.set(key, []);
+        members.get(key)!.push({ esiid: r.key, totals: r.value });
       }
-      await insertRows(q, 'vee_weekday_bucket', [...buckets].map(([bucket, members]) => ({ weekday, bucket, members: Buffer.from(members) })));
+      await insertRows(q, 'vee_weekday_bucket', [...members].map(([bucket, list]) => ({ weekday, bucket, members: Buffer.from(bucketFrom(list)) })));
     });
     await q.query('DROP TABLE vee_weekday_total');
   }

@@ -85,4 +85,21 @@ describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)',
     const other = withMember(undefined, false, '10443720000000302', totals(['2026-10-14', 5]));
     expect(bucketMembers('104437200000003', fresh.merged('104437200000003', other)).map((m) => m.esiid)).to.deep.equal(['10443720000000301', '10443720000000302']);
   });
+
+  it('takes a file of every possible ESI ID of one bucket (3,906, letters and digits) into it in suffix order, each with its day', async () => {
+    const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+    // ESI IDs of one and two characters all share the bucket of the empty prefix.
+    const esiids = [...alphabet].flatMap((a) => ['', ...alphabet].map((b) => `${a}${b}`));
+    expect(new Set(esiids.map(bucketOf))).to.deep.equal(new Set(['']));
+    const rows = new WeekdayBuckets(new Map(), async () => undefined);
+    [...esiids].reverse().forEach((esiid, i) => rows.keep(esiid, '2026-10-14', i));
+    expect(rows.changedBuckets()).to.deep.equal(['']);
+    const bucket = rows.merged('', undefined);
+    expect(bucket.byteLength).to.equal(3_906 * MEMBER_BYTES);
+    const members = bucketMembers('', bucket);
+    expect(members.map((m) => m.esiid)).to.deep.equal([...esiids].sort());
+    const byEsiid = new Map(members.map((m) => [m.esiid, decodeEntries(m.totals).totals]));
+    expect(byEsiid.get(esiids[0]!)).to.deep.equal([3_905]);
+    expect(byEsiid.get(esiids[3_905]!)).to.deep.equal([0]);
+  });
 });

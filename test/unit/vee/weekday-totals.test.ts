@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { dayNumber, dayText, decodeEntries, KEPT_WEEKS, keepDay, weekdayOf, wholeDaysOf } from '../../../src/vee/weekday-totals';
+import { dayNumber, dayText, decodeEntries, KEPT_WEEKS, keepDay, weekdayOf, wholeDaysIn } from '../../../src/vee/weekday-totals';
 import { addDays } from '../../../src/core/cpt';
 
 const wednesdays = (from: string, n: number) => Array.from({ length: n }, (_, i) => addDays(from, i * 7));
@@ -37,9 +37,10 @@ describe('VEE weekday totals (the High/Low Usage history)', () => {
     let row = keepDay(undefined, dayNumber('2026-10-07'), 9600);
     row = keepDay(row, dayNumber('2026-10-14'), null);
     row = keepDay(row, dayNumber('2026-10-21'), 0);
-    expect(wholeDaysOf(row, ['2026-10-28', '2026-10-21', '2026-10-14', '2026-10-07'])).to.deep.equal([
+    const days = ['2026-10-28', '2026-10-21', '2026-10-14', '2026-10-07'];
+    expect(wholeDaysIn(row, 0, row.byteLength / 8, days, days.map(dayNumber))).to.deep.equal([
       { operatingDay: '2026-10-21', kwh: 0 }, { operatingDay: '2026-10-07', kwh: 9.6 },
     ]);
-    expect(wholeDaysOf(undefined, ['2026-10-07'])).to.deep.equal([]);
+    expect(wholeDaysIn(row, 0, 0, days, days.map(dayNumber))).to.deep.equal([]);
   });
 });
