@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/config';
 import { cptToday } from './core/cpt';
-import { createLogger, type Logger } from './core/logger';
+import { closeLogger, createLogger, type Logger } from './core/logger';
 import { openDatabase, sqliteFile } from './db/data-source';
 import type { PlatformKey } from './delivery/platform-key';
 import { RetentionService } from './delivery/retention.service';
@@ -386,10 +386,7 @@ export class App {
 
   async close(): Promise<void> {
     for (const close of this.closers.reverse()) await close().catch(() => undefined);
-    await new Promise<void>((resolve) => {
-      this.logger.on('finish', () => resolve());
-      this.logger.end();
-    });
+    await closeLogger(this.logger);
   }
 }
 
