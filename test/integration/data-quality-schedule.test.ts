@@ -35,8 +35,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     let cleanUp: (() => Promise<void>) | undefined;
     const apps: App[] = [];
     // Loaded today: the extract of three days from now carries these loads.
-    const today = cptToday();
-    const D = addDays(today, 3);
+    let today: string;
+    let D: string;
 
     /** One more instance on the same database and folders: its own App, its own lease holder. */
     const instance = async (): Promise<{ app: App; scheduler: PostingScheduler; info: sinon.SinonSpy; error: sinon.SinonSpy }> => {
@@ -58,6 +58,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       spies.flatMap((s) => s.getCalls()).filter((c) => c.args[0] === message && (c.args[1] as { day?: string })?.day === day).map((c) => c.args[1] as Record<string, unknown>);
 
     before(async function () {
+      today = cptToday();
+      D = addDays(today, 3);
       ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-dq-schedule-'));
       gpg = new GpgHome();
       await importRegistryFixtures(cli);

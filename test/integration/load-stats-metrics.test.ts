@@ -30,8 +30,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     let app: App;
     let server: RunningMetricsServer | null = null;
     let cleanUp: (() => Promise<void>) | undefined;
-    const today = cptToday();
-    const yesterday = addDays(today, -1);
+    let today: string;
+    let yesterday: string;
     const v = (suffix: string) => yesterday.replace(/-/g, '') + suffix;
     const start = async (refreshMs: number, registered = [TDSP, OTHER]) => {
       server = await startMetricsServer({
@@ -57,6 +57,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     };
 
     before(async function () {
+      today = cptToday();
+      yesterday = addDays(today, -1);
       ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-load-metrics-'));
       // The receipts smt stats' own test reads.
       await ingestLoadStatsDay(cli, today);

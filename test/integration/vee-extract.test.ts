@@ -17,13 +17,15 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     this.timeout(60_000);
     let cli: CliHarness;
     let gpg: GpgHome;
-    const today = cptToday();
     // Loaded today, so today's loads are the extract of the day three days from now.
-    const extractDay = addDays(today, 3);
+    let today: string;
+    let extractDay: string;
 
     let cleanUp: (() => Promise<void>) | undefined;
 
     before(async function () {
+      today = cptToday();
+      extractDay = addDays(today, 3);
       ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-extract-'));
       gpg = new GpgHome();
       await importRegistryFixtures(cli);

@@ -9,11 +9,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
   describe(`smt stats: load statistics per TDSP per day and per file, with estimated share and E→A replacements (${engine})`, function () {
     this.timeout(60_000);
     let cli: CliHarness;
-    const today = cptToday();
+    let today: string;
 
     let cleanUp: (() => Promise<void>) | undefined;
 
     before(async function () {
+      today = cptToday();
       ({ cli, cleanUp } = await engineHarness(this, engine, 'smt-stats-'));
       await ingestLoadStatsDay(cli, today);
     });
