@@ -19,7 +19,11 @@ export interface VeeDay {
 
 /** Daily totals of the same ESI ID and channel on earlier days of the same day type (complete, actual-or-estimated days only). */
 export interface VeeHistory {
-  days: { operatingDay: string; kwh: number }[];
+  /** How many of the weeks compared with were kept whole, and their total (Wh). */
+  wholeDays: number;
+  totalWh: number;
+  /** Which operating days they were: for a finding's wording. */
+  days(): string[];
 }
 
 export type VeeRuleName =

@@ -97,7 +97,7 @@ export class VeeInspector {
           wholeDay = intervalsInDay(operatingDay);
         }
         // History is the weekday's totals as they were before this file; then the record's own day is kept.
-        history = { days: rows!.history(r.esiid, historyOfDay, historyNumbers) };
+        history = rows!.history(r.esiid, historyOfDay, historyNumbers);
         // Only a whole day (no blank, the day's interval count) is compared with later.
         rows!.keep(r.esiid, r.operatingDay, stats.blanks === 0 && r.intervalCount === wholeDay ? stats.totalWh : null);
       }

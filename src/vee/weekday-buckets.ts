@@ -1,4 +1,5 @@
-import { dayNumber, ENTRY_BYTES, KEPT_WEEKS, keepDayIn, wholeDaysIn, type WeekdayRows } from './weekday-totals';
+import type { VeeHistory } from './vee-day';
+import { dayNumber, keepDayIn, WINDOW_BYTES, wholeDaysIn, type WeekdayRows } from './weekday-totals';
 
 /**
  * VEE's weekday totals are kept in buckets (table vee_weekday_bucket): one row per weekday and ESI ID
@@ -7,13 +8,13 @@ import { dayNumber, ENTRY_BYTES, KEPT_WEEKS, keepDayIn, wholeDaysIn, type Weekda
  * write instead of one per ESI ID, which is what the per-row cost of a database made expensive.
  *
  * A bucket is its members in suffix order, each a fixed MEMBER_BYTES: the suffix (two bytes, the
- * second 0 for a one-character ESI ID), the count of kept days, then KEPT_WEEKS entries (the packed
- * totals of weekday-totals.ts, newest first; unused ones zero). Fixed sizes let a member's totals be
- * read and replaced in place.
+ * second 0 for a one-character ESI ID), then the ESI ID's window of totals (weekday-totals.ts).
+ * Fixed sizes let a member's totals be read and replaced in place.
  */
 const SUFFIX_BYTES = 2;
-const HEAD_BYTES = SUFFIX_BYTES + 1;
-export const MEMBER_BYTES = HEAD_BYTES + KEPT_WEEKS * ENTRY_BYTES;
+export const MEMBER_BYTES = SUFFIX_BYTES + WINDOW_BYTES;
+
+const EMPTY_WINDOW = new Uint8Array(WINDOW_BYTES);
 
 /** The bucket an ESI ID's totals are kept in. */
 export function bucketOf(esiid: string): string {
@@ -41,14 +42,14 @@ function memberAt(bucket: Uint8Array, esiid: string): number {
   return -(low * MEMBER_BYTES) - 1;
 }
 
-/** The ESI ID's kept totals in the bucket (packed entries, newest first), or undefined. */
+/** The ESI ID's window of totals in the bucket, or undefined. */
 export function memberTotals(bucket: Uint8Array | undefined, esiid: string): Uint8Array | undefined {
   if (!bucket) return undefined;
   const at = memberAt(bucket, esiid);
-  return at < 0 ? undefined : bucket.subarray(at + HEAD_BYTES, at + HEAD_BYTES + bucket[at + SUFFIX_BYTES]! * ENTRY_BYTES);
+  return at < 0 ? undefined : bucket.subarray(at + SUFFIX_BYTES, at + MEMBER_BYTES);
 }
 
-/** A member of a bucket: an ESI ID and its packed totals (at most KEPT_WEEKS entries, newest first). */
+/** A member of a bucket: an ESI ID and its window of totals. */
 export interface BucketMember {
   esiid: string;
   totals: Uint8Array;
@@ -64,11 +65,9 @@ export function bucketFrom(members: readonly BucketMember[]): Uint8Array {
   const out = new Uint8Array(sorted.length * MEMBER_BYTES);
   sorted.forEach(({ code, totals }, i) => {
     const at = i * MEMBER_BYTES;
-    const entries = Math.min(Math.floor(totals.byteLength / ENTRY_BYTES), KEPT_WEEKS);
     out[at] = code >> 8;
     out[at + 1] = code & 0xff;
-    out[at + SUFFIX_BYTES] = entries;
-    out.set(totals.subarray(0, entries * ENTRY_BYTES), at + HEAD_BYTES);
+    out.set(totals.subarray(0, WINDOW_BYTES), at + SUFFIX_BYTES);
   });
   return out;
 }
@@ -81,10 +80,8 @@ export function withMember(bucket: Uint8Array | undefined, owned: boolean, esiid
   const at = bucket ? memberAt(bucket, esiid) : -1;
   if (!bucket || at < 0) return bucketFrom([...(bucket ? bucketMembers(bucketOf(esiid), bucket) : []), { esiid, totals }]);
   const out = owned ? bucket : new Uint8Array(bucket);
-  const entries = Math.min(Math.floor(totals.byteLength / ENTRY_BYTES), KEPT_WEEKS);
-  out[at + SUFFIX_BYTES] = entries;
-  out.set(totals.subarray(0, entries * ENTRY_BYTES), at + HEAD_BYTES);
-  out.fill(0, at + HEAD_BYTES + entries * ENTRY_BYTES, at + MEMBER_BYTES);
+  out.fill(0, at + SUFFIX_BYTES, at + MEMBER_BYTES);
+  out.set(totals.subarray(0, WINDOW_BYTES), at + SUFFIX_BYTES);
   return out;
 }
 
@@ -93,7 +90,7 @@ export function bucketMembers(bucket: string, members: Uint8Array): BucketMember
   const out: BucketMember[] = [];
   for (let at = 0; at + MEMBER_BYTES <= members.byteLength; at += MEMBER_BYTES) {
     const suffix = String.fromCharCode(members[at]!) + (members[at + 1] === 0 ? '' : String.fromCharCode(members[at + 1]!));
-    out.push({ esiid: bucket + suffix, totals: members.subarray(at + HEAD_BYTES, at + HEAD_BYTES + members[at + SUFFIX_BYTES]! * ENTRY_BYTES) });
+    out.push({ esiid: bucket + suffix, totals: members.subarray(at + SUFFIX_BYTES, at + MEMBER_BYTES) });
   }
   return out;
 }
@@ -106,17 +103,17 @@ export function bucketMembers(bucket: string, members: Uint8Array): BucketMember
  */
 export class WeekdayBuckets implements WeekdayRows {
   /** Per changed bucket: its copy, the file's ESI IDs in it, and the ESI IDs new to it, kept apart until the bucket is needed whole. */
-  private readonly changed = new Map<string, { bucket: Uint8Array; esiids: string[]; added: Map<string, { entries: Uint8Array; count: number }> }>();
+  private readonly changed = new Map<string, { bucket: Uint8Array; esiids: string[]; added: Map<string, Uint8Array> }>();
 
   constructor(
     private readonly read: ReadonlyMap<string, Uint8Array>,
     private readonly write: (rows: WeekdayBuckets) => Promise<void>,
   ) {}
 
-  history(esiid: string, days: readonly string[], numbers: readonly number[]): { operatingDay: string; kwh: number }[] {
+  history(esiid: string, days: readonly string[], numbers: readonly number[]): VeeHistory {
     const bucket = this.read.get(bucketOf(esiid));
     const at = bucket ? memberAt(bucket, esiid) : -1;
-    return at < 0 ? [] : wholeDaysIn(bucket!, at + HEAD_BYTES, bucket![at + SUFFIX_BYTES]!, days, numbers);
+    return wholeDaysIn(at < 0 ? EMPTY_WINDOW : bucket!, at < 0 ? 0 : at + SUFFIX_BYTES, days, numbers);
   }
 
   keep(esiid: string, operatingDay: string, totalWh: number | null): void {
@@ -130,12 +127,12 @@ export class WeekdayBuckets implements WeekdayRows {
     change.esiids.push(esiid);
     const at = memberAt(change.bucket, esiid);
     if (at >= 0) {
-      change.bucket[at + SUFFIX_BYTES] = keepDayIn(change.bucket, at + HEAD_BYTES, change.bucket[at + SUFFIX_BYTES]!, dayNumber(operatingDay), totalWh);
+      keepDayIn(change.bucket, at + SUFFIX_BYTES, dayNumber(operatingDay), totalWh);
       return;
     }
     let added = change.added.get(esiid);
-    if (!added) change.added.set(esiid, (added = { entries: new Uint8Array(KEPT_WEEKS * ENTRY_BYTES), count: 0 }));
-    added.count = keepDayIn(added.entries, 0, added.count, dayNumber(operatingDay), totalWh);
+    if (!added) change.added.set(esiid, (added = new Uint8Array(WINDOW_BYTES)));
+    keepDayIn(added, 0, dayNumber(operatingDay), totalWh);
   }
 
   save(): Promise<void> {
@@ -151,7 +148,7 @@ export class WeekdayBuckets implements WeekdayRows {
   merged(key: string, stored: Uint8Array | undefined): Uint8Array {
     const change = this.changed.get(key)!;
     if (change.added.size > 0) {
-      const added = [...change.added].map(([esiid, a]) => ({ esiid, totals: a.entries.subarray(0, a.count * ENTRY_BYTES) }));
+      const added = [...change.added].map(([esiid, totals]) => ({ esiid, totals }));
       change.bucket = bucketFrom([...bucketMembers(key, change.bucket), ...added]);
       change.added.clear();
     }

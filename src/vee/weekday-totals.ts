@@ -1,3 +1,5 @@
+import type { VeeHistory } from './vee-day';
+
 /**
  * The daily consumption totals VEE keeps for the High/Low Usage rule's history, per ESI ID and
  * weekday: that weekday's whole-day totals of the most recent weeks, packed, so a file's history is
@@ -5,11 +7,20 @@
  * in buckets of ESI IDs (weekday-buckets.ts).
  */
 
-/** Weeks a row keeps: the most SMT_VEE_HISTORY_WEEKS allows (12) and the day itself. */
+/** Weeks a window keeps: the most SMT_VEE_HISTORY_WEEKS allows (12) and the day itself. */
 export const KEPT_WEEKS = 13;
 /** A day that was not whole (blank intervals): kept so a later version can replace it, never compared with. */
 const NOT_WHOLE = -1;
-export const ENTRY_BYTES = 8;
+/** A week of the window with no day kept. */
+const NONE = -2;
+/**
+ * One ESI ID's totals of one weekday, a window of KEPT_WEEKS weeks: the newest day's number (days
+ * since 1970-01-01, int32), then the totals in Wh (int32) of that day and of each week before it,
+ * NONE for a week without a day. All zero bytes: nothing kept. The days are implied by the newest,
+ * so a window is half the bytes of day and total pairs, and every file rewrites the windows of its
+ * ESI IDs.
+ */
+export const WINDOW_BYTES = 4 + KEPT_WEEKS * 4;
 const DAY_MS = 86_400_000;
 
 /** One ESI ID's kept totals of one weekday, newest day first, decoded (for reading them out). */
@@ -42,11 +53,15 @@ export function weekdayOf(day: string): number {
   return ((dayNumber(day) % 7) + 7) % 7;
 }
 
-export function decodeEntries(bytes: Uint8Array): WeekdayEntries {
+/** The days kept in the window at `from`, newest first. */
+export function decodeEntries(bytes: Uint8Array, from = 0): WeekdayEntries {
   const days: number[] = [], totals: number[] = [];
-  for (let at = 0; at + ENTRY_BYTES <= bytes.byteLength; at += ENTRY_BYTES) {
-    days.push(int32At(bytes, at));
-    totals.push(int32At(bytes, at + 4));
+  const newest = int32At(bytes, from);
+  for (let week = 0; newest !== 0 && week < KEPT_WEEKS; week++) {
+    const total = int32At(bytes, from + 4 + week * 4);
+    if (total === NONE) continue;
+    days.push(newest - week * 7);
+    totals.push(total);
   }
   return { days, totals };
 }
@@ -64,57 +79,76 @@ function setInt32(bytes: Uint8Array, at: number, value: number): void {
 }
 
 /**
- * Sets (or replaces) one day's total in the `count` entries at `from`, in place, keeping the newest
- * KEPT_WEEKS days, newest first; room for KEPT_WEEKS entries must follow `from`. `totalWh` null: the
- * day was not whole. Returns the new count. Works on the packed bytes: a file keeps a day for each
- * of its ESI IDs, and decoding every row into arrays would cost more than the check itself.
+ * Sets (or replaces) one day's total in the window at `from`, in place. A day newer than the newest
+ * moves the window on (weeks it passes over are NONE); a day older than the window is not kept.
+ * `totalWh` null: the day was not whole. Works on the packed bytes: a file keeps a day for each of
+ * its ESI IDs, and decoding every window would cost more than the check itself.
  */
-export function keepDayIn(bytes: Uint8Array, from: number, count: number, day: number, totalWh: number | null): number {
-  let at = 0;
-  while (at < count && int32At(bytes, from + at * ENTRY_BYTES) > day) at++;
-  const place = from + at * ENTRY_BYTES;
-  if (at < count && int32At(bytes, place) === day) {
-    setInt32(bytes, place + 4, totalWh === null ? NOT_WHOLE : totalWh);
-    return count;
+export function keepDayIn(bytes: Uint8Array, from: number, day: number, totalWh: number | null): void {
+  const newest = int32At(bytes, from);
+  if (newest !== 0 && (day - newest) % 7 !== 0) throw new Error(`day ${dayText(day)} is not the weekday of the window's ${dayText(newest)}`);
+  const total = totalWh === null ? NOT_WHOLE : totalWh;
+  if (newest === 0 || day > newest) {
+    const moved = newest === 0 ? KEPT_WEEKS : Math.min(KEPT_WEEKS, (day - newest) / 7);
+    bytes.copyWithin(from + 4 + moved * 4, from + 4, from + 4 + (KEPT_WEEKS - moved) * 4);
+    for (let week = 1; week < moved; week++) setInt32(bytes, from + 4 + week * 4, NONE);
+    setInt32(bytes, from, day);
+    setInt32(bytes, from + 4, total);
+    return;
   }
-  // A day older than every one a full row keeps is not kept.
-  if (at >= KEPT_WEEKS) return count;
-  const kept = Math.min(count + 1, KEPT_WEEKS);
-  bytes.copyWithin(place + ENTRY_BYTES, place, from + (kept - 1) * ENTRY_BYTES);
-  setInt32(bytes, place, day);
-  setInt32(bytes, place + 4, totalWh === null ? NOT_WHOLE : totalWh);
-  return kept;
+  const week = (newest - day) / 7;
+  if (week < KEPT_WEEKS) setInt32(bytes, from + 4 + week * 4, total);
 }
 
-/** A copy of a row with one day's total set (keepDayIn on a row of its own). */
-export function keepDay(row: Uint8Array | undefined, day: number, totalWh: number | null): Buffer {
-  const out = Buffer.alloc(KEPT_WEEKS * ENTRY_BYTES);
-  const count = row ? Math.min(Math.floor(row.byteLength / ENTRY_BYTES), KEPT_WEEKS) : 0;
-  if (row) out.set(row.subarray(0, count * ENTRY_BYTES));
-  return out.subarray(0, keepDayIn(out, 0, count, day, totalWh) * ENTRY_BYTES);
+/** A copy of a window with one day's total set (keepDayIn on a window of its own). */
+export function keepDay(window: Uint8Array | undefined, day: number, totalWh: number | null): Buffer {
+  const out = Buffer.alloc(WINDOW_BYTES);
+  if (window) out.set(window.subarray(0, WINDOW_BYTES));
+  keepDayIn(out, 0, day, totalWh);
+  return out;
 }
+
+/** The High/Low Usage history of one ESI ID and day: its same weekday's whole days among those asked for. */
+export class WholeDays implements VeeHistory {
+  constructor(
+    readonly wholeDays: number,
+    readonly totalWh: number,
+    private readonly asked: readonly string[],
+    /** Bit i: asked[i] is one of them. */
+    private readonly found: number,
+  ) {}
+
+  days(): string[] {
+    return this.asked.filter((_, i) => (this.found >>> i) & 1);
+  }
+}
+
+const NO_DAYS = new WholeDays(0, 0, [], 0);
 
 /**
- * The whole-day totals among `days` (operating days of the row's weekday, `numbers` their
- * dayNumbers) in the `count` entries at `from`, as the rule's history.
+ * The whole-day totals among `days` (operating days of the window's weekday, at most 31, `numbers`
+ * their dayNumbers) in the window at `from`, as the rule's history.
  */
-export function wholeDaysIn(bytes: Uint8Array, from: number, count: number, days: readonly string[], numbers: readonly number[]): { operatingDay: string; kwh: number }[] {
-  const out: { operatingDay: string; kwh: number }[] = [];
-  for (let d = 0; d < days.length; d++) {
-    for (let at = from; at < from + count * ENTRY_BYTES; at += ENTRY_BYTES) {
-      if (int32At(bytes, at) !== numbers[d]) continue;
-      const total = int32At(bytes, at + 4);
-      if (total !== NOT_WHOLE) out.push({ operatingDay: days[d]!, kwh: total / 1000 });
-      break;
-    }
+export function wholeDaysIn(bytes: Uint8Array, from: number, days: readonly string[], numbers: readonly number[]): WholeDays {
+  const newest = int32At(bytes, from);
+  if (newest === 0) return NO_DAYS;
+  let count = 0, totalWh = 0, found = 0;
+  for (let d = 0; d < numbers.length; d++) {
+    const week = (newest - numbers[d]!) / 7;
+    if (week < 0 || week >= KEPT_WEEKS) continue;
+    const total = int32At(bytes, from + 4 + week * 4);
+    if (total < 0) continue;
+    count++;
+    totalWh += total;
+    found |= 1 << d;
   }
-  return out;
+  return count === 0 ? NO_DAYS : new WholeDays(count, totalWh, days, found);
 }
 
 /** One weekday's rows of a file's ESI IDs: as read (the history a check compares with), changed in memory, then written once. */
 export interface WeekdayRows {
   /** The ESI ID's whole-day totals among `days` (with their dayNumbers) as they were before this file. */
-  history(esiid: string, days: readonly string[], numbers: readonly number[]): { operatingDay: string; kwh: number }[];
+  history(esiid: string, days: readonly string[], numbers: readonly number[]): VeeHistory;
   /** Keeps a day's total (null: not whole) for the ESI ID. */
   keep(esiid: string, operatingDay: string, totalWh: number | null): void;
   /** Writes the rows that changed. */

@@ -3,12 +3,22 @@ import type { DataSource } from 'typeorm';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { bucketMembers, bucketOf, memberTotals } from '../../src/vee/weekday-buckets';
-import { dayNumber, decodeEntries, keepDay, weekdayOf, type WeekdayTotalsStore } from '../../src/vee/weekday-totals';
+import { dayNumber, decodeEntries, weekdayOf, type WeekdayTotalsStore } from '../../src/vee/weekday-totals';
 import { engineHarness } from '../support/engine-harness';
 
 /** The row the Wednesdays below go to. */
 const WEDNESDAY = weekdayOf('2026-10-14');
-const A = '10443720000000101', B = '10443720000000102', C = '10443720000000203';
+const A = '10443720000000101', B = '10443720000000102', C = '10443720000000203', D = '10443720000000204';
+
+/** Kept days as vee_weekday_total held them before migration 1764720007700: day number and total, int32 each, newest first. */
+const pairs = (...days: [string, number][]): Buffer => {
+  const out = Buffer.alloc(days.length * 8);
+  days.forEach(([day, total], i) => {
+    out.writeInt32LE(dayNumber(day), i * 8);
+    out.writeInt32LE(total, i * 8 + 4);
+  });
+  return out;
+};
 
 /** The embedded database and, where a test server is configured, PostgreSQL. */
 for (const engine of ['sqlite', 'postgres'] as const) {
@@ -60,12 +70,14 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(await history(WEDNESDAY, B)).to.deep.equal([2100, 2000]);
     });
 
-    it('migration 1764720007700 carries per-ESI-ID totals into buckets byte for byte, and back when undone', async () => {
+    it('migration 1764720007700 carries each ESI ID\'s kept days into its window in a bucket, and back when undone', async () => {
       await db.undoLastMigration({ transaction: 'each' });
       const rows = [
-        { esiid: A, totals: Buffer.from(keepDay(keepDay(undefined, dayNumber('2026-10-07'), 1), dayNumber('2026-10-14'), 2)) },
-        { esiid: B, totals: Buffer.from(keepDay(undefined, dayNumber('2026-10-14'), -1)) },
-        { esiid: C, totals: Buffer.from(keepDay(undefined, dayNumber('2026-10-14'), 3)) },
+        { esiid: A, totals: pairs(['2026-10-14', 2], ['2026-10-07', 1]) },
+        { esiid: B, totals: pairs(['2026-10-14', -1]) },
+        { esiid: C, totals: pairs(['2026-10-14', 3]) },
+        // 14 weeks before its newest day: outside the window, and compared with by no check.
+        { esiid: D, totals: pairs(['2026-10-14', 4], ['2026-07-08', 9]) },
       ];
       await db.createQueryBuilder().delete().from('vee_weekday_total').execute();
       await db.createQueryBuilder().insert().into('vee_weekday_total', ['weekday', 'esiid', 'totals']).values(rows.map((r) => ({ weekday: WEDNESDAY, ...r }))).execute();
@@ -73,10 +85,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(await history(WEDNESDAY, A)).to.deep.equal([2, 1]);
       expect(await history(WEDNESDAY, B)).to.deep.equal([-1]);
       expect(await history(WEDNESDAY, C)).to.deep.equal([3]);
+      expect(await history(WEDNESDAY, D)).to.deep.equal([4]);
       expect((await db.query(`SELECT bucket FROM vee_weekday_bucket WHERE weekday = ${WEDNESDAY} ORDER BY bucket`)).map((r: { bucket: string }) => r.bucket)).to.deep.equal(['104437200000001', '104437200000002']);
       await db.undoLastMigration({ transaction: 'each' });
       const back = await db.query(`SELECT esiid, totals FROM vee_weekday_total WHERE weekday = ${WEDNESDAY} ORDER BY esiid`);
-      expect(back.map((r: { esiid: string; totals: Uint8Array }) => [r.esiid, Buffer.from(r.totals).toString('hex')])).to.deep.equal(rows.map((r) => [r.esiid, r.totals.toString('hex')]));
+      expect(back.map((r: { esiid: string; totals: Uint8Array }) => [r.esiid, Buffer.from(r.totals).toString('hex')])).to.deep.equal(
+        [...rows.slice(0, 3), { esiid: D, totals: pairs(['2026-10-14', 4]) }].map((r) => [r.esiid, r.totals.toString('hex')]));
       await db.runMigrations({ transaction: 'each' });
       expect(await history(WEDNESDAY, A)).to.deep.equal([2, 1]);
     });
@@ -85,7 +99,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await db.undoLastMigration({ transaction: 'each' });
       await db.createQueryBuilder().delete().from('vee_weekday_total').execute();
       // 5,100 ESI IDs from ...0050: the first page ends in the middle of bucket 104437200000050.
-      const rows = Array.from({ length: 5_100 }, (_, i) => ({ weekday: WEDNESDAY, esiid: String(10443720000000050n + BigInt(i)), totals: Buffer.from(keepDay(undefined, dayNumber('2026-10-14'), i)) }));
+      const rows = Array.from({ length: 5_100 }, (_, i) => ({ weekday: WEDNESDAY, esiid: String(10443720000000050n + BigInt(i)), totals: pairs(['2026-10-14', i]) }));
       for (let i = 0; i < rows.length; i += 500) await db.createQueryBuilder().insert().into('vee_weekday_total', ['weekday', 'esiid', 'totals']).values(rows.slice(i, i + 500)).execute();
       await db.runMigrations({ transaction: 'each' });
       const buckets = await db.query(`SELECT bucket, members FROM vee_weekday_bucket WHERE weekday = ${WEDNESDAY} ORDER BY bucket`);

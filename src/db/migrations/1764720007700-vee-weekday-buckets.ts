@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { readBuckets } from '../../vee/typeorm-weekday-totals.store';
 import { bucketFrom, bucketMembers, bucketOf } from '../../vee/weekday-buckets';
+import { decodeEntries, keepDayIn, WINDOW_BYTES } from '../../vee/weekday-totals';
 
 /** Rows moved per step: a large history is never held whole. */
 const PAGE = 5_000;
@@ -11,8 +12,9 @@ const INSERT_ROWS = 500;
  * VEE's weekday totals move from one row per ESI ID and weekday (vee_weekday_total) to one row per
  * weekday and ESI ID prefix (vee_weekday_bucket, src/vee/weekday-buckets.ts): a TDSP's day is then
  * hundreds of rows to read and write instead of one per ESI ID. vee_weekday_lock has a row per
- * weekday, which server-database writers lock to take turns on a weekday's buckets. The kept totals
- * are carried over, byte for byte.
+ * weekday, which server-database writers lock to take turns on a weekday's buckets. Each ESI ID's
+ * kept days (day and total pairs) become its window of 13 weeks (src/vee/weekday-totals.ts); a day
+ * more than 12 weeks before the ESI ID's newest, which no check compares with, is not carried over.
  */
 export class VeeWeekdayBuckets1764720007700 implements MigrationInterface {
   name = 'VeeWeekdayBuckets1764720007700';
@@ -32,7 +34,7 @@ export class VeeWeekdayBuckets1764720007700 implements MigrationInterface {
       for (const r of rows) {
         const key = bucketOf(r.key);
         if (!members.has(key)) members.set(key, []);
-        members.get(key)!.push({ esiid: r.key, totals: r.value });
+        members.get(key)!.push({ esiid: r.key, totals: windowOf(r.value) });
       }
       await insertRows(q, 'vee_weekday_bucket', [...members].map(([bucket, list]) => ({ weekday, bucket, members: Buffer.from(bucketFrom(list)) })));
     });
@@ -42,7 +44,7 @@ export class VeeWeekdayBuckets1764720007700 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await createTotalsTable(q, 'vee_weekday_total', 'esiid', 'totals');
     await copyPages(q, 'vee_weekday_bucket', 'bucket', 'members', (weekday, rows) =>
-      insertRows(q, 'vee_weekday_total', rows.flatMap((r) => bucketMembers(r.key, r.value).map((m) => ({ weekday, esiid: m.esiid, totals: Buffer.from(m.totals) })))));
+      insertRows(q, 'vee_weekday_total', rows.flatMap((r) => bucketMembers(r.key, r.value).map((m) => ({ weekday, esiid: m.esiid, totals: pairsOf(m.totals) })))));
     await q.query('DROP TABLE vee_weekday_lock');
     await q.query('DROP TABLE vee_weekday_bucket');
   }
@@ -78,4 +80,23 @@ async function insertRows(q: QueryRunner, table: string, rows: Record<string, un
   for (let i = 0; i < rows.length; i += INSERT_ROWS) {
     await q.manager.createQueryBuilder().insert().into(table, Object.keys(rows[0]!)).values(rows.slice(i, i + INSERT_ROWS)).execute();
   }
+}
+
+/** vee_weekday_total's totals, day and total pairs (int32 each, little-endian, newest first), as a window. */
+function windowOf(pairs: Uint8Array): Uint8Array {
+  const window = new Uint8Array(WINDOW_BYTES);
+  const view = new DataView(pairs.buffer, pairs.byteOffset, pairs.byteLength);
+  for (let at = pairs.byteLength - 8; at >= 0; at -= 8) keepDayIn(window, 0, view.getInt32(at, true), view.getInt32(at + 4, true));
+  return window;
+}
+
+/** A window as vee_weekday_total's day and total pairs. */
+function pairsOf(window: Uint8Array): Buffer {
+  const { days, totals } = decodeEntries(window);
+  const out = Buffer.alloc(days.length * 8);
+  days.forEach((day, i) => {
+    out.writeInt32LE(day, i * 8);
+    out.writeInt32LE(totals[i]!, i * 8 + 4);
+  });
+  return out;
 }

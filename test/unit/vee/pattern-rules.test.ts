@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { dayStats, type DayStats } from '../../../src/vee/vee-day';
+import { dayStats, type DayStats, type VeeHistory } from '../../../src/vee/vee-day';
 import { spikeCheck } from '../../../src/vee/rules/spike-check.rule';
 import { consecutiveZeros } from '../../../src/vee/rules/consecutive-zeros.rule';
 import { highLowUsage } from '../../../src/vee/rules/high-low-usage.rule';
@@ -75,7 +75,11 @@ describe('VEE consecutive zeros for an active meter', () => {
 });
 
 describe('VEE high/low usage against the same weekday', () => {
-  const history = { days: [{ operatingDay: '2026-07-07', kwh: 10 }, { operatingDay: '2026-06-30', kwh: 12 }, { operatingDay: '2026-06-23', kwh: 11 }] };
+  const historyOf = (days: { operatingDay: string; kwh: number }[]): VeeHistory => ({
+    wholeDays: days.length, totalWh: days.reduce((sum, d) => sum + d.kwh * 1000, 0), days: () => days.map((d) => d.operatingDay),
+  });
+  const days = [{ operatingDay: '2026-07-07', kwh: 10 }, { operatingDay: '2026-06-30', kwh: 12 }, { operatingDay: '2026-06-23', kwh: 11 }];
+  const history = historyOf(days);
   const rule = (d: Day, h = history, s = S) => highLowUsage(d, statsOf(d), h, s);
 
   it('flags 48 kWh against an 11 kWh average (more than 3 times) and 0.96 kWh (less than 0.2 times)', () => {
@@ -87,13 +91,13 @@ describe('VEE high/low usage against the same weekday', () => {
 
   it('passes 24 kWh (2.2 times), and compares nothing with fewer than 2 history days, a tiny average, or a day with a blank', () => {
     expect(rule(veeDay(repeat(96, 0.25)))).to.equal(null);
-    expect(rule(veeDay(repeat(96, 0.5)), { days: history.days.slice(0, 1) })).to.equal(null);
-    expect(rule(veeDay(repeat(96, 0.5)), { days: history.days.map((d) => ({ ...d, kwh: 1 })) })).to.equal(null);
+    expect(rule(veeDay(repeat(96, 0.5)), historyOf(days.slice(0, 1)))).to.equal(null);
+    expect(rule(veeDay(repeat(96, 0.5)), historyOf(days.map((d) => ({ ...d, kwh: 1 }))))).to.equal(null);
     expect(rule(veeDay([null, ...repeat(95, 0.5)]))).to.equal(null);
   });
 
   it('compares a fall-back Sunday with earlier Sundays: 100 × 0.5 = 50 kWh against 12', () => {
-    const sundays = { days: historyDays(FALL_BACK, 4).map((d) => ({ operatingDay: d, kwh: 12 })) };
+    const sundays = historyOf(historyDays(FALL_BACK, 4).map((d) => ({ operatingDay: d, kwh: 12 })));
     expect(historyDays(FALL_BACK, 4)).to.deep.equal(['2026-10-25', '2026-10-18', '2026-10-11', '2026-10-04']);
     expect(rule(veeDay(repeat(100, 0.5), { operatingDay: FALL_BACK }), sundays)!.reason).to.equal('50 kWh is more than 3 times the 12 kWh average of the same weekday (2026-10-04, 2026-10-11, 2026-10-18, 2026-10-25)');
   });

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import { bucketMembers, bucketOf, MEMBER_BYTES, memberTotals, WeekdayBuckets, withMember } from '../../../src/vee/weekday-buckets';
+import type { VeeHistory } from '../../../src/vee/vee-day';
 import { dayNumber, decodeEntries, keepDay } from '../../../src/vee/weekday-totals';
 
 const totals = (...pairs: [string, number][]): Uint8Array => pairs.reduce<Uint8Array | undefined>((row, [day, wh]) => keepDay(row, dayNumber(day), wh), undefined)!;
 const decoded = (row: Uint8Array | undefined) => (row ? decodeEntries(row) : undefined);
+const answered = (h: VeeHistory) => [h.wholeDays, h.totalWh, h.days()];
 const OCTOBER_WEDNESDAYS = ['2026-10-21', '2026-10-14', '2026-10-07'];
 
 describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)', () => {
@@ -46,8 +48,8 @@ describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)',
     rows.keep('10443720000000101', '2026-10-14', 9700);
     rows.keep('10443720000000102', '2026-10-14', null);
     rows.keep('10443720000000201', '2026-10-14', 5);
-    expect(rows.history('10443720000000101', OCTOBER_WEDNESDAYS, OCTOBER_WEDNESDAYS.map(dayNumber))).to.deep.equal([{ operatingDay: '2026-10-07', kwh: 9.6 }]);
-    expect(rows.history('10443720000000102', OCTOBER_WEDNESDAYS, OCTOBER_WEDNESDAYS.map(dayNumber))).to.deep.equal([]);
+    expect(answered(rows.history('10443720000000101', OCTOBER_WEDNESDAYS, OCTOBER_WEDNESDAYS.map(dayNumber)))).to.deep.equal([1, 9600, ['2026-10-07']]);
+    expect(answered(rows.history('10443720000000102', OCTOBER_WEDNESDAYS, OCTOBER_WEDNESDAYS.map(dayNumber)))).to.deep.equal([0, 0, []]);
     await rows.save();
     expect(written).to.equal(rows);
     expect(rows.changedBuckets().sort()).to.deep.equal(['104437200000001', '104437200000002']);
@@ -64,7 +66,7 @@ describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)',
     rows.keep('10443720000000101', '2026-10-14', 9700);
     rows.keep('10443720000000101', '2026-10-21', 9800);
     expect(read.equals(before)).to.equal(true);
-    expect(rows.history('10443720000000101', OCTOBER_WEDNESDAYS, OCTOBER_WEDNESDAYS.map(dayNumber))).to.deep.equal([{ operatingDay: '2026-10-07', kwh: 9.6 }]);
+    expect(answered(rows.history('10443720000000101', OCTOBER_WEDNESDAYS, OCTOBER_WEDNESDAYS.map(dayNumber)))).to.deep.equal([1, 9600, ['2026-10-07']]);
     expect(decoded(memberTotals(rows.merged('104437200000001', Buffer.from(before)), '10443720000000101'))!.totals).to.deep.equal([9800, 9700, 9600]);
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { dayNumber, dayText, decodeEntries, KEPT_WEEKS, keepDay, weekdayOf, wholeDaysIn } from '../../../src/vee/weekday-totals';
+import { dayNumber, dayText, decodeEntries, KEPT_WEEKS, keepDay, weekdayOf, WINDOW_BYTES, wholeDaysIn } from '../../../src/vee/weekday-totals';
 import { addDays } from '../../../src/core/cpt';
 
 const wednesdays = (from: string, n: number) => Array.from({ length: n }, (_, i) => addDays(from, i * 7));
@@ -33,14 +33,27 @@ describe('VEE weekday totals (the High/Low Usage history)', () => {
     expect(decodeEntries(row)).to.deep.equal({ days: ['2026-10-28', '2026-10-21', '2026-10-14', '2026-10-07'].map(dayNumber), totals: [4, 3, 2, 1] });
   });
 
-  it('answers only whole days among those asked for, in kWh', () => {
+  it('answers only whole days among those asked for: how many, their total, and which', () => {
     let row = keepDay(undefined, dayNumber('2026-10-07'), 9600);
     row = keepDay(row, dayNumber('2026-10-14'), null);
     row = keepDay(row, dayNumber('2026-10-21'), 0);
     const days = ['2026-10-28', '2026-10-21', '2026-10-14', '2026-10-07'];
-    expect(wholeDaysIn(row, 0, row.byteLength / 8, days, days.map(dayNumber))).to.deep.equal([
-      { operatingDay: '2026-10-21', kwh: 0 }, { operatingDay: '2026-10-07', kwh: 9.6 },
-    ]);
-    expect(wholeDaysIn(row, 0, 0, days, days.map(dayNumber))).to.deep.equal([]);
+    const history = wholeDaysIn(row, 0, days, days.map(dayNumber));
+    expect([history.wholeDays, history.totalWh, history.days()]).to.deep.equal([2, 9600, ['2026-10-21', '2026-10-07']]);
+    const earlier = ['2026-09-30', '2026-09-23'];
+    expect(wholeDaysIn(row, 0, earlier, earlier.map(dayNumber)).wholeDays).to.equal(0);
+    expect(wholeDaysIn(new Uint8Array(WINDOW_BYTES), 0, days, days.map(dayNumber)).wholeDays).to.equal(0);
+  });
+
+  it('moves the window on past weeks without a day, and keeps a window the size of 13 weeks however sparse', () => {
+    let row = keepDay(undefined, dayNumber('2026-01-07'), 1);
+    row = keepDay(row, dayNumber('2026-02-04'), 2);
+    expect(decodeEntries(row)).to.deep.equal({ days: ['2026-02-04', '2026-01-07'].map(dayNumber), totals: [2, 1] });
+    row = keepDay(row, dayNumber('2026-04-08'), 3);
+    expect(decodeEntries(row).days.map(dayText)).to.deep.equal(['2026-04-08', '2026-02-04']);
+    row = keepDay(row, dayNumber('2026-07-08'), 4);
+    expect(decodeEntries(row).days.map(dayText)).to.deep.equal(['2026-07-08']);
+    expect(row.byteLength).to.equal(WINDOW_BYTES);
+    expect(() => keepDay(row, dayNumber('2026-07-09'), 5)).to.throw('day 2026-07-09 is not the weekday of the window\'s 2026-07-08');
   });
 });
