@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/sqlite-settings';
 import { applyIngestPragmas } from '../ingest/sqlite-ingest.store';
-import { bucketOf, WeekdayBuckets } from './weekday-buckets';
+import { WeekdayBuckets } from './weekday-buckets';
 import type { WeekdayRows, WeekdayTotalsStore } from './weekday-totals';
 
 /** Up to this many buckets are read by key look-ups; beyond it, one key range is cheaper. */
@@ -28,9 +28,7 @@ export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
     this.put = this.db.prepare('INSERT INTO vee_weekday_bucket (weekday, bucket, members) VALUES (?, ?, ?) ON CONFLICT (weekday, bucket) DO UPDATE SET members = excluded.members');
   }
 
-  async open(weekday: number, esiids: ReadonlySet<string>): Promise<WeekdayRows> {
-    const wanted = new Set<string>();
-    for (const esiid of esiids) wanted.add(bucketOf(esiid));
+  async open(weekday: number, wanted: ReadonlySet<string>): Promise<WeekdayRows> {
     const read = new Map<string, Uint8Array>();
     if (wanted.size <= LOOKUP_LIMIT) {
       for (const bucket of wanted) {

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { bucketOf, WeekdayBuckets } from './weekday-buckets';
+import { WeekdayBuckets } from './weekday-buckets';
 import type { WeekdayRows, WeekdayTotalsStore } from './weekday-totals';
 
 /** Stays under SQL Server's 2,100 parameters and SQLite's default limits. */
@@ -9,10 +9,8 @@ const CHUNK = 500;
 export class TypeormWeekdayTotalsStore implements WeekdayTotalsStore {
   constructor(private readonly db: DataSource) {}
 
-  async open(weekday: number, esiids: ReadonlySet<string>): Promise<WeekdayRows> {
-    const wanted = new Set<string>();
-    for (const esiid of esiids) wanted.add(bucketOf(esiid));
-    const read = await readBuckets(this.db.manager, weekday, [...wanted]);
+  async open(weekday: number, buckets: ReadonlySet<string>): Promise<WeekdayRows> {
+    const read = await readBuckets(this.db.manager, weekday, [...buckets]);
     return new WeekdayBuckets(read, (rows) => this.db.transaction(async (m) => {
       // The weekday's lock row: writers of one weekday's buckets take turns, so none writes over a
       // bucket another changed after this file read it (a bucket that is new has no row to lock).

@@ -4,6 +4,7 @@ import { checkDay, historyDays } from './vee.rules';
 import type { VeeSettings } from './vee-settings';
 import { dayStats, decodeDay, type VeeDay, type VeeFinding, type VeeHistory } from './vee-day';
 import type { VeeReads } from './vee-reads';
+import { bucketsOf } from './weekday-buckets';
 import { dayNumber, weekdayOf, type WeekdayRows, type WeekdayTotalsStore } from './weekday-totals';
 import type { StoredRecord } from './vee.store';
 
@@ -112,16 +113,20 @@ export class VeeInspector {
    * weekday the file's days fall on, for all its ESI IDs, whose history is then in memory.
    */
   private async weekdayRows(records: readonly StoredRecord[]): Promise<Map<number, WeekdayRows>> {
-    const wanted = new Map<number, Set<string>>();
+    const wanted = new Map<number, string[]>();
+    let day = '', esiids: string[] = [];
     for (const r of records) {
       if (r.channel !== 4) continue;
-      const weekday = weekdayOf(r.operatingDay);
-      let set = wanted.get(weekday);
-      if (!set) wanted.set(weekday, (set = new Set<string>()));
-      set.add(r.esiid);
+      if (r.operatingDay !== day) {
+        day = r.operatingDay;
+        const weekday = weekdayOf(day);
+        if (!wanted.has(weekday)) wanted.set(weekday, []);
+        esiids = wanted.get(weekday)!;
+      }
+      esiids.push(r.esiid);
     }
     const rows = new Map<number, WeekdayRows>();
-    for (const [weekday, esiids] of wanted) rows.set(weekday, await this.totals.open(weekday, esiids));
+    for (const [weekday, esiids] of wanted) rows.set(weekday, await this.totals.open(weekday, bucketsOf(esiids)));
     return rows;
   }
 }

@@ -21,6 +21,25 @@ export function bucketOf(esiid: string): string {
   return esiid.slice(0, -SUFFIX_BYTES);
 }
 
+/**
+ * The buckets of these ESI IDs. ESI IDs of a bucket mostly come one after another (a TDSP's file is
+ * in ESI ID order): one that starts with the bucket just found is in it, without a new string.
+ */
+export function bucketsOf(esiids: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  let last: string | null = null;
+  for (const esiid of esiids) {
+    if (last !== null && inBucket(esiid, last)) continue;
+    last = bucketOf(esiid);
+    out.add(last);
+  }
+  return out;
+}
+
+function inBucket(esiid: string, bucket: string): boolean {
+  return esiid.length === bucket.length + SUFFIX_BYTES && esiid.startsWith(bucket);
+}
+
 /** The suffix as the two bytes the bucket orders by. */
 function suffixCode(esiid: string): number {
   const at = esiid.length >= SUFFIX_BYTES ? esiid.length - SUFFIX_BYTES : 0;
@@ -110,14 +129,22 @@ export class WeekdayBuckets implements WeekdayRows {
     private readonly write: (rows: WeekdayBuckets) => Promise<void>,
   ) {}
 
+  /** The bucket key last answered: a file's records come in ESI ID order, so most ask for it again. */
+  private lastKey: string | null = null;
+
+  private keyOf(esiid: string): string {
+    if (this.lastKey !== null && inBucket(esiid, this.lastKey)) return this.lastKey;
+    return (this.lastKey = bucketOf(esiid));
+  }
+
   history(esiid: string, days: readonly string[], numbers: readonly number[]): VeeHistory {
-    const bucket = this.read.get(bucketOf(esiid));
+    const bucket = this.read.get(this.keyOf(esiid));
     const at = bucket ? memberAt(bucket, esiid) : -1;
     return wholeDaysIn(at < 0 ? EMPTY_WINDOW : bucket!, at < 0 ? 0 : at + SUFFIX_BYTES, days, numbers);
   }
 
   keep(esiid: string, operatingDay: string, totalWh: number | null): void {
-    const key = bucketOf(esiid);
+    const key = this.keyOf(esiid);
     let change = this.changed.get(key);
     if (!change) {
       // A copy of its own (a Buffer's slice would share the bytes read, which history() answers from).

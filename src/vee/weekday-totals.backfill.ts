@@ -1,6 +1,7 @@
 import { addDays, daysFromTo, intervalsInDay } from '../core/cpt';
 import { SmtError } from '../core/errors';
 import { dayStats } from './vee-day';
+import { bucketsOf } from './weekday-buckets';
 import { weekdayOf, type WeekdayTotalsStore } from './weekday-totals';
 import type { VeeStore } from './vee.store';
 
@@ -25,7 +26,7 @@ export async function backfillDayTotals(store: VeeStore, totals: WeekdayTotalsSt
       const page = await store.newestConsumptionPage(day, after, PAGE);
       if (page.length === 0) break;
       const whole = intervalsInDay(day);
-      const rows = await totals.open(weekdayOf(day), new Set(page.map((r) => r.esiid)));
+      const rows = await totals.open(weekdayOf(day), bucketsOf(page.map((r) => r.esiid)));
       for (const r of page) {
         const stats = dayStats(r.values, r.intervalCount);
         rows.keep(r.esiid, day, stats.blanks === 0 && r.intervalCount === whole ? stats.totalWh : null);

@@ -157,6 +157,6 @@ export interface WeekdayRows {
 
 /** Where the totals are kept (src/vee/sqlite-weekday-totals.store.ts, typeorm-weekday-totals.store.ts). */
 export interface WeekdayTotalsStore {
-  /** The rows of `esiids` for one weekday (weekdayOf), ready to have days kept. */
-  open(weekday: number, esiids: ReadonlySet<string>): Promise<WeekdayRows>;
+  /** One weekday's (weekdayOf) rows of `buckets` (bucketsOf the ESI IDs a file checks), ready to have days kept. */
+  open(weekday: number, buckets: ReadonlySet<string>): Promise<WeekdayRows>;
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
-import { bucketMembers, bucketOf, memberTotals } from '../../src/vee/weekday-buckets';
+import { bucketMembers, bucketOf, bucketsOf, memberTotals } from '../../src/vee/weekday-buckets';
 import { dayNumber, decodeEntries, weekdayOf, type WeekdayTotalsStore } from '../../src/vee/weekday-totals';
 import { engineHarness } from '../support/engine-harness';
 
@@ -50,8 +50,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     };
 
     it('two files read the same bucket, each keeps a day for its own ESI ID, and both days are stored whatever the order they write in', async () => {
-      const first = await totals.open(WEDNESDAY, new Set([A]));
-      const second = await totals.open(WEDNESDAY, new Set([B]));
+      const first = await totals.open(WEDNESDAY, bucketsOf([A]));
+      const second = await totals.open(WEDNESDAY, bucketsOf([B]));
       first.keep(A, '2026-10-14', 1000);
       second.keep(B, '2026-10-14', 2000);
       await first.save();
@@ -59,8 +59,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(await history(WEDNESDAY, A)).to.deep.equal([1000]);
       expect(await history(WEDNESDAY, B)).to.deep.equal([2000]);
       // Then a file of both, against a reader that read before it and writes after.
-      const late = await totals.open(WEDNESDAY, new Set([A]));
-      const both = await totals.open(WEDNESDAY, new Set([A, B]));
+      const late = await totals.open(WEDNESDAY, bucketsOf([A]));
+      const both = await totals.open(WEDNESDAY, bucketsOf([A, B]));
       both.keep(A, '2026-10-21', 1100);
       both.keep(B, '2026-10-21', 2100);
       await both.save();

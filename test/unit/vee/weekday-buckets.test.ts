@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { bucketMembers, bucketOf, MEMBER_BYTES, memberTotals, WeekdayBuckets, withMember } from '../../../src/vee/weekday-buckets';
+import { bucketMembers, bucketOf, bucketsOf, MEMBER_BYTES, memberTotals, WeekdayBuckets, withMember } from '../../../src/vee/weekday-buckets';
 import type { VeeHistory } from '../../../src/vee/vee-day';
 import { dayNumber, decodeEntries, keepDay } from '../../../src/vee/weekday-totals';
 
@@ -9,6 +9,11 @@ const answered = (h: VeeHistory) => [h.wholeDays, h.totalWh, h.days()];
 const OCTOBER_WEDNESDAYS = ['2026-10-21', '2026-10-14', '2026-10-07'];
 
 describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)', () => {
+  it('finds the buckets of ESI IDs in order or not, short ones included', () => {
+    expect([...bucketsOf(['10443720000000101', '10443720000000102', '10443720000000201', '10443720000000103', '1044372000000010', '7', '7A', 'Z'])])
+      .to.deep.equal(['104437200000001', '104437200000002', '10443720000000', '']);
+  });
+
   it('groups ESI IDs by all but their last two characters and keeps members in suffix order', () => {
     expect(bucketOf('10443720000000123')).to.equal('104437200000001');
     expect(bucketOf('AB')).to.equal('');
