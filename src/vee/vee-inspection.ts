@@ -22,6 +22,8 @@ export interface Inspection {
   estimatedToActual: number;
 }
 
+const EMPTY = new Uint8Array(0);
+
 type Stretch = { from: string; to: string | null };
 /** A record as the loader stored it: every field set, with its sender and REP attribute. */
 type LoadedRecord = StoredRecord & { senderDuns: string; repDuns: string | null };
@@ -78,12 +80,18 @@ export class VeeInspector {
     // A file's records mostly share one operating day: its rows and history days are looked up when the day changes.
     let operatingDay = '', rows: WeekdayRows | undefined, historyOfDay: string[] = [], historyNumbers: number[] = [], wholeDay = 0;
     const out: Inspection = { records: records.length, findings: [], intervals: 0, estimatedIntervals: 0, blankIntervals: 0, estimatedToActual: estimatedToActual(replaced) };
+    // One day object for every record, set field by field: the rules read it while they run and copy what a finding keeps.
+    const day: VeeDay = { esiid: '', channel: 0, operatingDay: '', version: 0, intervalCount: 0, values: EMPTY, startReading: null, stopReading: null, hasRepOfRecord: false };
     for (const r of records) {
-      // Spelt out rather than spread: a loaded record carries more fields than the rules read.
-      const day: VeeDay = {
-        esiid: r.esiid, channel: r.channel, operatingDay: r.operatingDay, version: r.version, intervalCount: r.intervalCount, values: r.values,
-        startReading: r.startReading, stopReading: r.stopReading, hasRepOfRecord: covered(r),
-      };
+      day.esiid = r.esiid;
+      day.channel = r.channel;
+      day.operatingDay = r.operatingDay;
+      day.version = r.version;
+      day.intervalCount = r.intervalCount;
+      day.values = r.values;
+      day.startReading = r.startReading;
+      day.stopReading = r.stopReading;
+      day.hasRepOfRecord = covered(r);
       const stats = dayStats(r.values, r.intervalCount);
       out.intervals += r.intervalCount;
       out.estimatedIntervals += stats.estimated;

@@ -131,6 +131,11 @@ export class WeekdayBuckets implements WeekdayRows {
 
   /** The bucket key last answered: a file's records come in ESI ID order, so most ask for it again. */
   private lastKey: string | null = null;
+  /**
+   * The member history() found last, which keep() then looks for: a changed bucket has the members
+   * of the bucket as read, at the same places, until merged (new ones are kept apart).
+   */
+  private lastMember: { esiid: string; at: number } = { esiid: '', at: -1 };
 
   private keyOf(esiid: string): string {
     if (this.lastKey !== null && inBucket(esiid, this.lastKey)) return this.lastKey;
@@ -140,6 +145,8 @@ export class WeekdayBuckets implements WeekdayRows {
   history(esiid: string, days: readonly string[], numbers: readonly number[]): VeeHistory {
     const bucket = this.read.get(this.keyOf(esiid));
     const at = bucket ? memberAt(bucket, esiid) : -1;
+    this.lastMember.esiid = esiid;
+    this.lastMember.at = at;
     return wholeDaysIn(at < 0 ? EMPTY_WINDOW : bucket!, at < 0 ? 0 : at + SUFFIX_BYTES, days, numbers);
   }
 
@@ -152,7 +159,7 @@ export class WeekdayBuckets implements WeekdayRows {
       this.changed.set(key, (change = { bucket: read ? new Uint8Array(read) : new Uint8Array(0), esiids: [], added: new Map() }));
     }
     change.esiids.push(esiid);
-    const at = memberAt(change.bucket, esiid);
+    const at = this.lastMember.esiid === esiid ? this.lastMember.at : memberAt(change.bucket, esiid);
     if (at >= 0) {
       keepDayIn(change.bucket, at + SUFFIX_BYTES, dayNumber(operatingDay), totalWh);
       return;
@@ -174,6 +181,7 @@ export class WeekdayBuckets implements WeekdayRows {
   /** This file's members of the bucket set on `stored`, the bucket as stored now (as read, unless another writer changed it). */
   merged(key: string, stored: Uint8Array | undefined): Uint8Array {
     const change = this.changed.get(key)!;
+    this.lastMember.esiid = '';
     if (change.added.size > 0) {
       const added = [...change.added].map(([esiid, totals]) => ({ esiid, totals }));
       change.bucket = bucketFrom([...bucketMembers(key, change.bucket), ...added]);

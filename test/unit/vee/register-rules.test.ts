@@ -47,6 +47,16 @@ describe('VEE sum check (intervals against the 00000002 register reads)', () => 
     expect(run(sumCheck, veeDay(repeat(96, 0.5), { channel: 1, startReading: '1000', stopReading: '1100' }))).to.equal(null);
   });
 
+  it('reads register reads in any notation Number takes, and plain ones to the Wh exactly', () => {
+    // 48 kWh of intervals: each pair of reads is 48 kWh apart, written differently.
+    for (const [startReading, stopReading] of [['1000.125', '1048.125'], ['.5', '48.5'], ['7.', '55'], [' 1000 ', '1048.0000'], ['1e3', '1.048e3'], ['+1000', '1048.00001']]) {
+      expect(run(sumCheck, veeDay(repeat(96, 0.5), { startReading, stopReading })), `${startReading} to ${stopReading}`).to.equal(null);
+    }
+    expect(run(sumCheck, veeDay(repeat(96, 0.5), { startReading: '1000.125', stopReading: '1052.126' }))!.reason).to.contain('(52.001 kWh)');
+    expect(run(sumCheck, veeDay(repeat(96, 0.5), { startReading: '.', stopReading: '1052' }))).to.equal(null);
+    expect(run(sumCheck, veeDay(repeat(96, 0.5), { startReading: '1000', stopReading: '10x52' }))).to.equal(null);
+  });
+
   it('follows the tolerance settings (SMT_VEE_SUM_TOLERANCE_KWH / _PCT)', () => {
     const day = veeDay(repeat(96, 0.5), { startReading: '1000', stopReading: '1052' });
     expect(run(sumCheck, day, { ...S, sumToleranceKwh: 4 })).to.equal(null);
