@@ -7,8 +7,9 @@
  *   imported  ESI IDs and REPs of record imported from the registry first (open stretches)
  * In the same run, the insert ceiling (scripts/lib/insert-ceiling.ts) puts the same rows into the
  * same prefilled table with better-sqlite3 alone; the figure to quote is ingest ÷ ceiling.
- * Every measurement starts from a fresh copy of the prefilled database; runs interleave the three
- * so a noisy neighbour hits them alike; medians of --runs.
+ * Every measurement starts from a fresh copy of the prefilled database, written to the disk first;
+ * runs interleave the loads compared, in turn forwards and backwards, so a noisy neighbour (or a
+ * slow first load) hits them alike; medians of --runs.
  * With --db postgres, each run also loads the same files into a fresh PostgreSQL database holding the
  * same prefilled rows (cloned from a template), and the figure is set beside SQLite's of the same runs.
  *   npm run bench:ingest -- --records 500000 --prefill-days 60 [--db postgres]
@@ -117,30 +118,40 @@ async function main(): Promise<void> {
       add('ceiling', { seconds, recordsPerSecond: rows.rows / seconds, peakRssMb: null, cpuSeconds });
       log(`run ${run} ceiling: ${fmt(rows.rows)} rows in ${seconds.toFixed(2)} s = ${fmt(rows.rows / seconds)} rows/s`);
       for (const state of states) {
+        const loads: (() => Promise<void>)[] = [];
         for (const [label, bin] of builds) {
-          copyDataDir(templates.get(state)!, work);
-          const m = runIngest(bin, work, lseDir, nodeFlags, set.records, rows.rows, values['vee-cost'] ? { SMT_VEE_MODE: 'on' } : {});
-          add(label + state, m);
-          log(`run ${run} ${label}ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
+          loads.push(async () => {
+            copyDataDir(templates.get(state)!, work);
+            const m = runIngest(bin, work, lseDir, nodeFlags, set.records, rows.rows, values['vee-cost'] ? { SMT_VEE_MODE: 'on' } : {});
+            add(label + state, m);
+            log(`run ${run} ${label}ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
+          });
         }
         if (values['vee-cost']) {
-          copyDataDir(templates.get(state)!, work);
-          const m = runIngest(smtBin(), work, lseDir, nodeFlags, set.records, rows.rows, { SMT_VEE_MODE: 'off' });
-          add(`vee off ${state}`, m);
-          log(`run ${run} ingest with VEE off (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
+          loads.push(async () => {
+            copyDataDir(templates.get(state)!, work);
+            const m = runIngest(smtBin(), work, lseDir, nodeFlags, set.records, rows.rows, { SMT_VEE_MODE: 'off' });
+            add(`vee off ${state}`, m);
+            log(`run ${run} ingest with VEE off (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
+          });
         }
         if (server) {
-          const name = `smt_bench_ingest_${process.pid}_run`;
-          const url = await createDatabase(server, name, pgTemplates.get(state));
-          copyDataDir(templates.get(state)!, work);
-          try {
-            const m = runIngest(smtBin(), work, lseDir, nodeFlags, set.records, rows.rows, { SMT_DB_TYPE: 'postgres', SMT_DB_URL: url });
-            add(`postgres ${state}`, m);
-            log(`run ${run} PostgreSQL ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
-          } finally {
-            await dropDatabase(server, name);
-          }
+          loads.push(async () => {
+            const name = `smt_bench_ingest_${process.pid}_run`;
+            const url = await createDatabase(server, name, pgTemplates.get(state));
+            copyDataDir(templates.get(state)!, work);
+            try {
+              const m = runIngest(smtBin(), work, lseDir, nodeFlags, set.records, rows.rows, { SMT_DB_TYPE: 'postgres', SMT_DB_URL: url });
+              add(`postgres ${state}`, m);
+              log(`run ${run} PostgreSQL ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
+            } finally {
+              await dropDatabase(server, name);
+            }
+          });
         }
+        // The loads compared take turns at going first (forwards in odd runs, backwards in even ones):
+        // whatever makes the first (or last) load of a run slower weighs on each of them alike.
+        for (const load of run % 2 === 1 ? loads : [...loads].reverse()) await load();
       }
     }
     fs.rmSync(work, { recursive: true, force: true });
