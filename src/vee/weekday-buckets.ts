@@ -1,5 +1,5 @@
 import type { VeeHistory } from './vee-day';
-import { dayNumber, keepDayIn, WINDOW_BYTES, wholeDaysIn, type WeekdayRows } from './weekday-totals';
+import { dayNumber, keepDayIn, NO_WHOLE_DAYS, WINDOW_BYTES, wholeDaysIn, type WeekdayRows } from './weekday-totals';
 
 /**
  * VEE's weekday totals are kept in buckets (table vee_weekday_bucket): one row per weekday and ESI ID
@@ -13,8 +13,6 @@ import { dayNumber, keepDayIn, WINDOW_BYTES, wholeDaysIn, type WeekdayRows } fro
  */
 const SUFFIX_BYTES = 2;
 export const MEMBER_BYTES = SUFFIX_BYTES + WINDOW_BYTES;
-
-const EMPTY_WINDOW = new Uint8Array(WINDOW_BYTES);
 
 /** The bucket an ESI ID's totals are kept in. */
 export function bucketOf(esiid: string): string {
@@ -91,19 +89,6 @@ export function bucketFrom(members: readonly BucketMember[]): Uint8Array {
   return out;
 }
 
-/**
- * The bucket with the ESI ID's totals set to `totals`: written in place when the ESI ID is a member
- * and `owned` says the bucket may be changed, else in a new bucket.
- */
-export function withMember(bucket: Uint8Array | undefined, owned: boolean, esiid: string, totals: Uint8Array): Uint8Array {
-  const at = bucket ? memberAt(bucket, esiid) : -1;
-  if (!bucket || at < 0) return bucketFrom([...(bucket ? bucketMembers(bucketOf(esiid), bucket) : []), { esiid, totals }]);
-  const out = owned ? bucket : new Uint8Array(bucket);
-  out.fill(0, at + SUFFIX_BYTES, at + MEMBER_BYTES);
-  out.set(totals.subarray(0, WINDOW_BYTES), at + SUFFIX_BYTES);
-  return out;
-}
-
 /** Every member of a bucket as ESI ID and totals (views of the bucket), in ESI ID order. */
 export function bucketMembers(bucket: string, members: Uint8Array): BucketMember[] {
   const out: BucketMember[] = [];
@@ -147,7 +132,7 @@ export class WeekdayBuckets implements WeekdayRows {
     const at = bucket ? memberAt(bucket, esiid) : -1;
     this.lastMember.esiid = esiid;
     this.lastMember.at = at;
-    return wholeDaysIn(at < 0 ? EMPTY_WINDOW : bucket!, at < 0 ? 0 : at + SUFFIX_BYTES, days, numbers);
+    return at < 0 ? NO_WHOLE_DAYS : wholeDaysIn(bucket!, at + SUFFIX_BYTES, days, numbers);
   }
 
   keep(esiid: string, operatingDay: string, totalWh: number | null): void {

@@ -53,12 +53,12 @@ export function weekdayOf(day: string): number {
   return ((dayNumber(day) % 7) + 7) % 7;
 }
 
-/** The days kept in the window at `from`, newest first. */
-export function decodeEntries(bytes: Uint8Array, from = 0): WeekdayEntries {
+/** The days a window keeps, newest first. */
+export function decodeEntries(window: Uint8Array): WeekdayEntries {
   const days: number[] = [], totals: number[] = [];
-  const newest = int32At(bytes, from);
+  const newest = int32At(window, 0);
   for (let week = 0; newest !== 0 && week < KEPT_WEEKS; week++) {
-    const total = int32At(bytes, from + 4 + week * 4);
+    const total = int32At(window, 4 + week * 4);
     if (total === NONE) continue;
     days.push(newest - week * 7);
     totals.push(total);
@@ -123,7 +123,8 @@ export class WholeDays implements VeeHistory {
   }
 }
 
-const NO_DAYS = new WholeDays(0, 0, [], 0);
+/** The history of an ESI ID with no whole day among those asked for. */
+export const NO_WHOLE_DAYS = new WholeDays(0, 0, [], 0);
 
 /**
  * The whole-day totals among `days` (operating days of the window's weekday, at most 31, `numbers`
@@ -131,7 +132,7 @@ const NO_DAYS = new WholeDays(0, 0, [], 0);
  */
 export function wholeDaysIn(bytes: Uint8Array, from: number, days: readonly string[], numbers: readonly number[]): WholeDays {
   const newest = int32At(bytes, from);
-  if (newest === 0) return NO_DAYS;
+  if (newest === 0) return NO_WHOLE_DAYS;
   let count = 0, totalWh = 0, found = 0;
   for (let d = 0; d < numbers.length; d++) {
     const week = (newest - numbers[d]!) / 7;
@@ -142,7 +143,7 @@ export function wholeDaysIn(bytes: Uint8Array, from: number, days: readonly stri
     totalWh += total;
     found |= 1 << d;
   }
-  return count === 0 ? NO_DAYS : new WholeDays(count, totalWh, days, found);
+  return count === 0 ? NO_WHOLE_DAYS : new WholeDays(count, totalWh, days, found);
 }
 
 /** One weekday's rows of a file's ESI IDs: as read (the history a check compares with), changed in memory, then written once. */

@@ -95,6 +95,27 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(await history(WEDNESDAY, A)).to.deep.equal([2, 1]);
     });
 
+    it('migration 1764720007700 stops on a row it cannot read, naming it and what to do, and carries the rest once it is gone', async () => {
+      await db.undoLastMigration({ transaction: 'each' });
+      await db.createQueryBuilder().delete().from('vee_weekday_total').execute();
+      const rows = [
+        { esiid: A, totals: pairs(['2026-10-14', 2]) },
+        // One cut short, one with a day of another weekday.
+        { esiid: B, totals: pairs(['2026-10-14', 1], ['2026-10-07', 1]).subarray(0, 12) },
+        { esiid: C, totals: pairs(['2026-10-14', 3], ['2026-10-08', 1]) },
+      ];
+      await db.createQueryBuilder().insert().into('vee_weekday_total', ['weekday', 'esiid', 'totals']).values(rows.map((r) => ({ weekday: WEDNESDAY, ...r }))).execute();
+      const failed = await db.runMigrations({ transaction: 'each' }).then(() => null, (error: Error) => error.message);
+      expect(failed).to.equal(`vee_weekday_total (weekday ${WEDNESDAY}, ESI ID ${B}) cannot be carried over: 12 bytes are not whole day and total pairs of 8 bytes; delete the row (smt vee totals takes it again from the stored intervals) and migrate again`);
+      await db.createQueryBuilder().delete().from('vee_weekday_total').where('esiid = :esiid', { esiid: B }).execute();
+      const again = await db.runMigrations({ transaction: 'each' }).then(() => null, (error: Error) => error.message);
+      expect(again).to.equal(`vee_weekday_total (weekday ${WEDNESDAY}, ESI ID ${C}) cannot be carried over: day 2026-10-14 is not the weekday of the window's 2026-10-08; delete the row (smt vee totals takes it again from the stored intervals) and migrate again`);
+      await db.createQueryBuilder().delete().from('vee_weekday_total').where('esiid = :esiid', { esiid: C }).execute();
+      await db.runMigrations({ transaction: 'each' });
+      expect(await history(WEDNESDAY, A)).to.deep.equal([2]);
+      expect(await history(WEDNESDAY, C)).to.deep.equal([]);
+    });
+
     it('migration 1764720007700 completes a bucket the 5,000-row pages cut in two, and keeps every member', async () => {
       await db.undoLastMigration({ transaction: 'each' });
       await db.createQueryBuilder().delete().from('vee_weekday_total').execute();

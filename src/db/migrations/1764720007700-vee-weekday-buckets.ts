@@ -34,7 +34,7 @@ export class VeeWeekdayBuckets1764720007700 implements MigrationInterface {
       for (const r of rows) {
         const key = bucketOf(r.key);
         if (!members.has(key)) members.set(key, []);
-        members.get(key)!.push({ esiid: r.key, totals: windowOf(r.value) });
+        members.get(key)!.push({ esiid: r.key, totals: windowOf(r.value, `weekday ${weekday}, ESI ID ${r.key}`) });
       }
       await insertRows(q, 'vee_weekday_bucket', [...members].map(([bucket, list]) => ({ weekday, bucket, members: Buffer.from(bucketFrom(list)) })));
     });
@@ -82,11 +82,16 @@ async function insertRows(q: QueryRunner, table: string, rows: Record<string, un
   }
 }
 
-/** vee_weekday_total's totals, day and total pairs (int32 each, little-endian, newest first), as a window. */
-function windowOf(pairs: Uint8Array): Uint8Array {
+/** vee_weekday_total's totals, day and total pairs (int32 each, little-endian, newest first), as a window; `row` names the row in an error. */
+function windowOf(pairs: Uint8Array, row: string): Uint8Array {
   const window = new Uint8Array(WINDOW_BYTES);
-  const view = new DataView(pairs.buffer, pairs.byteOffset, pairs.byteLength);
-  for (let at = pairs.byteLength - 8; at >= 0; at -= 8) keepDayIn(window, 0, view.getInt32(at, true), view.getInt32(at + 4, true));
+  try {
+    if (pairs.byteLength % 8 !== 0) throw new Error(`${pairs.byteLength} bytes are not whole day and total pairs of 8 bytes`);
+    const view = new DataView(pairs.buffer, pairs.byteOffset, pairs.byteLength);
+    for (let at = pairs.byteLength - 8; at >= 0; at -= 8) keepDayIn(window, 0, view.getInt32(at, true), view.getInt32(at + 4, true));
+  } catch (error) {
+    throw new Error(`vee_weekday_total (${row}) cannot be carried over: ${(error as Error).message}; delete the row (smt vee totals takes it again from the stored intervals) and migrate again`);
+  }
   return window;
 }
 

@@ -21,4 +21,22 @@ describe('logger', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('says once on stderr that a log file cannot be written, and still closes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smt-logger-'));
+    const said: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => said.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      // The log file's path is a folder: the file cannot be opened.
+      fs.mkdirSync(path.join(dir, 'logs', 'smt.log'), { recursive: true });
+      const logger = createLogger(loadConfig({ SMT_DATA_DIR: dir }));
+      for (let i = 0; i < 10; i++) logger.info('line', { i });
+      await closeLogger(logger);
+      expect(said.filter((s) => s.includes('the log file'))).to.deep.equal([`smt: the log file ${path.join(dir, 'logs', 'smt.log')} cannot be written: EISDIR: illegal operation on a directory, open '${path.join(dir, 'logs', 'smt.log')}'\n`]);
+    } finally {
+      process.stderr.write = write;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

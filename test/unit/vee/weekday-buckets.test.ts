@@ -1,10 +1,12 @@
 import { expect } from 'chai';
-import { bucketMembers, bucketOf, bucketsOf, MEMBER_BYTES, memberTotals, WeekdayBuckets, withMember } from '../../../src/vee/weekday-buckets';
+import { bucketFrom, bucketMembers, bucketOf, bucketsOf, MEMBER_BYTES, memberTotals, WeekdayBuckets } from '../../../src/vee/weekday-buckets';
 import type { VeeHistory } from '../../../src/vee/vee-day';
-import { dayNumber, decodeEntries, keepDay } from '../../../src/vee/weekday-totals';
+import { dayNumber, decodeEntries, keepDay, keepDayIn } from '../../../src/vee/weekday-totals';
 
 const totals = (...pairs: [string, number][]): Uint8Array => pairs.reduce<Uint8Array | undefined>((row, [day, wh]) => keepDay(row, dayNumber(day), wh), undefined)!;
 const decoded = (row: Uint8Array | undefined) => (row ? decodeEntries(row) : undefined);
+/** A bucket of these ESI IDs, each with its window. */
+const bucketWith = (...members: [string, Uint8Array][]) => bucketFrom(members.map(([esiid, window]) => ({ esiid, totals: window })));
 const answered = (h: VeeHistory) => [h.wholeDays, h.totalWh, h.days()];
 const OCTOBER_WEDNESDAYS = ['2026-10-21', '2026-10-14', '2026-10-07'];
 
@@ -18,36 +20,31 @@ describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)',
     expect(bucketOf('10443720000000123')).to.equal('104437200000001');
     expect(bucketOf('AB')).to.equal('');
     expect(bucketOf('7')).to.equal('');
-    let bucket: Uint8Array | undefined;
-    for (const esiid of ['10443720000000199', '10443720000000100', '1044372000000010A', '10443720000000150']) {
-      bucket = withMember(bucket, false, esiid, totals(['2026-10-07', esiid.length]));
-    }
-    expect(bucket!.byteLength).to.equal(4 * MEMBER_BYTES);
-    expect(bucketMembers('104437200000001', bucket!).map((m) => m.esiid)).to.deep.equal(['10443720000000100', '1044372000000010A', '10443720000000150', '10443720000000199']);
+    const bucket = bucketWith(...['10443720000000199', '10443720000000100', '1044372000000010A', '10443720000000150'].map((esiid) => [esiid, totals(['2026-10-07', esiid.length])] as [string, Uint8Array]));
+    expect(bucket.byteLength).to.equal(4 * MEMBER_BYTES);
+    expect(bucketMembers('104437200000001', bucket).map((m) => m.esiid)).to.deep.equal(['10443720000000100', '1044372000000010A', '10443720000000150', '10443720000000199']);
     expect(memberTotals(bucket, '10443720000000151')).to.equal(undefined);
     expect(memberTotals(undefined, '10443720000000151')).to.equal(undefined);
   });
 
   it('keeps one-character and two-character ESI IDs apart in the same bucket', () => {
-    let bucket = withMember(undefined, false, '7', totals(['2026-10-07', 1]));
-    bucket = withMember(bucket, false, '7A', totals(['2026-10-07', 2]));
-    bucket = withMember(bucket, false, 'Z', totals(['2026-10-07', 3]));
+    const bucket = bucketWith(['Z', totals(['2026-10-07', 3])], ['7A', totals(['2026-10-07', 2])], ['7', totals(['2026-10-07', 1])]);
     expect(bucketMembers('', bucket).map((m) => [m.esiid, decodeEntries(m.totals).totals[0]])).to.deep.equal([['7', 1], ['7A', 2], ['Z', 3]]);
   });
 
-  it('replaces a member in place when the bucket is owned, and in a copy when it is not', () => {
-    const first = withMember(undefined, false, '10443720000000101', totals(['2026-10-07', 1]));
-    const copy = withMember(first, false, '10443720000000101', totals(['2026-10-07', 1], ['2026-10-14', 2]));
-    expect(copy).to.not.equal(first);
+  it('builds a bucket of its own: a window it was built from, or a bucket built from its members, can change without changing it', () => {
+    const window = totals(['2026-10-07', 1]);
+    const first = bucketWith(['10443720000000101', window]);
+    keepDayIn(window, 0, dayNumber('2026-10-14'), 2);
     expect(decoded(memberTotals(first, '10443720000000101'))!.totals).to.deep.equal([1]);
-    expect(decoded(memberTotals(copy, '10443720000000101'))!.totals).to.deep.equal([2, 1]);
-    const same = withMember(copy, true, '10443720000000101', totals(['2026-10-21', 3]));
-    expect(same).to.equal(copy);
-    expect(decoded(memberTotals(copy, '10443720000000101'))).to.deep.equal({ days: [dayNumber('2026-10-21')], totals: [3] });
+    const second = bucketFrom(bucketMembers('104437200000001', first));
+    keepDayIn(memberTotals(second, '10443720000000101')!, 0, dayNumber('2026-10-21'), 3);
+    expect(decoded(memberTotals(first, '10443720000000101'))!.totals).to.deep.equal([1]);
+    expect(decoded(memberTotals(second, '10443720000000101'))).to.deep.equal({ days: ['2026-10-21', '2026-10-07'].map(dayNumber), totals: [3, 1] });
   });
 
   it("answers the history as it was before the file, keeps the file's days, and writes only the buckets it changed", async () => {
-    const stored = withMember(undefined, false, '10443720000000101', totals(['2026-10-07', 9600]));
+    const stored = bucketWith(['10443720000000101', totals(['2026-10-07', 9600])]);
     let written: WeekdayBuckets | null = null;
     const rows = new WeekdayBuckets(new Map([['104437200000001', stored]]), async (r) => void (written = r));
     rows.keep('10443720000000101', '2026-10-14', 9700);
@@ -65,7 +62,7 @@ describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)',
   });
 
   it('never changes the bytes it read, which the database hands over as Buffers (whose slice shares them)', () => {
-    const read = Buffer.from(withMember(undefined, false, '10443720000000101', totals(['2026-10-07', 9600])));
+    const read = Buffer.from(bucketWith(['10443720000000101', totals(['2026-10-07', 9600])]));
     const before = Buffer.from(read);
     const rows = new WeekdayBuckets(new Map([['104437200000001', read]]), async () => undefined);
     rows.keep('10443720000000101', '2026-10-14', 9700);
@@ -76,12 +73,11 @@ describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)',
   });
 
   it("sets only its own members on a bucket another writer changed since it was read, keeping the other writer's", () => {
-    const read = withMember(undefined, false, '10443720000000101', totals(['2026-10-07', 1]));
+    const read = bucketWith(['10443720000000101', totals(['2026-10-07', 1])]);
     const rows = new WeekdayBuckets(new Map([['104437200000001', read]]), async () => undefined);
     rows.keep('10443720000000102', '2026-10-14', 2);
     // Meanwhile another file kept a day for 0101 and added 0103 to the same bucket.
-    let theirs = withMember(read, false, '10443720000000101', totals(['2026-10-07', 1], ['2026-10-14', 11]));
-    theirs = withMember(theirs, true, '10443720000000103', totals(['2026-10-14', 3]));
+    const theirs = bucketWith(['10443720000000101', totals(['2026-10-07', 1], ['2026-10-14', 11])], ['10443720000000103', totals(['2026-10-14', 3])]);
     const merged = rows.merged('104437200000001', theirs);
     expect(bucketMembers('104437200000001', merged).map((m) => [m.esiid, decodeEntries(m.totals).totals])).to.deep.equal([
       ['10443720000000101', [11, 1]], ['10443720000000102', [2]], ['10443720000000103', [3]],
@@ -89,7 +85,7 @@ describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)',
     // A bucket that was new to both writers.
     const fresh = new WeekdayBuckets(new Map(), async () => undefined);
     fresh.keep('10443720000000301', '2026-10-14', 4);
-    const other = withMember(undefined, false, '10443720000000302', totals(['2026-10-14', 5]));
+    const other = bucketWith(['10443720000000302', totals(['2026-10-14', 5])]);
     expect(bucketMembers('104437200000003', fresh.merged('104437200000003', other)).map((m) => m.esiid)).to.deep.equal(['10443720000000301', '10443720000000302']);
   });
 
