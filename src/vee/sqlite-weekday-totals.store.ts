@@ -17,6 +17,9 @@ export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
   private readonly one: Database.Statement;
   private readonly range: Database.Statement;
   private readonly put: Database.Statement;
+  private readonly dataVersion: Database.Statement;
+  /** Saves through this connection so far: its own commits do not change its data_version. */
+  private saves = 0;
 
   constructor(file: string) {
     this.db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -26,9 +29,16 @@ export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
     this.range = this.db.prepare('SELECT bucket, members FROM vee_weekday_bucket WHERE weekday = ? AND bucket BETWEEN ? AND ?').raw();
     // An existing row is updated in place (REPLACE would delete and insert it).
     this.put = this.db.prepare('INSERT INTO vee_weekday_bucket (weekday, bucket, members) VALUES (?, ?, ?) ON CONFLICT (weekday, bucket) DO UPDATE SET members = excluded.members');
+    this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
+  }
+
+  /** What has been committed to the database so far, as this connection can tell: equal twice, nothing was written in between. */
+  private written(): string {
+    return `${this.dataVersion.get() as number}/${this.saves}`;
   }
 
   async open(weekday: number, wanted: ReadonlySet<string>): Promise<WeekdayRows> {
+    const readAfter = this.written();
     const read = new Map<string, Uint8Array>();
     if (wanted.size <= LOOKUP_LIMIT) {
       for (const bucket of wanted) {
@@ -43,9 +53,14 @@ export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
       }
       for (const [bucket, members] of this.range.all(weekday, low, high) as [string, Buffer][]) if (wanted.has(bucket)) read.set(bucket, members);
     }
-    // The write takes the database's write lock before it reads the buckets again, so no other writer changes one in between.
+    // The write takes the database's write lock, then reads the buckets again unless nothing was
+    // written since they were read, so no other writer changes one in between.
     return new WeekdayBuckets(read, async (rows) => this.db.transaction(() => {
-      for (const bucket of rows.changedBuckets()) this.put.run(weekday, bucket, rows.merged(bucket, this.one.get(weekday, bucket) as Buffer | undefined));
+      const unchanged = this.written() === readAfter;
+      for (const bucket of rows.changedBuckets()) {
+        this.put.run(weekday, bucket, rows.merged(bucket, unchanged ? read.get(bucket) : this.one.get(weekday, bucket) as Buffer | undefined));
+      }
+      this.saves++;
     }).immediate());
   }
 

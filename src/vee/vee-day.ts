@@ -107,20 +107,30 @@ export interface DayStats {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/** The last buffer read as 32-bit integers: a file's records are views of a few batch buffers, read one after another. */
+let intsBuffer: ArrayBufferLike | null = null;
+let intsOfBuffer: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
 /**
- * The packed intervals as 32-bit integers where the bytes allow it (aligned, on a little-endian
- * machine): one load an interval rather than four. Null otherwise, and they are read byte by byte.
+ * Where the packed intervals start in a 32-bit integer view of their whole buffer, when the bytes
+ * allow one (aligned, on a little-endian machine): one load an interval rather than four, and no new
+ * view for each record. -1 otherwise, and they are read byte by byte.
  */
-function packedInts(values: Uint8Array, count: number): Int32Array | null {
-  return LITTLE_ENDIAN && values.byteOffset % 4 === 0 && values.byteLength >= count * 4 ? new Int32Array(values.buffer, values.byteOffset, count) : null;
+function packedIntsAt(values: Uint8Array, count: number): number {
+  if (!LITTLE_ENDIAN || values.byteOffset % 4 !== 0 || values.byteLength < count * 4) return -1;
+  if (values.buffer !== intsBuffer) {
+    intsBuffer = values.buffer;
+    intsOfBuffer = new Int32Array(values.buffer, 0, values.buffer.byteLength >>> 2);
+  }
+  return values.byteOffset >>> 2;
 }
 
 /** One pass over a record's packed intervals: every rule decides from these, most without looking again. */
 export function dayStats(values: Uint8Array, count: number): DayStats {
-  const ints = packedInts(values, count);
+  const at = packedIntsAt(values, count), ints = intsOfBuffer;
   let totalWh = 0, blanks = 0, estimated = 0, maxWh = -1, maxIndex = -1, zeroRun = 0, zeroRunStart = -1, run = 0;
   for (let i = 0; i < count; i++) {
-    const v = ints ? ints[i]! : values[i * 4]! | (values[i * 4 + 1]! << 8) | (values[i * 4 + 2]! << 16) | (values[i * 4 + 3]! << 24);
+    const v = at >= 0 ? ints[at + i]! : values[i * 4]! | (values[i * 4 + 1]! << 8) | (values[i * 4 + 2]! << 16) | (values[i * 4 + 3]! << 24);
     if (v === BLANK_INTERVAL) {
       blanks++;
       run = 0;

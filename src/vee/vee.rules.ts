@@ -9,19 +9,30 @@ import { spikeCheck } from './rules/spike-check.rule';
 import { sumCheck } from './rules/sum-check.rule';
 import { timeChange } from './rules/time-change.rule';
 
-/** Every interval rule over one stored record (`stats`: dayStats of its values), in code order; flags only, the record is not touched. */
-export function checkDay(day: VeeDay, stats: DayStats, history: VeeHistory | undefined, settings: VeeSettings): VeeFinding[] {
-  const found = [
-    sumCheck(day, stats, settings),
-    spikeCheck(day, stats, settings),
-    consecutiveZeros(day, stats, settings),
-    highLowUsage(day, stats, history, settings),
-    inactiveUsage(day, stats),
-    pulseOverflow(day, stats, settings),
-    estimatedShare(day, stats, settings),
-    timeChange(day),
-  ];
-  return found.filter((f): f is VeeFinding => f !== null);
+const NO_FINDINGS: readonly VeeFinding[] = Object.freeze([]);
+
+/**
+ * Every interval rule over one stored record (`stats`: dayStats of its values), in code order; flags
+ * only, the record is not touched. Most records have no finding: they get the shared empty list, and
+ * nothing is allocated for them.
+ */
+export function checkDay(day: VeeDay, stats: DayStats, history: VeeHistory | undefined, settings: VeeSettings): readonly VeeFinding[] {
+  let found = withFinding(null, sumCheck(day, stats, settings));
+  found = withFinding(found, spikeCheck(day, stats, settings));
+  found = withFinding(found, consecutiveZeros(day, stats, settings));
+  found = withFinding(found, highLowUsage(day, stats, history, settings));
+  found = withFinding(found, inactiveUsage(day, stats));
+  found = withFinding(found, pulseOverflow(day, stats, settings));
+  found = withFinding(found, estimatedShare(day, stats, settings));
+  found = withFinding(found, timeChange(day));
+  return found ?? NO_FINDINGS;
+}
+
+function withFinding(found: VeeFinding[] | null, finding: VeeFinding | null): VeeFinding[] | null {
+  if (finding === null) return found;
+  if (found === null) return [finding];
+  found.push(finding);
+  return found;
 }
 
 /**

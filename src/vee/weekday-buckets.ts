@@ -44,9 +44,14 @@ function suffixCode(esiid: string): number {
   return (esiid.charCodeAt(at) << 8) | (esiid.length - at > 1 ? esiid.charCodeAt(at + 1) : 0);
 }
 
-/** Where the ESI ID's member starts in the bucket, or where it would go, encoded as -(place) - 1. */
-function memberAt(bucket: Uint8Array, esiid: string): number {
+/**
+ * Where the ESI ID's member starts in the bucket, or where it would go, encoded as -(place) - 1.
+ * `guess`: where it likely starts (the member after the last one found, as a file comes in ESI ID
+ * order), looked at before the search.
+ */
+function memberAt(bucket: Uint8Array, esiid: string, guess = -1): number {
   const code = suffixCode(esiid);
+  if (guess >= 0 && guess + MEMBER_BYTES <= bucket.byteLength && ((bucket[guess]! << 8) | bucket[guess + 1]!) === code) return guess;
   let low = 0, high = bucket.byteLength / MEMBER_BYTES - 1;
   while (low <= high) {
     const mid = (low + high) >>> 1;
@@ -128,8 +133,9 @@ export class WeekdayBuckets implements WeekdayRows {
   }
 
   history(esiid: string, days: readonly string[], numbers: readonly number[]): VeeHistory {
+    const last = this.lastKey;
     const bucket = this.read.get(this.keyOf(esiid));
-    const at = bucket ? memberAt(bucket, esiid) : -1;
+    const at = bucket ? memberAt(bucket, esiid, last === this.lastKey && this.lastMember.at >= 0 ? this.lastMember.at + MEMBER_BYTES : -1) : -1;
     this.lastMember.esiid = esiid;
     this.lastMember.at = at;
     return at < 0 ? NO_WHOLE_DAYS : wholeDaysIn(bucket!, at + SUFFIX_BYTES, days, numbers);

@@ -28,11 +28,14 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     let db: DataSource;
     let totals: WeekdayTotalsStore;
     let cleanUp: (() => Promise<void>) | undefined;
+    let dataDir = '';
+    let env: Record<string, string> = {};
 
     before(async function () {
       const harness = await engineHarness(this, engine, 'smt-vee-buckets-');
       cleanUp = harness.cleanUp;
-      app = createApp(loadConfig({ SMT_DATA_DIR: harness.cli.dataDir, ...harness.cli.env }));
+      ({ dataDir, env } = harness.cli);
+      app = createApp(loadConfig({ SMT_DATA_DIR: dataDir, ...env }));
       db = await app.db();
       totals = await app.weekdayTotals();
     });
@@ -68,6 +71,22 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await late.save();
       expect(await history(WEDNESDAY, A)).to.deep.equal([1200, 1000]);
       expect(await history(WEDNESDAY, B)).to.deep.equal([2100, 2000]);
+    });
+
+    it('a file whose bucket another connection wrote after the read sets only its own member on the bucket as stored then', async () => {
+      const other = createApp(loadConfig({ SMT_DATA_DIR: dataDir, ...env }));
+      try {
+        const mine = await totals.open(WEDNESDAY, bucketsOf([C]));
+        const theirs = await (await other.weekdayTotals()).open(WEDNESDAY, bucketsOf([D]));
+        theirs.keep(D, '2026-10-14', 4000);
+        await theirs.save();
+        mine.keep(C, '2026-10-14', 3000);
+        await mine.save();
+        expect(await history(WEDNESDAY, C)).to.deep.equal([3000]);
+        expect(await history(WEDNESDAY, D)).to.deep.equal([4000]);
+      } finally {
+        await other.close();
+      }
     });
 
     it('migration 1764720007700 carries each ESI ID\'s kept days into its window in a bucket, and back when undone', async () => {
