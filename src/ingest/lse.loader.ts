@@ -1,5 +1,6 @@
 import type { LseRecord } from './lse-record';
 import type { IngestTransaction, IntervalKey, RorStretch, StretchBounds } from './ingest.store';
+import { IntervalKeyMap } from './interval-key.map';
 import type { RejectedRecord } from './ingest-result';
 import type { RecordCode } from './result-codes';
 import { dayNeighbours, learnRepOfRecord, type DayNeighbours } from './rep-of-record.stretches';
@@ -32,9 +33,9 @@ export class RegistryCache {
 export class LseFileLoader {
   private readonly byCode = new Map<RecordCode, number>();
   readonly rejected: RejectedRecord[] = [];
-  private readonly firstVersions = new Map<string, number>();
+  private readonly firstVersions = new IntervalKeyMap<number>();
   private readonly otherVersions = new Set<string>();
-  private readonly newestInFile = new Map<string, number>();
+  private readonly newestInFile = new IntervalKeyMap<number>();
   private readonly esiidTdsp: Map<string, string>;
   private readonly stretches: Map<string, RorStretch[]>;
   /** Stretches this file created or moved, with their ESI ID and which bounds moved. */
@@ -68,20 +69,12 @@ export class LseFileLoader {
   async load(batch: LseRecord[]): Promise<void> {
     this.senderDuns ??= batch.find((r) => r.senderDuns)?.senderDuns ?? null;
     const candidates: LseRecord[] = [];
-    // Each candidate's day|channel|ESI ID, built once per record for both checks.
-    const keys: string[] = [];
-    for (const r of batch) {
-      const key = this.checkInFile(r);
-      if (key !== null) {
-        candidates.push(r);
-        keys.push(key);
-      }
-    }
+    for (const r of batch) if (this.checkInFile(r)) candidates.push(r);
     await this.lookUp(candidates);
     const versions = await this.tx.latestVersions(candidates as IntervalKey[]);
     const accepted: LseRecord[] = [];
     for (let i = 0; i < candidates.length; i++) {
-      if (!this.checkAgainstStore(candidates[i], versions[i], keys[i])) continue;
+      if (!this.checkAgainstStore(candidates[i], versions[i])) continue;
       accepted.push(candidates[i]);
       if (versions[i] !== null) this.replacing.add(candidates[i]);
     }
@@ -110,23 +103,22 @@ export class LseFileLoader {
     if (n > 0) this.byCode.set(code, (this.byCode.get(code) ?? 0) + n);
   }
 
-  /** The record's day|channel|ESI ID key when it may load, null when it is rejected. */
-  private checkInFile(r: LseRecord): string | null {
-    if (r.code !== '00') return this.reject(r, r.code, r.reason ?? ''), null;
-    const key = r.operatingDay + '|' + r.channel + '|' + r.esiid;
-    if (this.isRepeat(key, r.version!)) {
-      return this.reject(r, '07', `record at line ${r.line} repeats ESI ID ${r.esiid} channel ${r.channel} ${r.operatingDay} version ${r.version}`), null;
+  /** Whether the record may load as far as the file itself tells (else it is rejected). */
+  private checkInFile(r: LseRecord): boolean {
+    if (r.code !== '00') return this.reject(r, r.code, r.reason ?? '');
+    if (this.isRepeat(r as IntervalKey, r.version!)) {
+      return this.reject(r, '07', `record at line ${r.line} repeats ESI ID ${r.esiid} channel ${r.channel} ${r.operatingDay} version ${r.version}`);
     }
     // The binding to the uploader: one set look-up per record.
-    if (!this.senders.allowed.has(r.senderDuns!)) return this.reject(r, '09', `record at line ${r.line}: ${this.senders.refusal(r.senderDuns)}`), null;
+    if (!this.senders.allowed.has(r.senderDuns!)) return this.reject(r, '09', `record at line ${r.line}: ${this.senders.refusal(r.senderDuns)}`);
     if (r.operatingDay! < this.oldestDay) {
-      return this.reject(r, '10', `record at line ${r.line}: operating day ${r.operatingDay} is older than the history kept for reports (the oldest day loadable today is ${this.oldestDay})`), null;
+      return this.reject(r, '10', `record at line ${r.line}: operating day ${r.operatingDay} is older than the history kept for reports (the oldest day loadable today is ${this.oldestDay})`);
     }
-    return key;
+    return true;
   }
 
   /** Whether this version of the key was read before in the file; notes it otherwise. */
-  private isRepeat(key: string, version: number): boolean {
+  private isRepeat(key: IntervalKey, version: number): boolean {
     // Most keys come once per file: their first version is a number in a map, and only a key read
     // again in another version costs a string in a set.
     const first = this.firstVersions.get(key);
@@ -135,7 +127,7 @@ export class LseFileLoader {
       return false;
     }
     if (first === version) return true;
-    const other = key + '|' + version;
+    const other = `${key.operatingDay}|${key.channel}|${key.esiid}|${version}`;
     if (this.otherVersions.has(other)) return true;
     this.otherVersions.add(other);
     return false;
@@ -147,7 +139,8 @@ export class LseFileLoader {
     for (const [esiid, tdsp] of await this.tx.esiidTdsps(unknown)) this.esiidTdsp.set(esiid, tdsp);
   }
 
-  private checkAgainstStore(r: LseRecord, stored: number | null, key: string): boolean {
+  private checkAgainstStore(r: LseRecord, stored: number | null): boolean {
+    const key = r as IntervalKey;
     const owner = this.esiidTdsp.get(r.esiid!);
     if (owner !== undefined && owner !== r.senderDuns) {
       return this.reject(r, '09', `record at line ${r.line}: ESI ID ${r.esiid} belongs to TDSP ${owner}, not sender ${r.senderDuns}`);
