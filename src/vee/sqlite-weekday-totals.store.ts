@@ -18,8 +18,8 @@ export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
   private readonly range: Database.Statement;
   private readonly put: Database.Statement;
   private readonly dataVersion: Database.Statement;
-  /** Saves through this connection so far: its own commits do not change its data_version. */
-  private saves = 0;
+  /** Saves of each weekday's buckets through this connection so far: its own commits do not change its data_version. */
+  private readonly saves = new Map<number, number>();
 
   constructor(file: string) {
     this.db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -32,13 +32,13 @@ export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
     this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
   }
 
-  /** What has been committed to the database so far, as this connection can tell: equal twice, nothing was written in between. */
-  private written(): string {
-    return `${this.dataVersion.get() as number}/${this.saves}`;
+  /** What has been committed that may touch the weekday's buckets, as this connection can tell: equal twice, nothing was written in between. */
+  private written(weekday: number): string {
+    return `${this.dataVersion.get() as number}/${this.saves.get(weekday) ?? 0}`;
   }
 
   async open(weekday: number, wanted: ReadonlySet<string>): Promise<WeekdayRows> {
-    const readAfter = this.written();
+    const readAfter = this.written(weekday);
     const read = new Map<string, Uint8Array>();
     if (wanted.size <= LOOKUP_LIMIT) {
       for (const bucket of wanted) {
@@ -56,11 +56,11 @@ export class SqliteWeekdayTotalsStore implements WeekdayTotalsStore {
     // The write takes the database's write lock, then reads the buckets again unless nothing was
     // written since they were read, so no other writer changes one in between.
     return new WeekdayBuckets(read, async (rows) => this.db.transaction(() => {
-      const unchanged = this.written() === readAfter;
+      const unchanged = this.written(weekday) === readAfter;
       for (const bucket of rows.changedBuckets()) {
         this.put.run(weekday, bucket, rows.merged(bucket, unchanged ? read.get(bucket) : this.one.get(weekday, bucket) as Buffer | undefined));
       }
-      this.saves++;
+      this.saves.set(weekday, (this.saves.get(weekday) ?? 0) + 1);
     }).immediate());
   }
 
