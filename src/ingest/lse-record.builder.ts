@@ -9,25 +9,58 @@ const READING = /^\d+(\.\d+)?$/;
 
 /** Header rows every record must carry before its detail rows. */
 export const REQUIRED_HEADERS = ['00000001', '00000002', '00000003', '00000004', '00000030'] as const;
+/** Each header row's bit in a record's set of rows seen. */
+const HEADER_BITS = new Map<string, number>(REQUIRED_HEADERS.map((h, i) => [h, 1 << i]));
+const ALL_HEADERS = (1 << REQUIRED_HEADERS.length) - 1;
 
 /**
  * Collects one record's rows. The first problem found decides the record's result code; the
  * record is still read to its end so the next record starts cleanly.
  */
-/** Interval buffers reused from record to record (a record copies out what it keeps). */
+/** Packed values a chunk holds: the values of about 680 records of 96 intervals. */
+const CHUNK_INTERVALS = 65_536;
+
+/**
+ * Interval buffers reused from record to record, and the chunks the records' own copies are cut
+ * from: a view of a shared chunk costs far less than a buffer of its own for each record (which the
+ * garbage collector would then track one by one). A chunk is let go with the last record using it.
+ */
 export class IntervalScratch {
   readonly values = new Int32Array(MAX_INTERVALS);
+  private chunk = new Int32Array(0);
+  private used = 0;
+
+  /** The first `count` values, packed (little-endian int32), as bytes of their own. */
+  keep(count: number): Uint8Array {
+    if (this.used + count > this.chunk.length) {
+      this.chunk = new Int32Array(CHUNK_INTERVALS);
+      this.used = 0;
+    }
+    const from = this.used;
+    // Int32Array is host-endian; every platform Node supports here is little-endian, as stored.
+    for (let i = 0; i < count; i++) this.chunk[from + i] = this.values[i]!;
+    this.used += count;
+    return new Uint8Array(this.chunk.buffer, from * 4, count * 4);
+  }
 }
 
-const dayCache = new Map<string, { valid: boolean; intervals: number }>();
+/** A YYYYMMDD's facts: whether it is a real date, the day as YYYY-MM-DD (one string for every record of the day), its interval count. */
+interface DayFacts {
+  valid: boolean;
+  text: string;
+  intervals: number;
+}
 
-/** Whether YYYYMMDD is a real date, and its interval count; cached since a file holds few days. */
-function dayFacts(yyyymmdd: string): { valid: boolean; intervals: number } {
+const dayCache = new Map<string, DayFacts>();
+
+/** What a YYYYMMDD is; cached since a file holds few days. */
+function dayFacts(yyyymmdd: string): DayFacts {
   let facts = dayCache.get(yyyymmdd);
   if (!facts) {
     const y = Number(yyyymmdd.slice(0, 4)), m = Number(yyyymmdd.slice(4, 6)), d = Number(yyyymmdd.slice(6, 8));
     const valid = isValidDate(y, m, d);
-    facts = { valid, intervals: valid ? intervalsInDay(`${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`) : 0 };
+    const text = `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
+    facts = { valid, text, intervals: valid ? intervalsInDay(text) : 0 };
     if (dayCache.size > 100_000) dayCache.clear();
     dayCache.set(yyyymmdd, facts);
   }
@@ -35,7 +68,8 @@ function dayFacts(yyyymmdd: string): { valid: boolean; intervals: number } {
 }
 
 export class LseRecordBuilder {
-  readonly headersSeen = new Set<string>();
+  /** The header rows read so far, a bit each (HEADER_BITS). */
+  private headersSeen = 0;
   readonly values: Int32Array;
   intervalCount = 0;
   detailRows = 0;
@@ -46,6 +80,8 @@ export class LseRecordBuilder {
   channel: number | null = null;
   operatingDay: string | null = null;
   private stopTimestamp = 0;
+  /** The operating day's interval count (its DST shape). */
+  private dayIntervals = 0;
   version: number | null = null;
   origin: string | null = null;
   transactionId: string | null = null;
@@ -54,7 +90,7 @@ export class LseRecordBuilder {
   senderDuns: string | null = null;
   repDuns: string | null = null;
 
-  constructor(readonly line: number, scratch: IntervalScratch) {
+  constructor(readonly line: number, private readonly scratch: IntervalScratch) {
     this.values = scratch.values;
   }
 
@@ -65,14 +101,20 @@ export class LseRecordBuilder {
     }
   }
 
-  /** Reads a header row into the record (a repeated row makes the record 02). */
+  /** The mandatory header rows the record has not had. */
+  missingHeaders(): string[] {
+    return this.headersSeen === ALL_HEADERS ? [] : REQUIRED_HEADERS.filter((h) => (this.headersSeen & HEADER_BITS.get(h)!) === 0);
+  }
+
+  /** Reads a header row (one of REQUIRED_HEADERS) into the record (a repeated row makes the record 02). */
   header(sortCode: string, fields: string[], line: number): void {
-    if (this.headersSeen.has(sortCode)) {
+    const bit = HEADER_BITS.get(sortCode)!;
+    if ((this.headersSeen & bit) !== 0) {
       this.fail('02', `line ${line}: second ${sortCode} row in one record`);
       return;
     }
     if (this.detailRows > 0) this.fail('02', `line ${line}: ${sortCode} row after the detail rows`);
-    this.headersSeen.add(sortCode);
+    this.headersSeen |= bit;
     switch (sortCode) {
       case '00000001': return this.headerOne(fields, line);
       case '00000002': return this.headerTwo(fields, line);
@@ -93,9 +135,10 @@ export class LseRecordBuilder {
     const startDay = this.day(start, 'start', line);
     const stopDay = this.day(stop, 'stop', line);
     if (startDay && stopDay) {
-      this.operatingDay = startDay;
+      this.operatingDay = startDay.text;
+      this.dayIntervals = startDay.intervals;
       this.stopTimestamp = Number(stop);
-      if (start.slice(8) !== '000000' || stopDay !== startDay || stop.slice(8) !== '235900') {
+      if (start.slice(8) !== '000000' || stopDay.text !== startDay.text || stop.slice(8) !== '235900') {
         this.fail('03', `line ${line}: record runs ${start} to ${stop}; expected 000000 to 235900 of one day`);
       }
     }
@@ -104,17 +147,19 @@ export class LseRecordBuilder {
     else if (invalid !== 'N') this.fail('01', `line ${line}: invalid-record flag "${invalid}" is not N or Y`);
   }
 
-  private day(value: string, which: string, line: number): string | null {
+  /** The day of a YYYYMMDDHHMMSS that is a real date and time, else null (the record is 02). */
+  private day(value: string, which: string, line: number): DayFacts | null {
     if (!TIMESTAMP.test(value)) {
       this.fail('02', `line ${line}: ${which} "${value}" is not YYYYMMDDHHMMSS`);
       return null;
     }
     const time = Number(value.slice(8));
-    if (!dayFacts(value.slice(0, 8)).valid || time % 100 > 59 || Math.floor(time / 100) % 100 > 59 || time >= 240000) {
+    const facts = dayFacts(value.slice(0, 8));
+    if (!facts.valid || time % 100 > 59 || Math.floor(time / 100) % 100 > 59 || time >= 240000) {
       this.fail('02', `line ${line}: ${which} ${value} is not a real date and time`);
       return null;
     }
-    return `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`;
+    return facts;
   }
 
   private headerTwo(f: string[], line: number): void {
@@ -160,16 +205,13 @@ export class LseRecordBuilder {
   /** Final checks once all rows are in: interval count for the day, and not in the future. */
   finish(now: number): LseRecord {
     if (this.operatingDay) {
-      const expected = dayFacts(this.operatingDay.replace(/-/g, '')).intervals;
-      if (this.intervalCount !== expected) {
-        this.fail('03', `record at line ${this.line} has ${this.intervalCount} intervals; ${this.operatingDay} has ${expected}`);
+      if (this.intervalCount !== this.dayIntervals) {
+        this.fail('03', `record at line ${this.line} has ${this.intervalCount} intervals; ${this.operatingDay} has ${this.dayIntervals}`);
       }
       if (this.stopTimestamp > now) this.fail('04', `record at line ${this.line} is for ${this.operatingDay}, which has not ended`);
     }
     const count = Math.min(this.intervalCount, MAX_INTERVALS);
-    // Int32Array is host-endian; every platform Node supports here is little-endian, as stored.
-    const values = new Uint8Array(count * 4);
-    new Int32Array(values.buffer).set(this.values.subarray(0, count));
+    const values = this.scratch.keep(count);
     return {
       line: this.line,
       esiid: this.esiid,

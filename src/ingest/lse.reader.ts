@@ -111,7 +111,7 @@ export class LseReader {
     const record = this.current;
     if (!record) return;
     this.current = null;
-    const missing = REQUIRED_HEADERS.filter((h) => !record.headersSeen.has(h));
+    const missing = record.missingHeaders();
     if (missing.length > 0) {
       return this.fileError(`record at line ${record.line} has no ${missing.join(', ')} row (mandatory)`);
     }

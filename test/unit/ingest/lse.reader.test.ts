@@ -229,6 +229,14 @@ describe('ingest/lse.reader', () => {
       });
     }
 
+    it('rejects a record with a header row twice (02), and reads the next record cleanly', () => {
+      const twice = normalRecord().replace(/^(00000002,[^\n]*\n)/m, '$1$1');
+      const { records, outcome } = read(twice + normalRecord({ esiid: '10443720000000002' }));
+      expect(outcome.fileCode, outcome.fileReason ?? '').to.equal(null);
+      expect(records.map((r) => r.code)).to.deep.equal(['02', '00']);
+      expect(records[0].reason).to.equal('line 3: second 00000002 row in one record');
+    });
+
     it('rejects a future day (04) and loads the last day that has ended', () => {
       const future = readOne(formatLseRecord(spec('2099-07-01', new Array<number>(96).fill(0.5))));
       expect(future.code).to.equal('04');
@@ -277,6 +285,13 @@ describe('ingest/lse.reader', () => {
       expect(result.outcome.fileCode).to.equal('F2');
       expect(result.outcome.fileReason).to.contain('00000002');
       expect(result.records).to.deep.equal([]);
+    });
+
+    it('names every mandatory row a record lacks (F2)', () => {
+      const broken = normalRecord().replace(/^00000003,[^\n]*\n/m, '').replace(/^00000030,[^\n]*\n/m, '');
+      const result = read(broken);
+      expect(result.outcome.fileCode).to.equal('F2');
+      expect(result.outcome.fileReason).to.equal('record at line 1 has no 00000003, 00000030 row (mandatory)');
     });
 
     it('rejects a file with a record missing its 00000004 row (F2), with no records', () => {
