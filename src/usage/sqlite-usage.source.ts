@@ -49,15 +49,16 @@ export class SqliteUsageSource implements UsageSource {
     const facts = new Map<string, EsiidFacts>();
     for (let i = 0; i < esiids.length; i += IN_LIST) {
       const part = esiids.slice(i, i + IN_LIST);
-      const registered = this.inList.get('SELECT esiid, tdsp_duns AS tdsp, meter_number AS meter, read_cycle AS cycle FROM esiid WHERE esiid IN (#)', part.length)
-        .all(...part) as { esiid: string; tdsp: string; meter: string | null; cycle: number | null }[];
-      for (const r of registered) {
-        facts.set(r.esiid, { tdspDuns: r.tdsp, meterNumber: r.meter, readCycle: r.cycle, stretches: [] });
-        this.meters.set(r.esiid, r.meter);
+      // Rows as arrays (raw): no object with named columns for each of the many rows read.
+      const registered = this.inList.get('SELECT esiid, tdsp_duns, meter_number, read_cycle FROM esiid WHERE esiid IN (#)', part.length)
+        .raw(true).all(...part) as [string, string, string | null, number | null][];
+      for (const [esiid, tdspDuns, meterNumber, readCycle] of registered) {
+        facts.set(esiid, { tdspDuns, meterNumber, readCycle, stretches: [] });
+        this.meters.set(esiid, meterNumber);
       }
-      const stretches = this.inList.get('SELECT esiid, rep_duns AS repDuns, effective_from AS "from", effective_to AS "to" FROM rep_of_record WHERE esiid IN (#) ORDER BY esiid, effective_from', part.length)
-        .all(...part) as { esiid: string; repDuns: string; from: string; to: string | null }[];
-      for (const { esiid, ...stretch } of stretches) facts.get(esiid)?.stretches.push(stretch);
+      const stretches = this.inList.get('SELECT esiid, rep_duns, effective_from, effective_to FROM rep_of_record WHERE esiid IN (#) ORDER BY esiid, effective_from', part.length)
+        .raw(true).all(...part) as [string, string, string, string | null][];
+      for (const [esiid, repDuns, from, to] of stretches) facts.get(esiid)?.stretches.push({ repDuns, from, to });
       // better-sqlite3 is synchronous: between parts, the requests waiting on the event loop get their turn.
       await new Promise((resolve) => setImmediate(resolve));
     }
