@@ -13,10 +13,6 @@ export const REQUIRED_HEADERS = ['00000001', '00000002', '00000003', '00000004',
 const HEADER_BITS = new Map<string, number>(REQUIRED_HEADERS.map((h, i) => [h, 1 << i]));
 const ALL_HEADERS = (1 << REQUIRED_HEADERS.length) - 1;
 
-/**
- * Collects one record's rows. The first problem found decides the record's result code; the
- * record is still read to its end so the next record starts cleanly.
- */
 /** Packed values a chunk holds: the values of about 680 records of 96 intervals. */
 const CHUNK_INTERVALS = 65_536;
 
@@ -67,6 +63,10 @@ function dayFacts(yyyymmdd: string): DayFacts {
   return facts;
 }
 
+/**
+ * Collects one record's rows. The first problem found decides the record's result code; the
+ * record is still read to its end so the next record starts cleanly.
+ */
 export class LseRecordBuilder {
   /** The header rows read so far, a bit each (HEADER_BITS). */
   private headersSeen = 0;
