@@ -9,8 +9,9 @@ const IN_LIST = 500;
 const LOOKUP_LIMIT = 5_000;
 /** ESI IDs per key range read at once (as many as a report section). */
 const RANGE = 250;
-const COLUMNS = `esiid, operating_day AS operatingDay, channel, version, interval_count AS intervalCount,
-  interval_values AS "values", start_reading AS startReading, stop_reading AS stopReading, file_id AS fileId`;
+/** A stored day's columns, read as raw rows (arrays): no object with named columns made for each row, then another. */
+const COLUMNS = 'esiid, version, interval_count, interval_values, start_reading, stop_reading, file_id';
+type DayRow = [string, number, number, Buffer, string | null, string | null, number];
 
 /** Report reads on the embedded database, through a read-only connection of their own. */
 export class SqliteUsageSource implements UsageSource {
@@ -22,7 +23,7 @@ export class SqliteUsageSource implements UsageSource {
   constructor(file: string) {
     this.db = new Database(file, { readonly: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
     this.inList = new InListStatements(this.db);
-    this.rangeOfDay = this.db.prepare(`SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid BETWEEN ? AND ? ORDER BY esiid, version`);
+    this.rangeOfDay = this.db.prepare(`SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid BETWEEN ? AND ? ORDER BY esiid, version`).raw(true);
   }
 
   async *dayRows(day: string, channel: 1 | 4, esiids: ReadonlySet<string>): AsyncIterable<UsageDay> {
@@ -32,8 +33,8 @@ export class SqliteUsageSource implements UsageSource {
       // threads) reads its own share of the day, not all of it. Rows in a range that are not wanted
       // (not authorized, or another reader's) are skipped.
       for (let i = 0; i < sorted.length; i += RANGE) {
-        const rows = this.rangeOfDay.all(day, channel, sorted[i], sorted[Math.min(i + RANGE, sorted.length) - 1]) as UsageDay[];
-        for (const row of rows) if (esiids.has(row.esiid)) yield this.withMeter(row);
+        const rows = this.rangeOfDay.all(day, channel, sorted[i], sorted[Math.min(i + RANGE, sorted.length) - 1]) as DayRow[];
+        for (const row of rows) if (esiids.has(row[0])) yield this.usageDay(row, day, channel);
       }
       return;
     }
@@ -41,7 +42,7 @@ export class SqliteUsageSource implements UsageSource {
       const part = sorted.slice(i, i + IN_LIST);
       const sql = `SELECT ${COLUMNS} FROM interval_day WHERE operating_day = ? AND channel = ? AND esiid IN (#) ORDER BY esiid, version`;
       // .all() rather than .iterate(): a statement mid-iteration is busy, and callers interleave.
-      for (const row of this.inList.get(sql, part.length).all(day, channel, ...part) as UsageDay[]) yield this.withMeter(row);
+      for (const row of this.inList.get(sql, part.length).raw(true).all(day, channel, ...part) as DayRow[]) yield this.usageDay(row, day, channel);
     }
   }
 
@@ -69,8 +70,7 @@ export class SqliteUsageSource implements UsageSource {
     this.db.close();
   }
 
-  private withMeter(row: UsageDay): UsageDay {
-    row.meterNumber = this.meters.get(row.esiid) ?? null;
-    return row;
+  private usageDay([esiid, version, intervalCount, values, startReading, stopReading, fileId]: DayRow, operatingDay: string, channel: 1 | 4): UsageDay {
+    return { esiid, operatingDay, channel, version, intervalCount, values, startReading, stopReading, fileId, meterNumber: this.meters.get(esiid) ?? null };
   }
 }
