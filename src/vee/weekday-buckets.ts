@@ -133,9 +133,9 @@ export class WeekdayBuckets implements WeekdayRows {
   }
 
   history(esiid: string, days: readonly string[], numbers: readonly number[]): VeeHistory {
-    const last = this.lastKey;
     const bucket = this.read.get(this.keyOf(esiid));
-    const at = bucket ? memberAt(bucket, esiid, last === this.lastKey && this.lastMember.at >= 0 ? this.lastMember.at + MEMBER_BYTES : -1) : -1;
+    // The guess is checked against the ESI ID's own suffix in its own bucket, so it needs no other condition.
+    const at = bucket ? memberAt(bucket, esiid, this.lastMember.at >= 0 ? this.lastMember.at + MEMBER_BYTES : -1) : -1;
     this.lastMember.esiid = esiid;
     this.lastMember.at = at;
     return at < 0 ? NO_WHOLE_DAYS : wholeDaysIn(bucket!, at + SUFFIX_BYTES, days, numbers);

@@ -409,6 +409,16 @@ describe('ingest/lse.reader', () => {
     }
   });
 
+  describe('packed values', () => {
+    it("keeps each record's values its own across the shared chunks they are cut from (700 records: past a chunk's 65,536 intervals)", () => {
+      const text = Array.from({ length: 700 }, (_, i) => formatLseRecord(spec('2025-07-01', new Array<number>(96).fill(i / 1000), { esiid: String(10443720000000000n + BigInt(i)) }))).join('');
+      const { records, outcome } = read(text);
+      expect(outcome.fileCode, outcome.fileReason ?? '').to.equal(null);
+      expect(records.map((r) => r.values.byteLength).every((n) => n === 96 * 4)).to.equal(true);
+      expect(records.map((r) => [wh(r, 0), wh(r, 95)])).to.deep.equal(Array.from({ length: 700 }, (_, i) => [i, i]));
+    });
+  });
+
   describe('record isolation', () => {
     it('loads a good record that follows bad ones, with its own values', () => {
       const bad = [

@@ -27,6 +27,17 @@ describe('VEE weekday buckets (the High/Low Usage history, many ESI IDs a row)',
     expect(memberTotals(undefined, '10443720000000151')).to.equal(undefined);
   });
 
+  it('answers each ESI ID its own history whatever order they are asked in, across buckets and with members missing', () => {
+    const member = (esiid: string, wh: number): [string, Uint8Array] => [esiid, totals(['2026-10-14', wh])];
+    const rows = new WeekdayBuckets(new Map([
+      ['104437200000001', bucketWith(member('10443720000000101', 101), member('10443720000000102', 102), member('10443720000000104', 104))],
+      ['104437200000002', bucketWith(member('10443720000000201', 201), member('10443720000000202', 202))],
+    ]), async () => undefined);
+    const asked = ['10443720000000101', '10443720000000102', '10443720000000103', '10443720000000104', '10443720000000202', '10443720000000201',
+      '10443720000000102', '10443720000000202', '10443720000000101', '10443720000000203'];
+    expect(asked.map((esiid) => rows.history(esiid, ['2026-10-14'], [dayNumber('2026-10-14')]).totalWh)).to.deep.equal([101, 102, 0, 104, 202, 201, 102, 202, 101, 0]);
+  });
+
   it('keeps one-character and two-character ESI IDs apart in the same bucket', () => {
     const bucket = bucketWith(['Z', totals(['2026-10-07', 3])], ['7A', totals(['2026-10-07', 2])], ['7', totals(['2026-10-07', 1])]);
     expect(bucketMembers('', bucket).map((m) => [m.esiid, decodeEntries(m.totals).totals[0]])).to.deep.equal([['7', 1], ['7A', 2], ['Z', 3]]);
