@@ -123,32 +123,24 @@ async function main(): Promise<void> {
       const warm = runIngest(smtBin(), work, lseDir, nodeFlags, set.records, rows.rows);
       log(`run ${run} warm-up load (${states[0]}, not counted): ${warm.seconds.toFixed(2)} s`);
       for (const state of states) {
+        /** One measured load of this state's files on a fresh copy of its prefilled data dir. */
+        const measure = (kind: string, what: string, bin: string, settings: Record<string, string>): void => {
+          copyDataDir(templates.get(state)!, work);
+          const m = runIngest(bin, work, lseDir, nodeFlags, set.records, rows.rows, settings);
+          add(kind, m);
+          log(`run ${run} ${what} (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
+        };
         const loads: (() => Promise<void>)[] = [];
         for (const [label, bin] of builds) {
-          loads.push(async () => {
-            copyDataDir(templates.get(state)!, work);
-            const m = runIngest(bin, work, lseDir, nodeFlags, set.records, rows.rows, values['vee-cost'] ? { SMT_VEE_MODE: 'on' } : {});
-            add(label + state, m);
-            log(`run ${run} ${label}ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
-          });
+          loads.push(async () => measure(label + state, `${label}ingest`, bin, values['vee-cost'] ? { SMT_VEE_MODE: 'on' } : {}));
         }
-        if (values['vee-cost']) {
-          loads.push(async () => {
-            copyDataDir(templates.get(state)!, work);
-            const m = runIngest(smtBin(), work, lseDir, nodeFlags, set.records, rows.rows, { SMT_VEE_MODE: 'off' });
-            add(`vee off ${state}`, m);
-            log(`run ${run} ingest with VEE off (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
-          });
-        }
+        if (values['vee-cost']) loads.push(async () => measure(`vee off ${state}`, 'ingest with VEE off', smtBin(), { SMT_VEE_MODE: 'off' }));
         if (server) {
           loads.push(async () => {
             const name = `smt_bench_ingest_${process.pid}_run`;
             const url = await createDatabase(server, name, pgTemplates.get(state));
-            copyDataDir(templates.get(state)!, work);
             try {
-              const m = runIngest(smtBin(), work, lseDir, nodeFlags, set.records, rows.rows, { SMT_DB_TYPE: 'postgres', SMT_DB_URL: url });
-              add(`postgres ${state}`, m);
-              log(`run ${run} PostgreSQL ingest (${state}): ${fmt(set.records)} records in ${m.seconds.toFixed(2)} s = ${fmt(m.recordsPerSecond)} records/s, peak RSS ${m.peakRssMb} MB, CPU ${m.cpuSeconds!.toFixed(1)} s`);
+              measure(`postgres ${state}`, 'PostgreSQL ingest', smtBin(), { SMT_DB_TYPE: 'postgres', SMT_DB_URL: url });
             } finally {
               await dropDatabase(server, name);
             }
